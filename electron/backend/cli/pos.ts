@@ -1,0 +1,48 @@
+/**
+ * `npm run --silent pos -- <command> [options]`: the register's command line,
+ * for checks and jobs that run without the window (verify, print-receipt,
+ * sync). Each command lives in its own module and returns an exit code.
+ */
+import { UsageError } from './args';
+
+export type CommandRunner = (argv: string[]) => Promise<number> | number;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
+  verify: {
+    summary: 'verify --db PATH: check every invariant of the ledger; exit 1 naming each violation',
+    load: async () => (await import('./verify-command')).runVerify,
+  },
+};
+
+function usage(): string {
+  return ['usage: pos <command> [options]', ...Object.values(COMMANDS).map((c) => `  ${c.summary}`)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${name ? `unknown command: ${name}\n` : ''}${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`pos ${name}: ${error.message}\n${usage()}\n`);
+      return 2;
+    }
+    process.stderr.write(`pos ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,90 @@
+/**
+ * Opening the register's database: pragmas for durability, numbered
+ * migrations tracked in `user_version`, and a refusal to touch a database
+ * written by a newer version of the app.
+ */
+import Database from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations/index';
+
+export type Db = Database.Database;
+
+export class DatabaseVersionError extends Error {
+  override name = 'DatabaseVersionError';
+}
+
+export interface OpenOptions {
+  /** Open without writing (verify, reports). Migrations are not run; an old database is refused. */
+  readonly?: boolean;
+  /** Override the native module location (the Electron build keeps its own copy). */
+  nativeBinding?: string;
+  migrations?: readonly Migration[];
+}
+
+/**
+ * WAL lets readers (the line screen, reports, the sync sender) work while a
+ * checkout commits. `synchronous=FULL` makes every commit wait for the WAL
+ * fsync, so an acknowledged checkout survives power loss; better-sqlite3's
+ * compiled default under WAL is NORMAL, which can lose the last commits.
+ * Both are set on every open because `synchronous` is not stored in the file.
+ */
+export function applyPragmas(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const db = new Database(file, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  try {
+    if (options.readonly) {
+      db.pragma('foreign_keys = ON');
+      checkVersion(db, migrations, { allowOlder: false });
+    } else {
+      applyPragmas(db);
+      migrate(db, migrations);
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function checkVersion(db: Db, migrations: readonly Migration[], { allowOlder }: { allowOlder: boolean }): number {
+  const current = schemaVersion(db);
+  const latest = migrations.length;
+  if (current > latest) {
+    throw new DatabaseVersionError(
+      `this database was written by a newer version of the app (schema ${current}, this app knows up to ${latest}); ` +
+        'install the newer version instead of opening it with this one',
+    );
+  }
+  if (!allowOlder && current < latest) {
+    throw new DatabaseVersionError(`this database has schema ${current} and needs upgrading to ${latest}; open it with the app first`);
+  }
+  return current;
+}
+
+/** Runs every migration the database has not seen, each in its own transaction. */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) throw new Error(`migration list is out of order at ${migration.name}`);
+  });
+  const current = checkVersion(db, migrations, { allowOlder: true });
+  for (const migration of migrations.slice(current)) {
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

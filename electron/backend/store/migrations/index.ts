@@ -1,0 +1,17 @@
+/**
+ * The migrations, in order. Append only: a released migration is never
+ * edited or removed, and `PRAGMA user_version` records how many have run.
+ * Each engineer's migration goes at the end of this list.
+ */
+import { coreSchema } from './001-core';
+
+export interface Migration {
+  /** 1-based; equals the user_version after it ran. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'core: queues, members, orders, entries, ledger, outbox, settings audit', sql: coreSchema },
+];
