@@ -4,6 +4,7 @@
  * Each engineer's migration goes at the end of this list.
  */
 import { coreSchema } from './001-core';
+import { printJobsSchema } from './002-print-jobs';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -14,4 +15,5 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'core: queues, members, orders, entries, ledger, outbox, settings audit', sql: coreSchema },
+  { version: 2, name: 'print jobs: the receipt print queue', sql: printJobsSchema },
 ];

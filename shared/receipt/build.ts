@@ -1,0 +1,216 @@
+/**
+ * `buildReceipt`: facts → laid-out lines for 58 mm or 80 mm paper. Pure: no
+ * clock, no I/O; the time is formatted with Intl in the given IANA zone.
+ * It states facts only (amounts, ratio, place in line when the entry
+ * joined); it never promises when anything will be repaid.
+ */
+import { formatPercent, formatYuan, type Fen } from '../money';
+import type { NoEntitlementReason, RatioRule } from '../engine/types';
+import type { Align, DeductionKind, Receipt, ReceiptData, ReceiptLine, ReceiptOptions, TenderKind } from './types';
+import { cleanText, columnsFor, labelValue, textColumns, wrapText } from './width';
+
+export const DEFAULT_RECEIPT_TIMEZONE = 'Asia/Shanghai';
+
+export const TENDER_LABELS: Readonly<Record<TenderKind, string>> = {
+  cash: '现金',
+  card: '银行卡',
+  wechat: '微信支付',
+  alipay: '支付宝',
+  other: '其他',
+};
+
+export const DEDUCTION_LABELS: Readonly<Record<DeductionKind, string>> = {
+  points: '积分抵扣',
+  love: '爱心值抵扣',
+};
+
+/** Which rule gave the ratio (queue-rebate.md §5), as the receipt words it. */
+export const RULE_LABELS: Readonly<Record<RatioRule, string>> = {
+  'cashier.level': '收银台会员等级比例',
+  'base.level': '平台会员等级比例',
+  'cashier.tiers': '累计消费阶梯比例',
+  'cashier.lottery': '收银台抽奖比例',
+  'base.lottery': '平台抽奖比例',
+  'cashier.default': '收银台默认比例',
+  'base.default': '平台默认比例',
+};
+
+export const NO_ENTITLEMENT_LABELS: Readonly<Record<NoEntitlementReason, string>> = {
+  disabled: '未开启',
+  'walk-in': '非会员不参与',
+  'deduction-excluded': '使用抵扣的订单不参与',
+  'outside-window': '不在参与时段内',
+  'daily-limit': '已达每日参与次数上限',
+  'total-limit': '已达参与总次数上限',
+  'zero-entitlement': '权益金额为零',
+};
+
+export const COPY_MARK = '*** 副本 COPY ***';
+
+const money = (amount: Fen) => `￥${formatYuan(amount)}`;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** `2026-01-05 10:00:00` in the given IANA zone. */
+export function formatReceiptTime(at: number, timezone = DEFAULT_RECEIPT_TIMEZONE): string {
+  let f = formatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timezone, f);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of f.formatToParts(new Date(at))) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** Keeps at most the first 3 and last 4 digits of a phone number visible. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\s+/g, '');
+  if (/^\+?\d{7,}$/.test(digits)) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  return digits;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function fnv1a(text: string, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * An 8-character code (`XXXX-XXXX`, Crockford base32, 40 bits) for an order
+ * of a queue. A lookup recomputes it for candidate orders; it is not a secret.
+ */
+export function receiptShortCode(queueId: string, orderId: string): string {
+  const key = `${queueId}:${orderId}`;
+  const a = fnv1a(key, 0x811c9dc5);
+  const b = fnv1a(key, 0x050c5d1f) & 0xff;
+  let chars = '';
+  // 40 bits: 32 from a, 8 from b, 5 bits per character.
+  let hi = b;
+  let lo = a;
+  for (let i = 0; i < 8; i++) {
+    const v = lo & 31;
+    chars = CROCKFORD[v] + chars;
+    lo = ((lo >>> 5) | ((hi & 31) << 27)) >>> 0;
+    hi >>>= 5;
+  }
+  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
+}
+
+/** The QR payload: `QR:<queueId>:<orderId>`, with anything non-ASCII percent-encoded. */
+export function receiptQrPayload(queueId: string, orderId: string): string {
+  const safe = (s: string) => s.replace(/[^\x21-\x7e]|[%:]/g, (c) => encodeURIComponent(c));
+  return `QR:${safe(queueId)}:${safe(orderId)}`;
+}
+
+function asciiOnly(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c));
+}
+
+export function buildReceipt(data: ReceiptData, options: ReceiptOptions): Receipt {
+  const columns = columnsFor(options.width);
+  const lines: ReceiptLine[] = [];
+  const text = (value: string, align: Align = 'left', bold = false, size: 1 | 2 = 1) => {
+    const clean = cleanText(value);
+    for (const part of wrapText(clean, Math.floor(columns / size))) lines.push({ kind: 'text', text: part, align, bold, size });
+  };
+  const multiline = (value: string | null | undefined, align: Align) => {
+    if (!value) return;
+    for (const para of value.split(/\r?\n/)) text(para, align);
+  };
+  const row = (label: string, value: string, bold = false) => {
+    for (const part of labelValue(cleanText(label), cleanText(value), columns)) lines.push({ kind: 'text', text: part, align: 'left', bold, size: 1 });
+  };
+  const rule = (char: '-' | '=' = '-') => lines.push({ kind: 'rule', char });
+
+  if (options.copy) text(COPY_MARK, 'center', true);
+  text(data.store.name || '收银小票', 'center', true, 2);
+  multiline(data.store.address, 'center');
+  multiline(data.store.header, 'center');
+  if (data.refunded) text('【已退款】', 'center', true);
+  rule();
+
+  row('收银台', data.registerId);
+  if (data.cashier) row('收银员', data.cashier);
+  row('单号', data.orderId);
+  row('时间', formatReceiptTime(data.paidAt, data.timezone ?? DEFAULT_RECEIPT_TIMEZONE));
+  rule();
+
+  row('应付金额', money(data.amountDueFen));
+  for (const d of data.deductions) if (d.amountFen > 0) row(DEDUCTION_LABELS[d.kind], `-${money(d.amountFen)}`);
+  row('实付金额', money(data.actualPaidFen), true);
+  for (const t of data.tenders) row(TENDER_LABELS[t.kind], money(t.amountFen));
+  const cash = data.tenders.some((t) => t.kind === 'cash');
+  if (cash || data.changeFen > 0) row('找零', money(data.changeFen));
+
+  if (data.member && (data.member.maskedPhone || data.member.displayName)) {
+    rule();
+    const who = [data.member.displayName ?? '', data.member.maskedPhone ? maskPhone(data.member.maskedPhone) : '']
+      .filter(Boolean)
+      .join(' ');
+    row('会员', who);
+  }
+
+  // The rebate block, under the store's own name for it.
+  const rebate = data.rebate;
+  rule('=');
+  text(`【${rebate.name}】`, 'center', true);
+  const entry = rebate.entry;
+  const show = { position: data.show?.position ?? true, ahead: data.show?.ahead ?? true };
+  if (entry) {
+    row('待返权益', money(entry.entitlementFen), true);
+    row('返利比例', `${formatPercent(entry.ratioBp)}${entry.drawPending ? '（待抽奖）' : ''}`);
+    row('比例来源', RULE_LABELS[entry.rule]);
+    if (entry.state === 'points') {
+      text('本单权益已按随机返转为积分，不排队', 'left');
+    } else if (entry.state === 'cancelled') {
+      text('订单已退款，本单权益已取消', 'left');
+    } else {
+      if (show.position) row('入队位置', `第 ${entry.position} 位`);
+      if (show.ahead) row('入队时前方待返', money(entry.aheadFen));
+      if (entry.receivedFen > 0) row('已返金额', money(entry.receivedFen));
+      if (entry.state === 'completed') text('本单权益已全部返还', 'left');
+      if (entry.state === 'exchanged') text('本单权益已兑换', 'left');
+      if (entry.state === 'cleared') text('本单权益已按规则清零', 'left');
+    }
+  } else {
+    row('本单权益', rebate.noEntitlementReason ? NO_ENTITLEMENT_LABELS[rebate.noEntitlementReason] : '无');
+  }
+  if (rebate.settled) row('本单付给队列', money(rebate.paidToQueueFen));
+  else row('本单付给队列', '订单完成后结算');
+
+  const qr = data.qrPayload ? asciiOnly(data.qrPayload) : receiptQrPayload(data.queueId, data.orderId);
+  const code = cleanText(data.shortCode ?? receiptShortCode(data.queueId, data.orderId));
+  rule();
+  lines.push({ kind: 'qr', payload: qr });
+  text(`查询码 ${code}`, 'center', true);
+  text('扫码或凭查询码查询排队进度', 'center');
+
+  if (data.store.footer) {
+    rule();
+    multiline(data.store.footer, 'center');
+  }
+  if (options.copy) text(COPY_MARK, 'center', true);
+  lines.push({ kind: 'feed', lines: 1 });
+
+  return { width: options.width, columns, copy: options.copy, openDrawer: cash && !options.copy, lines };
+}
+
+/** Whether a line fits its paper (used by tests and by the ESC/POS renderer as a guard). */
+export function lineFits(line: ReceiptLine, columns: number): boolean {
+  return line.kind !== 'text' || textColumns(line.text) * line.size <= columns;
+}
