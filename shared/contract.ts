@@ -1,0 +1,230 @@
+/**
+ * The one command contract between the renderer and the backend.
+ *
+ * The renderer calls `invoke(name, input)`; the preload forwards it over one
+ * IPC channel; the main process validates `input` against the schema below
+ * before anything touches the database and answers with a `CommandResult`.
+ * Tests answer the same contract from the same backend code in Node.
+ * Money is integer fen on both sides (`fenInput` refuses anything else).
+ */
+import { z } from 'zod';
+import { MAX_PAYMENT_FEN } from './money';
+
+const id = z.string().trim().min(1).max(64);
+const fenInput = z.number().int({ error: 'an amount must be a whole number of fen' }).min(0, { error: 'an amount cannot be negative' }).max(MAX_PAYMENT_FEN);
+const paymentInput = fenInput.min(1, { error: 'the amount due must be at least 1 fen' });
+const pin = z.string().regex(/^\d{4,8}$/, { error: 'a PIN is 4–8 digits' });
+const instant = z.number().int().min(0);
+
+export const TENDER_KINDS = ['cash', 'card', 'wechat', 'alipay', 'other'] as const;
+export type TenderKind = (typeof TENDER_KINDS)[number];
+export const ENTRY_STATES = ['waiting', 'completed', 'exchanged', 'cleared', 'cancelled', 'points'] as const;
+
+export const tenderSchema = z.strictObject({ kind: z.enum(TENDER_KINDS), amountFen: paymentInput });
+
+/** Every command's input schema. Outputs are typed in `CommandOutputs`. */
+export const commandInputs = {
+  'app.status': z.strictObject({}),
+  'cashiers.list': z.strictObject({}),
+  'session.signIn': z.strictObject({ cashierId: id, pin }),
+  'session.signOut': z.strictObject({}),
+  'shift.open': z.strictObject({ openingFloatFen: fenInput }),
+  'shift.report': z.strictObject({ shiftId: z.number().int().positive().optional() }),
+  'shift.close': z.strictObject({ countedCashFen: fenInput }),
+  'members.lookup': z.strictObject({ query: z.string().trim().min(1).max(200) }),
+  'checkout.submit': z.strictObject({
+    /** Optional: the counter numbers orders itself when absent. */
+    orderId: id.optional(),
+    amountDueFen: paymentInput,
+    memberId: id.nullable(),
+    pointsDeductionFen: fenInput.default(0),
+    loveDeductionFen: fenInput.default(0),
+    tenders: z.array(tenderSchema).min(1, { error: 'at least one tender' }).max(8),
+  }),
+  'order.complete': z.strictObject({ orderId: id }),
+  'queue.list': z.strictObject({
+    state: z.enum(ENTRY_STATES).optional(),
+    memberId: id.optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    search: z.string().trim().max(64).optional(),
+    /** Keyset paging: entries after this line position. */
+    afterSeq: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(500).default(100),
+  }),
+  'queue.entry': z.strictObject({ orderId: id }),
+  'queue.draw': z.strictObject({ orderId: id }),
+  'queue.exchangeQuote': z.strictObject({ orderId: id, to: z.enum(['points', 'vouchers']) }),
+  'queue.exchange': z.strictObject({ orderId: id, to: z.enum(['points', 'vouchers']) }),
+  'queue.refundPreview': z.strictObject({ orderId: id }),
+  'queue.refund': z.strictObject({ orderId: id, managerPin: pin }),
+  'receipt.preview': z.strictObject({ orderId: id, copy: z.boolean().default(false) }),
+  'receipt.reprint': z.strictObject({ orderId: id }),
+} as const;
+
+export type CommandName = keyof typeof commandInputs;
+export type CommandInput<N extends CommandName> = z.input<(typeof commandInputs)[N]>;
+export type ParsedCommandInput<N extends CommandName> = z.output<(typeof commandInputs)[N]>;
+
+// ---------------------------------------------------------------------------
+// Outputs. Plain JSON: numbers are integer fen / bp / ms, never floats.
+
+export interface CashierView {
+  id: string;
+  name: string;
+  role: 'cashier' | 'manager';
+}
+
+export interface ShiftView {
+  id: number;
+  cashierId: string;
+  openedAt: number;
+  openingFloatFen: number;
+  closedAt: number | null;
+  countedCashFen: number | null;
+}
+
+export interface ShiftReport {
+  kind: 'X' | 'Z';
+  shift: ShiftView;
+  orders: number;
+  salesFen: number;
+  tenders: Record<TenderKind, number>;
+  /** Cash the drawer should hold: float + cash taken − change given. */
+  expectedCashFen: number;
+  /** Z only: counted − expected. */
+  cashDifferenceFen: number | null;
+  refunds: number;
+  refundedFen: number;
+  deductions: { pointsFen: number; loveFen: number };
+  rebate: { extractedFen: number; paidOutFen: number; newEntitlementsFen: number; newEntries: number };
+}
+
+export interface MemberView {
+  id: string;
+  level: string;
+  displayName: string | null;
+  maskedPhone: string | null;
+}
+
+export interface RatioStepView {
+  rule: string;
+  applies: boolean;
+  ratioBp: number | null;
+  detail: string;
+}
+
+export interface EntryView {
+  orderId: string;
+  seq: number;
+  memberId: string | null;
+  joinedAt: number;
+  position: number;
+  aheadFen: number;
+  ratioBp: number;
+  rule: string;
+  drawPending: boolean;
+  canDraw: boolean;
+  entitlementFen: number;
+  receivedFen: number;
+  state: (typeof ENTRY_STATES)[number];
+  finishedAt: number | null;
+}
+
+export interface PayoutView {
+  /** The order that paid, and the entry (named by its order) that received. */
+  fromOrderId: string;
+  toOrderId: string;
+  amountFen: number;
+  at: number;
+}
+
+export interface CheckoutOutcome {
+  orderId: string;
+  paidAt: number;
+  amountDueFen: number;
+  deductionFen: number;
+  actualPaidFen: number;
+  changeFen: number;
+  member: MemberView | null;
+  extractedFen: number;
+  /** What this payment paid to the customers ahead in line. */
+  paidToQueueFen: number;
+  payouts: PayoutView[];
+  entry: EntryView | null;
+  /** Why no entitlement, when there is none (walk-in, outside window, limit…). */
+  noEntitlementReason: string | null;
+  ratioSteps: RatioStepView[];
+  rebateName: string;
+  receiptLines: string[];
+}
+
+export interface StatusSnapshot {
+  registerId: string;
+  queueId: string;
+  storeName: string;
+  rebateName: string;
+  exchangeName: string;
+  cashier: CashierView | null;
+  shift: ShiftView | null;
+  sync: { state: 'not-configured' | 'offline' | 'connecting' | 'online'; lastSyncAt: number | null; waiting: number; lastError: string | null };
+  printer: { state: 'not-configured' | 'online' | 'offline' | 'error'; detail: string | null; pendingJobs: number };
+  queue: { waiting: number; owedFen: number };
+}
+
+export interface CommandOutputs {
+  'app.status': StatusSnapshot;
+  'cashiers.list': CashierView[];
+  'session.signIn': CashierView;
+  'session.signOut': null;
+  'shift.open': ShiftView;
+  'shift.report': ShiftReport;
+  'shift.close': ShiftReport;
+  'members.lookup': MemberView | null;
+  'checkout.submit': CheckoutOutcome;
+  'order.complete': { orderId: string; extractedFen: number; paidToQueueFen: number };
+  'queue.list': { entries: EntryView[]; nextAfterSeq: number | null; totalWaiting: number };
+  'queue.entry': { entry: EntryView; received: PayoutView[]; caused: PayoutView[]; ratioSteps: RatioStepView[]; member: MemberView | null };
+  'queue.draw': { entry: EntryView; drawnBp: number };
+  'queue.exchangeQuote': { orderId: string; to: 'points' | 'vouchers'; remainingFen: number; units: number };
+  'queue.exchange': { entry: EntryView; convertedFen: number; units: number };
+  'queue.refundPreview': { orderId: string; settled: boolean; entryState: string | null; forfeitsFen: number; keepsReceivedFen: number; paidToOthersFen: number };
+  'queue.refund': { orderId: string; forfeitedFen: number };
+  'receipt.preview': { lines: string[] };
+  'receipt.reprint': { jobId: number | null; lines: string[] };
+}
+
+export type CommandOutput<N extends CommandName> = CommandOutputs[N];
+
+export type CommandErrorCode = 'invalid-input' | 'rule' | 'not-signed-in' | 'no-shift' | 'wrong-pin' | 'locked' | 'not-found' | 'internal';
+
+export interface CommandError {
+  code: CommandErrorCode;
+  message: string;
+  /** For invalid input: which field, and what is wrong with it. */
+  issues?: { path: string; message: string }[];
+}
+
+export type CommandResult<N extends CommandName> = { ok: true; value: CommandOutput<N> } | { ok: false; error: CommandError };
+
+/** What the preload exposes as `window.cashier`, and what tests install in the page. */
+export interface CashierApi {
+  invoke<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandResult<N>>;
+  /** Pushed status (sync, printer, shift); returns an unsubscribe function. */
+  onStatus(listener: (status: StatusSnapshot) => void): () => void;
+}
+
+export const IPC_INVOKE_CHANNEL = 'cashier:invoke';
+export const IPC_STATUS_CHANNEL = 'cashier:status';
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandInputs, name);
+}
+
+/** Validates a command's raw payload; the main process calls this before anything else. */
+export function parseCommandInput<N extends CommandName>(name: N, raw: unknown): { ok: true; value: ParsedCommandInput<N> } | { ok: false; error: CommandError } {
+  const result = commandInputs[name].safeParse(raw);
+  if (result.success) return { ok: true, value: result.data as ParsedCommandInput<N> };
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(input)', message: issue.message }));
+  return { ok: false, error: { code: 'invalid-input', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues } };
+}
