@@ -1,0 +1,123 @@
+/**
+ * Applying what the central server pushes: base settings and member records.
+ *
+ * Each push is applied in one transaction together with its line in
+ * `sync_inbound` and the new `last_push_id`, so a crash leaves it either
+ * wholly applied or not at all (and the server sends it again). Base settings
+ * replace `queues.base_settings` only — the register's own cashier layer is
+ * never read or written here — and every field that changes gets a
+ * `settings_audit` row (layer 'base', actor 'central', source 'server').
+ */
+import { parseSettingsLayer, type SettingsLayer } from '../../../shared/settings';
+import type { BaseSettingsPush, MembersPush } from '../../../shared/sync/protocol';
+import type { Db } from '../store/database';
+
+export const SERVER_ACTOR = 'central';
+
+export type ApplyOutcome = 'applied' | 'duplicate';
+
+/** JSON with object keys sorted, so two equal values always compare equal as text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function lastPushId(db: Db): number {
+  return (db.prepare('SELECT last_push_id FROM sync_state WHERE id = 1').pluck().get() as number | undefined) ?? 0;
+}
+
+function recordInbound(db: Db, at: number, message: string, pushId: number | null, status: 'applied' | 'duplicate' | 'refused', error?: string, body?: string): void {
+  db.prepare('INSERT INTO sync_inbound (received_at, message, push_id, status, error, body) VALUES (?, ?, ?, ?, ?, ?)').run(
+    at,
+    message,
+    pushId,
+    status,
+    error ?? null,
+    body ?? null,
+  );
+}
+
+/** Runs `apply` unless the push was seen before; logs it and moves `last_push_id` in the same transaction. */
+function applyOnce(db: Db, message: string, pushId: number, at: number, apply: () => void): ApplyOutcome {
+  return db.transaction((): ApplyOutcome => {
+    if (pushId <= lastPushId(db)) {
+      recordInbound(db, at, message, pushId, 'duplicate');
+      return 'duplicate';
+    }
+    apply();
+    db.prepare('UPDATE sync_state SET last_push_id = ? WHERE id = 1').run(pushId);
+    recordInbound(db, at, message, pushId, 'applied');
+    return 'applied';
+  })();
+}
+
+/** Writes one audit row per field whose value differs between the two layers. */
+function auditLayerChange(db: Db, queueId: string, before: Record<string, unknown>, after: SettingsLayer, at: number): void {
+  const insert = db.prepare(
+    "INSERT INTO settings_audit (queue_id, layer, field, old_value, new_value, actor, source, at) VALUES (?, 'base', ?, ?, ?, ?, 'server', ?)",
+  );
+  const fields = new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const field of [...fields].sort()) {
+    const oldValue = before[field] === undefined ? null : canonicalJson(before[field]);
+    const newValue = (after as Record<string, unknown>)[field] === undefined ? null : canonicalJson((after as Record<string, unknown>)[field]);
+    if (oldValue !== newValue) insert.run(queueId, field, oldValue, newValue, SERVER_ACTOR, at);
+  }
+}
+
+export function applyBaseSettingsPush(db: Db, message: string, push: BaseSettingsPush, at: number): ApplyOutcome {
+  // Validated on arrival already; parsing again yields the canonical stored form.
+  const layer = parseSettingsLayer(push.settings, 'pushed base settings');
+  return applyOnce(db, message, push.pushId, at, () => {
+    const queues = (
+      push.queueId === undefined
+        ? db.prepare('SELECT id, base_settings FROM queues ORDER BY id').all()
+        : db.prepare('SELECT id, base_settings FROM queues WHERE id = ?').all(push.queueId)
+    ) as { id: string; base_settings: string }[];
+    const update = db.prepare('UPDATE queues SET base_settings = ? WHERE id = ?');
+    const stored = canonicalJson(layer);
+    for (const queue of queues) {
+      const before = JSON.parse(queue.base_settings) as Record<string, unknown>;
+      auditLayerChange(db, queue.id, before, layer, at);
+      update.run(stored, queue.id);
+    }
+    if (push.queueId === undefined) db.prepare('UPDATE sync_state SET base_settings = ? WHERE id = 1').run(stored);
+  });
+}
+
+export function applyMembersPush(db: Db, message: string, push: MembersPush, at: number): ApplyOutcome {
+  return applyOnce(db, message, push.pushId, at, () => {
+    const upsert = db.prepare(
+      `INSERT INTO members (id, level, display_name, masked_phone, member_code, phone_digest, source, updated_at)
+       VALUES (@id, @level, @displayName, @maskedPhone, @memberCode, @phoneDigest, 'server', @at)
+       ON CONFLICT (id) DO UPDATE SET level = excluded.level, display_name = excluded.display_name,
+         masked_phone = excluded.masked_phone, member_code = excluded.member_code,
+         phone_digest = excluded.phone_digest, source = 'server', updated_at = excluded.updated_at`,
+    );
+    for (const m of push.members) {
+      upsert.run({
+        id: m.id,
+        level: m.level,
+        displayName: m.displayName ?? null,
+        maskedPhone: m.maskedPhone ?? null,
+        memberCode: m.memberCode ?? null,
+        phoneDigest: m.phoneDigest ?? null,
+        at,
+      });
+    }
+  });
+}
+
+/** Logs a message that was refused (malformed, unknown, or failed to apply); nothing else changes. */
+export function recordRefused(db: Db, message: string, raw: unknown, error: string, at: number): void {
+  let body: string;
+  try {
+    body = JSON.stringify(raw, (_k, v: unknown) => (typeof v === 'function' ? '[function]' : v)) ?? String(raw);
+  } catch {
+    body = String(raw);
+  }
+  const pushId = raw !== null && typeof raw === 'object' && Number.isSafeInteger((raw as { pushId?: unknown }).pushId) ? (raw as { pushId: number }).pushId : null;
+  recordInbound(db, at, message.slice(0, 200), pushId, 'refused', error.slice(0, 2000), body.slice(0, 4000));
+}

@@ -1,0 +1,433 @@
+/**
+ * The register's sync client: sends the outbox to the central server over
+ * socket.io and applies what the server pushes.
+ *
+ * Delivery: one batch at a time, oldest first, with `emitWithAck` and a
+ * timeout. Rows leave the outbox only when the server's ack says it holds
+ * them (the server applies idempotently and acks after commit), so a crash or
+ * a dropped connection at any point means "send again", never "lost"; the
+ * server recognises what it already holds. Nothing is buffered in memory
+ * across connections: every attempt starts from what the database says.
+ *
+ * Failures (refused connection, lost connection, no ack in time, a refusal)
+ * close the socket and wait a backoff with jitter before a fresh connection.
+ * Status changes go to `on('status')` for the status bar.
+ */
+import { EventEmitter } from 'node:events';
+import { io, type Socket } from 'socket.io-client';
+import {
+  MESSAGES,
+  PROTOCOL_VERSION,
+  baseSettingsPushSchema,
+  batchAckSchema,
+  membersPushSchema,
+  parseMessage,
+  refusalSchema,
+  type Hello,
+  type WireEvent,
+} from '../../../shared/sync/protocol';
+import type { Db } from '../store/database';
+import { applyBaseSettingsPush, applyMembersPush, recordRefused, type ApplyOutcome } from './apply';
+import { checkServerUrl, type SyncConfig } from './config';
+import { Outbox } from './outbox';
+
+export interface SyncStatus {
+  connection: 'stopped' | 'connecting' | 'online' | 'offline';
+  online: boolean;
+  /** When the server last acknowledged a batch or the outbox was found empty while online (ms). */
+  lastSyncAt: number | null;
+  /** Events in the outbox not yet acknowledged. */
+  waiting: number;
+  /** The latest failure, cleared by the next successful exchange. */
+  lastError: string | null;
+  lastErrorAt: number | null;
+  /** The latest failure will not go away by retrying (bad token, protocol version, a gap the register cannot fill). */
+  blocked: boolean;
+}
+
+export interface SyncLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const silentLogger: SyncLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export interface SyncClientOptions {
+  db: Db;
+  config: SyncConfig;
+  /** Most events per batch (default 500). */
+  batchSize?: number;
+  /** About the most payload bytes per batch (default 1 MiB; one event always goes). */
+  batchBytes?: number;
+  /** How long to wait for the server's ack of one batch (default 15 s). */
+  ackTimeoutMs?: number;
+  /** How long one connection attempt may take (default 10 s). */
+  connectTimeoutMs?: number;
+  /** How often an idle, connected client looks at the outbox again (default 2 s; `notify()` is immediate). */
+  pollIntervalMs?: number;
+  /** Backoff between failed attempts: doubles from `initialMs` up to `maxMs`, with jitter (default 500 ms – 30 s). */
+  backoff?: { initialMs: number; maxMs: number };
+  /** Extra trusted certificates (PEM) for wss:// to a private CA. */
+  ca?: string | string[];
+  logger?: SyncLogger;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface SyncClientEvents {
+  status: [SyncStatus];
+  /** Connected and the outbox was found empty. */
+  drained: [];
+  /** A push from the server was applied (or recognised as a duplicate). */
+  push: [{ message: string; pushId: number; outcome: ApplyOutcome }];
+}
+
+class SyncError extends Error {
+  override name = 'SyncError';
+  constructor(
+    message: string,
+    readonly blocked = false,
+  ) {
+    super(message);
+  }
+}
+
+const KNOWN_INBOUND = new Set<string>([MESSAGES.baseSettings, MESSAGES.members]);
+
+export class SyncClient extends EventEmitter<SyncClientEvents> {
+  private readonly db: Db;
+  private readonly config: SyncConfig;
+  private readonly url: URL;
+  private readonly outbox: Outbox;
+  private readonly batchSize: number;
+  private readonly batchBytes: number;
+  private readonly ackTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly logger: SyncLogger;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly ca: string | string[] | undefined;
+
+  private current: SyncStatus;
+  private socket: Socket | null = null;
+  private connecting: { socket: Socket; abort: () => void } | null = null;
+  private stopped = true;
+  private loop: Promise<void> | null = null;
+  private wakeIdle: (() => void) | null = null;
+  private wakeAny: (() => void) | null = null;
+
+  constructor(options: SyncClientOptions) {
+    super();
+    this.db = options.db;
+    this.config = options.config;
+    this.url = checkServerUrl(options.config.url, options.config.allowInsecure);
+    this.outbox = new Outbox(options.db);
+    this.batchSize = options.batchSize ?? 500;
+    this.batchBytes = options.batchBytes ?? 1024 * 1024;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 2_000;
+    this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.ca = options.ca;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize must be a whole number ≥ 1');
+    this.current = {
+      connection: 'stopped',
+      online: false,
+      lastSyncAt: this.outbox.state().lastSyncAt,
+      waiting: this.outbox.count(),
+      lastError: null,
+      lastErrorAt: null,
+      blocked: false,
+    };
+  }
+
+  status(): SyncStatus {
+    return { ...this.current };
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run().catch((error: unknown) => {
+      // run() handles its own failures; reaching here is a bug worth seeing.
+      this.logger.error(`sync loop ended unexpectedly: ${describe(error)}`);
+    });
+  }
+
+  /** Stops sending and closes the connection; what was not acknowledged stays in the outbox. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.closeSocket();
+    this.wakeAny?.();
+    await this.loop;
+    this.loop = null;
+    this.setStatus({ connection: 'stopped', online: false });
+  }
+
+  /** New events were written to the outbox: look now instead of at the next poll. */
+  notify(): void {
+    this.wakeIdle?.();
+  }
+
+  // -------------------------------------------------------------------------
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const socket = this.socket ?? (await this.connect());
+        const events = this.outbox.nextBatch(this.batchSize, this.batchBytes);
+        if (events.length === 0) {
+          const at = this.now();
+          this.outbox.markSynced(at);
+          this.setStatus({ lastSyncAt: at, waiting: 0, lastError: null, blocked: false });
+          failures = 0;
+          this.emit('drained');
+          await this.pause(this.pollIntervalMs, true);
+          continue;
+        }
+        await this.sendBatch(socket, events);
+        failures = 0;
+      } catch (error) {
+        if (this.stopped) break;
+        this.fail(error);
+        await this.pause(this.backoffDelay(failures++), false);
+      }
+    }
+  }
+
+  private async sendBatch(socket: Socket, events: WireEvent[]): Promise<void> {
+    const first = events[0]!.seq;
+    const last = events[events.length - 1]!.seq;
+    let raw: unknown;
+    try {
+      raw = await socket.timeout(this.ackTimeoutMs).emitWithAck(MESSAGES.batch, { events });
+    } catch (error) {
+      throw new SyncError(`no acknowledgement for events ${first}–${last} (${describe(error)}); they stay in the outbox and will be sent again`);
+    }
+    const parsed = parseMessage(batchAckSchema, raw, 'batch acknowledgement');
+    if (!parsed.ok) {
+      this.refuse(`${MESSAGES.batch} ack`, raw, parsed.error);
+      throw new SyncError(`${parsed.error}; nothing was removed from the outbox`);
+    }
+    const ack = parsed.value;
+    if (!ack.ok) {
+      if (ack.error.code === 'gap' && ack.error.expectedSeq !== undefined && ack.error.expectedSeq < first) {
+        throw new SyncError(
+          `the server needs events from seq ${ack.error.expectedSeq}, but this register's outbox starts at ${first}: ` +
+            'those events were acknowledged by the server before and are no longer here. The server must restore its data.',
+          true,
+        );
+      }
+      throw new SyncError(`the server refused events ${first}–${last}: ${ack.error.code}: ${ack.error.message}`, ack.error.code === 'conflict');
+    }
+    if (ack.appliedSeq < first) {
+      throw new SyncError(`the server acknowledged only up to seq ${ack.appliedSeq} after being sent ${first}–${last}; nothing was removed`);
+    }
+    const upTo = Math.min(ack.appliedSeq, last);
+    const at = this.now();
+    this.outbox.acknowledge(upTo, at);
+    if (upTo < last) this.logger.warn(`the server acknowledged ${first}–${upTo} of ${first}–${last}; the rest will be sent again`);
+    this.setStatus({ lastSyncAt: at, waiting: this.outbox.count(), lastError: null, lastErrorAt: null, blocked: false });
+  }
+
+  private hello(): Hello {
+    return {
+      storeId: this.config.storeId,
+      registerId: this.config.registerId,
+      token: this.config.token,
+      protocolVersion: PROTOCOL_VERSION,
+      lastAckedSeq: this.outbox.state().lastAckedSeq,
+    };
+  }
+
+  private connect(): Promise<Socket> {
+    this.setStatus({ connection: 'connecting', online: false });
+    return new Promise<Socket>((resolve, reject) => {
+      const socket = io(this.url.origin, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        autoConnect: false,
+        timeout: this.connectTimeoutMs,
+        auth: (cb) => cb(this.hello()),
+        ...(this.ca ? { ca: this.ca } : {}),
+      });
+      const settle = () => {
+        socket.off('connect');
+        socket.off('connect_error');
+        this.connecting = null;
+      };
+      this.connecting = {
+        socket,
+        abort: () => {
+          settle();
+          socket.close();
+          reject(new SyncError('stopped'));
+        },
+      };
+      socket.once('connect', () => {
+        settle();
+        this.attach(socket);
+        resolve(socket);
+      });
+      socket.once('connect_error', (error: Error & { data?: unknown }) => {
+        settle();
+        socket.close();
+        reject(this.connectError(error));
+      });
+      socket.connect();
+    });
+  }
+
+  private connectError(error: Error & { data?: unknown }): SyncError {
+    if (error.data === undefined) return new SyncError(`cannot reach ${this.url.origin}: ${error.message}`);
+    const parsed = parseMessage(refusalSchema, error.data, 'connection refusal');
+    if (!parsed.ok) {
+      this.refuse('connect_error', error.data, parsed.error);
+      return new SyncError(`the server refused the connection: ${error.message} (${parsed.error})`);
+    }
+    const refusal = parsed.value;
+    const permanent = refusal.code !== 'server-error';
+    return new SyncError(`the server refused this register (${refusal.code}): ${refusal.message}`, permanent);
+  }
+
+  private attach(socket: Socket): void {
+    this.socket = socket;
+    socket.on('disconnect', (reason) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (!this.stopped) this.fail(new SyncError(`connection lost (${reason})`), false);
+      this.wakeIdle?.();
+    });
+    socket.on(MESSAGES.baseSettings, (...args: unknown[]) =>
+      this.onPush(MESSAGES.baseSettings, args, (raw) => {
+        const parsed = parseMessage(baseSettingsPushSchema, raw, 'base settings push');
+        return parsed.ok ? { ok: true, pushId: parsed.value.pushId, apply: (at) => applyBaseSettingsPush(this.db, MESSAGES.baseSettings, parsed.value, at) } : parsed;
+      }),
+    );
+    socket.on(MESSAGES.members, (...args: unknown[]) =>
+      this.onPush(MESSAGES.members, args, (raw) => {
+        const parsed = parseMessage(membersPushSchema, raw, 'members push');
+        return parsed.ok ? { ok: true, pushId: parsed.value.pushId, apply: (at) => applyMembersPush(this.db, MESSAGES.members, parsed.value, at) } : parsed;
+      }),
+    );
+    socket.onAny((name: unknown, ...args: unknown[]) => {
+      if (typeof name === 'string' && KNOWN_INBOUND.has(name)) return;
+      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: unknown) => void) : undefined;
+      const error = `unknown message ${JSON.stringify(name)} from the server`;
+      this.refuse(String(name), args, error);
+      ack?.({ ok: false, error: { code: 'unknown-message', message: error } });
+    });
+    this.setStatus({ connection: 'online', online: true });
+    this.logger.info(`connected to ${this.url.origin}`);
+  }
+
+  private onPush(
+    message: string,
+    args: unknown[],
+    validate: (raw: unknown) => { ok: true; pushId: number; apply: (at: number) => ApplyOutcome } | { ok: false; error: string },
+  ): void {
+    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: unknown) => void) : undefined;
+    const refuse = (code: string, error: string) => {
+      this.refuse(message, args.length === 1 ? args[0] : args, error);
+      ack?.({ ok: false, error: { code, message: error } });
+    };
+    if (!ack) return refuse('invalid', `${message} must ask for an acknowledgement`);
+    if (args.length !== 1) return refuse('invalid', `${message} carries ${args.length} arguments, expected 1`);
+    const checked = validate(args[0]);
+    if (!checked.ok) return refuse('invalid', checked.error);
+    let outcome: ApplyOutcome;
+    try {
+      outcome = checked.apply(this.now());
+    } catch (error) {
+      return refuse('apply-failed', `${message} ${checked.pushId} could not be applied, nothing changed: ${describe(error)}`);
+    }
+    this.logger.info(`${message} ${checked.pushId}: ${outcome}`);
+    ack({ ok: true, duplicate: outcome === 'duplicate' });
+    this.emit('push', { message, pushId: checked.pushId, outcome });
+  }
+
+  /** Logs a server message that was not acted on, in the logger and in `sync_inbound`. */
+  private refuse(message: string, raw: unknown, error: string): void {
+    this.logger.warn(`refused ${message}: ${error}`);
+    try {
+      recordRefused(this.db, message, raw, error, this.now());
+    } catch (logError) {
+      this.logger.error(`could not log the refused ${message}: ${describe(logError)}`);
+    }
+  }
+
+  private fail(error: unknown, closeSocket = true): void {
+    const message = describe(error);
+    const blocked = error instanceof SyncError && error.blocked;
+    this.logger.warn(`sync: ${message}`);
+    if (closeSocket) this.closeSocket();
+    this.setStatus({
+      connection: 'offline',
+      online: false,
+      lastError: message,
+      lastErrorAt: this.now(),
+      blocked,
+      waiting: safeCount(this.outbox),
+    });
+  }
+
+  private closeSocket(): void {
+    this.connecting?.abort();
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket) return;
+    socket.off('disconnect');
+    socket.offAny();
+    // Closing rejects an ack still awaited on this socket.
+    socket.close();
+  }
+
+  private backoffDelay(failures: number): number {
+    const ceiling = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(failures, 30));
+    // "Equal jitter": never less than half the ceiling, so a fleet of
+    // registers coming back after an outage spreads out without hammering.
+    return ceiling / 2 + this.random() * (ceiling / 2);
+  }
+
+  /** Waits `ms`; `stop()` always ends it early, `notify()` or a lost connection only when `idle`. */
+  private pause(ms: number, idle: boolean): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeAny = null;
+        if (idle) this.wakeIdle = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeAny = done;
+      if (idle) this.wakeIdle = done;
+    });
+  }
+
+  private setStatus(change: Partial<SyncStatus>): void {
+    this.current = { ...this.current, ...change };
+    this.emit('status', this.status());
+  }
+}
+
+function safeCount(outbox: Outbox): number {
+  try {
+    return outbox.count();
+  } catch {
+    return -1;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
