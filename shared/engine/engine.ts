@@ -162,6 +162,7 @@ function settle(s: Session, order: Order, at: Instant): Settlement {
   const { settings, queue } = s;
   order.settledAt = at;
   if (!settings.enabled) {
+    store.updateOrder(order);
     return { extractedFen: ZERO_FEN, poolUsedFen: ZERO_FEN, payouts: [], paidFen: ZERO_FEN, leftoverFen: ZERO_FEN, leftoverTo: null };
   }
   const extracted = applyBp(order.actualPaidFen, settings.extractionBp);
