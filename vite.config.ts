@@ -1,0 +1,111 @@
+/**
+ * One Vite config for the whole app:
+ *  - the renderer (root: renderer/) builds to dist/;
+ *  - vite-plugin-electron/simple builds electron/shell/main.ts to
+ *    dist-electron/main.js (ESM) and electron/shell/preload.ts to
+ *    dist-electron/preload.cjs (CJS, for the sandboxed preload).
+ *
+ * `vite` (npm start) serves the renderer, builds main/preload in watch mode and
+ * launches Electron; set ELECTRON_STARTUP_PREVENT=1 to serve without launching.
+ * `vite build` (npm run build) never launches Electron.
+ *
+ * Tests use vitest.config.ts, not this file.
+ */
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig, type UserConfig } from 'vite';
+import electron from 'vite-plugin-electron/simple';
+import pkg from './package.json' with { type: 'json' };
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const r = (...p: string[]) => path.resolve(root, ...p);
+
+/**
+ * Never bundled into the main process: Electron, Node built-ins and every
+ * runtime `dependency` (better-sqlite3 is native; the others are loaded from
+ * node_modules inside the packaged app, which electron-builder ships because
+ * they are `dependencies`). Renderer-only libraries are devDependencies and
+ * are bundled into dist/ by Vite.
+ */
+export const mainExternals: string[] = [
+  'electron',
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  ...Object.keys(pkg.dependencies),
+];
+
+/** Also externalize deep imports such as 'better-sqlite3/lib/...'. */
+function isExternal(id: string): boolean {
+  return mainExternals.some((name) => id === name || id.startsWith(`${name}/`));
+}
+
+/** The Vite options of the main-process build (exported for test/tooling). */
+export const electronMainVite = {
+  root,
+  build: {
+    outDir: r('dist-electron'),
+    emptyOutDir: false,
+    sourcemap: true,
+    target: 'node22',
+    rolldownOptions: { external: isExternal },
+  },
+} satisfies UserConfig;
+
+/** Electron's sandbox needs a setuid helper on Linux that a dev checkout lacks. */
+const electronArgv = process.platform === 'linux' ? ['.', '--no-sandbox'] : ['.'];
+
+export default defineConfig(({ command, mode }) => {
+  // `vite build` must never try to start Electron (its binary may be absent).
+  if (command === 'build') process.env['ELECTRON_STARTUP_PREVENT'] = '1';
+  // `vite --mode web` (npm run dev:web): the renderer alone, for browser tests.
+  const withElectron = mode !== 'web';
+  return {
+    root: r('renderer'),
+    base: './',
+    publicDir: false,
+    plugins: [
+      vue(),
+      withElectron && electron({
+        main: {
+          entry: r('electron/shell/main.ts'),
+          // Launch from the project root (the plugin would use renderer/).
+          onstart: async ({ startup }) => {
+            await startup(electronArgv, { cwd: root });
+          },
+          vite: electronMainVite,
+        },
+        preload: {
+          input: r('electron/shell/preload.ts'),
+          vite: {
+            root,
+            build: {
+              outDir: r('dist-electron'),
+              emptyOutDir: false,
+              sourcemap: 'inline',
+              target: 'node22',
+              rolldownOptions: {
+                external: ['electron'],
+                output: {
+                  format: 'cjs',
+                  entryFileNames: '[name].cjs',
+                  chunkFileNames: '[name].cjs',
+                },
+              },
+            },
+          },
+        },
+      }),
+    ],
+    build: {
+      outDir: r('dist'),
+      emptyOutDir: true,
+      target: 'chrome130',
+    },
+    server: {
+      port: 5173,
+      strictPort: false,
+    },
+  };
+});
