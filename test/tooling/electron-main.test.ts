@@ -1,0 +1,144 @@
+/**
+ * The Electron main process, with 'electron' mocked (importing the real
+ * module under Node would try to download Electron's binary). This is the
+ * pattern for every test of electron/shell code.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+type Handler = (...args: unknown[]) => unknown;
+
+const fake = vi.hoisted(() => {
+  const appHandlers = new Map<string, Handler>();
+  const windows: Array<{ options: Record<string, unknown>; loaded: string[] }> = [];
+  const state = {
+    appHandlers,
+    windows,
+    lockGranted: true,
+    quit: 0,
+    headersHook: undefined as undefined | Handler,
+    permissionHook: undefined as undefined | Handler,
+  };
+  class BrowserWindow {
+    static getAllWindows = () => windows;
+    loaded: string[] = [];
+    webContents = {};
+    constructor(public options: Record<string, unknown>) {
+      windows.push(this);
+    }
+    once() {}
+    on() {}
+    loadURL(url: string) {
+      this.loaded.push(url);
+      return Promise.resolve();
+    }
+    loadFile(file: string) {
+      this.loaded.push(`file:${file}`);
+      return Promise.resolve();
+    }
+  }
+  const app = {
+    isPackaged: false,
+    requestSingleInstanceLock: () => state.lockGranted,
+    quit: () => {
+      state.quit += 1;
+    },
+    on: (event: string, fn: Handler) => appHandlers.set(event, fn),
+    whenReady: () => Promise.resolve(),
+  };
+  const session = {
+    defaultSession: {
+      webRequest: { onHeadersReceived: (fn: Handler) => (state.headersHook = fn) },
+      setPermissionRequestHandler: (fn: Handler) => (state.permissionHook = fn),
+      setPermissionCheckHandler: () => {},
+    },
+  };
+  return { state, electron: { app, BrowserWindow, session } };
+});
+
+vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let main: typeof import('../../electron/shell/main');
+
+beforeAll(async () => {
+  delete process.env['VITE_DEV_SERVER_URL'];
+  main = await import('../../electron/shell/main');
+  await new Promise((r) => setTimeout(r, 0)); // let whenReady().then run
+});
+
+describe('electron/shell/main.ts', () => {
+  it('takes the single-instance lock and opens one hardened window', () => {
+    expect(fake.state.appHandlers.has('second-instance')).toBe(true);
+    expect(fake.state.windows).toHaveLength(1);
+    const prefs = fake.state.windows[0]!.options['webPreferences'] as Record<string, unknown>;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(String(prefs['preload'])).toMatch(/preload\.cjs$/);
+  });
+
+  it('loads dist/index.html when not on the dev server', () => {
+    expect(fake.state.windows[0]!.loaded).toEqual([`file:${main.RENDERER_INDEX}`]);
+  });
+
+  it('blocks navigation away from the app, new windows and webviews', () => {
+    const handlers = new Map<string, Handler>();
+    let openHandler: Handler | undefined;
+    const contents = {
+      on: (event: string, fn: Handler) => handlers.set(event, fn),
+      setWindowOpenHandler: (fn: Handler) => (openHandler = fn),
+    };
+    fake.state.appHandlers.get('web-contents-created')!({}, contents);
+
+    const nav = (url: string) => {
+      const event = { preventDefault: vi.fn() };
+      handlers.get('will-navigate')!(event, url);
+      return event.preventDefault.mock.calls.length > 0;
+    };
+    expect(nav('https://example.com/')).toBe(true);
+    expect(nav('file:///etc/passwd')).toBe(true);
+    expect(nav(pathToFileURL(main.RENDERER_INDEX).href + '#/checkout')).toBe(false);
+    expect(openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    const webview = { preventDefault: vi.fn() };
+    handlers.get('will-attach-webview')!(webview);
+    expect(webview.preventDefault).toHaveBeenCalled();
+  });
+
+  it('allows only the dev server origin in development', () => {
+    expect(main.isAllowedNavigation('http://localhost:5173/#/x', 'http://localhost:5173/')).toBe(true);
+    expect(main.isAllowedNavigation('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
+    expect(main.isAllowedNavigation('not a url', 'http://localhost:5173/')).toBe(false);
+  });
+
+  it('sends a strict CSP header and denies permissions', () => {
+    let headers: Record<string, string[]> = {};
+    fake.state.headersHook!({ responseHeaders: { 'X-Other': ['1'] } }, (r: { responseHeaders: Record<string, string[]> }) => {
+      headers = r.responseHeaders;
+    });
+    expect(headers['X-Other']).toEqual(['1']);
+    const csp = headers['Content-Security-Policy']![0]!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/unsafe-eval/);
+    let granted: boolean | undefined;
+    fake.state.permissionHook!({}, 'media', (ok: boolean) => (granted = ok));
+    expect(granted).toBe(false);
+  });
+
+  it('index.html carries the same CSP in a meta tag (minus frame-ancestors)', () => {
+    const html = readFileSync(path.join(root, 'renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    const expected = main.CONTENT_SECURITY_POLICY.split('; ')
+      .filter((d) => !d.startsWith('frame-ancestors'))
+      .join('; ');
+    expect(meta).toBe(expected);
+  });
+
+  it('quits when another instance holds the lock', () => {
+    fake.state.lockGranted = false;
+    const before = fake.state.quit;
+    main.bootstrap();
+    expect(fake.state.quit).toBe(before + 1);
+  });
+});
