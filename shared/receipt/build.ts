@@ -22,6 +22,7 @@ export const TENDER_LABELS: Readonly<Record<TenderKind, string>> = {
 export const DEDUCTION_LABELS: Readonly<Record<DeductionKind, string>> = {
   points: '积分抵扣',
   love: '爱心值抵扣',
+  other: '其他抵扣',
 };
 
 /** Which rule gave the ratio (queue-rebate.md §5), as the receipt words it. */

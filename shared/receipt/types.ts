@@ -8,7 +8,7 @@ import type { EntryState, Instant, NoEntitlementReason, RatioRule } from '../eng
 import type { PaperWidth } from './width';
 
 export type TenderKind = 'cash' | 'card' | 'wechat' | 'alipay' | 'other';
-export type DeductionKind = 'points' | 'love';
+export type DeductionKind = 'points' | 'love' | 'other';
 
 /** Everything a receipt says, as facts. No money is ever a float: all `…Fen` are integer fen. */
 export interface ReceiptData {
