@@ -5,6 +5,7 @@
  */
 import { coreSchema } from './001-core';
 import { printJobsSchema } from './002-print-jobs';
+import { counterSchema } from './004-counter';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -16,4 +17,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'core: queues, members, orders, entries, ledger, outbox, settings audit', sql: coreSchema },
   { version: 2, name: 'print jobs: the receipt print queue', sql: printJobsSchema },
+  { version: 3, name: 'counter: cashiers, shifts, refunds, PIN lockout, order numbers', sql: counterSchema },
 ];
