@@ -15,6 +15,7 @@ const fenInput = z.number().int({ error: 'an amount must be a whole number of fe
 const paymentInput = fenInput.min(1, { error: 'the amount due must be at least 1 fen' });
 const pin = z.string().regex(/^\d{4,8}$/, { error: 'a PIN is 4–8 digits' });
 const instant = z.number().int().min(0);
+const personName = z.string().trim().min(1).max(40);
 
 export const TENDER_KINDS = ['cash', 'card', 'wechat', 'alipay', 'other'] as const;
 export type TenderKind = (typeof TENDER_KINDS)[number];
@@ -26,6 +27,10 @@ export const tenderSchema = z.strictObject({ kind: z.enum(TENDER_KINDS), amountF
 export const commandInputs = {
   'app.status': z.strictObject({}),
   'cashiers.list': z.strictObject({}),
+  /** First run only: allowed while no cashier exists; creates a manager and signs them in. */
+  'setup.createManager': z.strictObject({ name: personName, pin }),
+  /** A manager (by PIN) adds a cashier or another manager. */
+  'cashiers.create': z.strictObject({ name: personName, pin, role: z.enum(['cashier', 'manager']), managerPin: pin }),
   'session.signIn': z.strictObject({ cashierId: id, pin }),
   'session.signOut': z.strictObject({}),
   'shift.open': z.strictObject({ openingFloatFen: fenInput }),
@@ -175,6 +180,8 @@ export interface StatusSnapshot {
 export interface CommandOutputs {
   'app.status': StatusSnapshot;
   'cashiers.list': CashierView[];
+  'setup.createManager': CashierView;
+  'cashiers.create': CashierView;
   'session.signIn': CashierView;
   'session.signOut': null;
   'shift.open': ShiftView;
@@ -196,11 +203,25 @@ export interface CommandOutputs {
 
 export type CommandOutput<N extends CommandName> = CommandOutputs[N];
 
-export type CommandErrorCode = 'invalid-input' | 'rule' | 'not-signed-in' | 'no-shift' | 'wrong-pin' | 'locked' | 'not-found' | 'internal';
+export type CommandErrorCode =
+  | 'invalid-input'
+  | 'rule'
+  | 'not-signed-in'
+  | 'no-shift'
+  | 'wrong-pin'
+  | 'locked'
+  | 'not-found'
+  | 'internal'
+  /** checkout.submit: the register does not know this member; the UI may offer to continue as walk-in. */
+  | 'unknown-member';
 
 export interface CommandError {
   code: CommandErrorCode;
   message: string;
+  /** For code 'rule': which rule refused it (the engine's RuleError code, or a counter rule such as 'tender-exceeds'). */
+  rule?: string;
+  /** For code 'locked': when the PIN lock ends (ms since epoch). */
+  lockedUntil?: number;
   /** For invalid input: which field, and what is wrong with it. */
   issues?: { path: string; message: string }[];
 }
