@@ -1,0 +1,144 @@
+/**
+ * The command contract, answered: `(name, payload) → CommandResult`.
+ *
+ * The order never changes: an unknown command is refused; the payload is
+ * validated with the contract's schema BEFORE anything touches the
+ * database; then the register runs it. A rule refusal is a typed error the
+ * UI can show; anything unexpected is logged with its stack and reported as
+ * 'internal' with a message that leaks nothing.
+ *
+ * The Electron main process wires this to ipcMain; the browser tests wire
+ * the very same function to the page.
+ */
+import {
+  isCommandName,
+  parseCommandInput,
+  type CommandError,
+  type CommandName,
+  type CommandOutput,
+  type CommandResult,
+  type ParsedCommandInput,
+  type StatusSnapshot,
+} from '../../../shared/contract';
+import { RuleError } from '../../../shared/engine/index';
+import { AppError } from './errors';
+import { consoleLogger, type Logger, type RegisterBackend } from './register';
+
+type Implementations = {
+  [N in CommandName]: (backend: RegisterBackend, input: ParsedCommandInput<N>) => CommandOutput<N> | Promise<CommandOutput<N>>;
+};
+
+/** Every command of the contract, exhaustively (a new command will not compile until it is here). */
+const COMMANDS: Implementations = {
+  'app.status': (b) => b.status(),
+  'cashiers.list': (b) => b.listCashiers(),
+  'setup.createManager': (b, i) => b.createFirstManager(i),
+  'cashiers.create': (b, i) => b.createCashier(i),
+  'session.signIn': (b, i) => b.signIn(i),
+  'session.signOut': (b) => b.signOut(),
+  'shift.open': (b, i) => b.startShift(i),
+  'shift.report': (b, i) => b.shiftReport(i),
+  'shift.close': (b, i) => b.closeShift(i),
+  'members.lookup': (b, i) => b.lookupMember(i),
+  'checkout.submit': (b, i) => b.checkoutSubmit(i),
+  'order.complete': (b, i) => b.completeOrder(i),
+  'queue.list': (b, i) => b.listQueue(i),
+  'queue.entry': (b, i) => b.entryDetails(i),
+  'queue.draw': (b, i) => b.drawEntry(i),
+  'queue.exchangeQuote': (b, i) => b.quoteExchange(i),
+  'queue.exchange': (b, i) => b.exchangeEntry(i),
+  'queue.refundPreview': (b, i) => b.refundPreview(i),
+  'queue.refund': (b, i) => b.refundOrder(i),
+  'receipt.preview': (b, i) => b.receiptPreview(i),
+  'receipt.reprint': (b, i) => b.reprint(i),
+};
+
+export type CommandHandler = (name: unknown, payload: unknown) => Promise<CommandResult<CommandName>>;
+
+function fail(error: CommandError): { ok: false; error: CommandError } {
+  return { ok: false, error };
+}
+
+/** Maps a thrown error to what the renderer may see. */
+export function toCommandError(error: unknown, log: Logger, name: string): CommandError {
+  if (error instanceof AppError) return { code: error.code, message: error.message, ...error.extra };
+  if (error instanceof RuleError) {
+    if (error.code === 'unknown-member') return { code: 'unknown-member', message: error.message, rule: error.code };
+    return { code: 'rule', message: error.message, rule: error.code };
+  }
+  log.error(`command ${name} failed unexpectedly`, error);
+  return { code: 'internal', message: '内部错误，操作未完成，请重试或联系管理员 (internal error: nothing was changed)' };
+}
+
+export function createCommandHandler(backend: RegisterBackend, log: Logger = consoleLogger): CommandHandler {
+  return async (name, payload) => {
+    if (!isCommandName(name)) {
+      const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : typeof name;
+      return fail({ code: 'invalid-input', message: `unknown command ${shown}` });
+    }
+    const parsed = parseCommandInput(name, payload);
+    if (!parsed.ok) return parsed;
+    try {
+      const run = COMMANDS[name] as (b: RegisterBackend, input: unknown) => unknown;
+      const value = (await run(backend, parsed.value)) as CommandOutput<typeof name>;
+      return { ok: true, value } as CommandResult<CommandName>;
+    } catch (error) {
+      return fail(toCommandError(error, log, name));
+    }
+  };
+}
+
+/**
+ * Pushes a `StatusSnapshot` to subscribers whenever it changes: after every
+ * committed command (the register's onChange) and whenever `refresh()` is
+ * called (the shell polls it for sync and printer changes). Identical
+ * snapshots are not pushed twice.
+ */
+export class StatusPublisher {
+  private readonly listeners = new Set<(status: StatusSnapshot) => void>();
+  private last: string | null = null;
+  private readonly detach: () => void;
+
+  constructor(
+    private readonly backend: RegisterBackend,
+    private readonly log: Logger = consoleLogger,
+  ) {
+    this.detach = backend.onChange(() => this.refresh());
+  }
+
+  subscribe(listener: (status: StatusSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  current(): StatusSnapshot {
+    return this.backend.status();
+  }
+
+  /** Computes the snapshot and pushes it if it differs from the last one pushed. */
+  refresh(): boolean {
+    let snapshot: StatusSnapshot;
+    try {
+      snapshot = this.backend.status();
+    } catch (error) {
+      this.log.error('status snapshot failed', error);
+      return false;
+    }
+    const text = JSON.stringify(snapshot);
+    if (text === this.last) return false;
+    this.last = text;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        this.log.error('a status listener failed', error);
+      }
+    }
+    return true;
+  }
+
+  close(): void {
+    this.detach();
+    this.listeners.clear();
+  }
+}

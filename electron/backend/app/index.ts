@@ -1,0 +1,7 @@
+/** The register backend: what the Electron shell and the browser test harness use. */
+export * from './errors';
+export * from './register';
+export * from './handlers';
+export * from './backups';
+export * from './startup';
+export { hashPin, verifyPin } from './pin';
