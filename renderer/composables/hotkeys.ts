@@ -1,0 +1,97 @@
+/**
+ * Screen hotkeys. Every action has a key (F-keys, Enter, Esc); the key is
+ * printed on its button. Layers stack: a dialog pushes a layer that, while
+ * open, is the only one that sees keys (`modal`), so Esc closes the top-most
+ * thing and Enter confirms it, never the screen below.
+ */
+import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
+
+export type HotkeyHandler = (event: KeyboardEvent) => void | boolean;
+export type HotkeyMap = Record<string, HotkeyHandler>;
+
+interface Layer {
+  id: number;
+  keys: () => HotkeyMap;
+  modal: boolean;
+}
+
+const layers: Layer[] = [];
+let nextId = 1;
+let installed = false;
+
+/** "F5", "Enter", "Escape", "ctrl+l", "/" … */
+export function keyName(event: KeyboardEvent): string {
+  const key = event.key === 'Esc' ? 'Escape' : event.key;
+  return event.ctrlKey || event.metaKey ? `ctrl+${key.toLowerCase()}` : key;
+}
+
+function isTyping(event: KeyboardEvent): boolean {
+  const el = event.target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable;
+}
+
+function onKeydown(event: KeyboardEvent): void {
+  if (event.defaultPrevented || event.isComposing) return;
+  const name = keyName(event);
+  // Printable keys typed into a field belong to the field ('+' = split
+  // tender is the one exception: amounts never contain it).
+  if (name.length === 1 && name !== '+' && isTyping(event)) return;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    const handler = layer.keys()[name];
+    if (handler) {
+      const result = handler(event);
+      if (result !== false) {
+        event.preventDefault();
+        event.stopPropagation();
+        return;
+      }
+    }
+    if (layer.modal) return;
+  }
+}
+
+function ensureInstalled(): void {
+  if (installed) return;
+  window.addEventListener('keydown', onKeydown);
+  installed = true;
+}
+
+export function pushLayer(keys: () => HotkeyMap, modal = false): () => void {
+  ensureInstalled();
+  const layer: Layer = { id: nextId++, keys, modal };
+  layers.push(layer);
+  return () => {
+    const at = layers.findIndex((l) => l.id === layer.id);
+    if (at >= 0) layers.splice(at, 1);
+  };
+}
+
+/** Keys of a screen while it is mounted. */
+export function useHotkeys(keys: () => HotkeyMap): void {
+  let remove: (() => void) | null = null;
+  onMounted(() => {
+    remove = pushLayer(keys);
+  });
+  onBeforeUnmount(() => remove?.());
+}
+
+/** Keys of a dialog while `open` is true; modal: the screen below sees nothing. */
+export function useModalHotkeys(open: Ref<boolean>, keys: () => HotkeyMap): void {
+  let remove: (() => void) | null = null;
+  watch(
+    open,
+    (isOpen) => {
+      remove?.();
+      remove = isOpen ? pushLayer(keys, true) : null;
+    },
+    { immediate: true },
+  );
+  onBeforeUnmount(() => remove?.());
+}
+
+/** For tests. */
+export function resetHotkeys(): void {
+  layers.splice(0, layers.length);
+}

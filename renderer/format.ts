@@ -1,0 +1,28 @@
+import { formatPercent, type Bp } from '../shared/money';
+
+export function percent(bp: number | null | undefined): string {
+  if (bp === null || bp === undefined) return '—';
+  return formatPercent(bp as Bp);
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export function dateTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function timeOnly(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** Progress in whole per-mille, by integers (for the bar; display only). */
+export function progressPercent(received: number, entitlement: number): number {
+  if (entitlement <= 0) return 100;
+  return Math.min(100, Math.floor((received * 100) / entitlement));
+}

@@ -1,0 +1,74 @@
+/** Status, sign-in and the shift: what the status bar and the sign-in/shift screens read. */
+import { defineStore } from 'pinia';
+import type { CashierView, ShiftReport, StatusSnapshot } from '../../shared/contract';
+import type { Fen } from '../../shared/money';
+import { call, cashierApi, errorMessage, hasCashierApi } from '../api';
+
+export const useSessionStore = defineStore('session', {
+  state: () => ({
+    status: null as StatusSnapshot | null,
+    cashiers: [] as CashierView[],
+    /** The last X or Z report shown on the shift screen. */
+    report: null as ShiftReport | null,
+    loadError: null as string | null,
+    apiMissing: false,
+    unsubscribe: null as null | (() => void),
+  }),
+  getters: {
+    cashier: (s) => s.status?.cashier ?? null,
+    shift: (s) => s.status?.shift ?? null,
+    signedIn: (s) => Boolean(s.status?.cashier),
+    shiftOpen: (s) => Boolean(s.status?.shift && s.status.shift.closedAt === null),
+    rebateName: (s) => s.status?.rebateName ?? '',
+    exchangeName: (s) => s.status?.exchangeName ?? '',
+  },
+  actions: {
+    async start() {
+      if (!hasCashierApi()) {
+        this.apiMissing = true;
+        return;
+      }
+      this.unsubscribe?.();
+      this.unsubscribe = cashierApi().onStatus((status) => {
+        this.status = status;
+      });
+      await this.refresh();
+      if (!this.signedIn) await this.loadCashiers();
+    },
+    async refresh() {
+      try {
+        this.status = await call('app.status', {});
+        this.loadError = null;
+      } catch (error) {
+        this.loadError = errorMessage(error);
+      }
+    },
+    async loadCashiers() {
+      this.cashiers = await call('cashiers.list', {});
+    },
+    async signIn(cashierId: string, pin: string) {
+      await call('session.signIn', { cashierId, pin });
+      await this.refresh();
+    },
+    async signOut() {
+      await call('session.signOut', {});
+      this.report = null;
+      await this.refresh();
+      await this.loadCashiers();
+    },
+    async openShift(openingFloatFen: Fen) {
+      await call('shift.open', { openingFloatFen });
+      this.report = null;
+      await this.refresh();
+    },
+    async xReport() {
+      this.report = await call('shift.report', {});
+      return this.report;
+    },
+    async closeShift(countedCashFen: Fen) {
+      this.report = await call('shift.close', { countedCashFen });
+      await this.refresh();
+      return this.report;
+    },
+  },
+});

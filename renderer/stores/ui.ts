@@ -1,0 +1,12 @@
+import { defineStore } from 'pinia';
+
+export type View = 'checkout' | 'queue' | 'shift';
+
+export const useUiStore = defineStore('ui', {
+  state: () => ({ view: 'checkout' as View, lastScan: '' }),
+  actions: {
+    go(view: View) {
+      this.view = view;
+    },
+  },
+});
