@@ -260,9 +260,18 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
         auth: (cb) => cb(this.hello()),
         ...(this.ca ? { ca: this.ca } : {}),
       });
+      // socket.io's own timeout stops once the transport is open; this one
+      // also covers a hello that never gets an answer.
+      const timer = setTimeout(() => {
+        settle();
+        socket.close();
+        reject(new SyncError(`cannot reach ${this.url.origin}: no answer within ${this.connectTimeoutMs} ms`));
+      }, this.connectTimeoutMs);
       const settle = () => {
+        clearTimeout(timer);
         socket.off('connect');
         socket.off('connect_error');
+        socket.off('disconnect');
         this.connecting = null;
       };
       this.connecting = {
@@ -282,6 +291,12 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
         settle();
         socket.close();
         reject(this.connectError(error));
+      });
+      // The transport can close after opening but before the hello is answered.
+      socket.once('disconnect', (reason) => {
+        settle();
+        socket.close();
+        reject(new SyncError(`cannot reach ${this.url.origin}: connection closed during the hello (${reason})`));
       });
       socket.connect();
     });
