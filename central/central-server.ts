@@ -34,6 +34,8 @@ import {
 } from '../shared/sync/protocol';
 import { CentralStore, openCentralDb, type RegisterId } from './store';
 
+export type { RegisterId };
+
 export interface CentralLogger {
   info(message: string): void;
   warn(message: string): void;
@@ -52,6 +54,8 @@ export interface CentralServerOptions {
   /** Testing knobs: wait before applying a batch / before acknowledging it (after commit). */
   delayBeforeApplyMs?: number;
   delayBeforeAckMs?: number;
+  /** Called after a batch was committed (or refused), before its ack is sent: lets tests watch and interfere. */
+  onBatchCommitted?: (register: RegisterId, answer: BatchAck) => void;
   /** How long a register has to answer a push (default 10 s). */
   pushAckTimeoutMs?: number;
   logger?: CentralLogger;
@@ -186,6 +190,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
       log.warn(`${registerKey(register)}: batch failed: ${String(error)}`);
       answer = { ok: false, error: { code: 'internal', message: 'the server could not store the batch' } };
     }
+    options.onBatchCommitted?.(register, answer);
     if (options.delayBeforeAckMs) await sleep(options.delayBeforeAckMs);
     ack(answer);
   }
