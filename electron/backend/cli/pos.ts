@@ -16,6 +16,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: 'print-receipt --db PATH --order ID --printer tcp://HOST:PORT [--queue ID] [--width 58|80] [--copy]: print one receipt; exit 0 when the printer took every byte',
     load: async () => (await import('./print-receipt-command')).runPrintReceipt,
   },
+  sync: {
+    summary: 'sync --db PATH [--server URL --token T] [--until-empty [--timeout S]]: send the outbox to the central server',
+    load: async () => (await import('./sync-command')).runSync,
+  },
 };
 
 function usage(): string {
