@@ -1,0 +1,75 @@
+/**
+ * A TCP proxy on 127.0.0.1 between the register and the server cuts the
+ * connection at random moments — sometimes part-way through a frame — at
+ * least 200 times while the register keeps writing new events. Afterwards the
+ * server holds every event exactly once, in order, and the outbox is empty.
+ */
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCentralServer } from '../../central/central-server';
+import { SyncClient } from '../../electron/backend/sync/client';
+import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
+import { Cleanup, CuttingProxy, TOKEN, addOutboxEvents, createRegisterDb, expectServerHoldsExactly, outboxCount, tempDir, waitFor } from './helpers';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+
+const CUTS = 200;
+const CUT_PHASE_LIMIT_MS = 30_000;
+
+describe('a connection cut at random', () => {
+  it(`survives ${CUTS} cuts with nothing lost and nothing twice`, async () => {
+    const dir = tempDir(cleanup);
+    let committedBatches = 0;
+    let duplicates = 0;
+    const server = await startCentralServer({
+      port: 0,
+      dbPath: path.join(dir, 'central.db'),
+      tokens: [TOKEN],
+      onBatchCommitted: (_r, answer) => {
+        committedBatches++;
+        if (answer.ok) duplicates += answer.duplicates;
+      },
+    });
+    cleanup.add(() => server.close());
+    const proxy = new CuttingProxy(server.port);
+    const proxyPort = await proxy.listen();
+    cleanup.add(() => proxy.close());
+
+    const db = createRegisterDb(path.join(dir, 'register.db'));
+    cleanup.add(() => db.close());
+    const ids = addOutboxEvents(db, 1000);
+    const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url: `http://127.0.0.1:${proxyPort}` });
+    const client = new SyncClient({
+      db,
+      config,
+      batchSize: 40,
+      ackTimeoutMs: 1_000,
+      connectTimeoutMs: 1_000,
+      pollIntervalMs: 50,
+      backoff: { initialMs: 5, maxMs: 40 },
+    });
+    cleanup.add(() => client.stop());
+    client.start();
+
+    const started = Date.now();
+    while (proxy.cuts < CUTS) {
+      if (Date.now() - started > CUT_PHASE_LIMIT_MS) throw new Error(`only ${proxy.cuts} cuts in ${CUT_PHASE_LIMIT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * 25));
+      proxy.cut(Math.random() < 0.3);
+      if (Math.random() < 0.2) {
+        ids.push(...addOutboxEvents(db, 1 + Math.floor(Math.random() * 30)));
+        client.notify();
+      }
+    }
+    const batchesDuringCuts = committedBatches;
+
+    await waitFor(() => outboxCount(db) === 0, 20_000, 'the outbox to empty after the cuts');
+    await expectServerHoldsExactly(server.store, ids);
+    expect(proxy.cuts).toBeGreaterThanOrEqual(CUTS);
+    expect(proxy.connections).toBeGreaterThan(CUTS);
+    // The cuts landed while batches were moving, not only between them.
+    expect(batchesDuringCuts).toBeGreaterThan(10);
+    expect(duplicates).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+});
