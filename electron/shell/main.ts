@@ -3,16 +3,32 @@
  *
  * This file (and preload.ts next to it) is the ONLY code that imports
  * 'electron'. Business logic lives in electron/backend/ (Node only) and
- * shared/ (pure TypeScript); this file wires windows, security and, later,
- * the IPC command bridge.
+ * shared/ (pure TypeScript); this file wires windows, security, the start-up
+ * check, backups, timers and the one IPC command bridge:
+ *
+ *   start: open userData/cashier.db → verify the ledger → refused? show the
+ *   refusal page and never open the register : open the register window.
  *
  * Built by vite-plugin-electron to dist-electron/main.js (ESM, because
  * package.json says "type": "module"); the preload goes to
  * dist-electron/preload.cjs (CommonJS: sandboxed preloads cannot be ESM).
  */
-import { app, BrowserWindow, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, screen, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { IPC_INVOKE_CHANNEL, IPC_STATUS_CHANNEL } from '../../shared/contract';
+import {
+  createCommandHandler,
+  META,
+  runDailyBackup,
+  startRegister,
+  startupErrorHtml,
+  StatusPublisher,
+  type CommandHandler,
+  type RegisterBackend,
+} from '../backend/app/index';
+import { PrintWorker } from '../backend/printing/index';
+import { DEFAULT_WINDOW_STATE, loadWindowState, MIN_SIZE, placeOnScreens, saveWindowState, type WindowState } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -106,28 +122,70 @@ export function hardenSession(): void {
 
 let mainWindow: BrowserWindow | null = null;
 
-export function createMainWindow(): BrowserWindow {
+/** Where the register keeps its files: the user's data folder. */
+export function dataPaths(dir: string = app.getPath('userData')) {
+  return {
+    dir,
+    db: path.join(dir, 'cashier.db'),
+    backups: path.join(dir, 'backups'),
+    windowState: path.join(dir, 'window-state.json'),
+  };
+}
+
+/** Full-screen / kiosk: a command-line flag, or app_meta `window.kiosk` / `window.fullscreen` = on. */
+export function displayMode(argv: readonly string[], meta: (key: string) => string | undefined): { kiosk: boolean; fullscreen: boolean } {
+  const on = (value: string | undefined) => value !== undefined && ['1', 'true', 'on', 'yes'].includes(value.trim().toLowerCase());
+  return {
+    kiosk: argv.includes('--kiosk') || on(meta(META.kiosk)),
+    fullscreen: argv.includes('--fullscreen') || on(meta(META.fullscreen)),
+  };
+}
+
+const WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  spellcheck: false,
+} as const;
+
+export interface MainWindowOptions {
+  kiosk?: boolean;
+  fullscreen?: boolean;
+  /** The JSON file that remembers size and position; none = defaults. */
+  stateFile?: string;
+}
+
+export function createMainWindow(options: MainWindowOptions = {}): BrowserWindow {
+  let saved: WindowState = { ...DEFAULT_WINDOW_STATE };
+  if (options.stateFile) saved = placeOnScreens(loadWindowState(options.stateFile), screen.getAllDisplays().map((d) => d.workArea));
   const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 1024,
-    minHeight: 640,
+    width: saved.width,
+    height: saved.height,
+    ...(saved.x !== undefined && saved.y !== undefined ? { x: saved.x, y: saved.y } : {}),
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
+    kiosk: options.kiosk ?? false,
+    fullscreen: options.fullscreen ?? false,
     show: false,
     title: '排队返利收银台',
     backgroundColor: '#ffffff',
-    webPreferences: {
-      preload: PRELOAD_PATH,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: { preload: PRELOAD_PATH, ...WEB_PREFERENCES },
   });
+  if (saved.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
+  win.on('close', () => {
+    if (!options.stateFile) return;
+    try {
+      const bounds = win.getNormalBounds();
+      saveWindowState(options.stateFile, { ...bounds, maximized: win.isMaximized() });
+    } catch (error) {
+      console.warn('could not save the window state', error);
+    }
+  });
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
@@ -138,17 +196,92 @@ export function createMainWindow(): BrowserWindow {
   return win;
 }
 
+/** The refusal page (start-up verify failed): no preload, no register, just the reasons. */
+export function showStartupError(html: string): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 900,
+    height: 640,
+    title: '收银台无法启动',
+    backgroundColor: '#ffffff',
+    webPreferences: { ...WEB_PREFERENCES },
+  });
+  void win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+  mainWindow = win;
+  return win;
+}
+
+/** Only the register window's own top frame, showing our app, may call the backend. */
+export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, win: BrowserWindow | null = mainWindow): boolean {
+  if (!win || win.isDestroyed?.()) return false;
+  const frame = event.senderFrame;
+  return event.sender === win.webContents && frame !== null && frame === win.webContents.mainFrame && isAllowedNavigation(frame.url);
+}
+
 /**
- * IPC COMMAND BRIDGE — goes here.
- *
- * The backend (electron/backend/) is opened here once the app is ready
- * (database in app.getPath('userData')/cashier.db) and exposed to the
- * renderer through ONE ipcMain.handle channel that validates every command
- * against the contract in shared/ before running it. The preload forwards
- * calls with ipcRenderer.invoke. Keep this file thin: no business logic.
+ * IPC COMMAND BRIDGE: one invoke channel (validated in the handler before
+ * anything touches the database) and one push channel for the status bar.
  */
-export async function registerCommandBridge(): Promise<void> {
-  // Intentionally empty for now (see the comment above).
+export function registerCommandBridge(handler: CommandHandler, publisher: StatusPublisher): void {
+  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, name: unknown, payload: unknown) => {
+    if (!isTrustedSender(event)) throw new Error('refused: the call did not come from the register window');
+    return handler(name, payload);
+  });
+  publisher.subscribe((status) => {
+    if (mainWindow && !mainWindow.isDestroyed?.()) mainWindow.webContents.send(IPC_STATUS_CHANNEL, status);
+  });
+}
+
+const MINUTE = 60_000;
+
+/** Opens the register (or refuses to), then the window. Returns the backend when it opened. */
+export async function startApp(argv: readonly string[] = process.argv): Promise<RegisterBackend | null> {
+  const paths = dataPaths();
+  const decision = startRegister(paths.db);
+  if (!decision.ok) {
+    console.error(`start-up refused: ${decision.message}`, decision.violations);
+    showStartupError(startupErrorHtml(decision, paths.db));
+    return null;
+  }
+  const backend = decision.backend;
+  const handler = createCommandHandler(backend);
+  const publisher = new StatusPublisher(backend);
+  const worker = new PrintWorker(backend.db, { onEvent: () => publisher.refresh() });
+  backend.setStatusSources({ printer: () => worker.printerState });
+  // SYNC: when the sync client is started here, pass its status too:
+  //   backend.setStatusSources({ sync: () => syncClient.status });
+  backend.onChange(() => worker.kick());
+  worker.start();
+  registerCommandBridge(handler, publisher);
+
+  let backingUp: Promise<unknown> = Promise.resolve();
+  const backup = () =>
+    (backingUp = backingUp.then(() =>
+      runDailyBackup(backend.db, paths.backups, { timezone: backend.timezone }).catch((error: unknown) => console.error('backup failed', error)),
+    ));
+  // Auto-completions and resets fall due by themselves: apply them every minute.
+  const tick = setInterval(() => {
+    try {
+      backend.tick();
+      publisher.refresh();
+    } catch (error) {
+      console.error('tick failed', error);
+    }
+  }, MINUTE);
+  // One backup per local day; looking every hour catches the day change.
+  const backups = setInterval(() => void backup(), 60 * MINUTE);
+  void backup();
+
+  app.on('before-quit', () => {
+    clearInterval(tick);
+    clearInterval(backups);
+    void Promise.allSettled([worker.stop(), backingUp]).finally(() => {
+      publisher.close();
+      backend.close();
+    });
+  });
+
+  createMainWindow({ ...displayMode(argv, (key) => backend.meta(key)), stateFile: paths.windowState });
+  return backend;
 }
 
 export function bootstrap(): void {
@@ -171,14 +304,16 @@ export function bootstrap(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
-  });
-
   void app.whenReady().then(async () => {
     hardenSession();
-    await registerCommandBridge();
-    createMainWindow();
+    try {
+      await startApp();
+    } catch (error) {
+      console.error('start-up failed', error);
+      showStartupError(
+        startupErrorHtml({ ok: false, reason: 'open-failed', message: error instanceof Error ? error.message : String(error), violations: [] }, 'cashier.db'),
+      );
+    }
   });
 }
 

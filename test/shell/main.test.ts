@@ -1,0 +1,124 @@
+/**
+ * electron/shell/main.ts with 'electron' mocked: the start-up decision,
+ * the one window (preload, remembered bounds, kiosk), the IPC bridge (only
+ * our window's top frame), status pushes, and the refusal page.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { IPC_INVOKE_CHANNEL, IPC_STATUS_CHANNEL, type StatusSnapshot } from '../../shared/contract';
+import { openDatabase } from '../../electron/backend/store/database';
+import { tempDir } from '../app/helpers';
+import { fake, type FakeWindow } from './fake-electron';
+
+vi.mock('electron', async () => {
+  const { fake: f } = await import('./fake-electron');
+  return { ...f.electron, default: f.electron };
+});
+
+type Invoke = (event: unknown, name: unknown, payload: unknown) => Promise<unknown>;
+
+async function boot(userData: string): Promise<typeof import('../../electron/shell/main')> {
+  fake.state.userData = userData;
+  fake.state.windows.length = 0;
+  fake.state.ipcHandlers.clear();
+  fake.state.appHandlers.clear();
+  vi.resetModules();
+  const main = await import('../../electron/shell/main');
+  await new Promise((r) => setTimeout(r, 50)); // whenReady().then(startApp)
+  return main;
+}
+
+function quit(): Promise<void> {
+  fake.state.appHandlers.get('before-quit')?.();
+  return new Promise((r) => setTimeout(r, 50));
+}
+
+const trusted = (win: FakeWindow) => ({ sender: win.webContents, senderFrame: win.webContents.mainFrame });
+
+afterEach(async () => {
+  await quit();
+});
+
+describe('the Electron main process', () => {
+  it('opens the register: DB in userData, one hardened window with the preload, IPC answered from the real backend', async () => {
+    const dir = tempDir();
+    const main = await boot(dir);
+    expect(existsSync(path.join(dir, 'cashier.db'))).toBe(true);
+    expect(fake.state.windows).toHaveLength(1);
+    const win = fake.state.windows[0]!;
+    expect(win.options).toMatchObject({ width: 1280, height: 800, kiosk: false, fullscreen: false });
+    expect(win.options['webPreferences']).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: main.PRELOAD_PATH });
+    expect(win.loaded).toEqual([`file:${main.RENDERER_INDEX}`]);
+
+    const invoke = fake.state.ipcHandlers.get(IPC_INVOKE_CHANNEL) as Invoke;
+    const status = (await invoke(trusted(win), 'app.status', {})) as { ok: true; value: StatusSnapshot };
+    expect(status).toMatchObject({ ok: true, value: { queueId: 'register-1', cashier: null } });
+    expect(await invoke(trusted(win), 'checkout.submit', { amountDueFen: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+
+    // A committed command pushes the new status to the window.
+    await invoke(trusted(win), 'setup.createManager', { name: '店长', pin: '2468' });
+    const pushes = win.sent.filter(([channel]) => channel === IPC_STATUS_CHANNEL).map(([, s]) => s as StatusSnapshot);
+    expect(pushes.at(-1)?.cashier?.name).toBe('店长');
+
+    // Today's backup was taken at start-up.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(path.join(dir, 'backups'))).toBe(true);
+
+    // Closing the window remembers its bounds.
+    win.emit('close');
+    expect(JSON.parse(readFileSync(path.join(dir, 'window-state.json'), 'utf8'))).toMatchObject({ width: 1280, height: 800 });
+  });
+
+  it('refuses calls from anything but our window’s top frame showing our app', async () => {
+    const main = await boot(tempDir());
+    const win = fake.state.windows[0]!;
+    const invoke = fake.state.ipcHandlers.get(IPC_INVOKE_CHANNEL) as Invoke;
+    const other = { send: () => {}, mainFrame: { url: win.webContents.mainFrame.url } };
+    expect(() => invoke({ sender: other, senderFrame: other.mainFrame }, 'app.status', {})).toThrow(/refused/);
+    expect(() => invoke({ sender: win.webContents, senderFrame: { url: win.webContents.mainFrame.url } }, 'app.status', {})).toThrow(/refused/);
+    win.webContents.mainFrame.url = 'https://evil.example/';
+    expect(() => invoke(trusted(win), 'app.status', {})).toThrow(/refused/);
+    expect(main.isTrustedSender(trusted(win) as never, null)).toBe(false);
+  });
+
+  it('restores the remembered bounds and honours kiosk from app_meta', async () => {
+    const dir = tempDir();
+    const db = openDatabase(path.join(dir, 'cashier.db'));
+    db.prepare("INSERT INTO app_meta (key, value) VALUES ('window.kiosk', 'on')").run();
+    db.close();
+    writeFileSync(path.join(dir, 'window-state.json'), JSON.stringify({ width: 1500, height: 950, x: 40, y: 30, maximized: true }));
+    await boot(dir);
+    const win = fake.state.windows[0]!;
+    expect(win.options).toMatchObject({ width: 1500, height: 950, x: 40, y: 30, kiosk: true });
+    expect(win.maximized).toBe(true);
+  });
+
+  it('a ledger that fails verify: shows the refusal page and never opens the register', async () => {
+    const dir = tempDir();
+    const db = openDatabase(path.join(dir, 'cashier.db'));
+    db.close();
+    // A queue whose counter disagrees with its (empty) ledger.
+    const raw = new Database(path.join(dir, 'cashier.db'));
+    raw.prepare(
+      `INSERT INTO queues (id, next_seq, waiting_count, owed_fen, pool_fen, extracted_fen, paid_out_fen, undistributed_fen,
+        forfeited_fen, exchanged_fen, points_issued, vouchers_issued) VALUES ('register-1', 1, 0, 0, 0, 500, 0, 500, 0, 0, 0, 0)`,
+    ).run();
+    raw.close();
+    await boot(dir);
+    expect(fake.state.windows).toHaveLength(1);
+    const win = fake.state.windows[0]!;
+    expect(win.loaded[0]).toMatch(/^data:text\/html/);
+    expect(decodeURIComponent(win.loaded[0]!)).toContain('数据库检查未通过');
+    expect((win.options['webPreferences'] as Record<string, unknown>)['preload']).toBeUndefined();
+    expect(fake.state.ipcHandlers.has(IPC_INVOKE_CHANNEL)).toBe(false);
+  });
+
+  it('display mode: flags or app_meta', async () => {
+    const main = await boot(tempDir());
+    expect(main.displayMode(['electron', '.', '--kiosk'], () => undefined)).toEqual({ kiosk: true, fullscreen: false });
+    expect(main.displayMode([], (k) => (k === 'window.fullscreen' ? 'true' : undefined))).toEqual({ kiosk: false, fullscreen: true });
+    expect(main.displayMode([], () => 'off')).toEqual({ kiosk: false, fullscreen: false });
+  });
+});
