@@ -44,7 +44,7 @@ function startWorker(extra: ConstructorParameters<typeof PrintWorker>[1] = {}): 
     backoff: { baseMs: 20, maxMs: 100 },
     idleMs: 20,
     statusPollMs: 0,
-    timeoutMs: 500,
+    timeoutMs: 1000,
     onEvent: (e) => events.push(e),
     ...extra,
   });
