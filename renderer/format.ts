@@ -26,3 +26,9 @@ export function progressPercent(received: number, entitlement: number): number {
   if (entitlement <= 0) return 100;
   return Math.min(100, Math.floor((received * 100) / entitlement));
 }
+
+/** i18n label of a priority-chain rule ('cashier.level' → rules.cashier_level); unknown rules shown as they are. */
+export function ruleLabel(t: (key: string) => string, te: (key: string) => boolean, rule: string): string {
+  const key = `rules.${rule.replace(/\./g, '_')}`;
+  return te(key) ? t(key) : rule;
+}

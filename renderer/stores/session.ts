@@ -50,6 +50,11 @@ export const useSessionStore = defineStore('session', {
       await call('session.signIn', { cashierId, pin });
       await this.refresh();
     },
+    /** First run: no cashier exists yet; creates the manager and signs them in. */
+    async createManager(name: string, pin: string) {
+      await call('setup.createManager', { name, pin });
+      await this.refresh();
+    },
     async signOut() {
       await call('session.signOut', {});
       this.report = null;

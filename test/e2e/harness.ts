@@ -1,0 +1,210 @@
+/**
+ * The browser harness: the real renderer, served by Vite (createServer on
+ * 127.0.0.1, port 0), opened in Debian's Chromium through playwright-core,
+ * with `window.cashier` answered by the real backend code in this Node
+ * process (`createCommandHandler(RegisterBackend.open(file))`) on a real
+ * SQLite file. No mocked backend: `page.exposeBinding` carries every
+ * invoke() to the handler, and the backend's StatusPublisher pushes status
+ * back into the page (what the preload's onStatus does in Electron).
+ *
+ * Used by test/e2e/cashier.e2e.test.ts and scripts/screenshots.ts.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import type { CommandInput, CommandName, CommandOutput, StatusSnapshot } from '../../shared/contract';
+import { changeSettings, seededRandom } from '../../shared/engine/index';
+import type { SettingsLayer } from '../../shared/settings';
+import { createCommandHandler, StatusPublisher, type CommandHandler } from '../../electron/backend/app/handlers';
+import { RegisterBackend, type Logger } from '../../electron/backend/app/register';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumAvailable = (): boolean => existsSync(CHROMIUM);
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const quietLogger: Logger = { info: () => {}, warn: () => {}, error: (m, e) => console.error(m, e) };
+
+/** What the e2e shift and the screenshots sell under. */
+export const STORE_SETTINGS: SettingsLayer = {
+  rebateName: '排队返现',
+  exchangeName: '兑换好礼',
+  extractionBp: 1000,
+  defaultRatioBp: 10000,
+  levelRatiosBp: { gold: 13000 },
+  lottery: { fixedBp: [5000, 10000, 15000, 20000] },
+  exchange: { pointsBp: 10000, vouchersBp: 10000 },
+} as SettingsLayer;
+
+export interface SeedMember {
+  id: string;
+  level: string;
+  displayName?: string;
+  code?: string;
+  phone?: string;
+  maskedPhone?: string;
+}
+
+export const MEMBERS: SeedMember[] = [
+  { id: 'M001', level: 'gold', displayName: '王*', code: 'VIP0001', phone: '13800138000', maskedPhone: '138****8000' },
+  { id: 'M002', level: 'normal', displayName: '李*', code: 'MC20002', phone: '13900139000', maskedPhone: '139****9000' },
+  { id: 'M003', level: 'normal', displayName: '张*', code: 'MC30003', phone: '13700137000', maskedPhone: '137****7000' },
+];
+
+export interface HarnessOptions {
+  /** Keep the temp dir (the DB file) after close. */
+  keep?: boolean;
+  viewport?: { width: number; height: number };
+  settings?: SettingsLayer;
+  members?: SeedMember[];
+}
+
+export interface Harness {
+  dir: string;
+  dbFile: string;
+  url: string;
+  backend: RegisterBackend;
+  handle: CommandHandler;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Calls the backend directly (setup steps that have no screen). */
+  ok<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>>;
+  /** Opens the app and waits until it has talked to the backend. */
+  openApp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function configure(backend: RegisterBackend, cashier: SettingsLayer): void {
+  backend.store.transaction(() =>
+    changeSettings(
+      { store: backend.store, queueId: backend.queueId, timezone: backend.timezone, random: seededRandom(1), newEventId: () => `set-${Date.now()}-${Math.random()}` },
+      { at: backend.now(), cashier, actor: 'e2e', source: 'manager' },
+    ),
+  );
+}
+
+export function addMember(backend: RegisterBackend, m: SeedMember): void {
+  backend.db
+    .prepare(
+      `INSERT INTO members (id, level, display_name, masked_phone, member_code, phone_digest, source, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'local', ?)`,
+    )
+    .run(m.id, m.level, m.displayName ?? null, m.maskedPhone ?? null, m.code ?? null, m.phone ? createHash('sha256').update(m.phone).digest('hex') : null, Date.now());
+}
+
+async function startVite(): Promise<ViteDevServer> {
+  const server = await createServer({
+    configFile: path.join(root, 'vite.config.ts'),
+    root: path.join(root, 'renderer'),
+    mode: 'web',
+    logLevel: 'warn',
+    clearScreen: false,
+    // Its own cache, so a developer's `npm start` and this never fight over it.
+    cacheDir: path.join(root, 'node_modules', '.vite-e2e'),
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    optimizeDeps: {
+      include: ['vue', 'pinia', 'vue-i18n', 'element-plus', 'element-plus/es/locale/lang/zh-cn', 'element-plus/es/locale/lang/en', 'zod'],
+    },
+  });
+  await server.listen();
+  return server;
+}
+
+function serverUrl(server: ViteDevServer): string {
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('Vite did not report a TCP address');
+  return `http://127.0.0.1:${address.port}/`;
+}
+
+/**
+ * Installed before any page script runs; the page's only way to the backend.
+ * A string, not a function: tsx/vitest transforms would inject helpers
+ * (`__name`) that do not exist in the page.
+ */
+const INSTALL_CASHIER_API = `(() => {
+  const listeners = new Set();
+  window.__cashierStatus = (status) => { for (const l of listeners) l(status); };
+  window.cashier = Object.freeze({
+    invoke: (name, input) => window.__cashierInvoke(name, input),
+    onStatus: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
+  });
+})();`;
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'qrc-e2e-'));
+  const dbFile = path.join(dir, 'cashier.db');
+  const backend = RegisterBackend.open(dbFile, { logger: quietLogger, scryptCost: { N: 1024, r: 8, p: 1 } });
+  configure(backend, options.settings ?? STORE_SETTINGS);
+  for (const m of options.members ?? MEMBERS) addMember(backend, m);
+  const handle = createCommandHandler(backend, quietLogger);
+  const publisher = new StatusPublisher(backend, quietLogger);
+
+  let server: ViteDevServer | null = null;
+  let browser: Browser | null = null;
+  const cleanup = async () => {
+    publisher.close();
+    await browser?.close().catch(() => {});
+    await server?.close().catch(() => {});
+    backend.close();
+    if (!options.keep) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    server = await startVite();
+    const url = serverUrl(server);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 820 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    await context.exposeBinding('__cashierInvoke', async (_source, name: unknown, input: unknown) => handle(name, input));
+    await context.addInitScript({ content: INSTALL_CASHIER_API });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error('[page error]', error.message));
+    publisher.subscribe((status: StatusSnapshot) => {
+      for (const p of context.pages()) {
+        p.evaluate(`window.__cashierStatus?.(${JSON.stringify(status)})`).catch(() => {});
+      }
+    });
+    const harness: Harness = {
+      dir,
+      dbFile,
+      url,
+      backend,
+      handle,
+      browser,
+      context,
+      page,
+      ok: async (name, input) => {
+        const r = await handle(name, input);
+        if (!r.ok) throw new Error(`${name} failed: ${r.error.code} ${r.error.message}`);
+        return r.value as never;
+      },
+      openApp: async () => {
+        await page.goto(url, { waitUntil: 'load' });
+        await page.waitForSelector('[data-ready="yes"]', { timeout: 60_000 });
+      },
+      close: cleanup,
+    };
+    return harness;
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** Types text like a keyboard-wedge scanner: every key within a few ms, then Enter. */
+export async function scan(page: Page, code: string): Promise<void> {
+  await page.keyboard.type(code, { delay: 0 });
+  await page.keyboard.press('Enter');
+}
+
+/** Types text like a person (well above the scanner's 35 ms gap). */
+export async function typeSlowly(page: Page, text: string): Promise<void> {
+  await page.keyboard.type(text, { delay: 60 });
+}
