@@ -1,0 +1,93 @@
+/**
+ * The process the crash test kills: `node --import tsx crash-child.ts DB RUN SEED`.
+ *
+ * Opens the database the way the app does (openDatabase: WAL +
+ * synchronous=FULL), creates the queue and members if they are missing, then
+ * loops for ever taking checkouts through the engine, one transaction each
+ * (members and walk-ins, mixed amounts, some deductions), and now and then
+ * completes or refunds an earlier order of its own run. Each operation is
+ * acknowledged on stdout only AFTER its transaction committed, one line each:
+ *   checkout <orderId>
+ *   complete <orderId>
+ *   refund <orderId>
+ * The lines are written with a synchronous write to fd 1, so a line the
+ * parent has read is a commit that happened.
+ */
+import { writeSync } from 'node:fs';
+import { checkout, complete, createQueue, refund, RuleError, type EngineContext } from '../../shared/engine/index';
+import { openDatabase } from '../../electron/backend/store/database';
+import { SqliteQueueStore } from '../../electron/backend/store/queue-store';
+
+export const CRASH_QUEUE = 'crash';
+export const CRASH_MEMBERS = ['c1', 'c2', 'c3', 'c4'];
+
+const [file, run, seedText] = process.argv.slice(2);
+if (!file || !run) {
+  process.stderr.write('usage: crash-child.ts DB RUN [SEED]\n');
+  process.exit(2);
+}
+
+let state = Number(seedText ?? 1) >>> 0;
+const random = (n: number) => {
+  state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+  return state % n;
+};
+
+const db = openDatabase(file);
+const store = new SqliteQueueStore(db);
+const T0 = Date.parse('2026-01-05T09:00:00+08:00');
+
+store.transaction(() => {
+  for (const id of CRASH_MEMBERS) if (!store.getMember(id)) store.putMember({ id, level: id === 'c1' ? 'gold' : 'silver' }, 'local', T0);
+  if (!store.loadQueue(CRASH_QUEUE)) {
+    createQueue(store, CRASH_QUEUE, { base: { extractionBp: 1000, defaultRatioBp: 10_000, levelRatiosBp: { gold: 13_000 } }, cashier: { leftover: 'carry' } }, T0);
+  }
+});
+
+// The engine's clock never goes back: continue from where the last run stopped.
+let at = Math.max(T0, store.loadQueue(CRASH_QUEUE)!.clock ?? T0) + 1000;
+let eventNumber = 0;
+const ctx: EngineContext = {
+  store,
+  queueId: CRASH_QUEUE,
+  timezone: 'Asia/Shanghai',
+  random: { int: (n) => random(n) },
+  newEventId: () => `${run}-e${++eventNumber}`,
+};
+
+const ack = (line: string) => writeSync(1, `${line}\n`);
+const mine: string[] = [];
+
+for (let i = 1; ; i++) {
+  at += 1000 + random(60_000);
+  const roll = random(20);
+  if (roll === 0 && mine.length > 0) {
+    const orderId = mine[random(mine.length)]!;
+    try {
+      store.transaction(() => refund(ctx, { orderId, at }));
+      ack(`refund ${orderId}`);
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+    }
+    continue;
+  }
+  if (roll === 1 && mine.length > 0) {
+    const orderId = mine[random(mine.length)]!;
+    try {
+      store.transaction(() => complete(ctx, { orderId, at }));
+      ack(`complete ${orderId}`);
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+    }
+    continue;
+  }
+  const orderId = `${run}-${i}`;
+  const memberRoll = random(5);
+  const amountDueFen = [1, 99, 1000, 10_000, 16_800, 52_300, 1_000_000][random(7)]!;
+  const deductionFen = random(4) === 0 ? Math.floor(amountDueFen / 3) : 0;
+  store.transaction(() =>
+    checkout(ctx, { orderId, at, memberId: memberRoll === 4 ? null : CRASH_MEMBERS[memberRoll]!, amountDueFen, deductionFen }),
+  );
+  ack(`checkout ${orderId}`);
+  mine.push(orderId);
+}
