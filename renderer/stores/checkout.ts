@@ -229,7 +229,14 @@ export const useCheckoutStore = defineStore('checkout', {
         this.result = outcome;
         return outcome;
       } catch (error) {
-        this.serverError = error instanceof CommandFailure ? error.message : errorMessage(error);
+        if (error instanceof CommandFailure && error.code === 'unknown-member') {
+          // The register does not know the member (any more): tell, and let Enter continue as a walk-in.
+          this.unknownQuery = this.memberQuery || this.member?.id || '';
+          this.member = null;
+          this.memberState = 'unknown';
+          return null;
+        }
+        this.serverError = errorMessage(error);
         return null;
       } finally {
         this.busy = false;
