@@ -102,6 +102,35 @@ export function removeMarker(dir) {
   fs.rmSync(markerPath(dir), { force: true });
 }
 
+/** node_modules/.cache/native-abi: built binaries per target, the lock, a backup. */
+export function stateDir(root = projectRoot) {
+  return path.join(root, 'node_modules', '.cache', 'native-abi');
+}
+
+/**
+ * Where a verified binary for `info` is kept, so that switching back and
+ * forth between Node and Electron is a file copy, not a rebuild.
+ * @param {string} dir better-sqlite3's folder
+ * @param {AbiInfo} info
+ * @param {string} root
+ */
+export function cachedBinaryPath(dir, info, root = projectRoot) {
+  const version = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+  const key = `${MODULE_NAME}-${version}-${info.target}-abi${info.abi}-${info.platform}-${info.arch}`;
+  return path.join(stateDir(root), key, 'better_sqlite3.node');
+}
+
+/**
+ * @param {string} from
+ * @param {string} to
+ */
+function copyFileAtomic(from, to) {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  const tmp = `${to}.${process.pid}.tmp`;
+  fs.copyFileSync(from, tmp);
+  fs.renameSync(tmp, to);
+}
+
 /**
  * What the given target needs.
  * @param {Target} target
@@ -223,12 +252,13 @@ async function rebuildForElectron(root, wanted) {
 }
 
 /**
- * A lock so that two `npm test` runs in one checkout do not rebuild at once.
- * @param {string} dir
+ * A lock so that two `npm test` runs in one checkout do not rebuild at once
+ * (outside build/, which a rebuild deletes).
+ * @param {string} root
  * @returns {Promise<() => void>} release
  */
-async function acquireLock(dir) {
-  const lock = path.join(dir, 'build', '.abi-lock');
+async function acquireLock(root) {
+  const lock = path.join(stateDir(root), 'lock');
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
     try {
@@ -264,6 +294,37 @@ async function acquireLock(dir) {
 acquireLock.waiting = false;
 
 /**
+ * Keep a copy of the current (verified) binary for `info`, if not kept yet.
+ * @param {string} dir
+ * @param {AbiInfo} info
+ * @param {string} root
+ */
+function remember(dir, info, root) {
+  try {
+    const cached = cachedBinaryPath(dir, info, root);
+    const current = binaryPath(dir);
+    if (!fs.existsSync(current)) return;
+    if (fs.existsSync(cached) && fs.statSync(cached).size === fs.statSync(current).size) return;
+    copyFileAtomic(current, cached);
+  } catch {
+    // the cache is an optimisation only
+  }
+}
+
+/**
+ * Put a cached binary for `info` in place. True when there was one.
+ * @param {string} dir
+ * @param {AbiInfo} info
+ * @param {string} root
+ */
+function restoreCached(dir, info, root) {
+  const cached = cachedBinaryPath(dir, info, root);
+  if (!fs.existsSync(cached)) return false;
+  copyFileAtomic(cached, binaryPath(dir));
+  return true;
+}
+
+/**
  * @param {string[]} argv
  * @returns {Promise<number>} exit code
  */
@@ -297,6 +358,7 @@ export async function main(argv) {
     // Keep the marker truthful even when an external `npm install` built it.
     const marker = readMarker(dir);
     if (target === 'node' && (marker?.target !== 'node' || marker.abi !== wanted.abi)) writeMarker(dir, wanted);
+    remember(dir, wanted, root);
     log(`${tag} ${MODULE_NAME} OK for ${target}: ${verdict.reason}`);
     return 0;
   }
@@ -305,7 +367,7 @@ export async function main(argv) {
     return 1;
   }
 
-  const release = await acquireLock(dir);
+  const release = await acquireLock(root);
   try {
     // Another process may have rebuilt while we waited.
     verdict = decide({ wanted, marker: readMarker(dir), probe: probe(dir) });
@@ -313,11 +375,40 @@ export async function main(argv) {
       log(`${tag} ${MODULE_NAME} OK for ${target}: ${verdict.reason}`);
       return 0;
     }
+    // Keep what is there now: cached if it is a known-good build for the
+    // other target, and as a backup to put back if the rebuild fails.
+    const previousMarker = readMarker(dir);
+    const before = probe(dir);
+    if (before.loadsInNode) remember(dir, wantedAbi('node', root), root);
+    else if (previousMarker?.target === 'electron' && before.reportedAbi === previousMarker.abi) remember(dir, previousMarker, root);
+    const backup = path.join(stateDir(root), 'previous.node');
+    if (before.binaryExists) copyFileAtomic(binaryPath(dir), backup);
+
+    if (!force && restoreCached(dir, wanted, root)) {
+      const again = decide({ wanted, marker: wanted, probe: probe(dir) });
+      if (!again.rebuild) {
+        writeMarker(dir, wanted);
+        log(`${tag} ${MODULE_NAME} switched to the cached ${target} ${wanted.version} build (${again.reason})`);
+        return 0;
+      }
+    }
+
     log(`${tag} rebuilding ${MODULE_NAME} for ${target} ${wanted.version} (ABI ${wanted.abi}): ${force ? 'forced' : verdict.reason}`);
     const started = Date.now();
     removeMarker(dir);
-    if (target === 'node') rebuildForNode(root);
-    else await rebuildForElectron(root, wanted);
+    try {
+      if (target === 'node') rebuildForNode(root);
+      else await rebuildForElectron(root, wanted);
+    } catch (err) {
+      // Do not leave the checkout without a binary (a failed node-gyp run
+      // deletes build/): put the previous one back.
+      if (before.binaryExists && !fs.existsSync(binaryPath(dir))) {
+        copyFileAtomic(backup, binaryPath(dir));
+        if (previousMarker) writeMarker(dir, previousMarker);
+        log(`${tag} put the previous binary back`);
+      }
+      throw err;
+    }
 
     const after = probe(dir);
     const ok = target === 'node' ? after.loadsInNode : !after.loadsInNode && after.binaryExists && (after.reportedAbi === null || after.reportedAbi === wanted.abi);
@@ -326,6 +417,7 @@ export async function main(argv) {
       return 1;
     }
     writeMarker(dir, wanted);
+    remember(dir, wanted, root);
     log(`${tag} ${MODULE_NAME} rebuilt for ${target} ${wanted.version} in ${Math.round((Date.now() - started) / 1000)} s`);
     return 0;
   } catch (err) {

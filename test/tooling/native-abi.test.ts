@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   binaryPath,
+  cachedBinaryPath,
   decide,
   moduleDir,
   probe,
@@ -74,6 +75,16 @@ describe('marker file', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('binary cache', () => {
+  it('keys cached builds by module version, target, ABI, platform and arch', () => {
+    const dir = moduleDir();
+    const a = cachedBinaryPath(dir, node);
+    expect(a).toMatch(/node_modules[\\/]\.cache[\\/]native-abi[\\/]better-sqlite3-\d+\.\d+\.\d+-node-abi115-linux-x64[\\/]better_sqlite3\.node$/);
+    expect(cachedBinaryPath(dir, electron)).not.toBe(a);
+    expect(cachedBinaryPath(dir, { ...electron, arch: 'arm64' })).not.toBe(cachedBinaryPath(dir, electron));
   });
 });
 
