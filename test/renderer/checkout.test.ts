@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CheckoutOutcome } from '../../shared/contract';
+import { applyKeypad, parseAmountText } from '../../renderer/money-input';
+import { computeFigures, useCheckoutStore } from '../../renderer/stores/checkout';
+import CheckoutView from '../../renderer/views/CheckoutView.vue';
+import { fakeApi, flush, mountWith, press } from './helpers';
+
+function outcome(over: Partial<CheckoutOutcome> = {}): CheckoutOutcome {
+  return {
+    orderId: 'register-1-20260302-000001',
+    paidAt: 0,
+    amountDueFen: 16800,
+    deductionFen: 0,
+    actualPaidFen: 16800,
+    changeFen: 3200,
+    member: null,
+    extractedFen: 1680,
+    paidToQueueFen: 1680,
+    payouts: [],
+    entry: null,
+    noEntitlementReason: 'walk-in',
+    ratioSteps: [],
+    rebateName: '排队返现',
+    receiptLines: ['测试店', '合计 168.00'],
+    ...over,
+  };
+}
+
+let wrapper: ReturnType<typeof mountWith> | null = null;
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = null;
+});
+
+describe('amount text → integer fen (no floats)', () => {
+  it('parses yuan text exactly', () => {
+    expect(parseAmountText('12')).toEqual({ ok: true, fen: 1200 });
+    expect(parseAmountText('12.5')).toEqual({ ok: true, fen: 1250 });
+    expect(parseAmountText('0.07')).toEqual({ ok: true, fen: 7 });
+    expect(parseAmountText('19.99')).toEqual({ ok: true, fen: 1999 }); // 19.99 * 100 = 1998.9999… as a float
+    expect(parseAmountText('')).toEqual({ ok: true, fen: null });
+  });
+  it('refuses what is not yuan with at most two decimals', () => {
+    for (const bad of ['12.345', '-1', '1e3', '1,000', 'abc', '1. 5']) expect(parseAmountText(bad).ok).toBe(false);
+    expect(parseAmountText('10000001')).toEqual({ ok: false, reason: 'too-large' });
+  });
+  it('the keypad keeps at most two decimals', () => {
+    let text = '';
+    for (const k of ['1', '2', '.', '3', '4', '5']) text = applyKeypad(text, k);
+    expect(text).toBe('12.34');
+    expect(applyKeypad('0', '00')).toBe('0');
+    expect(applyKeypad('12', '⌫')).toBe('1');
+    expect(applyKeypad('12', 'C')).toBe('');
+  });
+});
+
+describe('tenders, split tender and change', () => {
+  it('one empty tender line pays exactly what is due', () => {
+    const f = computeFigures('168', '', '', [{ kind: 'cash', text: '' }]);
+    expect(f.problem).toBeNull();
+    expect(f.tenders).toEqual([{ kind: 'cash', amountFen: 16800 }]);
+    expect(f.changeFen).toBe(0);
+  });
+  it('cash over the amount gives change', () => {
+    const f = computeFigures('168', '', '', [{ kind: 'cash', text: '200' }]);
+    expect(f.changeFen).toBe(3200);
+    expect(f.tenders).toEqual([{ kind: 'cash', amountFen: 20000 }]);
+  });
+  it('a split tender: the last empty line takes the rest', () => {
+    const f = computeFigures('300', '', '', [
+      { kind: 'cash', text: '100' },
+      { kind: 'wechat', text: '' },
+    ]);
+    expect(f.tenders).toEqual([
+      { kind: 'cash', amountFen: 10000 },
+      { kind: 'wechat', amountFen: 20000 },
+    ]);
+    expect(f.remainingFen).toBe(0);
+  });
+  it('deductions lower what is paid; too much deduction is refused', () => {
+    expect(computeFigures('88', '10', '5', [{ kind: 'card', text: '' }]).actualPaidFen).toBe(7300);
+    expect(computeFigures('10', '8', '5', [{ kind: 'card', text: '' }]).problem?.key).toBe('checkout.errors.deductionsTooLarge');
+  });
+  it('short tenders and non-cash over the amount are refused', () => {
+    expect(computeFigures('300', '', '', [{ kind: 'cash', text: '100' }]).problem).toEqual({ key: 'checkout.errors.tendersShort', params: { amountFen: 20000 } });
+    expect(computeFigures('100', '', '', [{ kind: 'card', text: '120' }]).problem?.key).toBe('checkout.errors.changeWithoutCash');
+  });
+});
+
+describe('the checkout form', () => {
+  function setup() {
+    const api = fakeApi();
+    api.on('checkout.submit', () => outcome());
+    wrapper = mountWith(CheckoutView);
+    return api;
+  }
+
+  it('Enter pays: the backend gets integer fen and the result panel shows entitlement data', async () => {
+    const api = setup();
+    await wrapper!.find('[data-test="amount"]').setValue('168');
+    await wrapper!.find('[data-test="tender-amount-0"]').setValue('200');
+    expect(wrapper!.find('[data-test="change"]').text()).toBe('¥32.00');
+    press('Enter', wrapper!.find('[data-test="amount"]').element);
+    await flush();
+    const submit = api.calls.find((c) => c.name === 'checkout.submit');
+    expect(submit?.input).toEqual({ amountDueFen: 16800, memberId: null, pointsDeductionFen: 0, loveDeductionFen: 0, tenders: [{ kind: 'cash', amountFen: 20000 }] });
+    expect(wrapper!.find('[data-test="result-panel"]').exists()).toBe(true);
+    expect(wrapper!.find('[data-test="result-change"]').text()).toBe('¥32.00');
+    expect(wrapper!.find('[data-test="receipt-preview"]').text()).toContain('合计 168.00');
+  });
+
+  it('an invalid amount is refused with a message and nothing is sent', async () => {
+    const api = setup();
+    await wrapper!.find('[data-test="amount"]').setValue('12.345');
+    press('Enter');
+    await flush();
+    expect(api.calls.some((c) => c.name === 'checkout.submit')).toBe(false);
+    expect(wrapper!.find('[data-test="checkout-problem"]').text()).toContain('最多两位小数');
+  });
+
+  it('split tender by keyboard: + adds a line, F9 makes it WeChat, Enter pays both', async () => {
+    const api = setup();
+    await wrapper!.find('[data-test="amount"]').setValue('300');
+    await wrapper!.find('[data-test="tender-amount-0"]').setValue('100');
+    press('+', wrapper!.find('[data-test="tender-amount-0"]').element);
+    await flush();
+    press('F9');
+    await flush();
+    expect(wrapper!.find('[data-test="tender-line-1"]').text()).toContain('微信支付');
+    press('Enter');
+    await flush();
+    const submit = api.calls.find((c) => c.name === 'checkout.submit')!.input as { tenders: unknown };
+    expect(submit.tenders).toEqual([
+      { kind: 'cash', amountFen: 10000 },
+      { kind: 'wechat', amountFen: 20000 },
+    ]);
+  });
+
+  it('an unknown member is told; the next Enter pays as a walk-in', async () => {
+    const api = setup();
+    api.on('members.lookup', () => null);
+    await wrapper!.find('[data-test="amount"]').setValue('50');
+    await wrapper!.find('[data-test="member"]').setValue('18600000000');
+    press('Enter');
+    await flush();
+    expect(wrapper!.find('[data-test="member-unknown"]').text()).toContain('18600000000');
+    expect(api.calls.some((c) => c.name === 'checkout.submit')).toBe(false);
+    press('Enter');
+    await flush();
+    const submit = api.calls.find((c) => c.name === 'checkout.submit')!.input as { memberId: unknown };
+    expect(submit.memberId).toBeNull();
+    expect(useCheckoutStore().result).not.toBeNull();
+  });
+});

@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EntryView } from '../../shared/contract';
+import { listInput, PAGE, useLineStore } from '../../renderer/stores/line';
+import QueueView from '../../renderer/views/QueueView.vue';
+import { fakeApi, flush, mountWith, press } from './helpers';
+
+function entry(seq: number, over: Partial<EntryView> = {}): EntryView {
+  return {
+    orderId: `register-1-20260302-${String(seq).padStart(6, '0')}`,
+    seq,
+    memberId: seq % 2 ? 'M001' : null,
+    joinedAt: 1_772_416_800_000 + seq * 1000,
+    position: seq,
+    aheadFen: 0,
+    ratioBp: 10000,
+    rule: 'cashier.default',
+    drawPending: false,
+    canDraw: false,
+    entitlementFen: 10000,
+    receivedFen: seq === 1 ? 2500 : 0,
+    state: 'waiting',
+    finishedAt: null,
+    ...over,
+  };
+}
+
+/** A line of `total` entries answered by keyset pages, like the backend. */
+function pagedLine(total: number) {
+  const api = fakeApi();
+  api.on('queue.list', (raw) => {
+    const input = raw as { afterSeq: number; limit: number };
+    const entries: EntryView[] = [];
+    for (let s = input.afterSeq + 1; s <= Math.min(total, input.afterSeq + input.limit); s++) entries.push(entry(s));
+    const last = entries.at(-1)?.seq ?? null;
+    return { entries, nextAfterSeq: last !== null && last < total ? last : null, totalWaiting: total };
+  });
+  return api;
+}
+
+let wrapper: ReturnType<typeof mountWith> | null = null;
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = null;
+});
+
+describe('the line list', () => {
+  it('builds queue.list inputs from the filters (keyset paging, no offsets)', () => {
+    expect(listInput({ state: '', memberId: '', fromDate: '', toDate: '', search: '' }, 0)).toEqual({ afterSeq: 0, limit: PAGE });
+    const input = listInput({ state: 'waiting', memberId: ' M001 ', fromDate: '2026-03-01', toDate: '2026-03-02', search: '000123' }, 400);
+    expect(input).toMatchObject({ afterSeq: 400, limit: PAGE, state: 'waiting', memberId: 'M001', search: '000123' });
+    expect(input.to! - input.from!).toBe(2 * 24 * 3600 * 1000 - 1);
+  });
+
+  it('renders rows with progress and state, and pages on with afterSeq = nextAfterSeq', async () => {
+    const api = pagedLine(1_000_000);
+    wrapper = mountWith(QueueView, { props: { width: 1200, height: 600 } });
+    await flush();
+    const line = useLineStore();
+    expect(line.entries).toHaveLength(PAGE);
+    expect(wrapper.text()).toContain('排队中 1000000 条');
+    const rows = wrapper.findAll('.el-table-v2__row');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(40); // virtual: only the visible rows are in the DOM
+    expect(rows[0]!.text()).toContain('¥25.00 / ¥100.00');
+    expect(rows[0]!.text()).toContain('排队中');
+
+    await line.loadMore();
+    const lists = api.calls.filter((c) => c.name === 'queue.list').map((c) => c.input as { afterSeq: number });
+    expect(lists.map((i) => i.afterSeq)).toEqual([0, PAGE]);
+    expect(line.entries).toHaveLength(2 * PAGE);
+    expect(line.entries.at(-1)!.seq).toBe(2 * PAGE);
+  });
+
+  it('arrow keys move the selection; moving near the end fetches the next page', async () => {
+    pagedLine(250);
+    wrapper = mountWith(QueueView, { props: { width: 1200, height: 600 } });
+    await flush();
+    const line = useLineStore();
+    for (let i = 0; i < PAGE - 3; i++) press('ArrowDown');
+    await flush();
+    expect(line.selected).toBe(PAGE - 3);
+    expect(line.entries).toHaveLength(250);
+    expect(line.done).toBe(true);
+  });
+
+  it('search by order number reloads from the start with the search term', async () => {
+    const api = pagedLine(5);
+    wrapper = mountWith(QueueView, { props: { width: 1200, height: 600 } });
+    await flush();
+    await wrapper.find('[data-test="queue-search"]').setValue('000003');
+    press('Enter', wrapper.find('[data-test="queue-search"]').element);
+    await flush();
+    const last = api.calls.filter((c) => c.name === 'queue.list').at(-1)!.input;
+    expect(last).toEqual({ afterSeq: 0, limit: PAGE, search: '000003' });
+  });
+});
