@@ -7,6 +7,7 @@ import { coreSchema } from './001-core';
 import { printJobsSchema } from './002-print-jobs';
 import { counterSchema } from './004-counter';
 import { syncSchema } from './003-sync';
+import { managerSchema } from './005-manager';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'print jobs: the receipt print queue', sql: printJobsSchema },
   { version: 3, name: 'counter: cashiers, shifts, refunds, PIN lockout, order numbers', sql: counterSchema },
   { version: 4, name: 'sync: sync_state and the log of pushes from the central server', sql: syncSchema },
+  { version: 5, name: 'manager: audit log of manager actions, time indexes for the dashboard and reports', sql: managerSchema },
 ];
