@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { MAX_PAYMENT_FEN } from './money';
+import { managerCommandInputs, type ManagerCommandOutputs } from './contract-manager';
 
 const id = z.string().trim().min(1).max(64);
 const fenInput = z.number().int({ error: 'an amount must be a whole number of fen' }).min(0, { error: 'an amount cannot be negative' }).max(MAX_PAYMENT_FEN);
@@ -65,6 +66,7 @@ export const commandInputs = {
   'queue.refund': z.strictObject({ orderId: id, managerPin: pin }),
   'receipt.preview': z.strictObject({ orderId: id, copy: z.boolean().default(false) }),
   'receipt.reprint': z.strictObject({ orderId: id }),
+  ...managerCommandInputs,
 } as const;
 
 export type CommandName = keyof typeof commandInputs;
@@ -177,7 +179,7 @@ export interface StatusSnapshot {
   queue: { waiting: number; owedFen: number };
 }
 
-export interface CommandOutputs {
+export interface CommandOutputs extends ManagerCommandOutputs {
   'app.status': StatusSnapshot;
   'cashiers.list': CashierView[];
   'setup.createManager': CashierView;

@@ -1,0 +1,158 @@
+/**
+ * The liability arithmetic of the manager's dashboard, pure and integer:
+ * e/r (queue-rebate.md §9) with its plain meaning, and the tail's expected
+ * wait projected from the REAL line (the amount still owed ahead of and to the
+ * newest waiting entry) at a window's average order rate.
+ */
+import { formatPercent, formatYuan, type Bp, type Fen } from '../money';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type CoverageCode = 'no-recent-entries' | 'no-extraction' | 'covered' | 'partial';
+
+export interface Coverage {
+  extractionBp: number;
+  /** Average reward ratio of recent entries, weighted by amount (Σ entitlement ÷ Σ base); null without entries. */
+  averageRewardBp: number | null;
+  /** e ÷ r in bp (10000 = every entitlement can be repaid); null without recent entries. */
+  ratioBp: number | null;
+  /** How much the amount owed grows per 100.00 yuan of sales: (r − e) × 100 yuan, in fen (0 when e ≥ r). */
+  owedGrowthPer100YuanFen: number;
+  code: CoverageCode;
+  zh: string;
+  en: string;
+}
+
+/** e/r with one plain sentence in each language (the UI may also translate `code` itself). */
+export function coverage(extractionBp: number, averageRewardBp: number | null): Coverage {
+  const e = extractionBp;
+  const r = averageRewardBp;
+  if (r === null || r === 0) {
+    return {
+      extractionBp: e,
+      averageRewardBp: r,
+      ratioBp: null,
+      owedGrowthPer100YuanFen: 0,
+      code: 'no-recent-entries',
+      zh: '近期没有新的返利权益，无法计算 e/r。',
+      en: 'No entitlements were earned recently, so e/r cannot be computed.',
+    };
+  }
+  const ratioBp = Math.floor((e * 10_000) / r);
+  const growth = Math.max(0, r - e);
+  const share = formatPercent(Math.min(ratioBp, 10_000) as Bp);
+  const growthYuan = formatYuan(growth as Fen);
+  if (e === 0) {
+    return {
+      extractionBp: e,
+      averageRewardBp: r,
+      ratioBp,
+      owedGrowthPer100YuanFen: growth,
+      code: 'no-extraction',
+      zh: `提取比例为 0：排队的顾客永远拿不到返利，每卖出 100 元，欠款增加 ${growthYuan} 元。`,
+      en: `Extraction is 0: nobody in the line will ever be paid, and every 100.00 yuan of sales adds ${growthYuan} yuan to what is owed.`,
+    };
+  }
+  if (e >= r) {
+    return {
+      extractionBp: e,
+      averageRewardBp: r,
+      ratioBp,
+      owedGrowthPer100YuanFen: 0,
+      code: 'covered',
+      zh: '提取比例不低于平均返利比例：只要还有新订单，排队的权益都能全部返还。',
+      en: 'Extraction is at least the average reward ratio: as long as orders keep coming, every entitlement can be repaid in full.',
+    };
+  }
+  return {
+    extractionBp: e,
+    averageRewardBp: r,
+    ratioBp,
+    owedGrowthPer100YuanFen: growth,
+    code: 'partial',
+    zh: `销售不再增长时，只有约 ${share} 的返利权益能被返还；每卖出 100 元，欠顾客的金额增加约 ${growthYuan} 元。`,
+    en: `If sales stop growing, only about ${share} of the promised rebates can ever be paid; every 100.00 yuan of sales adds about ${growthYuan} yuan to what is owed.`,
+  };
+}
+
+export interface RateWindow {
+  /** Length of the window in days (7, 30). */
+  days: number;
+  /** Orders paid in the window. */
+  orders: number;
+  /** What they extracted (fen). */
+  extractedFen: number;
+}
+
+export type NeverReason = 'no-orders' | 'no-extraction' | 'paused' | 'disabled';
+
+export interface TailProjection {
+  windowDays: number;
+  orders: number;
+  extractedFen: number;
+  /** floor(extracted ÷ orders), for display; the projection itself uses the exact fraction. */
+  averageExtractedPerOrderFen: number | null;
+  /** Orders until the newest waiting entry is repaid in full; null = never at the current rate. */
+  ordersNeeded: number | null;
+  /** ordersNeeded at the window's orders per day, rounded UP to 0.1 day; null = never. */
+  days: number | null;
+  /** When that would be (ms); null = never. */
+  etaAt: number | null;
+  never: boolean;
+  neverReason: NeverReason | null;
+  /** A scheduled reset falls before the projected repayment: the tail will be cleared first. */
+  resetFirst: boolean;
+}
+
+export interface TailInput {
+  /** Σ remaining of the waiting entries that will be paid before the newest one, plus its own remaining. */
+  needFen: number;
+  /** The carried pool: added to the next settled order's extraction. */
+  poolFen: number;
+  window: RateWindow;
+  enabled: boolean;
+  paused: boolean;
+  /** The extraction ratio in force now. */
+  extractionBp: number;
+  now: number;
+  nextResetAt: number | null;
+}
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  return (a + b - 1n) / b;
+}
+
+/**
+ * Orders needed = ceil((need − pool) × orders ÷ extracted): the line is paid
+ * strictly in order, so the newest entry is repaid exactly when the payouts
+ * since now reach the amount owed ahead of it plus its own remaining.
+ */
+export function projectTail(input: TailInput): TailProjection {
+  const { window } = input;
+  const base = {
+    windowDays: window.days,
+    orders: window.orders,
+    extractedFen: window.extractedFen,
+    averageExtractedPerOrderFen: window.orders > 0 ? Math.floor(window.extractedFen / window.orders) : null,
+  };
+  const never = (reason: NeverReason): TailProjection => ({ ...base, ordersNeeded: null, days: null, etaAt: null, never: true, neverReason: reason, resetFirst: false });
+  if (!input.enabled) return never('disabled');
+  if (input.paused) return never('paused');
+  if (input.needFen <= 0) return { ...base, ordersNeeded: 0, days: 0, etaAt: input.now, never: false, neverReason: null, resetFirst: false };
+  if (window.orders === 0) return never('no-orders');
+  const afterPool = input.needFen - input.poolFen;
+  if (afterPool > 0 && (window.extractedFen === 0 || input.extractionBp === 0)) return never('no-extraction');
+  const ordersNeeded = afterPool <= 0 ? 1 : Number(ceilDiv(BigInt(afterPool) * BigInt(window.orders), BigInt(window.extractedFen)));
+  // days = ordersNeeded ÷ (orders ÷ windowDays), rounded up to a tenth.
+  const tenths = Number(ceilDiv(BigInt(ordersNeeded) * BigInt(window.days) * 10n, BigInt(window.orders)));
+  const etaAt = input.now + Number((BigInt(ordersNeeded) * BigInt(window.days) * BigInt(DAY_MS)) / BigInt(window.orders));
+  return {
+    ...base,
+    ordersNeeded,
+    days: tenths / 10,
+    etaAt,
+    never: false,
+    neverReason: null,
+    resetFirst: input.nextResetAt !== null && input.nextResetAt <= etaAt,
+  };
+}
