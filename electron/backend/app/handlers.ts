@@ -21,6 +21,7 @@ import {
   type StatusSnapshot,
 } from '../../../shared/contract';
 import { RuleError } from '../../../shared/engine/index';
+import { MANAGER_COMMANDS } from '../manager/commands';
 import { AppError } from './errors';
 import { consoleLogger, type Logger, type RegisterBackend } from './register';
 
@@ -51,6 +52,7 @@ const COMMANDS: Implementations = {
   'queue.refund': (b, i) => b.refundOrder(i),
   'receipt.preview': (b, i) => b.receiptPreview(i),
   'receipt.reprint': (b, i) => b.reprint(i),
+  ...MANAGER_COMMANDS,
 };
 
 export type CommandHandler = (name: unknown, payload: unknown) => Promise<CommandResult<CommandName>>;

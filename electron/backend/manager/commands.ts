@@ -1,0 +1,38 @@
+/**
+ * The manager commands, as the command handler (app/handlers.ts) runs them:
+ * each input has already been validated by its schema in
+ * shared/contract-manager.ts.
+ */
+import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract';
+import type { ManagerCommandName } from '../../../shared/contract-manager';
+import type { RegisterBackend } from '../app/register';
+import { managerFor } from './console';
+import { dashboard } from './dashboard';
+import { getDetails, savePrinter, saveStore, saveSync } from './details';
+import { exportReport, listShiftReports } from './reports';
+import { getSettings, listAudit, saveSettings } from './settings';
+import { whatIf } from './what-if';
+import { whyRatio } from './why-ratio';
+
+type ManagerImplementations = {
+  [N in ManagerCommandName]: (backend: RegisterBackend, input: ParsedCommandInput<N>) => CommandOutput<N> | Promise<CommandOutput<N>>;
+};
+
+export const MANAGER_COMMANDS: ManagerImplementations = {
+  'manager.unlock': (b, i) => managerFor(b).unlock(i.pin),
+  'manager.lock': (b) => managerFor(b).lock(),
+  'manager.session': (b) => managerFor(b).sessionState(),
+  'manager.changePin': (b, i) => managerFor(b).changePin(i.currentPin, i.newPin),
+  'manager.settings.get': (b, i) => getSettings(managerFor(b), i),
+  'manager.settings.save': (b, i) => saveSettings(managerFor(b), i),
+  'manager.audit.list': (b, i) => listAudit(managerFor(b), i),
+  'manager.details.get': (b, i) => getDetails(managerFor(b), i),
+  'manager.store.save': (b, i) => saveStore(managerFor(b), i),
+  'manager.printer.save': (b, i) => savePrinter(managerFor(b), i),
+  'manager.sync.save': (b, i) => saveSync(managerFor(b), i),
+  'manager.whyRatio': (b, i) => whyRatio(managerFor(b), i),
+  'manager.dashboard': (b, i) => dashboard(managerFor(b), i),
+  'manager.whatIf': (b, i) => whatIf(managerFor(b), i),
+  'manager.reports.shifts': (b, i) => listShiftReports(managerFor(b), i),
+  'manager.reports.export': (b, i) => exportReport(managerFor(b), i),
+};

@@ -1,0 +1,172 @@
+/**
+ * The manager console's access rules: a manager session unlocked by any
+ * manager's PIN (checked by the counter's own `checkManagerPin`, so the same
+ * scrypt hashes and the same persisted 5-tries / 5-minutes lockout apply),
+ * PIN changes, and the append-only `manager_audit` log (who, when, what).
+ *
+ * The session lives in this process's memory only, is bound to the cashier
+ * signed in at the register when it was unlocked, and ends after
+ * MANAGER_SESSION_MINUTES without a manager command (each one renews it),
+ * when that cashier signs out, or on `manager.lock`.
+ */
+import type { CashierView } from '../../../shared/contract';
+import type { ManagerSessionView } from '../../../shared/contract-manager';
+import { cryptoRandom, randomEventId, type EngineContext } from '../../../shared/engine/index';
+import { AppError } from '../app/errors';
+import { DEFAULT_SCRYPT, hashPin } from '../app/pin';
+import type { RegisterBackend } from '../app/register';
+import type { SecretBox } from '../sync/config';
+
+export const MANAGER_SESSION_MINUTES = 10;
+
+export interface ManagerOptions {
+  /** Where the sync token is encrypted (Electron: safeStorage). Without one, saving a token is refused. */
+  secretBox?: SecretBox | null;
+  /** scrypt cost for a changed PIN (tests lower it). */
+  scryptCost?: { N: number; r: number; p: number };
+  sessionMinutes?: number;
+}
+
+interface Session {
+  manager: CashierView;
+  cashierId: string;
+  expiresAt: number;
+}
+
+export class ManagerConsole {
+  private session: Session | null = null;
+  readonly secretBox: SecretBox | null;
+  private readonly scryptCost: { N: number; r: number; p: number };
+  private readonly sessionMs: number;
+
+  constructor(
+    readonly backend: RegisterBackend,
+    options: ManagerOptions = {},
+  ) {
+    this.secretBox = options.secretBox ?? null;
+    this.scryptCost = options.scryptCost ?? DEFAULT_SCRYPT;
+    this.sessionMs = (options.sessionMinutes ?? MANAGER_SESSION_MINUTES) * 60_000;
+  }
+
+  get db() {
+    return this.backend.db;
+  }
+
+  now(): number {
+    return this.backend.now();
+  }
+
+  /** An engine context for this register (settings changes; no randomness is drawn there). */
+  engineContext(): EngineContext {
+    return { store: this.backend.store, queueId: this.backend.queueId, timezone: this.backend.timezone, random: cryptoRandom(), newEventId: randomEventId };
+  }
+
+  // -------------------------------------------------------------------------
+  // Audit.
+
+  /** One row of the manager audit log; call it inside the transaction of the change it describes. */
+  audit(manager: CashierView | null, action: string, detail: unknown): void {
+    this.db
+      .prepare('INSERT INTO manager_audit (at, manager_id, cashier_id, action, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(this.now(), manager?.id ?? null, this.backend.cashier?.id ?? null, action, JSON.stringify(detail ?? {}));
+  }
+
+  // -------------------------------------------------------------------------
+  // PIN and session.
+
+  /** The counter's manager-PIN check; a wrong PIN (or a try while locked) is also written to the audit log. */
+  async verifyPin(pin: string, purpose: string): Promise<CashierView> {
+    try {
+      return await this.backend.checkManagerPin(pin);
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'wrong-pin' || error.code === 'locked')) {
+        this.audit(null, error.code === 'locked' ? 'pin.locked' : 'pin.wrong', { purpose, lockedUntil: error.extra.lockedUntil ?? null });
+      }
+      throw error;
+    }
+  }
+
+  private currentSession(): Session | null {
+    const s = this.session;
+    if (!s) return null;
+    if (s.expiresAt <= this.now() || this.backend.cashier?.id !== s.cashierId) {
+      this.session = null;
+      return null;
+    }
+    return s;
+  }
+
+  private view(s: Session): ManagerSessionView {
+    return { managerId: s.manager.id, name: s.manager.name, expiresAt: s.expiresAt };
+  }
+
+  async unlock(pin: string): Promise<ManagerSessionView> {
+    const cashier = this.backend.requireSession();
+    const manager = await this.verifyPin(pin, 'unlock');
+    this.session = { manager, cashierId: cashier.id, expiresAt: this.now() + this.sessionMs };
+    this.audit(manager, 'console.unlock', { expiresAt: this.session.expiresAt });
+    return this.view(this.session);
+  }
+
+  lock(): null {
+    const s = this.currentSession();
+    if (s) this.audit(s.manager, 'console.lock', {});
+    this.session = null;
+    return null;
+  }
+
+  sessionState(): { unlocked: boolean; session: ManagerSessionView | null } {
+    const s = this.currentSession();
+    return { unlocked: s !== null, session: s ? this.view(s) : null };
+  }
+
+  /**
+   * Who approves this command: the manager whose PIN came with it, or the
+   * unlocked session's manager (renewed). Anything else is refused before
+   * the command reads or writes anything.
+   */
+  async authorize(managerPin: string | undefined, purpose: string): Promise<CashierView> {
+    const cashier = this.backend.requireSession();
+    if (managerPin !== undefined) {
+      const manager = await this.verifyPin(managerPin, purpose);
+      this.session = { manager, cashierId: cashier.id, expiresAt: this.now() + this.sessionMs };
+      return manager;
+    }
+    const s = this.currentSession();
+    if (!s) throw new AppError('rule', '请先输入店长密码解锁管理后台 (unlock the manager console with a manager PIN first)', { rule: 'manager-pin-required' });
+    s.expiresAt = this.now() + this.sessionMs;
+    return s.manager;
+  }
+
+  async changePin(currentPin: string, newPin: string): Promise<{ managerId: string }> {
+    this.backend.requireSession();
+    const manager = await this.verifyPin(currentPin, 'change-pin');
+    const hash = await hashPin(newPin, this.scryptCost);
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE cashiers SET pin_hash = ? WHERE id = ? AND role = 'manager'").run(hash, manager.id);
+      this.audit(manager, 'pin.change', { managerId: manager.id });
+    })();
+    return { managerId: manager.id };
+  }
+}
+
+/** Raised when a manager input passes the contract's schema but not a rule only the backend can check. */
+export class ManagerInputError extends AppError {
+  constructor(message: string, issues: { path: string; message: string }[], rule = 'invalid-input') {
+    super('rule', message, { rule, issues } as { rule: string });
+  }
+}
+
+const consoles = new WeakMap<RegisterBackend, ManagerConsole>();
+
+/** Sets up the console of a register (the shell passes its safeStorage SecretBox). Replaces any earlier one. */
+export function configureManager(backend: RegisterBackend, options: ManagerOptions = {}): ManagerConsole {
+  const console = new ManagerConsole(backend, options);
+  consoles.set(backend, console);
+  return console;
+}
+
+/** The register's console (created with defaults the first time: no SecretBox, so sync tokens cannot be saved). */
+export function managerFor(backend: RegisterBackend): ManagerConsole {
+  return consoles.get(backend) ?? configureManager(backend);
+}

@@ -1,0 +1,74 @@
+/**
+ * The liability dashboard (docs/manager.md): now, e/r with its meaning, day
+ * by day, and the tail's expected wait at the order rate of the last 7 and
+ * 30 days. Reads only.
+ */
+import type { ParsedCommandInput, RatioStepView } from '../../../shared/contract';
+import type { DashboardView } from '../../../shared/contract-manager';
+import { applyBp, type Bp, type Fen } from '../../../shared/money';
+import { defaultRatio, TIME } from '../../../shared/engine/index';
+import { lastDays } from '../../../shared/manager/days';
+import { coverage } from '../../../shared/manager/liability';
+import { resolveSettings } from '../../../shared/settings';
+import type { ManagerConsole } from './console';
+import { averageRewardBp, dailyFigures, ledgerTotals, tailView } from './liability';
+import { settingsAt } from './why-ratio';
+
+/** Recent entries for e/r: those joined in the last 30 days. */
+export const COVERAGE_DAYS = 30;
+
+export function buildDashboard(c: ManagerConsole, days: number): DashboardView {
+  const { db, backend } = c;
+  const { queueId, timezone } = backend;
+  const now = c.now();
+  const queue = backend.store.loadQueue(queueId)!;
+  const settings = resolveSettings(queue.layers);
+  const totals = ledgerTotals(db, queueId);
+  const sum = (kind: string) => totals[kind]?.amount ?? 0;
+  const units = (kind: string) => totals[kind]?.units ?? 0;
+  const counts = db.prepare("SELECT count(*) AS n, coalesce(sum(state = 'completed'), 0) AS completed FROM entries WHERE queue_id = ?").get(queueId) as {
+    n: number;
+    completed: number;
+  };
+
+  const stepsOf = db.prepare('SELECT ratio_steps FROM checkout_details WHERE queue_id = ? AND order_id = ?');
+  const preDraw = (e: { orderId: string; joinedAt: number; baseFen: number }): number => {
+    // A lottery entry carried the default ratio until its draw: the one its checkout recorded, else the one in force then.
+    const row = stepsOf.get(queueId, e.orderId) as { ratio_steps: string } | undefined;
+    const steps = row ? (JSON.parse(row.ratio_steps) as RatioStepView[]) : [];
+    const lotteryStep = steps.find((s) => s.applies && (s.rule === 'cashier.lottery' || s.rule === 'base.lottery'));
+    const bp = lotteryStep?.ratioBp ?? defaultRatio(settingsAt(c, e.joinedAt)).ratioBp;
+    return applyBp(e.baseFen as Fen, bp as Bp);
+  };
+
+  return {
+    generatedAt: now,
+    timezone,
+    now: {
+      owedFen: queue.owedFen,
+      waitingEntries: queue.waitingCount,
+      undistributedFen: queue.undistributedFen,
+      poolFen: queue.poolFen,
+      extractedFen: queue.extractedFen,
+      paidOutFen: queue.paidOutFen,
+      forfeitedFen: queue.forfeitedFen,
+      forfeitedByResetsFen: sum('clearing'),
+      forfeitedByRefundsFen: sum('cancellation'),
+      exchangedFen: queue.exchangedFen,
+      pointsIssued: queue.pointsIssued,
+      pointsFromExchangeUnits: units('exchange_points'),
+      pointsFromRandomReturnUnits: units('random_points'),
+      vouchersIssued: queue.vouchersIssued,
+      entriesTotal: counts.n,
+      entriesCompleted: counts.completed,
+    },
+    coverage: coverage(settings.extractionBp, averageRewardBp(db, queueId, now - COVERAGE_DAYS * TIME.DAY)),
+    days: dailyFigures(db, queueId, lastDays(now, days, timezone), queue.owedFen, preDraw),
+    tail: tailView(db, queueId, queue.layers, queue.poolFen, now, timezone),
+  };
+}
+
+export async function dashboard(c: ManagerConsole, input: ParsedCommandInput<'manager.dashboard'>): Promise<DashboardView> {
+  await c.authorize(input.managerPin, 'dashboard');
+  return buildDashboard(c, input.days);
+}

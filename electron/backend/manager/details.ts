@@ -1,0 +1,155 @@
+/**
+ * Store details, printer and sync settings: the `app_meta` keys defined by
+ * docs/printing.md (electron/backend/printing/settings.ts) and
+ * electron/backend/sync/config.ts. Each section is saved on its own, in one
+ * transaction with its manager_audit row (old → new per key). The sync token
+ * is only ever written through the SecretBox and never returned: the view
+ * says whether one is set, and the audit row says "(changed)".
+ */
+import type { ParsedCommandInput } from '../../../shared/contract';
+import type { DetailsView } from '../../../shared/contract-manager';
+import { getMeta, META_KEYS, readPrinterSettings, setMeta } from '../printing/settings';
+import { parsePrinterUri } from '../printing/transport';
+import { checkServerUrl, SYNC_META_KEYS, writeSyncConfig } from '../sync/config';
+import { AppError } from '../app/errors';
+import { ManagerInputError, type ManagerConsole } from './console';
+
+const SECRET = '(changed)';
+
+function meta(c: ManagerConsole, key: string): string | null {
+  const value = getMeta(c.db, key);
+  return value === undefined || value === '' ? null : value;
+}
+
+export function detailsView(c: ManagerConsole): DetailsView {
+  let printer: DetailsView['printer'];
+  try {
+    const p = readPrinterSettings(c.db);
+    printer = { uri: p.uri, width: p.width, commandSet: p.commandSet, copies: p.copies, timeoutMs: p.timeoutMs, confirm: p.confirm, drawer: p.drawer, error: null };
+  } catch (error) {
+    printer = { uri: meta(c, META_KEYS.printerUri), width: 80, commandSet: 'epson', copies: 1, timeoutMs: 5000, confirm: 'status', drawer: true, error: (error as Error).message };
+  }
+  const url = meta(c, SYNC_META_KEYS.url);
+  const storeId = meta(c, SYNC_META_KEYS.storeId);
+  const registerId = meta(c, SYNC_META_KEYS.registerId);
+  const tokenSet = meta(c, SYNC_META_KEYS.token) !== null;
+  return {
+    store: {
+      name: meta(c, META_KEYS.storeName),
+      address: meta(c, META_KEYS.storeAddress),
+      header: meta(c, META_KEYS.header),
+      footer: meta(c, META_KEYS.footer),
+    },
+    printer,
+    sync: {
+      url,
+      storeId,
+      registerId,
+      tokenSet,
+      allowInsecure: meta(c, SYNC_META_KEYS.allowInsecure) === 'true',
+      configured: url !== null && storeId !== null && registerId !== null && tokenSet,
+    },
+  };
+}
+
+export async function getDetails(c: ManagerConsole, input: ParsedCommandInput<'manager.details.get'>): Promise<DetailsView> {
+  await c.authorize(input.managerPin, 'details.get');
+  return detailsView(c);
+}
+
+/** Writes key → value (null deletes) and returns the old → new pairs that changed. */
+function writeKeys(c: ManagerConsole, values: Record<string, string | null | undefined>, secretKeys: string[] = []): Record<string, { old: string | null; new: string | null }> {
+  const changes: Record<string, { old: string | null; new: string | null }> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const old = getMeta(c.db, key) ?? null;
+    const next = value === null || value === '' ? null : value;
+    if (old === next) continue;
+    if (next === null) c.db.prepare('DELETE FROM app_meta WHERE key = ?').run(key);
+    else setMeta(c.db, key, next);
+    changes[key] = secretKeys.includes(key) ? { old: old === null ? null : SECRET, new: next === null ? null : SECRET } : { old, new: next };
+  }
+  return changes;
+}
+
+export async function saveStore(c: ManagerConsole, input: ParsedCommandInput<'manager.store.save'>): Promise<DetailsView> {
+  const manager = await c.authorize(input.managerPin, 'store.save');
+  c.db.transaction(() => {
+    const changes = writeKeys(c, {
+      [META_KEYS.storeName]: input.name,
+      [META_KEYS.storeAddress]: input.address,
+      [META_KEYS.header]: input.header,
+      [META_KEYS.footer]: input.footer,
+    });
+    if (Object.keys(changes).length > 0) c.audit(manager, 'store.save', changes);
+  })();
+  return detailsView(c);
+}
+
+export async function savePrinter(c: ManagerConsole, input: ParsedCommandInput<'manager.printer.save'>): Promise<DetailsView> {
+  const manager = await c.authorize(input.managerPin, 'printer.save');
+  let uri = input.uri;
+  if (uri !== undefined && uri !== null && uri !== '' && uri.toLowerCase() !== 'none') {
+    try {
+      parsePrinterUri(uri);
+    } catch (error) {
+      throw new ManagerInputError((error as Error).message, [{ path: 'uri', message: (error as Error).message }]);
+    }
+  }
+  if (uri !== undefined && uri !== null && uri.toLowerCase() === 'none') uri = null;
+  c.db.transaction(() => {
+    const changes = writeKeys(c, {
+      [META_KEYS.printerUri]: uri,
+      [META_KEYS.printerWidth]: input.width === undefined ? undefined : String(input.width),
+      [META_KEYS.printerCommandSet]: input.commandSet,
+      [META_KEYS.printerCopies]: input.copies === undefined ? undefined : String(input.copies),
+      [META_KEYS.printerTimeoutMs]: input.timeoutMs === undefined ? undefined : String(input.timeoutMs),
+      [META_KEYS.printerConfirm]: input.confirm,
+      [META_KEYS.printerDrawer]: input.drawer === undefined ? undefined : input.drawer ? 'on' : 'off',
+    });
+    if (Object.keys(changes).length > 0) c.audit(manager, 'printer.save', changes);
+  })();
+  return detailsView(c);
+}
+
+export async function saveSync(c: ManagerConsole, input: ParsedCommandInput<'manager.sync.save'>): Promise<DetailsView> {
+  const manager = await c.authorize(input.managerPin, 'sync.save');
+  if (input.url !== undefined) {
+    const allow = input.allowInsecure ?? getMeta(c.db, SYNC_META_KEYS.allowInsecure) === 'true';
+    try {
+      checkServerUrl(input.url, allow);
+    } catch (error) {
+      throw new ManagerInputError((error as Error).message, [{ path: 'url', message: (error as Error).message }]);
+    }
+  }
+  if (input.token !== undefined && !c.secretBox) {
+    throw new AppError('rule', 'no secret store is available to keep the sync token (the token was not saved)', { rule: 'no-secret-store' });
+  }
+  c.db.transaction(() => {
+    const before = {
+      url: getMeta(c.db, SYNC_META_KEYS.url) ?? null,
+      storeId: getMeta(c.db, SYNC_META_KEYS.storeId) ?? null,
+      registerId: getMeta(c.db, SYNC_META_KEYS.registerId) ?? null,
+      token: getMeta(c.db, SYNC_META_KEYS.token) ?? null,
+      allowInsecure: getMeta(c.db, SYNC_META_KEYS.allowInsecure) ?? null,
+    };
+    const config = {
+      ...(input.url !== undefined ? { url: input.url } : {}),
+      ...(input.storeId !== undefined ? { storeId: input.storeId } : {}),
+      ...(input.registerId !== undefined ? { registerId: input.registerId } : {}),
+      ...(input.token !== undefined ? { token: input.token } : {}),
+      ...(input.allowInsecure !== undefined ? { allowInsecure: input.allowInsecure } : {}),
+    };
+    // The sync module's own writer: it checks the address again and encrypts the token.
+    writeSyncConfig(c.db, config, c.secretBox ?? { encrypt: () => '', decrypt: () => '' });
+    const changes: Record<string, { old: string | null; new: string | null }> = {};
+    for (const [field, key] of Object.entries({ url: SYNC_META_KEYS.url, storeId: SYNC_META_KEYS.storeId, registerId: SYNC_META_KEYS.registerId, allowInsecure: SYNC_META_KEYS.allowInsecure })) {
+      const after = getMeta(c.db, key) ?? null;
+      const old = before[field as keyof typeof before];
+      if (after !== old) changes[key] = { old, new: after };
+    }
+    if (input.token !== undefined) changes[SYNC_META_KEYS.token] = { old: before.token === null ? null : SECRET, new: SECRET };
+    if (Object.keys(changes).length > 0) c.audit(manager, 'sync.save', changes);
+  })();
+  return detailsView(c);
+}

@@ -1,0 +1,174 @@
+/**
+ * The liability figures, computed from a register database (the real one for
+ * the dashboard, a temporary replay database for the what-if). Every figure
+ * is an integer sum read from SQLite.
+ */
+import type { DayFigures, TailView } from '../../../shared/contract-manager';
+import { nextResetAfter, TIME } from '../../../shared/engine/index';
+import { BUCKET_MS, type LocalDate } from '../../../shared/manager/days';
+import { projectTail, type RateWindow, type TailProjection } from '../../../shared/manager/liability';
+import { resolveSettings, type SettingsLayers } from '../../../shared/settings';
+import type { Db } from '../store/database';
+
+export const PROJECTION_WINDOWS = [7, 30] as const;
+
+/** Orders paid in (now − days, now] and what they extracted: one range over orders_by_paid_at. */
+export function rateWindow(db: Db, queueId: string, now: number, days: number): RateWindow {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS n, coalesce(sum(extracted_fen), 0) AS extracted FROM orders INDEXED BY orders_by_paid_at
+       WHERE queue_id = ? AND paid_at > ? AND paid_at <= ?`,
+    )
+    .get(queueId, now - days * TIME.DAY, now) as { n: number; extracted: number };
+  return { days, orders: row.n, extractedFen: row.extracted };
+}
+
+/**
+ * The newest waiting entry and what the line must still receive until it is
+ * repaid: Σ remaining of the waiting entries ahead of it that will be paid
+ * before it (all of them under queue ordering; under completed-first only
+ * those whose order is completed — assuming the newest's own order completes),
+ * plus its own remaining. One aggregate over the covering partial index
+ * `entries_waiting_remaining` (the table itself is never read).
+ */
+export function tailView(db: Db, queueId: string, layers: SettingsLayers, poolFen: number, now: number, timezone: string): TailView | null {
+  const newest = db
+    .prepare(
+      `SELECT seq, entitlement_fen - received_fen AS remaining FROM entries INDEXED BY entries_waiting_remaining
+       WHERE queue_id = ? AND state = 'waiting' ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(queueId) as { seq: number; remaining: number } | undefined;
+  if (!newest) return null;
+  const orderId = (db.prepare('SELECT order_id FROM entries WHERE queue_id = ? AND seq = ?').get(queueId, newest.seq) as { order_id: string }).order_id;
+  const settings = resolveSettings(layers);
+  const completedOnly = settings.ordering === 'completedFirst' ? 1 : 0;
+  const ahead = db
+    .prepare(
+      `SELECT count(*) AS n, coalesce(sum(entitlement_fen - received_fen), 0) AS remaining FROM entries INDEXED BY entries_waiting_remaining
+       WHERE queue_id = ? AND state = 'waiting' AND seq < ? AND (? = 0 OR order_completed = 1)`,
+    )
+    .get(queueId, newest.seq, completedOnly) as { n: number; remaining: number };
+  const needFen = ahead.remaining + newest.remaining;
+  const nextResetAt = nextResetAfter(settings.reset, now, timezone);
+  const projections: TailProjection[] = PROJECTION_WINDOWS.map((days) =>
+    projectTail({
+      needFen,
+      poolFen,
+      window: rateWindow(db, queueId, now, days),
+      enabled: settings.enabled,
+      paused: settings.paused,
+      extractionBp: settings.extractionBp,
+      now,
+      nextResetAt,
+    }),
+  );
+  return {
+    newestOrderId: orderId,
+    newestSeq: newest.seq,
+    entriesAhead: ahead.n,
+    aheadFen: ahead.remaining,
+    ownRemainingFen: newest.remaining,
+    needFen,
+    poolFen,
+    ordering: settings.ordering,
+    nextResetAt,
+    projections,
+  };
+}
+
+/** Ledger totals by kind (one pass): forfeits split by cause, points split by source. */
+export function ledgerTotals(db: Db, queueId: string): Record<string, { amount: number; units: number }> {
+  const rows = db.prepare('SELECT kind, sum(amount_fen) AS amount, sum(units) AS units FROM ledger WHERE queue_id = ? GROUP BY kind').all(queueId) as {
+    kind: string;
+    amount: number;
+    units: number;
+  }[];
+  return Object.fromEntries(rows.map((r) => [r.kind, { amount: r.amount, units: r.units }]));
+}
+
+/** Amount-weighted average reward ratio (Σ entitlement ÷ Σ base, bp) of the cash entries joined since `from`. */
+export function averageRewardBp(db: Db, queueId: string, from: number): number | null {
+  const row = db
+    .prepare(
+      `SELECT coalesce(sum(entitlement_fen), 0) AS entitled, coalesce(sum(base_fen), 0) AS base FROM entries INDEXED BY entries_by_joined_at
+       WHERE queue_id = ? AND joined_at >= ? AND state <> 'points'`,
+    )
+    .get(queueId, from) as { entitled: number; base: number };
+  if (row.base === 0) return null;
+  return Number((BigInt(row.entitled) * 10_000n) / BigInt(row.base));
+}
+
+/**
+ * Day by day: sales and orders (by payment time), extracted and paid out (by
+ * ledger time), and the amount owed at the end of each day. Owed at the end
+ * of day D = owed now − every change to it after D: + the entitlement of each
+ * entry joining (its pre-draw entitlement if it drew later), + the change a
+ * draw made, − payouts, − clearings, − cancellations, − exchanges. Rows are
+ * summed in SQL by 15-minute buckets (local day boundaries fall on them),
+ * then folded into local days.
+ */
+export function dailyFigures(
+  db: Db,
+  queueId: string,
+  days: readonly LocalDate[],
+  owedNowFen: number,
+  preDrawEntitlement: (entry: { orderId: string; joinedAt: number; baseFen: number }) => number,
+): DayFigures[] {
+  const figures: DayFigures[] = days.map((d) => ({ date: d.date, orders: 0, salesFen: 0, extractedFen: 0, paidOutFen: 0, owedEndFen: 0 }));
+  const owedDelta = days.map(() => 0);
+  if (days.length === 0) return figures;
+  const start = days[0]!.start;
+  const dayOf = (at: number): number => {
+    let lo = 0;
+    let hi = days.length - 1;
+    if (at < days[0]!.start || at >= days[hi]!.end) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (days[mid]!.start <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const B = BUCKET_MS;
+  for (const r of db
+    .prepare(`SELECT paid_at / ${B} AS b, count(*) AS n, sum(actual_paid_fen) AS s FROM orders INDEXED BY orders_by_paid_at WHERE queue_id = ? AND paid_at >= ? GROUP BY b`)
+    .all(queueId, start) as { b: number; n: number; s: number }[]) {
+    const i = dayOf(r.b * B);
+    if (i < 0) continue;
+    figures[i]!.orders += r.n;
+    figures[i]!.salesFen += r.s;
+  }
+  for (const r of db
+    .prepare(`SELECT at / ${B} AS b, kind, sum(amount_fen) AS s FROM ledger INDEXED BY ledger_by_at WHERE queue_id = ? AND at >= ? GROUP BY b, kind`)
+    .all(queueId, start) as { b: number; kind: string; s: number }[]) {
+    const i = dayOf(r.b * B);
+    if (i < 0) continue;
+    if (r.kind === 'extraction') figures[i]!.extractedFen += r.s;
+    if (r.kind === 'payout') figures[i]!.paidOutFen += r.s;
+    if (['payout', 'clearing', 'cancellation', 'exchange_points', 'exchange_vouchers'].includes(r.kind)) owedDelta[i]! -= r.s;
+  }
+  for (const r of db
+    .prepare(
+      `SELECT joined_at / ${B} AS b, sum(entitlement_fen) AS s FROM entries INDEXED BY entries_by_joined_at
+       WHERE queue_id = ? AND joined_at >= ? AND state <> 'points' AND drawn_at IS NULL GROUP BY b`,
+    )
+    .all(queueId, start) as { b: number; s: number }[]) {
+    const i = dayOf(r.b * B);
+    if (i >= 0) owedDelta[i]! += r.s;
+  }
+  for (const e of db
+    .prepare(`SELECT order_id, joined_at, drawn_at, base_fen, entitlement_fen FROM entries WHERE queue_id = ? AND drawn_at >= ? AND state <> 'points'`)
+    .all(queueId, start) as { order_id: string; joined_at: number; drawn_at: number; base_fen: number; entitlement_fen: number }[]) {
+    const pre = preDrawEntitlement({ orderId: e.order_id, joinedAt: e.joined_at, baseFen: e.base_fen });
+    const joinedDay = dayOf(e.joined_at);
+    if (joinedDay >= 0) owedDelta[joinedDay]! += pre;
+    const drawnDay = dayOf(e.drawn_at);
+    if (drawnDay >= 0) owedDelta[drawnDay]! += e.entitlement_fen - pre;
+  }
+  let owed = owedNowFen;
+  for (let i = days.length - 1; i >= 0; i--) {
+    figures[i]!.owedEndFen = owed;
+    owed -= owedDelta[i]!;
+  }
+  return figures;
+}
