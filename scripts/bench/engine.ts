@@ -17,7 +17,7 @@
  * the loaded database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkout, createQueue, type EngineContext } from '../../shared/engine/index';
@@ -45,9 +45,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function stats(latencies: number[], totalMs: number) {
+function stats(latencies: number[], totalMs: number, cpu: NodeJS.CpuUsage) {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
+    // CPU time of this process per operation (user + system): what the disk does not explain.
+    cpuMsPerOp: Number(((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(3)),
     perSecond: Math.round((latencies.length / totalMs) * 1000),
     p50Ms: Number(percentile(sorted, 50).toFixed(3)),
     p99Ms: Number(percentile(sorted, 99).toFixed(3)),
@@ -56,7 +58,9 @@ function stats(latencies: number[], totalMs: number) {
 }
 
 const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
-const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+/** The machine's 1-minute load average goes on every line: on a shared machine it explains a lot. */
+const print = (line: Record<string, unknown>) =>
+  process.stdout.write(`${JSON.stringify({ ...line, loadavg1m: Number(loadavg()[0]!.toFixed(2)), cpus: cpus().length })}\n`);
 
 /** One single-row INSERT per transaction: the floor any durable checkout pays (one WAL fsync). */
 function baseline(dir: string) {
@@ -66,6 +70,7 @@ function baseline(dir: string) {
   const tx = db.transaction((i: number) => insert.run(T0 + i, ORDER_FEN));
   for (let i = 0; i < warmup; i++) tx(i);
   const latencies: number[] = [];
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for (let i = 0; i < checkouts; i++) {
     const t = performance.now();
@@ -73,10 +78,11 @@ function baseline(dir: string) {
     latencies.push(performance.now() - t);
   }
   const total = performance.now() - start;
+  const cpuUsed = process.cpuUsage(cpu);
   const sync = db.pragma('synchronous', { simple: true });
   const journal = db.pragma('journal_mode', { simple: true });
   db.close();
-  return { ...stats(latencies, total), pragmas: { journal_mode: journal, synchronous: sync } };
+  return { ...stats(latencies, total, cpuUsed), pragmas: { journal_mode: journal, synchronous: sync } };
 }
 
 /** Fills the line with `size` waiting entries (and their orders) by direct SQL, 50 000 rows per transaction. */
@@ -131,6 +137,7 @@ function checkoutCase(dir: string, size: number, baselinePerSecond: number) {
   };
   for (let i = 0; i < warmup; i++) one();
   const latencies: number[] = [];
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for (let i = 0; i < checkouts; i++) {
     const t = performance.now();
@@ -138,9 +145,9 @@ function checkoutCase(dir: string, size: number, baselinePerSecond: number) {
     latencies.push(performance.now() - t);
   }
   const total = performance.now() - start;
+  const s = stats(latencies, total, process.cpuUsage(cpu));
   const rss = rssMb();
   const queue = store.loadQueue(QUEUE)!;
-  const s = stats(latencies, total);
   db.close();
   rmSync(file, { force: true });
   rmSync(`${file}-wal`, { force: true });
