@@ -85,28 +85,39 @@ export type Hello = z.infer<typeof helloSchema>;
 const MONEY_KEY = /(Fen|_fen)$/;
 const MAX_PAYLOAD_DEPTH = 16;
 
-/** Walks a payload: money fields must be safe integers, nesting stays shallow. */
-function checkPayload(value: unknown, path: (string | number)[], ctx: z.RefinementCtx, depth: number): void {
-  if (depth > MAX_PAYLOAD_DEPTH) {
-    ctx.addIssue({ code: 'custom', path, message: `payload nested deeper than ${MAX_PAYLOAD_DEPTH}` });
+/**
+ * Walks a payload: money fields must be safe integers, nesting stays shallow.
+ * `path` is one array pushed and popped on the way (copied only for an issue).
+ */
+function checkPayload(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (value === null || typeof value !== 'object') return;
+  if (path.length >= MAX_PAYLOAD_DEPTH) {
+    ctx.addIssue({ code: 'custom', path: [...path], message: `payload nested deeper than ${MAX_PAYLOAD_DEPTH}` });
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkPayload(item, [...path, i], ctx, depth + 1));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      checkPayload(value[i], path, ctx);
+      path.pop();
+    }
     return;
   }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, item] of Object.entries(value)) {
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    path.push(key);
     if (MONEY_KEY.test(key) && item !== null && !(typeof item === 'number' && Number.isSafeInteger(item))) {
-      ctx.addIssue({ code: 'custom', path: [...path, key], message: `money field ${key} must be an integer number of fen` });
+      ctx.addIssue({ code: 'custom', path: [...path], message: `money field ${key} must be an integer number of fen` });
     }
-    checkPayload(item, [...path, key], ctx, depth + 1);
+    checkPayload(item, path, ctx);
+    path.pop();
   }
 }
 
+/** A JSON object, checked in place (not copied: payloads are the bulk of every batch). */
 export const payloadSchema = z
-  .record(z.string(), z.unknown())
-  .superRefine((payload, ctx) => checkPayload(payload, [], ctx, 0));
+  .custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), { error: 'payload must be a JSON object' })
+  .superRefine((payload, ctx) => checkPayload(payload, [], ctx));
 
 /** One outbox event on the wire. `id` is the outbox `event_id`, `seq` the outbox `seq`. */
 export const wireEventSchema = z.strictObject({
