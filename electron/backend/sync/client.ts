@@ -60,6 +60,10 @@ export interface SyncClientOptions {
   batchSize?: number;
   /** About the most payload bytes per batch (default 1 MiB; one event always goes). */
   batchBytes?: number;
+  /** Batches sent ahead while earlier ones await their ack (default 4; 1 = strictly one at a time). */
+  inFlight?: number;
+  /** Acknowledged rows are deleted when the outbox is drained, or after this many during a long drain (default 100 000). */
+  purgeEvery?: number;
   /** How long to wait for the server's ack of one batch (default 15 s). */
   ackTimeoutMs?: number;
   /** How long one connection attempt may take (default 10 s). */
@@ -83,6 +87,13 @@ export interface SyncClientEvents {
   push: [{ message: string; pushId: number; outcome: ApplyOutcome }];
 }
 
+interface InFlight {
+  first: number;
+  last: number;
+  /** The raw ack; rejects with a SyncError when none came in time or the socket closed. */
+  answer: Promise<unknown>;
+}
+
 class SyncError extends Error {
   override name = 'SyncError';
   constructor(
@@ -102,6 +113,9 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   private readonly outbox: Outbox;
   private readonly batchSize: number;
   private readonly batchBytes: number;
+  private readonly inFlight: number;
+  private readonly purgeEvery: number;
+  private unpurged = 0;
   private readonly ackTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly pollIntervalMs: number;
@@ -127,6 +141,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.outbox = new Outbox(options.db);
     this.batchSize = options.batchSize ?? 500;
     this.batchBytes = options.batchBytes ?? 1024 * 1024;
+    this.inFlight = options.inFlight ?? 4;
+    this.purgeEvery = options.purgeEvery ?? 100_000;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 2_000;
@@ -136,11 +152,12 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.random = options.random ?? Math.random;
     this.ca = options.ca;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize must be a whole number ≥ 1');
+    if (!Number.isInteger(this.inFlight) || this.inFlight < 1) throw new RangeError('inFlight must be a whole number ≥ 1');
     this.current = {
       connection: 'stopped',
       online: false,
       lastSyncAt: this.outbox.state().lastSyncAt,
-      waiting: this.outbox.count(),
+      waiting: this.outbox.waiting(),
       lastError: null,
       lastErrorAt: null,
       blocked: false,
@@ -180,21 +197,13 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
 
   private async run(): Promise<void> {
     let failures = 0;
+    const succeeded = () => (failures = 0);
     while (!this.stopped) {
       try {
         const socket = this.socket ?? (await this.connect());
-        const events = this.outbox.nextBatch(this.batchSize, this.batchBytes);
-        if (events.length === 0) {
-          const at = this.now();
-          this.outbox.markSynced(at);
-          this.setStatus({ lastSyncAt: at, waiting: 0, lastError: null, blocked: false });
-          failures = 0;
-          this.emit('drained');
-          await this.pause(this.pollIntervalMs, true);
-          continue;
-        }
-        await this.sendBatch(socket, events);
-        failures = 0;
+        await this.pump(socket, succeeded);
+        // The connection was lost (the status says how): wait before the next one too.
+        if (!this.stopped) await this.pause(this.backoffDelay(failures++), false);
       } catch (error) {
         if (this.stopped) break;
         this.fail(error);
@@ -203,15 +212,53 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     }
   }
 
-  private async sendBatch(socket: Socket, events: WireEvent[]): Promise<void> {
+  /**
+   * Sends the outbox over one connection, keeping up to `inFlight` batches
+   * awaiting their ack, and settles the acks in order. Returns when the
+   * connection is gone, throws on a failure; batches still in flight then are
+   * sent again on the next connection (their rows are still in the outbox).
+   */
+  private async pump(socket: Socket, succeeded: () => void): Promise<void> {
+    const inflight: InFlight[] = [];
+    let sentUpTo = this.outbox.state().lastAckedSeq;
+    while (!this.stopped && this.socket === socket) {
+      while (inflight.length < this.inFlight) {
+        const events = this.outbox.nextBatch(sentUpTo, this.batchSize, this.batchBytes);
+        if (events.length === 0) break;
+        inflight.push(this.send(socket, events));
+        sentUpTo = events[events.length - 1]!.seq;
+      }
+      const head = inflight.shift();
+      if (!head) {
+        this.purge();
+        const at = this.now();
+        this.outbox.markSynced(at);
+        this.setStatus({ lastSyncAt: at, waiting: 0, lastError: null, lastErrorAt: null, blocked: false });
+        succeeded();
+        this.emit('drained');
+        await this.pause(this.pollIntervalMs, true);
+        continue;
+      }
+      // A failure here leaves the batches behind it abandoned: the socket is
+      // closed by the caller and their rows are sent again on the next one.
+      this.settle(head, await head.answer);
+      succeeded();
+    }
+  }
+
+  private send(socket: Socket, events: WireEvent[]): InFlight {
     const first = events[0]!.seq;
     const last = events[events.length - 1]!.seq;
-    let raw: unknown;
-    try {
-      raw = await socket.timeout(this.ackTimeoutMs).emitWithAck(MESSAGES.batch, { events });
-    } catch (error) {
+    const answer = (socket.timeout(this.ackTimeoutMs).emitWithAck(MESSAGES.batch, { events }) as Promise<unknown>).catch((error: unknown) => {
       throw new SyncError(`no acknowledgement for events ${first}–${last} (${describe(error)}); they stay in the outbox and will be sent again`);
-    }
+    });
+    // Marked handled now: a batch behind a failed one is abandoned, its rejection expected.
+    answer.catch(() => {});
+    return { first, last, answer };
+  }
+
+  /** Checks a batch's ack and removes what it acknowledged; throws (removing nothing) on anything else. */
+  private settle({ first, last }: InFlight, raw: unknown): void {
     const parsed = parseMessage(batchAckSchema, raw, 'batch acknowledgement');
     if (!parsed.ok) {
       this.refuse(`${MESSAGES.batch} ack`, raw, parsed.error);
@@ -234,8 +281,18 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     const upTo = Math.min(ack.appliedSeq, last);
     const at = this.now();
     this.outbox.acknowledge(upTo, at);
-    if (upTo < last) this.logger.warn(`the server acknowledged ${first}–${upTo} of ${first}–${last}; the rest will be sent again`);
-    this.setStatus({ lastSyncAt: at, waiting: this.outbox.count(), lastError: null, lastErrorAt: null, blocked: false });
+    this.unpurged += upTo - first + 1;
+    if (this.unpurged >= this.purgeEvery) this.purge();
+    this.setStatus({ lastSyncAt: at, waiting: this.outbox.waitingAfter(upTo), lastError: null, lastErrorAt: null, blocked: false });
+    if (upTo < last) {
+      // The batches sent after this one would start past a hole: start over from the database.
+      throw new SyncError(`the server acknowledged ${first}–${upTo} of ${first}–${last}; the rest will be sent again`);
+    }
+  }
+
+  private purge(): void {
+    this.unpurged = 0;
+    this.outbox.purge();
   }
 
   private hello(): Hello {
@@ -391,7 +448,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       lastError: message,
       lastErrorAt: this.now(),
       blocked,
-      waiting: safeCount(this.outbox),
+      waiting: safeWaiting(this.outbox),
     });
   }
 
@@ -435,9 +492,9 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   }
 }
 
-function safeCount(outbox: Outbox): number {
+function safeWaiting(outbox: Outbox): number {
   try {
-    return outbox.count();
+    return outbox.waiting();
   } catch {
     return -1;
   }

@@ -1,6 +1,13 @@
 /**
  * The register's side of the outbox: read the oldest events as wire events,
- * remove what the server acknowledged, and remember it in `sync_state`.
+ * record what the server acknowledged, and remove it.
+ *
+ * An ack moves `sync_state.last_acked_seq` (one small row, one commit); the
+ * acknowledged rows are deleted a little later in bulk (`purge`): when the
+ * outbox has been drained, or every `purgeEvery` events during a long drain.
+ * Deleting per batch would rewrite the random-keyed event_id index pages on
+ * every ack. Rows at or below `last_acked_seq` are never sent again; every
+ * reader of "what is still to send" must use `seq > last_acked_seq`.
  */
 import { wireEventSchema, type WireEvent } from '../../../shared/sync/protocol';
 import type { Db } from '../store/database';
@@ -27,27 +34,33 @@ export interface SyncState {
 
 export class Outbox {
   private readonly selectBatch;
-  private readonly countRows;
-  private readonly deleteUpTo;
+  private readonly countWaiting;
+  private readonly deleteAcknowledged;
   private readonly markAcked;
+  private readonly markSyncedAt;
   private readonly readState;
+  private readonly maxSeq;
+
+  private readonly deleteAll;
 
   constructor(private readonly db: Db) {
-    this.selectBatch = db.prepare<[number]>('SELECT seq, event_id, queue_id, type, at, payload FROM outbox ORDER BY seq LIMIT ?');
-    this.countRows = db.prepare('SELECT count(*) AS n FROM outbox').pluck();
-    this.deleteUpTo = db.prepare<[number]>('DELETE FROM outbox WHERE seq <= ?');
-    this.markAcked = db.prepare<[number, number]>(
-      'UPDATE sync_state SET last_acked_seq = max(last_acked_seq, ?), last_sync_at = ? WHERE id = 1',
-    );
+    this.deleteAll = db.prepare('DELETE FROM outbox');
+    this.maxSeq = db.prepare('SELECT max(seq) FROM outbox').pluck();
+    this.selectBatch = db.prepare<[number, number]>('SELECT seq, event_id, queue_id, type, at, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.countWaiting = db.prepare('SELECT count(*) FROM outbox WHERE seq > (SELECT last_acked_seq FROM sync_state WHERE id = 1)').pluck();
+    this.deleteAcknowledged = db.prepare('DELETE FROM outbox WHERE seq <= (SELECT last_acked_seq FROM sync_state WHERE id = 1)');
+    this.markAcked = db.prepare<[number, number]>('UPDATE sync_state SET last_acked_seq = max(last_acked_seq, ?), last_sync_at = ? WHERE id = 1');
+    this.markSyncedAt = db.prepare<[number]>('UPDATE sync_state SET last_sync_at = ? WHERE id = 1');
     this.readState = db.prepare('SELECT last_acked_seq, last_push_id, last_sync_at FROM sync_state WHERE id = 1');
   }
 
   /**
-   * The oldest events, at most `maxEvents` and about `maxBytes` of payload
-   * (at least one event, however large). Each is validated as it will be sent.
+   * The oldest events after seq `afterSeq`, at most `maxEvents` and about
+   * `maxBytes` of payload (at least one event, however large). Each is
+   * validated as it will be sent.
    */
-  nextBatch(maxEvents: number, maxBytes: number): WireEvent[] {
-    const rows = this.selectBatch.all(maxEvents) as OutboxRow[];
+  nextBatch(afterSeq: number, maxEvents: number, maxBytes: number): WireEvent[] {
+    const rows = this.selectBatch.all(afterSeq, maxEvents) as OutboxRow[];
     const events: WireEvent[] = [];
     let bytes = 0;
     for (const row of rows) {
@@ -58,22 +71,58 @@ export class Outbox {
     return events;
   }
 
-  count(): number {
-    return this.countRows.get() as number;
+  /** Events not yet acknowledged (counted: O(waiting)). */
+  waiting(): number {
+    return this.countWaiting.get() as number;
   }
 
-  /** Removes every event up to `seq` and records it as acknowledged, in one transaction. */
-  acknowledge(seq: number, at: number): number {
-    return this.db.transaction(() => {
-      const removed = this.deleteUpTo.run(seq).changes;
-      this.markAcked.run(seq, at);
-      return removed;
-    })();
+  /** The same from the highest seq, O(1): exact as long as the outbox has no holes (AUTOINCREMENT, nothing deleted unsent). */
+  waitingAfter(lastAckedSeq: number): number {
+    return Math.max(0, ((this.maxSeq.get() as number | null) ?? 0) - lastAckedSeq);
+  }
+
+  /**
+   * Records that the server holds every event up to `seq` (they are never
+   * sent again). Committed without waiting for the disk: losing this record
+   * to a power cut only means sending those events again, which the server
+   * recognises; the connection's durability setting is restored at once.
+   */
+  acknowledge(seq: number, at: number): void {
+    this.withoutFsync(() => this.markAcked.run(seq, at));
+  }
+
+  /**
+   * Deletes the acknowledged rows; returns how many. When every row is
+   * acknowledged the table is emptied whole (SQLite's truncate
+   * optimisation), which is much cheaper than deleting row by row.
+   */
+  purge(): number {
+    return this.withoutFsync(() =>
+      this.db
+        .transaction(() => {
+          const acked = this.readState.get() as { last_acked_seq: number };
+          const max = (this.maxSeq.get() as number | null) ?? 0;
+          return (max <= acked.last_acked_seq ? this.deleteAll : this.deleteAcknowledged).run().changes;
+        })
+        .immediate(),
+    );
+  }
+
+  /** Runs `work` with synchronous=NORMAL (WAL: no fsync per commit); nothing else can run on this connection meanwhile. */
+  private withoutFsync<T>(work: () => T): T {
+    const before = this.db.pragma('synchronous', { simple: true }) as number;
+    if (before <= 1) return work();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return work();
+    } finally {
+      this.db.pragma(`synchronous = ${before}`);
+    }
   }
 
   /** The outbox was empty while connected: as synced as it gets. */
   markSynced(at: number): void {
-    this.db.prepare('UPDATE sync_state SET last_sync_at = ? WHERE id = 1').run(at);
+    this.markSyncedAt.run(at);
   }
 
   state(): SyncState {
