@@ -132,7 +132,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     if (!hello.ok) return refuse({ code: 'bad-hello', message: hello.error });
     if (!tokenOk(hello.value.token)) return refuse({ code: 'bad-token', message: 'this token is not accepted here' });
     const register: RegisterId = { storeId: hello.value.storeId, registerId: hello.value.registerId };
-    const held = store.touch(register, now());
+    const held = store.touch(register, now()).lastSeq;
     if (hello.value.lastAckedSeq > held) {
       log.warn(`${registerKey(register)} says seq ${hello.value.lastAckedSeq} was acknowledged, but this server holds only up to ${held}: data was lost here`);
     }
@@ -147,7 +147,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     live.set(key, socket);
     previous?.disconnect(true);
     log.info(`${key} connected`);
-    let queue: Promise<void> = Promise.resolve();
+    const applier = batchApplier(register);
 
     socket.on(MESSAGES.batch, (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: BatchAck) => void) : undefined;
@@ -162,8 +162,7 @@ export async function startCentralServer(options: CentralServerOptions): Promise
         ack({ ok: false, error: { code: 'invalid', message } });
         return;
       }
-      // Batches of one socket are applied one after another, in arrival order.
-      queue = queue.then(() => applyAndAck(register, parsed.value, ack));
+      applier.add(parsed.value, ack);
     });
 
     socket.onAny((name: unknown, ...args: unknown[]) => {
@@ -181,18 +180,44 @@ export async function startCentralServer(options: CentralServerOptions): Promise
     void deliverPushes(socket, register);
   });
 
-  async function applyAndAck(register: RegisterId, batch: EventBatch, ack: (answer: BatchAck) => void): Promise<void> {
-    if (options.delayBeforeApplyMs) await sleep(options.delayBeforeApplyMs);
-    let answer: BatchAck;
-    try {
-      answer = store.applyBatch(register, batch.events, now());
-    } catch (error) {
-      log.warn(`${registerKey(register)}: batch failed: ${String(error)}`);
-      answer = { ok: false, error: { code: 'internal', message: 'the server could not store the batch' } };
+  /**
+   * Applies one socket's batches in arrival order. Batches that arrive while
+   * a commit is under way are applied together in the next transaction (one
+   * fsync for all), and each is acknowledged after that commit.
+   */
+  function batchApplier(register: RegisterId) {
+    let waiting: { batch: EventBatch; ack: (answer: BatchAck) => void }[] = [];
+    let running = false;
+    async function run(): Promise<void> {
+      running = true;
+      try {
+        while (waiting.length > 0) {
+          if (options.delayBeforeApplyMs) await sleep(options.delayBeforeApplyMs);
+          const group = waiting;
+          waiting = [];
+          let answers: BatchAck[];
+          try {
+            answers = store.applyBatches(register, group.map((g) => g.batch.events), now());
+          } catch (error) {
+            log.warn(`${registerKey(register)}: batches failed: ${String(error)}`);
+            answers = group.map(() => ({ ok: false, error: { code: 'internal', message: 'the server could not store the batch' } }));
+          }
+          for (const answer of answers) options.onBatchCommitted?.(register, answer);
+          if (options.delayBeforeAckMs) await sleep(options.delayBeforeAckMs);
+          group.forEach((g, i) => g.ack(answers[i]!));
+          // Let the batches that arrived meanwhile be read before the next group.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        running = false;
+      }
     }
-    options.onBatchCommitted?.(register, answer);
-    if (options.delayBeforeAckMs) await sleep(options.delayBeforeAckMs);
-    ack(answer);
+    return {
+      add(batch: EventBatch, ack: (answer: BatchAck) => void): void {
+        waiting.push({ batch, ack });
+        if (!running) void run();
+      },
+    };
   }
 
   const delivering = new WeakSet<Socket>();
