@@ -207,6 +207,7 @@ interface ProxiedPair {
 export class CuttingProxy {
   private readonly server: net.Server;
   private readonly pairs = new Set<ProxiedPair>();
+  /** Connections the proxy cut (each one counted once). */
   cuts = 0;
   connections = 0;
 
@@ -220,14 +221,14 @@ export class CuttingProxy {
         from.on('data', (chunk: Buffer) => {
           if (pair.tearNext && chunk.length > 1) {
             to.write(chunk.subarray(0, Math.floor(Math.random() * chunk.length)));
-            this.destroy(pair);
+            this.destroy(pair, true);
             return;
           }
           to.write(chunk);
         });
       forward(client, upstream);
       forward(upstream, client);
-      const close = () => this.destroy(pair);
+      const close = () => this.destroy(pair, false);
       client.on('error', close).on('close', close);
       upstream.on('error', close).on('close', close);
     });
@@ -238,26 +239,24 @@ export class CuttingProxy {
     return (this.server.address() as net.AddressInfo).port;
   }
 
-  /** Cuts every open connection now (or, with `tear`, at its next chunk, part-way through it). Returns whether one was open. */
-  cut(tear = false): boolean {
-    let any = false;
+  /** Cuts every open connection now, or with `tear` at its next chunk, part-way through it. */
+  cut(tear = false): void {
     for (const pair of this.pairs) {
-      any = true;
+      if (pair.tearNext) continue;
       if (tear) pair.tearNext = true;
-      else this.destroy(pair);
+      else this.destroy(pair, true);
     }
-    if (any) this.cuts++;
-    return any;
   }
 
-  private destroy(pair: ProxiedPair): void {
+  private destroy(pair: ProxiedPair, byCut: boolean): void {
     if (!this.pairs.delete(pair)) return;
+    if (byCut) this.cuts++;
     pair.client.destroy();
     pair.upstream.destroy();
   }
 
   async close(): Promise<void> {
-    for (const pair of [...this.pairs]) this.destroy(pair);
+    for (const pair of [...this.pairs]) this.destroy(pair, false);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
