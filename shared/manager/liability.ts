@@ -78,6 +78,8 @@ export function coverage(extractionBp: number, averageRewardBp: number | null): 
 export interface RateWindow {
   /** Length of the window in days (7, 30). */
   days: number;
+  /** The time the window really covers (ms): its length, or less when the register's first order is more recent. */
+  spanMs: number;
   /** Orders paid in the window. */
   orders: number;
   /** What they extracted (fen). */
@@ -143,9 +145,10 @@ export function projectTail(input: TailInput): TailProjection {
   const afterPool = input.needFen - input.poolFen;
   if (afterPool > 0 && (window.extractedFen === 0 || input.extractionBp === 0)) return never('no-extraction');
   const ordersNeeded = afterPool <= 0 ? 1 : Number(ceilDiv(BigInt(afterPool) * BigInt(window.orders), BigInt(window.extractedFen)));
-  // days = ordersNeeded ÷ (orders ÷ windowDays), rounded up to a tenth.
-  const tenths = Number(ceilDiv(BigInt(ordersNeeded) * BigInt(window.days) * 10n, BigInt(window.orders)));
-  const etaAt = input.now + Number((BigInt(ordersNeeded) * BigInt(window.days) * BigInt(DAY_MS)) / BigInt(window.orders));
+  // days = ordersNeeded ÷ (orders per day over the span really covered), rounded up to a tenth.
+  const span = BigInt(Math.max(1, window.spanMs));
+  const tenths = Number(ceilDiv(BigInt(ordersNeeded) * span * 10n, BigInt(window.orders) * BigInt(DAY_MS)));
+  const etaAt = input.now + Number((BigInt(ordersNeeded) * span) / BigInt(window.orders));
   return {
     ...base,
     ordersNeeded,

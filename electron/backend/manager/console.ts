@@ -46,6 +46,10 @@ export class ManagerConsole {
     this.secretBox = options.secretBox ?? null;
     this.scryptCost = options.scryptCost ?? DEFAULT_SCRYPT;
     this.sessionMs = (options.sessionMinutes ?? MANAGER_SESSION_MINUTES) * 60_000;
+    // Sign-out (or another cashier signing in) ends the session at once.
+    backend.onChange(() => {
+      if (this.session && this.backend.cashier?.id !== this.session.cashierId) this.session = null;
+    });
   }
 
   get db() {

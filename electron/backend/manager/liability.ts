@@ -12,15 +12,22 @@ import type { Db } from '../store/database';
 
 export const PROJECTION_WINDOWS = [7, 30] as const;
 
-/** Orders paid in (now − days, now] and what they extracted: one range over orders_by_paid_at. */
+/**
+ * Orders paid in (now − days, now] and what they extracted: one range over
+ * orders_by_paid_at. A register younger than the window counts its rate over
+ * the time since its first order (a 5-day-old register's "30-day rate" is its
+ * 5-day rate).
+ */
 export function rateWindow(db: Db, queueId: string, now: number, days: number): RateWindow {
+  const first = (db.prepare('SELECT min(paid_at) AS t FROM orders INDEXED BY orders_by_paid_at WHERE queue_id = ?').get(queueId) as { t: number | null }).t;
+  const spanMs = Math.min(days * TIME.DAY, first === null ? days * TIME.DAY : Math.max(TIME.DAY, now - first));
   const row = db
     .prepare(
       `SELECT count(*) AS n, coalesce(sum(extracted_fen), 0) AS extracted FROM orders INDEXED BY orders_by_paid_at
        WHERE queue_id = ? AND paid_at > ? AND paid_at <= ?`,
     )
     .get(queueId, now - days * TIME.DAY, now) as { n: number; extracted: number };
-  return { days, orders: row.n, extractedFen: row.extracted };
+  return { days, spanMs, orders: row.n, extractedFen: row.extracted };
 }
 
 /**
