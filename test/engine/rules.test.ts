@@ -424,7 +424,7 @@ describe('§6 scheduled resets', () => {
     expect(entry(r, 'o1').state).toBe('waiting');
     const later = run({
       base: TEN_PERCENT,
-      events: [pay('o1', '10:00', 10000), { type: 'settings', at: at('12:00'), cashier: { reset: { kind: 'daily', at: '11:00' } } }, { type: 'tick', at: { ...{} } && at('11:00', 6) }],
+      events: [pay('o1', '10:00', 10000), { type: 'settings', at: at('12:00'), cashier: { reset: { kind: 'daily', at: '11:00' } } }, { type: 'tick', at: at('11:00', 6) }],
     });
     expect(entry(later, 'o1').state).toBe('cleared');
   });
