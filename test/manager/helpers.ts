@@ -27,7 +27,9 @@ export function withConsole(h: Harness): Harness {
 
 /** A fresh register with a manager signed in, a shift open and the manager console set up. */
 export async function managerHarness(file?: string): Promise<Harness> {
-  const h = withConsole(file ? openHarness(file) : openHarness());
+  // The register starts before the seed's first day, so no operation is clamped to a later clock.
+  const clock = { now: DAY0 - DAY + 20 * HOUR };
+  const h = withConsole(file ? openHarness(file, clock) : openHarness(undefined, clock));
   await readyToSell(h);
   return h;
 }
