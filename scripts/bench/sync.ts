@@ -1,5 +1,5 @@
 /**
- * Sync benchmark (issue 5): `npx tsx scripts/bench/sync.ts [--events N] [--batch N]`.
+ * Sync benchmark (issue 5): `npx tsx scripts/bench/sync.ts [--events N] [--batch N] [--rounds N]`.
  *
  * 1. `drain`: N outbox events (default 100 000) in a real register database
  *    are sent by the SyncClient to the reference central server (a child
@@ -9,8 +9,9 @@
  *    socket.io-client `timeout().emitWithAck()` loop to a bare socket.io
  *    server (also a child process) that acknowledges without storing anything:
  *    the transport's ceiling.
- * 3. `summary`: the ratio drain/raw (events/s) and whether the targets hold
- *    (drain ≤ 10 s, ratio ≥ 0.5).
+ * 3. `summary`: the best drain and the best raw time over `--rounds` (default
+ *    3) alternating rounds, their ratio in events/s, and whether the targets
+ *    hold (drain ≤ 10 s, ratio ≥ 0.5), with the load average.
  *
  * One JSON line per case on stdout. Unknown flags (other benchmarks' options
  * from `npm run bench`) are ignored.
@@ -20,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,7 @@ function flag(name: string, fallback: number): number {
 
 const EVENTS = flag('events', 100_000);
 const BATCH = flag('batch', 500);
+const ROUNDS = flag('rounds', 3);
 const TOKEN = 'bench-token';
 const TARGET_SECONDS = 10;
 const TARGET_RATIO = 0.5;
@@ -152,30 +154,42 @@ async function raw(events: WireEvent[]): Promise<{ seconds: number; eventsPerSec
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  try {
-    const events = makeEvents(EVENTS);
-    const common = { bench: 'sync', events: EVENTS, batch: BATCH, cpus: cpus().length };
-    const drained = await drain(events, dir);
-    process.stdout.write(`${JSON.stringify({ ...common, case: 'drain', seconds: round(drained.seconds), eventsPerSecond: Math.round(drained.eventsPerSecond) })}\n`);
+  const events = makeEvents(EVENTS);
+  const common = { bench: 'sync', events: EVENTS, batch: BATCH, cpus: cpus().length };
+  const best = { drain: Infinity, raw: Infinity };
+  // Alternating rounds, best of each: on a shared machine the load moves
+  // both figures by ±50 % from one run to the next.
+  for (let r = 1; r <= ROUNDS; r++) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
+    try {
+      const drained = await drain(events, dir);
+      best.drain = Math.min(best.drain, drained.seconds);
+      process.stdout.write(`${JSON.stringify({ ...common, case: 'drain', round: r, seconds: round(drained.seconds), eventsPerSecond: Math.round(drained.eventsPerSecond) })}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const ceiling = await raw(events);
-    process.stdout.write(`${JSON.stringify({ ...common, case: 'raw', seconds: round(ceiling.seconds), eventsPerSecond: Math.round(ceiling.eventsPerSecond) })}\n`);
-    const ratio = drained.eventsPerSecond / ceiling.eventsPerSecond;
-    process.stdout.write(
-      `${JSON.stringify({
-        ...common,
-        case: 'summary',
-        ratio: round(ratio),
-        drainSeconds: round(drained.seconds),
-        targetSeconds: TARGET_SECONDS,
-        targetRatio: TARGET_RATIO,
-        met: drained.seconds <= TARGET_SECONDS && ratio >= TARGET_RATIO,
-      })}\n`,
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    best.raw = Math.min(best.raw, ceiling.seconds);
+    process.stdout.write(`${JSON.stringify({ ...common, case: 'raw', round: r, seconds: round(ceiling.seconds), eventsPerSecond: Math.round(ceiling.eventsPerSecond) })}\n`);
   }
+  const ratio = best.raw / best.drain;
+  process.stdout.write(
+    `${JSON.stringify({
+      ...common,
+      case: 'summary',
+      rounds: ROUNDS,
+      drainSeconds: round(best.drain),
+      drainEventsPerSecond: Math.round(EVENTS / best.drain),
+      rawSeconds: round(best.raw),
+      rawEventsPerSecond: Math.round(EVENTS / best.raw),
+      ratio: round(ratio),
+      targetSeconds: TARGET_SECONDS,
+      targetRatio: TARGET_RATIO,
+      met: best.drain <= TARGET_SECONDS && ratio >= TARGET_RATIO,
+      loadAverage1m: round(loadavg()[0]!),
+    })}\n`,
+  );
 }
 
 if (process.argv.includes('--raw-server')) {

@@ -60,7 +60,7 @@ export interface SyncClientOptions {
   batchSize?: number;
   /** About the most payload bytes per batch (default 1 MiB; one event always goes). */
   batchBytes?: number;
-  /** Batches sent ahead while earlier ones await their ack (default 4; 1 = strictly one at a time). */
+  /** Batches sent ahead while earlier ones await their ack (default 8; 1 = strictly one at a time). */
   inFlight?: number;
   /** Acknowledged rows are deleted when the outbox is drained, or after this many during a long drain (default 100 000). */
   purgeEvery?: number;
@@ -141,7 +141,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.outbox = new Outbox(options.db);
     this.batchSize = options.batchSize ?? 500;
     this.batchBytes = options.batchBytes ?? 1024 * 1024;
-    this.inFlight = options.inFlight ?? 4;
+    this.inFlight = options.inFlight ?? 8;
     this.purgeEvery = options.purgeEvery ?? 100_000;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
