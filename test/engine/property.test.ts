@@ -12,7 +12,16 @@
  * seeded stream per run; the engine and the model each get their own copy,
  * so they agree only if they draw the same numbers for the same reasons.
  *
- * On a failure the counterexample is also printed as a scenario file
+ * Random times never land on a boundary, so some checkouts are placed on
+ * one on purpose: exactly k days after an earlier order of the same member
+ * (the edge of a tier window), or so that their automatic completion falls
+ * on the next scheduled reset (the completion goes first). Mutating the
+ * model (completed-first ignored, a limit off by one, tier window edge,
+ * completion/reset order, completion rule) makes this test fail within the
+ * default number of runs (the rarest, the reset tie, in most runs).
+ *
+ * PROPERTY_RUNS / PROPERTY_FILE_RUNS override the number of sequences. On a
+ * failure the shrunk counterexample is printed as a scenario file
  * (scenario-format.md) with every random outcome pinned, ready for
  * `npm run --silent simulate`.
  */
@@ -137,7 +146,19 @@ const amount = weighted(
 );
 
 type GenOp =
-  | { kind: 'checkout'; dt: number; member: string | null; amount: number; deduction: 'none' | 'part' | 'all'; part: number; pin: 'cash' | 'points' | undefined; odd: 'none' | 'duplicate' | 'zero' | 'too-big' | 'fraction' | 'over-deduct' | 'backwards' }
+  | {
+      kind: 'checkout';
+      dt: number;
+      member: string | null;
+      amount: number;
+      deduction: 'none' | 'part' | 'all';
+      part: number;
+      pin: 'cash' | 'points' | undefined;
+      odd: 'none' | 'duplicate' | 'zero' | 'too-big' | 'fraction' | 'over-deduct' | 'backwards';
+      /** Boundaries random times never hit: exactly k days after an earlier order (tier windows), or
+       * paid so that its automatic completion falls on the next reset instant (which goes first). */
+      align: { kind: 'none' } | { kind: 'days-after'; ref: number; days: number } | { kind: 'reset-tie' };
+    }
   | { kind: 'complete' | 'refund'; dt: number; ref: number }
   | { kind: 'draw'; dt: number; ref: number; fixed: 'random' | 'allowed' | 'disallowed'; pick: number }
   | { kind: 'exchange'; dt: number; ref: number; to: 'points' | 'vouchers' }
@@ -157,6 +178,11 @@ const genOp: fc.Arbitrary<GenOp> = weighted<GenOp>(
       odd: weighted(
         [fc.constant('none' as const), 40],
         [fc.constantFrom('duplicate' as const, 'zero' as const, 'too-big' as const, 'fraction' as const, 'over-deduct' as const, 'backwards' as const), 1],
+      ),
+      align: weighted<{ kind: 'none' } | { kind: 'days-after'; ref: number; days: number } | { kind: 'reset-tie' }>(
+        [fc.constant({ kind: 'none' as const }), 8],
+        [fc.record({ kind: fc.constant('days-after' as const), ref: fc.integer({ min: 0, max: 6 }), days: fc.integer({ min: 1, max: 3 }) }), 2],
+        [fc.constant({ kind: 'reset-tie' as const }), 2],
       ),
     }),
     12,
@@ -198,6 +224,31 @@ function stream(seed: number): (maxExclusive: number) => number {
   };
 }
 
+/** The instant an aligned checkout happens (never before `at`, so time still only moves forward). */
+function aligned(align: Extract<GenOp, { kind: 'checkout' }>['align'], at: number, orderIds: string[], model: NaiveModel): number {
+  if (align.kind === 'days-after') {
+    const earlier = model.orders.find((o) => o.id === orderIds[orderIds.length - 1 - align.ref]);
+    const target = earlier ? earlier.paidAt + align.days * 24 * HOUR : at;
+    return target >= at ? target : at;
+  }
+  if (align.kind === 'reset-tie') {
+    const { reset, autoCompleteMinutes } = model.effective();
+    if (autoCompleteMinutes === undefined || autoCompleteMinutes === 0) return at;
+    const from = at + autoCompleteMinutes * MINUTE;
+    let next: number | null = null;
+    for (let d = 0; d <= 35 && next === null; d++) {
+      const r = model.latestReset(reset, from + d * 24 * HOUR);
+      if (r !== null && r > from) next = r;
+    }
+    // The first reset after `from`: walk back from the first day that has one.
+    if (next !== null) {
+      for (let r = model.latestReset(reset, next - 1); r !== null && r > from; r = model.latestReset(reset, r - 1)) next = r;
+      return next - autoCompleteMinutes * MINUTE;
+    }
+  }
+  return at;
+}
+
 /** Turns generated choices into a concrete operation, given the orders placed so far. */
 function concretize(op: GenOp, at: number, orderIds: string[], nextId: () => string, model: NaiveModel): ModelOp {
   const named = (r: number) => orderIds[orderIds.length - 1 - r] ?? 'no-such-order';
@@ -206,14 +257,18 @@ function concretize(op: GenOp, at: number, orderIds: string[], nextId: () => str
       let amountFen = op.amount;
       let deductionFen = op.deduction === 'none' ? 0 : op.deduction === 'all' ? amountFen : Math.floor((amountFen * op.part) / 100);
       let id = nextId();
-      let when = at;
+      let when = aligned(op.align, at, orderIds, model);
       if (op.odd === 'duplicate' && orderIds.length > 0) id = orderIds[0]!;
       if (op.odd === 'zero') amountFen = 0;
       if (op.odd === 'too-big') amountFen = 1_000_000_001;
       if (op.odd === 'fraction') amountFen += 0.5;
       if (op.odd === 'over-deduct') deductionFen = amountFen + 1;
       if (op.odd === 'backwards') when = at - 2 * HOUR;
-      return { type: 'checkout', at: when, id, member: op.member, amountFen, deductionFen, ...(op.pin ? { randomReturn: op.pin } : {}) };
+      // Exactly k days after a member's order: the same member, so the tier window's edge matters.
+      let member = op.member;
+      const align = op.align;
+      if (align.kind === 'days-after' && member !== 'ghost') member = model.orders.find((o) => o.id === orderIds[orderIds.length - 1 - align.ref])?.memberId ?? member;
+      return { type: 'checkout', at: when, id, member, amountFen, deductionFen, ...(op.pin ? { randomReturn: op.pin } : {}) };
     }
     case 'complete':
     case 'refund':
@@ -366,6 +421,18 @@ interface RunInput {
   ops: GenOp[];
 }
 
+let lastFailure: string | null = null;
+/** fc.assert, printing the shrunk counterexample as a scenario file when it fails. */
+function assertProperty(property: fc.IProperty<[RunInput]>, numRuns: number): void {
+  lastFailure = null;
+  try {
+    fc.assert(property, { numRuns });
+  } catch (error) {
+    if (lastFailure) process.stderr.write(`\nproperty failure; the shrunk sequence as a scenario (random outcomes pinned):\n${lastFailure}\n`);
+    throw error;
+  }
+}
+
 const stats = { runs: 0, steps: 0, refused: 0, byType: new Map<string, number>(), codes: new Map<string, number>(), states: new Map<string, number>() };
 const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
@@ -391,6 +458,7 @@ function runSequence(input: RunInput, dbFile: string): void {
       for (const gen of input.ops) {
         now += gen.dt;
         const op = concretize(gen, now, orderIds, () => `o${++n}`, model);
+        if (op.at > now) now = op.at;
         const expected = model.apply(op);
         let actual: Outcome;
         try {
@@ -416,7 +484,8 @@ function runSequence(input: RunInput, dbFile: string): void {
       expect(verifyDatabase(db)).toEqual([]);
       stats.runs += 1;
     } catch (error) {
-      process.stderr.write(`\nproperty failure; the sequence as a scenario:\n${toScenario(base, cashier, log)}\n`);
+      // Shrinking fails many times; the last failure is the smallest counterexample.
+      lastFailure = toScenario(base, cashier, log);
       throw error;
     }
   } finally {
@@ -435,9 +504,9 @@ afterAll(() => {
 
 describe('the SQLite-backed engine agrees with the naive model and keeps the invariants', () => {
   it('on an in-memory database', () => {
-    fc.assert(
+    assertProperty(
       fc.property(runArb, (input) => runSequence(input, ':memory:')),
-      { numRuns: Number(process.env['PROPERTY_RUNS'] ?? 150) },
+      Number(process.env['PROPERTY_RUNS'] ?? 200),
     );
   }, 120_000);
 
@@ -446,9 +515,9 @@ describe('the SQLite-backed engine agrees with the naive model and keeps the inv
 
   it('on a real database file (WAL, synchronous=FULL)', () => {
     let k = 0;
-    fc.assert(
+    assertProperty(
       fc.property(runArb, (input) => runSequence(input, join(dir, `run-${++k}.db`))),
-      { numRuns: Number(process.env['PROPERTY_FILE_RUNS'] ?? 12) },
+      Number(process.env['PROPERTY_FILE_RUNS'] ?? 10),
     );
   }, 120_000);
 });
