@@ -8,6 +8,9 @@ import type { BatchAck, WireEvent } from '../shared/sync/protocol';
 
 export type CentralDb = Database.Database;
 
+/** 8 columns × 100 rows stays far below SQLite's 32 766 bound parameters. */
+const ROWS_PER_INSERT = 100;
+
 const SCHEMA = /* sql */ `
 CREATE TABLE IF NOT EXISTS registers (
   id           INTEGER PRIMARY KEY,
@@ -94,7 +97,7 @@ export function openCentralDb(file: string): CentralDb {
 
 export class CentralStore {
   private readonly ensureRegister;
-  private readonly insertEvent;
+  private readonly insertStatements = new Map<number, Database.Statement<(string | number)[]>>();
   private readonly eventAt;
   private readonly setLastSeq;
   private readonly applyOne;
@@ -104,10 +107,6 @@ export class CentralStore {
     this.ensureRegister = db.prepare<[string, string, number]>(
       `INSERT INTO registers (store_id, register_id, last_seen_at) VALUES (?, ?, ?)
        ON CONFLICT DO UPDATE SET last_seen_at = excluded.last_seen_at RETURNING id, last_seq`,
-    );
-    this.insertEvent = db.prepare(
-      `INSERT INTO events (register, seq, event_id, queue_id, type, at, payload, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (register, seq) DO NOTHING`,
     );
     this.eventAt = db.prepare<[number, number]>('SELECT event_id FROM events WHERE register = ? AND seq = ?').pluck();
     this.setLastSeq = db.prepare<[number, number]>('UPDATE registers SET last_seq = ? WHERE id = ?');
@@ -123,6 +122,20 @@ export class CentralStore {
         }
       }),
     );
+  }
+
+  /** `INSERT … VALUES (…), (…) … ON CONFLICT DO NOTHING` for `rows` rows, prepared once per size. */
+  private insertRows(rows: number): Database.Statement<(string | number)[]> {
+    let statement = this.insertStatements.get(rows);
+    if (!statement) {
+      statement = this.db.prepare(
+        `INSERT INTO events (register, seq, event_id, queue_id, type, at, payload, received_at)
+         VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (register, seq) DO NOTHING`,
+      );
+      this.insertStatements.set(rows, statement);
+    }
+    return statement;
   }
 
   /** Files the register (if new) and returns its row id and the highest seq held. */
@@ -161,15 +174,22 @@ export class CentralStore {
       });
     }
     let duplicates = 0;
-    for (const e of events) {
-      const inserted = this.insertEvent.run(id, e.seq, e.id, e.queueId, e.type, e.at, JSON.stringify(e.payload), at).changes;
-      if (inserted === 1) continue;
-      // Seen before: acknowledged again, not applied twice — if it is the same event.
-      const existing = this.eventAt.get(id, e.seq) as string | undefined;
-      if (existing !== e.id) {
-        throw new BatchRefused({ code: 'conflict', message: `seq ${e.seq} is already held as event ${existing ?? '(none)'}, not ${e.id}` });
+    // Rows go in ROWS_PER_INSERT at a time (one statement each); a chunk that
+    // did not insert every row holds events seen before, checked one by one.
+    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+      const chunk = events.slice(i, i + ROWS_PER_INSERT);
+      const params: (string | number)[] = [];
+      for (const e of chunk) params.push(id, e.seq, e.id, e.queueId, e.type, e.at, JSON.stringify(e.payload), at);
+      const inserted = this.insertRows(chunk.length).run(...params).changes;
+      if (inserted === chunk.length) continue;
+      for (const e of chunk) {
+        // Seen before: acknowledged again, not applied twice — if it is the same event.
+        const existing = this.eventAt.get(id, e.seq) as string | undefined;
+        if (existing !== e.id) {
+          throw new BatchRefused({ code: 'conflict', message: `seq ${e.seq} is already held as event ${existing ?? '(none)'}, not ${e.id}` });
+        }
       }
-      duplicates++;
+      duplicates += chunk.length - inserted;
     }
     const last = events[events.length - 1]!.seq;
     const appliedSeq = Math.max(held, last);
