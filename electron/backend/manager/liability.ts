@@ -33,28 +33,33 @@ export function rateWindow(db: Db, queueId: string, now: number, days: number): 
 /**
  * The newest waiting entry and what the line must still receive until it is
  * repaid: Σ remaining of the waiting entries ahead of it that will be paid
- * before it (all of them under queue ordering; under completed-first only
- * those whose order is completed — assuming the newest's own order completes),
- * plus its own remaining. One aggregate over the covering partial index
- * `entries_waiting_remaining` (the table itself is never read).
+ * before it, plus its own remaining. Under queue ordering that is every
+ * waiting entry, which the queue's own `owed_fen` counter already holds, so
+ * nothing is scanned; under completed-first only the entries whose order is
+ * completed count (assuming the newest's own order completes), summed over
+ * the `entries_waiting_completed` partial index.
  */
 export function tailView(db: Db, queueId: string, layers: SettingsLayers, poolFen: number, now: number, timezone: string): TailView | null {
   const newest = db
     .prepare(
-      `SELECT seq, entitlement_fen - received_fen AS remaining FROM entries INDEXED BY entries_waiting_remaining
+      `SELECT seq, order_id, entitlement_fen - received_fen AS remaining FROM entries INDEXED BY entries_waiting
        WHERE queue_id = ? AND state = 'waiting' ORDER BY seq DESC LIMIT 1`,
     )
-    .get(queueId) as { seq: number; remaining: number } | undefined;
+    .get(queueId) as { seq: number; order_id: string; remaining: number } | undefined;
   if (!newest) return null;
-  const orderId = (db.prepare('SELECT order_id FROM entries WHERE queue_id = ? AND seq = ?').get(queueId, newest.seq) as { order_id: string }).order_id;
+  const orderId = newest.order_id;
   const settings = resolveSettings(layers);
-  const completedOnly = settings.ordering === 'completedFirst' ? 1 : 0;
-  const ahead = db
-    .prepare(
-      `SELECT count(*) AS n, coalesce(sum(entitlement_fen - received_fen), 0) AS remaining FROM entries INDEXED BY entries_waiting_remaining
-       WHERE queue_id = ? AND state = 'waiting' AND seq < ? AND (? = 0 OR order_completed = 1)`,
-    )
-    .get(queueId, newest.seq, completedOnly) as { n: number; remaining: number };
+  const ahead =
+    settings.ordering === 'completedFirst'
+      ? (db
+          .prepare(
+            `SELECT count(*) AS n, coalesce(sum(entitlement_fen - received_fen), 0) AS remaining FROM entries INDEXED BY entries_waiting_completed
+             WHERE queue_id = ? AND state = 'waiting' AND order_completed = 1 AND seq < ?`,
+          )
+          .get(queueId, newest.seq) as { n: number; remaining: number })
+      : (db
+          .prepare('SELECT waiting_count - 1 AS n, owed_fen - ? AS remaining FROM queues WHERE id = ?')
+          .get(newest.remaining, queueId) as { n: number; remaining: number });
   const needFen = ahead.remaining + newest.remaining;
   const nextResetAt = nextResetAfter(settings.reset, now, timezone);
   const projections: TailProjection[] = PROJECTION_WINDOWS.map((days) =>

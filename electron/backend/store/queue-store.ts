@@ -193,6 +193,13 @@ function orderParams(o: Order) {
 function prepareStatements(db: Db) {
   return {
     loadQueue: db.prepare<[string], QueueRow>('SELECT * FROM queues WHERE id = ?'),
+    // Most operations change only the counters; the settings JSON is rewritten only when it changed.
+    saveCounters: db.prepare(`UPDATE queues SET next_seq = @next_seq, waiting_count = @waiting_count, owed_fen = @owed_fen,
+        pool_fen = @pool_fen, extracted_fen = @extracted_fen, paid_out_fen = @paid_out_fen,
+        undistributed_fen = @undistributed_fen, forfeited_fen = @forfeited_fen, exchanged_fen = @exchanged_fen,
+        points_issued = @points_issued, vouchers_issued = @vouchers_issued, random_points_left = @random_points_left,
+        random_cash_left = @random_cash_left, reset_anchor = @reset_anchor, clock = @clock
+      WHERE id = @id AND base_settings = @base_settings AND cashier_settings = @cashier_settings`),
     saveQueue: db.prepare(`INSERT INTO queues (id, base_settings, cashier_settings, next_seq, waiting_count, owed_fen, pool_fen,
         extracted_fen, paid_out_fen, undistributed_fen, forfeited_fen, exchanged_fen, points_issued, vouchers_issued,
         random_points_left, random_cash_left, reset_anchor, clock)
@@ -280,7 +287,7 @@ export class SqliteQueueStore implements QueueStore, ReplayStore {
   }
 
   saveQueue(q: QueueState): void {
-    this.sql.saveQueue.run({
+    const row = {
       id: q.id,
       base_settings: JSON.stringify(q.layers.base),
       cashier_settings: JSON.stringify(q.layers.cashier),
@@ -299,7 +306,8 @@ export class SqliteQueueStore implements QueueStore, ReplayStore {
       random_cash_left: q.randomGroup?.cashLeft ?? null,
       reset_anchor: q.resetAnchor,
       clock: q.clock,
-    });
+    };
+    if (this.sql.saveCounters.run(row).changes === 0) this.sql.saveQueue.run(row);
   }
 
   getMember(memberId: string): Member | undefined {

@@ -29,6 +29,4 @@ BEGIN SELECT RAISE(ABORT, 'the manager audit log is append-only: rows are never 
 CREATE INDEX ledger_by_at ON ledger (queue_id, at);
 CREATE INDEX orders_by_paid_at ON orders (queue_id, paid_at);
 CREATE INDEX entries_by_joined_at ON entries (queue_id, joined_at);
-CREATE INDEX entries_waiting_remaining ON entries (queue_id, seq, entitlement_fen, received_fen, order_completed)
-  WHERE state = 'waiting';
 `;
