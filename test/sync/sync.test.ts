@@ -241,6 +241,20 @@ describe('sync with the reference server', () => {
     ]);
   });
 
+  it('an outbox event that breaks the protocol stops sync at it: nothing after it overtakes it', async () => {
+    const dir = tempDir(cleanup);
+    const server = await startServer(dir);
+    const db = register(dir);
+    const good = addOutboxEvents(db, 3);
+    db.prepare("INSERT INTO outbox (event_id, queue_id, type, at, payload) VALUES ('bad-1', ?, 'order.checkout', 1, '{\"actualPaidFen\": 12.5}')").run(QUEUE);
+    addOutboxEvents(db, 3);
+    const client = startClient(db, server.url, { batchSize: 2 });
+    const status = await waitFor(() => (client.status().blocked ? client.status() : null), 5_000, 'a blocked status');
+    expect(status.lastError).toMatch(/outbox event seq 4 \(bad-1\) cannot be sent: payload\.actualPaidFen: money field actualPaidFen must be an integer number of fen/);
+    await expectServerHoldsExactly(server.url, good);
+    expect(status.waiting).toBe(4);
+  });
+
   it('refuses unencrypted addresses to other machines unless the manager allowed them', () => {
     expect(checkServerUrl('wss://central.example.com', false).protocol).toBe('wss:');
     expect(checkServerUrl('https://central.example.com', false).protocol).toBe('https:');

@@ -2,12 +2,13 @@
  * The register's sync client: sends the outbox to the central server over
  * socket.io and applies what the server pushes.
  *
- * Delivery: one batch at a time, oldest first, with `emitWithAck` and a
- * timeout. Rows leave the outbox only when the server's ack says it holds
- * them (the server applies idempotently and acks after commit), so a crash or
- * a dropped connection at any point means "send again", never "lost"; the
- * server recognises what it already holds. Nothing is buffered in memory
- * across connections: every attempt starts from what the database says.
+ * Delivery: batches in seq order with `emitWithAck` and a timeout, a few in
+ * flight, their acks settled oldest first. Events count as sent only when
+ * the server's ack says it holds them (the server applies idempotently and
+ * acks after commit), so a crash or a dropped connection at any point means
+ * "send again", never "lost"; the server recognises what it already holds.
+ * Nothing is buffered in memory across connections: every attempt starts
+ * from what the database says. docs/sync.md has the whole story.
  *
  * Failures (refused connection, lost connection, no ack in time, a refusal)
  * close the socket and wait a backoff with jitter before a fresh connection.
@@ -29,7 +30,7 @@ import {
 import type { Db } from '../store/database';
 import { applyBaseSettingsPush, applyMembersPush, recordRefused, type ApplyOutcome } from './apply';
 import { checkServerUrl, type SyncConfig } from './config';
-import { Outbox } from './outbox';
+import { Outbox, OutboxError } from './outbox';
 
 export interface SyncStatus {
   connection: 'stopped' | 'connecting' | 'online' | 'offline';
@@ -223,7 +224,14 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     let sentUpTo = this.outbox.state().lastAckedSeq;
     while (!this.stopped && this.socket === socket) {
       while (inflight.length < this.inFlight) {
-        const events = this.outbox.nextBatch(sentUpTo, this.batchSize, this.batchBytes);
+        let events: WireEvent[];
+        try {
+          events = this.outbox.nextBatch(sentUpTo, this.batchSize, this.batchBytes);
+        } catch (error) {
+          // A row that cannot be sent: let what is ahead of it be acknowledged first.
+          if (inflight.length === 0) throw error;
+          break;
+        }
         if (events.length === 0) break;
         inflight.push(this.send(socket, events));
         sentUpTo = events[events.length - 1]!.seq;
@@ -439,7 +447,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
 
   private fail(error: unknown, closeSocket = true): void {
     const message = describe(error);
-    const blocked = error instanceof SyncError && error.blocked;
+    // A bad outbox row stays bad however often it is read.
+    const blocked = (error instanceof SyncError && error.blocked) || error instanceof OutboxError;
     this.logger.warn(`sync: ${message}`);
     if (closeSocket) this.closeSocket();
     this.setStatus({

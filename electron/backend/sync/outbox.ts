@@ -57,7 +57,8 @@ export class Outbox {
   /**
    * The oldest events after seq `afterSeq`, at most `maxEvents` and about
    * `maxBytes` of payload (at least one event, however large). Each is
-   * validated as it will be sent.
+   * validated as it will be sent; the batch ends before a row that fails,
+   * and that row throws an OutboxError when it comes first.
    */
   nextBatch(afterSeq: number, maxEvents: number, maxBytes: number): WireEvent[] {
     const rows = this.selectBatch.all(afterSeq, maxEvents) as OutboxRow[];
@@ -66,7 +67,12 @@ export class Outbox {
     for (const row of rows) {
       bytes += row.payload.length + row.event_id.length + row.queue_id.length + 64;
       if (events.length > 0 && bytes > maxBytes) break;
-      events.push(toWireEvent(row));
+      try {
+        events.push(toWireEvent(row));
+      } catch (error) {
+        if (events.length === 0) throw error;
+        break;
+      }
     }
     return events;
   }
