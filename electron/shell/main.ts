@@ -13,7 +13,7 @@
  * package.json says "type": "module"); the preload goes to
  * dist-electron/preload.cjs (CommonJS: sandboxed preloads cannot be ESM).
  */
-import { app, BrowserWindow, ipcMain, screen, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, screen, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_INVOKE_CHANNEL, IPC_STATUS_CHANNEL } from '../../shared/contract';
@@ -27,7 +27,10 @@ import {
   type CommandHandler,
   type RegisterBackend,
 } from '../backend/app/index';
+import { configureManager } from '../backend/manager/index';
 import { PrintWorker } from '../backend/printing/index';
+import { plainSecretBox, type SecretBox } from '../backend/sync/config';
+import { SyncSupervisor } from '../backend/sync/supervisor';
 import { DEFAULT_WINDOW_STATE, loadWindowState, MIN_SIZE, placeOnScreens, saveWindowState, type WindowState } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -233,6 +236,20 @@ export function registerCommandBridge(handler: CommandHandler, publisher: Status
 
 const MINUTE = 60_000;
 
+/**
+ * The sync token is kept encrypted by the OS (DPAPI, Keychain, libsecret)
+ * through safeStorage. Where the OS offers no key store (a Linux box without
+ * a keyring) the token is stored marked as plain rather than refusing sync;
+ * the manager screen says so.
+ */
+export function osSecretBox(): SecretBox {
+  if (!safeStorage.isEncryptionAvailable()) return plainSecretBox;
+  return {
+    encrypt: (plain) => `os:${safeStorage.encryptString(plain).toString('base64')}`,
+    decrypt: (stored) => (stored.startsWith('os:') ? safeStorage.decryptString(Buffer.from(stored.slice(3), 'base64')) : plainSecretBox.decrypt(stored)),
+  };
+}
+
 /** Opens the register (or refuses to), then the window. Returns the backend when it opened. */
 export async function startApp(argv: readonly string[] = process.argv): Promise<RegisterBackend | null> {
   const paths = dataPaths();
@@ -246,11 +263,22 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
   const handler = createCommandHandler(backend);
   const publisher = new StatusPublisher(backend);
   const worker = new PrintWorker(backend.db, { onEvent: () => publisher.refresh() });
-  backend.setStatusSources({ printer: () => worker.printerState });
-  // SYNC: when the sync client is started here, pass its status too:
-  //   backend.setStatusSources({ sync: () => syncClient.status });
-  backend.onChange(() => worker.kick());
+  const secretBox = osSecretBox();
+  configureManager(backend, { secretBox });
+  const sync = new SyncSupervisor(backend.db, secretBox, () => publisher.refresh());
+  backend.setStatusSources({
+    printer: () => worker.printerState,
+    sync: () => {
+      const status = sync.status();
+      return status.configured ? status : null;
+    },
+  });
+  backend.onChange(() => {
+    worker.kick();
+    sync.refresh();
+  });
   worker.start();
+  sync.refresh();
   registerCommandBridge(handler, publisher);
 
   let backingUp: Promise<unknown> = Promise.resolve();
@@ -274,7 +302,7 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
   app.on('before-quit', () => {
     clearInterval(tick);
     clearInterval(backups);
-    void Promise.allSettled([worker.stop(), backingUp]).finally(() => {
+    void Promise.allSettled([worker.stop(), sync.stop(), backingUp]).finally(() => {
       publisher.close();
       backend.close();
     });

@@ -91,7 +91,13 @@ export function createFakeElectron() {
       setPermissionCheckHandler: () => {},
     },
   };
-  return { state, electron: { app, BrowserWindow, ipcMain, screen, session } };
+  // A stand-in OS key store: reversible, but never the plain text.
+  const safeStorage = {
+    isEncryptionAvailable: () => true,
+    encryptString: (plain: string) => Buffer.from([...plain].reverse().join(''), 'utf8'),
+    decryptString: (sealed: Buffer) => [...sealed.toString('utf8')].reverse().join(''),
+  };
+  return { state, electron: { app, BrowserWindow, ipcMain, safeStorage, screen, session } };
 }
 
 /** The one fake the mocked module and the tests share (kept on globalThis: vi.resetModules() must not make a second one). */

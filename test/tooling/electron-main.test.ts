@@ -43,7 +43,8 @@ const fake = vi.hoisted(() => {
   };
   const ipcMain = { handle: () => {}, removeHandler: () => {} };
   const screen = { getAllDisplays: () => [] };
-  return { state, electron: { app, BrowserWindow, session, ipcMain, screen } };
+  const safeStorage = { isEncryptionAvailable: () => false };
+  return { state, electron: { app, BrowserWindow, session, ipcMain, safeStorage, screen } };
 });
 
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));

@@ -709,7 +709,10 @@ export class RegisterBackend {
       const state = source.connection === 'stopped' ? 'offline' : source.connection;
       return { state, lastSyncAt: source.lastSyncAt, waiting: source.waiting, lastError: source.lastError };
     }
-    const waiting = (this.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    // Rows up to last_acked_seq were acknowledged and wait only for the bulk purge.
+    const waiting = (
+      this.db.prepare('SELECT count(*) AS n FROM outbox WHERE seq > (SELECT coalesce(max(last_acked_seq), 0) FROM sync_state)').get() as { n: number }
+    ).n;
     return { state: 'not-configured', lastSyncAt: null, waiting, lastError: null };
   }
 
