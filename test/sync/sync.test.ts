@@ -239,6 +239,13 @@ describe('sync with the reference server', () => {
       { message: MESSAGES.members, push_id: 2, status: 'applied' },
       { message: MESSAGES.baseSettings, push_id: 3, status: 'applied' },
     ]);
+
+    // Applied through the engine like a manager's change: a pushed reset schedule counts from its arrival.
+    const before = Date.now();
+    expect(db.prepare('SELECT reset_anchor FROM queues').pluck().get()).toBeNull();
+    await postJson(`${server.url}/push/base-settings`, { settings: { ...settings, extractionBp: 1600, reset: { kind: 'daily', at: '00:00' } } });
+    const anchor = await waitFor(() => db.prepare('SELECT reset_anchor FROM queues').pluck().get() as number | null, 5_000, 'the reset anchor');
+    expect(anchor).toBeGreaterThanOrEqual(before);
   });
 
   it('an outbox event that breaks the protocol stops sync at it: nothing after it overtakes it', async () => {

@@ -4,13 +4,17 @@
  * Each push is applied in one transaction together with its line in
  * `sync_inbound` and the new `last_push_id`, so a crash leaves it either
  * wholly applied or not at all (and the server sends it again). Base settings
- * replace `queues.base_settings` only — the register's own cashier layer is
- * never read or written here — and every field that changes gets a
- * `settings_audit` row (layer 'base', actor 'central', source 'server').
+ * replace the base layer only — the register's own cashier layer is never
+ * touched — and go through the engine's `changeSettings` like a manager's
+ * change: every field that changes gets a `settings_audit` row (layer
+ * 'base', actor 'central', source 'server'), a new reset schedule counts from
+ * now, and a new random-return rule starts a new group.
  */
-import { parseSettingsLayer, type SettingsLayer } from '../../../shared/settings';
+import { changeSettings, cryptoRandom, isValidTimezone, randomEventId, type EngineContext } from '../../../shared/engine/index';
+import { parseSettingsLayer, type SettingsChange, type SettingsLayer } from '../../../shared/settings';
 import type { BaseSettingsPush, MembersPush } from '../../../shared/sync/protocol';
 import type { Db } from '../store/database';
+import { SqliteQueueStore } from '../store/queue-store';
 
 export const SERVER_ACTOR = 'central';
 
@@ -54,17 +58,19 @@ function applyOnce(db: Db, message: string, pushId: number, at: number, apply: (
   })();
 }
 
-/** Writes one audit row per field whose value differs between the two layers. */
-function auditLayerChange(db: Db, queueId: string, before: Record<string, unknown>, after: SettingsLayer, at: number): void {
-  const insert = db.prepare(
-    "INSERT INTO settings_audit (queue_id, layer, field, old_value, new_value, actor, source, at) VALUES (?, 'base', ?, ?, ?, ?, 'server', ?)",
-  );
-  const fields = new Set([...Object.keys(before), ...Object.keys(after)]);
-  for (const field of [...fields].sort()) {
-    const oldValue = before[field] === undefined ? null : canonicalJson(before[field]);
-    const newValue = (after as Record<string, unknown>)[field] === undefined ? null : canonicalJson((after as Record<string, unknown>)[field]);
-    if (oldValue !== newValue) insert.run(queueId, field, oldValue, newValue, SERVER_ACTOR, at);
+/** The change that turns one layer into the other: new values set, vanished fields unset. */
+function layerChange(before: SettingsLayer, after: SettingsLayer): SettingsChange {
+  const change: Record<string, unknown> = {};
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const next = (after as Record<string, unknown>)[field];
+    if (canonicalJson((before as Record<string, unknown>)[field]) !== canonicalJson(next)) change[field] = next ?? null;
   }
+  return change as SettingsChange;
+}
+
+function engineContext(db: Db, queueId: string): EngineContext {
+  const zone = (db.prepare("SELECT value FROM app_meta WHERE key = 'register.timezone'").pluck().get() as string | undefined) ?? 'Asia/Shanghai';
+  return { store: new SqliteQueueStore(db), queueId, timezone: isValidTimezone(zone) ? zone : 'Asia/Shanghai', random: cryptoRandom(), newEventId: randomEventId };
 }
 
 export function applyBaseSettingsPush(db: Db, message: string, push: BaseSettingsPush, at: number): ApplyOutcome {
@@ -73,15 +79,15 @@ export function applyBaseSettingsPush(db: Db, message: string, push: BaseSetting
   return applyOnce(db, message, push.pushId, at, () => {
     const queues = (
       push.queueId === undefined
-        ? db.prepare('SELECT id, base_settings FROM queues ORDER BY id').all()
-        : db.prepare('SELECT id, base_settings FROM queues WHERE id = ?').all(push.queueId)
-    ) as { id: string; base_settings: string }[];
-    const update = db.prepare('UPDATE queues SET base_settings = ? WHERE id = ?');
+        ? db.prepare('SELECT id, base_settings, clock FROM queues ORDER BY id').all()
+        : db.prepare('SELECT id, base_settings, clock FROM queues WHERE id = ?').all(push.queueId)
+    ) as { id: string; base_settings: string; clock: number | null }[];
     const stored = canonicalJson(layer);
     for (const queue of queues) {
-      const before = JSON.parse(queue.base_settings) as Record<string, unknown>;
-      auditLayerChange(db, queue.id, before, layer, at);
-      update.run(stored, queue.id);
+      const change = layerChange(JSON.parse(queue.base_settings) as SettingsLayer, layer);
+      if (Object.keys(change).length === 0) continue;
+      // The queue's clock never goes back (docs/rules.md R25).
+      changeSettings(engineContext(db, queue.id), { at: Math.max(at, queue.clock ?? at), base: change, actor: SERVER_ACTOR, source: 'server' });
     }
     if (push.queueId === undefined) db.prepare('UPDATE sync_state SET base_settings = ? WHERE id = 1').run(stored);
   });
