@@ -5,8 +5,8 @@
  */
 import { coreSchema } from './001-core';
 import { printJobsSchema } from './002-print-jobs';
-import { counterSchema } from './004-counter';
-import { syncSchema } from './003-sync';
+import { counterSchema } from './003-counter';
+import { syncSchema } from './004-sync';
 import { managerSchema } from './005-manager';
 
 export interface Migration {
