@@ -1,4 +1,5 @@
 import type zh from './zh-CN';
+import manager from './manager.en';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -11,7 +12,7 @@ const en: Shape<typeof zh> = {
     language: 'Language',
   },
   keys: { enter: 'Enter', esc: 'Esc' },
-  nav: { checkout: 'Checkout', queue: 'Line', shift: 'Shift', signOut: 'Sign out' },
+  nav: { checkout: 'Checkout', queue: 'Line', shift: 'Shift', manager: 'Manager', signOut: 'Sign out' },
   status: {
     sync: 'Sync',
     online: 'online',
@@ -223,6 +224,7 @@ const en: Shape<typeof zh> = {
     refund: 'Refund',
     close: 'Close',
     ratioSteps: 'Ratio rules',
+    whyRatio: 'Why this ratio',
   },
   draw: {
     title: 'Lottery',
@@ -257,6 +259,7 @@ const en: Shape<typeof zh> = {
     done: 'Refunded; forfeited {amount}',
     wrongPin: 'Wrong PIN',
   },
+  manager,
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', error: 'Error', retry: 'Retry' },
 };
 

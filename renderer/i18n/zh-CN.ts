@@ -1,3 +1,5 @@
+import manager from './manager.zh-CN';
+
 /** 简体中文 (default). Avoid '@', '|', '{', '}' in texts except for named placeholders. */
 export default {
   app: {
@@ -7,7 +9,7 @@ export default {
     language: '语言',
   },
   keys: { enter: 'Enter', esc: 'Esc' },
-  nav: { checkout: '收银', queue: '队列', shift: '班次', signOut: '退出登录' },
+  nav: { checkout: '收银', queue: '队列', shift: '班次', manager: '店长后台', signOut: '退出登录' },
   status: {
     sync: '同步',
     online: '在线',
@@ -219,6 +221,7 @@ export default {
     refund: '退款',
     close: '关闭',
     ratioSteps: '比例规则',
+    whyRatio: '为什么是这个比例',
   },
   draw: {
     title: '抽奖',
@@ -253,5 +256,6 @@ export default {
     done: '已退款，作废 {amount}',
     wrongPin: 'PIN 错误',
   },
+  manager,
   common: { ok: '确定', cancel: '取消', close: '关闭', error: '出错了', retry: '重试' },
 } as const;
