@@ -88,7 +88,9 @@ export function dbHash(db: Db): string {
     hash.update(`${t.name}\n${t.sql ?? ''}\n`);
     const isTable = (db.prepare("SELECT type FROM sqlite_master WHERE name = ?").get(t.name) as { type: string }).type === 'table';
     if (!isTable || t.name.startsWith('sqlite_')) continue;
-    for (const row of db.prepare(`SELECT * FROM "${t.name}" ORDER BY rowid`).all()) hash.update(JSON.stringify(row));
+    // Rows in a canonical order (some tables are WITHOUT ROWID): sorted by their JSON text.
+    const rows = db.prepare(`SELECT * FROM "${t.name}"`).all().map((row) => JSON.stringify(row));
+    for (const row of rows.sort()) hash.update(row);
   }
   return hash.digest('hex');
 }

@@ -67,7 +67,8 @@ describe('a connection cut at random', () => {
     await waitFor(() => outboxCount(db) === 0, 20_000, 'the outbox to empty after the cuts');
     await expectServerHoldsExactly(server.store, ids);
     expect(proxy.cuts).toBeGreaterThanOrEqual(CUTS);
-    expect(proxy.connections).toBeGreaterThan(CUTS);
+    // Each cut ended a connection of its own (a tear still pending may land on the last one after the drain).
+    expect(proxy.connections).toBeGreaterThanOrEqual(proxy.cuts);
     // The cuts landed while batches were moving, not only between them.
     expect(batchesDuringCuts).toBeGreaterThan(10);
     expect(duplicates).toBeGreaterThanOrEqual(0);
