@@ -4,6 +4,7 @@
  * preview and the printer both start from here.
  */
 import type { Db } from '../store/database';
+import type { EntryRow as CoreEntryRow, OrderRow as CoreOrderRow } from '../store/queue-store';
 import { fen, rewardBp, type Fen } from '../../../shared/money';
 import { EMPTY_LAYERS, parseSettingsLayer, resolveSettings } from '../../../shared/settings';
 import type { EntryState, NoEntitlementReason, RatioRule } from '../../../shared/engine/types';
@@ -23,35 +24,16 @@ export class ReceiptSourceError extends Error {
   override name = 'ReceiptSourceError';
 }
 
-interface OrderRow {
-  queue_id: string;
-  id: string;
-  member_id: string | null;
-  amount_due_fen: number;
-  deduction_fen: number;
-  actual_paid_fen: number;
-  paid_at: number;
-  settled_at: number | null;
-  extracted_fen: number;
-  paid_to_queue_fen: number;
-  refunded_at: number | null;
-  no_entitlement_reason: string | null;
+/** An order row with the counter's columns (migration 1) that the engine's row type leaves out. */
+interface OrderRow extends CoreOrderRow {
   cashier_id: string | null;
   points_deduction_fen: number;
   love_deduction_fen: number;
   change_fen: number;
 }
 
-interface EntryRow {
-  entitlement_fen: number;
-  ratio_bp: number;
-  rule: string;
-  position: number;
-  ahead_fen: number;
-  draw_pending: number;
-  state: string;
-  received_fen: number;
-}
+/** The entry columns a receipt shows. */
+type EntryRow = Pick<CoreEntryRow, 'entitlement_fen' | 'ratio_bp' | 'rule' | 'position' | 'ahead_fen' | 'draw_pending' | 'state' | 'received_fen'>;
 
 export function loadReceiptData(db: Db, ref: { queueId: string; orderId: string }): ReceiptData {
   const order = db.prepare('SELECT * FROM orders WHERE queue_id = ? AND id = ?').get(ref.queueId, ref.orderId) as OrderRow | undefined;
