@@ -197,6 +197,9 @@ const en: Shape<typeof zh> = {
     ordersNeeded: 'Orders needed',
     daysNeeded: 'Days needed',
     eta: 'Expected',
+    rate: 'Order rate',
+    dayExtracted: 'Extracted that day',
+    dayPaidOut: 'Paid out that day',
     tailEta: '{orders} more orders, about {days} days (expected {eta})',
     never: 'Never at the current rate',
     neverReasons: {

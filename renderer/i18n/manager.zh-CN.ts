@@ -193,6 +193,9 @@ export default {
     ordersNeeded: '还需订单',
     daysNeeded: '还需天数',
     eta: '预计时间',
+    rate: '订单速度',
+    dayExtracted: '当日提取',
+    dayPaidOut: '当日已返',
     tailEta: '还需 {orders} 单，约 {days} 天（预计 {eta}）',
     never: '按当前速度永远返不到',
     neverReasons: {

@@ -3,9 +3,16 @@
  * shared/settings.ts and shared/contract-manager.ts). In zh-CN the common
  * ones are shown in Chinese; anything unknown is shown as it came.
  */
+import { percentText } from './drafts';
+
+/** Ratios travel in bp; the console edits percent, so "(bp)" bounds are shown as percent. */
+const pct = (bp: string) => `${percentText(Number(bp))}%`;
+
 const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
-  [/must be at most (\d+)/, (m) => `不能大于 ${m[1]}`],
-  [/must be at least (\d+)/, (m) => `不能小于 ${m[1]}`],
+  [/\(bp\) must be at most (\d+)/, (m) => `不能大于 ${pct(m[1]!)}`],
+  [/\(bp\) must be at least (\d+)/, (m) => `不能小于 ${pct(m[1]!)}`],
+  [/must be at most (\d+)$/, (m) => `不能大于 ${m[1]}`],
+  [/must be at least (\d+)$/, (m) => `不能小于 ${m[1]}`],
   [/must be a whole number/, () => '必须是整数'],
   [/must be a number/, () => '必须是数字'],
   [/lottery minBp must not be above maxBp/, () => '抽奖最小比例不能大于最大比例'],

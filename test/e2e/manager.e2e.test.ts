@@ -104,7 +104,7 @@ describe.skipIf(!hasChromium)('manager console in Chromium against the real back
     await page.locator(sel('field-extractionBp-value')).focus();
     await page.keyboard.press('Control+s');
     await page.waitForSelector(sel('field-extractionBp-error'));
-    expect(await text('field-extractionBp-error')).toBe('不能大于 10000');
+    expect(await text('field-extractionBp-error')).toBe('不能大于 100%');
     expect(await text('field-lottery-error')).toBe('抽奖最小比例不能大于最大比例');
 
     await page.locator(sel('field-defaultRatioBp-value')).fill('abc');

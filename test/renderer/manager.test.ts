@@ -139,7 +139,7 @@ describe('settings section', () => {
     await flush();
     const saves = calls.filter((c) => c.name === 'manager.settings.save');
     expect(saves).toEqual([{ name: 'manager.settings.save', input: { changes: { extractionBp: 15000 } } }]);
-    expect(textOf('field-extractionBp-error')).toBe('不能大于 10000');
+    expect(textOf('field-extractionBp-error')).toBe('不能大于 100%');
     expect(textOf('field-lottery-error')).toBe('抽奖最小比例不能大于最大比例');
   });
 
