@@ -1,7 +1,9 @@
 /**
  * `npm run screenshots` (tsx scripts/screenshots.ts): drives the e2e harness
  * (real renderer in Debian's Chromium, real backend on a temp SQLite file)
- * through every screen in zh-CN and writes PNGs to docs/screenshots/.
+ * through every screen in zh-CN, then the manager console (PIN, settings,
+ * validation, dashboard, what-if, reports, audit, store/printer/sync), and
+ * writes PNGs to docs/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -126,6 +128,55 @@ async function main(): Promise<void> {
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-test="report-Z"]');
     await shot(page, '14-z-report');
+
+    // The manager console (Ctrl+G), behind the manager PIN.
+    await page.keyboard.press('Control+g');
+    await page.waitForSelector('[data-test="manager-pin-panel"]');
+    await fill(page, 'manager-unlock-pin', '1111');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-test="manager-pin-error"]');
+    await shot(page, '15-manager-pin');
+    await fill(page, 'manager-unlock-pin', '2468');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-test="field-extractionBp"]');
+    await page.setViewportSize({ width: 1366, height: 1300 });
+    await shot(page, '16-manager-settings');
+    await fill(page, 'field-extractionBp-value', '150');
+    await page.locator('[data-test="field-lottery-kind"] label', { hasText: '区间' }).click();
+    await fill(page, 'field-lottery-min', '50');
+    await fill(page, 'field-lottery-max', '20');
+    await page.click('[data-test="settings-save-ratios"]');
+    await page.waitForSelector('[data-test="field-extractionBp-error"]');
+    await page.locator('[data-test="settings-group-ratios"]').scrollIntoViewIfNeeded();
+    await shot(page, '17-manager-validation');
+    await fill(page, 'field-extractionBp-value', '12');
+    await fill(page, 'field-lottery-min', '50');
+    await fill(page, 'field-lottery-max', '200');
+    await page.click('[data-test="settings-save-ratios"]');
+    await page.waitForSelector('[data-test="settings-notice-ratios"]:has-text("已保存")');
+
+    await page.keyboard.press('F6');
+    await page.waitForSelector('[data-test="dashboard-chart"] canvas');
+    await shot(page, '18-manager-dashboard');
+
+    await page.keyboard.press('F7');
+    await page.waitForSelector('[data-test="what-if-field-extractionBp"]');
+    await page.locator('[data-test="what-if-field-extractionBp"] [data-test="field-extractionBp-value"]').fill('60');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('[data-test="what-if-result"]', { timeout: 60_000 });
+    await shot(page, '19-manager-what-if');
+
+    await page.keyboard.press('F8');
+    await page.waitForSelector('[data-test="reports-shifts"] .el-table__row');
+    await shot(page, '20-manager-reports');
+
+    await page.keyboard.press('F9');
+    await page.waitForSelector('[data-test="audit-rows"] .audit-field');
+    await shot(page, '21-manager-audit');
+
+    await page.keyboard.press('F5');
+    await page.waitForSelector('[data-test="details-store"]');
+    await shot(page, '22-manager-details');
   } finally {
     await h.close();
   }
