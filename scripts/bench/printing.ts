@@ -16,12 +16,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fen, rewardBp } from '../../shared/money';
 import { buildReceipt, renderEscPos, type ReceiptData } from '../../shared/receipt/index';
 import { openDatabase } from '../../electron/backend/store/database';
 import { encodeGb18030, enqueueReceipt, jobBytes, PrintWorker, readPrinterSettings, setMeta } from '../../electron/backend/printing/index';
 import { decodeEscPos } from '../../test/support/escpos-decoder';
 import { FakePrinter } from '../../test/support/fake-printer';
+import { sampleData } from '../../test/printing/sample';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,36 +44,8 @@ function out(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ bench: 'printing', ...line })}\n`);
 }
 
-const data: ReceiptData = {
-  store: {
-    name: '幸福超市（人民路旗舰店）Happy Mart',
-    address: '上海市黄浦区人民路１００号 B1-08',
-    header: '欢迎光临 Welcome',
-    footer: '谢谢惠顾，欢迎再来！\n客服 400-123-4567',
-  },
-  registerId: '1号收银台',
-  cashier: '张三丰 Zhang Sanfeng',
-  queueId: 'register-1',
-  orderId: '20260105-0001',
-  paidAt: Date.UTC(2026, 0, 5, 2, 0, 0),
-  amountDueFen: fen(16800),
-  deductions: [{ kind: 'points', amountFen: fen(800) }],
-  actualPaidFen: fen(16000),
-  tenders: [
-    { kind: 'cash', amountFen: fen(10000) },
-    { kind: 'wechat', amountFen: fen(6000) },
-  ],
-  changeFen: fen(0),
-  member: { maskedPhone: '138****5678', displayName: '王＊＊' },
-  rebate: {
-    name: '排队返利',
-    entry: { entitlementFen: fen(20800), ratioBp: rewardBp(13000), rule: 'cashier.level', position: 3, aheadFen: fen(43680), drawPending: false, state: 'waiting', receivedFen: fen(0) },
-    noEntitlementReason: null,
-    settled: true,
-    extractedFen: fen(10400),
-    paidToQueueFen: fen(10400),
-  },
-};
+/** The same receipt the tests and docs/printing.md decode. */
+const data: ReceiptData = sampleData();
 
 // Wall time is what the counter feels; CPU time (process.cpuUsage, µs) shows
 // the work itself when other processes share the cores (load is reported).
