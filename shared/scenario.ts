@@ -241,18 +241,23 @@ function report(store: ReplayStore, queue: QueueState, errors: ScenarioReport['e
       completed: o.completedAt !== null,
       refunded: o.refundedAt !== null,
     })),
-    totals: {
-      extractedFen: queue.extractedFen,
-      paidOutFen: queue.paidOutFen,
-      undistributedFen: queue.undistributedFen,
-      poolFen: queue.poolFen,
-      owedFen: queue.owedFen,
-      forfeitedFen: queue.forfeitedFen,
-      exchangedFen: queue.exchangedFen,
-      pointsIssued: queue.pointsIssued,
-      vouchersIssued: queue.vouchersIssued,
-      waitingEntries: queue.waitingCount,
-    },
+    totals: queueTotals(queue),
     errors,
+  };
+}
+
+/** The report's totals: the queue's own counters, named as scenario-format.md names them. */
+export function queueTotals(queue: QueueState): ScenarioReport['totals'] {
+  return {
+    extractedFen: queue.extractedFen,
+    paidOutFen: queue.paidOutFen,
+    undistributedFen: queue.undistributedFen,
+    poolFen: queue.poolFen,
+    owedFen: queue.owedFen,
+    forfeitedFen: queue.forfeitedFen,
+    exchangedFen: queue.exchangedFen,
+    pointsIssued: queue.pointsIssued,
+    vouchersIssued: queue.vouchersIssued,
+    waitingEntries: queue.waitingCount,
   };
 }
