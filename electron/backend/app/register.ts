@@ -44,6 +44,7 @@ import { AppError } from './errors';
 import { hashPin, verifyPin, DEFAULT_SCRYPT } from './pin';
 import { computeShiftReport } from './reports';
 import { entryView, memberView, payoutView, ratioStepView, shiftView, type PayoutRow, type ShiftRow } from './views';
+import { statement } from '../store/statements';
 
 export const DEFAULT_QUEUE_ID = 'register-1';
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
@@ -159,10 +160,15 @@ export class RegisterBackend {
   // Plumbing.
 
   meta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM app_meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.sql('SELECT value FROM app_meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   /** Called after every committed change (status bar, print worker kick). */
+  /** A statement compiled once for this connection (the counter runs the same SQL for every sale). */
+  private sql(text: string) {
+    return statement(this.db, text);
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -206,9 +212,9 @@ export class RegisterBackend {
 
   /** A new queue starts from the platform base layer the sync last received, if any. */
   private initialLayers(): SettingsLayers {
-    const hasSyncState = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'").get();
+    const hasSyncState = this.sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'").get();
     if (!hasSyncState) return EMPTY_LAYERS;
-    const row = this.db.prepare('SELECT base_settings FROM sync_state WHERE id = 1').get() as { base_settings: string | null } | undefined;
+    const row = this.sql('SELECT base_settings FROM sync_state WHERE id = 1').get() as { base_settings: string | null } | undefined;
     if (!row?.base_settings) return EMPTY_LAYERS;
     try {
       return { base: parseSettingsLayer(JSON.parse(row.base_settings)), cashier: {} };
@@ -232,18 +238,18 @@ export class RegisterBackend {
   // Cashiers, PINs and the session.
 
   listCashiers(): CashierView[] {
-    return this.db.prepare('SELECT id, name, role FROM cashiers ORDER BY role DESC, name').all() as CashierView[];
+    return this.sql('SELECT id, name, role FROM cashiers ORDER BY role DESC, name').all() as CashierView[];
   }
 
   private cashierCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM cashiers').get() as { n: number }).n;
+    return (this.sql('SELECT count(*) AS n FROM cashiers').get() as { n: number }).n;
   }
 
   private async insertCashier(input: { name: string; pin: string; role: 'cashier' | 'manager'; createdBy: string | null }): Promise<CashierView> {
     const pinHash = await hashPin(input.pin, this.scryptCost);
     const id = `c-${randomEventId().slice(0, 8)}`;
     const create = this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM cashiers WHERE name = ?').get(input.name)) {
+      if (this.sql('SELECT 1 FROM cashiers WHERE name = ?').get(input.name)) {
         throw new AppError('rule', `a cashier named "${input.name}" already exists`, { rule: 'duplicate-cashier' });
       }
       if (input.createdBy === null && this.cashierCount() > 0) {
@@ -275,7 +281,7 @@ export class RegisterBackend {
   }
 
   private lockState(scope: string): { failures: number; lockedUntil: number | null } {
-    const row = this.db.prepare('SELECT failures, locked_until FROM pin_lockouts WHERE scope = ?').get(scope) as
+    const row = this.sql('SELECT failures, locked_until FROM pin_lockouts WHERE scope = ?').get(scope) as
       | { failures: number; locked_until: number | null }
       | undefined;
     return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null };
@@ -316,14 +322,14 @@ export class RegisterBackend {
   }
 
   private rightPin(scope: string): void {
-    this.db.prepare('DELETE FROM pin_lockouts WHERE scope = ?').run(scope);
+    this.sql('DELETE FROM pin_lockouts WHERE scope = ?').run(scope);
   }
 
   /** Any manager's PIN approves; 5 wrong tries lock manager approval for 5 minutes (persisted). */
   async checkManagerPin(pin: string): Promise<CashierView> {
     const scope = 'manager';
     this.assertNotLocked(scope);
-    const managers = this.db.prepare("SELECT id, name, role, pin_hash FROM cashiers WHERE role = 'manager' ORDER BY created_at").all() as (CashierView & {
+    const managers = this.sql("SELECT id, name, role, pin_hash FROM cashiers WHERE role = 'manager' ORDER BY created_at").all() as (CashierView & {
       pin_hash: string;
     })[];
     for (const m of managers) {
@@ -336,7 +342,7 @@ export class RegisterBackend {
   }
 
   async signIn(input: ParsedCommandInput<'session.signIn'>): Promise<CashierView> {
-    const row = this.db.prepare('SELECT id, name, role, pin_hash FROM cashiers WHERE id = ?').get(input.cashierId) as
+    const row = this.sql('SELECT id, name, role, pin_hash FROM cashiers WHERE id = ?').get(input.cashierId) as
       | (CashierView & { pin_hash: string })
       | undefined;
     if (!row) throw new AppError('not-found', `no cashier ${input.cashierId}`);
@@ -368,7 +374,7 @@ export class RegisterBackend {
   // Shifts.
 
   private openShiftRow(): ShiftRow | undefined {
-    return this.db.prepare('SELECT * FROM shifts WHERE register_id = ? AND closed_at IS NULL').get(this.registerId) as ShiftRow | undefined;
+    return this.sql('SELECT * FROM shifts WHERE register_id = ? AND closed_at IS NULL').get(this.registerId) as ShiftRow | undefined;
   }
 
   openShift(): ShiftView | null {
@@ -390,7 +396,7 @@ export class RegisterBackend {
       const result = this.db
         .prepare('INSERT INTO shifts (register_id, cashier_id, opened_at, opening_float_fen) VALUES (?, ?, ?, ?)')
         .run(this.registerId, cashier.id, this.now(), input.openingFloatFen);
-      return this.db.prepare('SELECT * FROM shifts WHERE id = ?').get(result.lastInsertRowid) as ShiftRow;
+      return this.sql('SELECT * FROM shifts WHERE id = ?').get(result.lastInsertRowid) as ShiftRow;
     })();
     this.changed();
     return shiftView(row);
@@ -400,7 +406,7 @@ export class RegisterBackend {
     this.requireSession();
     const row =
       input.shiftId !== undefined
-        ? (this.db.prepare('SELECT * FROM shifts WHERE id = ?').get(input.shiftId) as ShiftRow | undefined)
+        ? (this.sql('SELECT * FROM shifts WHERE id = ?').get(input.shiftId) as ShiftRow | undefined)
         : this.openShiftRow();
     if (!row) {
       if (input.shiftId !== undefined) throw new AppError('not-found', `no shift ${input.shiftId}`);
@@ -445,7 +451,7 @@ export class RegisterBackend {
     const p = localParts(at, this.timezone);
     const day = `${p.year}${String(p.month).padStart(2, '0')}${String(p.day).padStart(2, '0')}`;
     for (;;) {
-      const row = this.db.prepare('SELECT last FROM order_numbers WHERE register_id = ? AND day = ?').get(this.registerId, day) as { last: number } | undefined;
+      const row = this.sql('SELECT last FROM order_numbers WHERE register_id = ? AND day = ?').get(this.registerId, day) as { last: number } | undefined;
       const next = (row?.last ?? 0) + 1;
       if (next > 999_999) throw new AppError('rule', `the register has used every order number for ${day}`, { rule: 'order-numbers-exhausted' });
       this.db
@@ -479,10 +485,10 @@ export class RegisterBackend {
            WHERE queue_id = ? AND id = ?`,
         )
         .run(cashier.id, shift.id, input.pointsDeductionFen, input.loveDeductionFen, changeFen, this.queueId, orderId);
-      const tender = this.db.prepare('INSERT INTO order_tenders (queue_id, order_id, line, kind, amount_fen) VALUES (?, ?, ?, ?, ?)');
+      const tender = this.sql('INSERT INTO order_tenders (queue_id, order_id, line, kind, amount_fen) VALUES (?, ?, ?, ?, ?)');
       input.tenders.forEach((t, i) => tender.run(this.queueId, orderId, i + 1, t.kind, t.amountFen));
       const steps = outcome.ratio?.steps.map(ratioStepView) ?? [];
-      this.db.prepare('INSERT INTO checkout_details (queue_id, order_id, ratio_steps) VALUES (?, ?, ?)').run(this.queueId, orderId, JSON.stringify(steps));
+      this.sql('INSERT INTO checkout_details (queue_id, order_id, ratio_steps) VALUES (?, ?, ?)').run(this.queueId, orderId, JSON.stringify(steps));
       // The receipt job commits with the order, or neither does.
       enqueueReceipt(this.db, { queueId: this.queueId, orderId, copy: false, now: at });
       return { outcome, steps };
@@ -573,7 +579,7 @@ export class RegisterBackend {
       where.push("order_id LIKE ? ESCAPE '\\'");
       params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
-    const rows = this.db.prepare(`SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, input.limit) as EntryRow[];
+    const rows = this.sql(`SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, input.limit) as EntryRow[];
     const entries = rows.map((r) => entryView(entryFromRow(r)));
     const queue = this.store.loadQueue(this.queueId);
     return {
@@ -592,7 +598,7 @@ export class RegisterBackend {
           .prepare(`SELECT order_id, entry_order_id, amount_fen, at FROM ledger WHERE queue_id = ? AND ${column} = ? AND kind = 'payout' ORDER BY id`)
           .all(this.queueId, input.orderId) as PayoutRow[]
       ).map(payoutView);
-    const details = this.db.prepare('SELECT ratio_steps FROM checkout_details WHERE queue_id = ? AND order_id = ?').get(this.queueId, input.orderId) as
+    const details = this.sql('SELECT ratio_steps FROM checkout_details WHERE queue_id = ? AND order_id = ?').get(this.queueId, input.orderId) as
       | { ratio_steps: string }
       | undefined;
     const member = entry.memberId ? this.store.getMember(entry.memberId) : undefined;
@@ -711,7 +717,7 @@ export class RegisterBackend {
     }
     // Rows up to last_acked_seq were acknowledged and wait only for the bulk purge.
     const waiting = (
-      this.db.prepare('SELECT count(*) AS n FROM outbox WHERE seq > (SELECT coalesce(max(last_acked_seq), 0) FROM sync_state)').get() as { n: number }
+      this.sql('SELECT count(*) AS n FROM outbox WHERE seq > (SELECT coalesce(max(last_acked_seq), 0) FROM sync_state)').get() as { n: number }
     ).n;
     return { state: 'not-configured', lastSyncAt: null, waiting, lastError: null };
   }

@@ -5,6 +5,7 @@
  * checkout never waits for a printer.
  */
 import type { Db } from '../store/database';
+import { statement } from '../store/statements';
 
 export type PrintJobState = 'pending' | 'printing' | 'failed' | 'done' | 'skipped' | 'previewed';
 
@@ -81,12 +82,12 @@ export function enqueueReceipt(
   input: { queueId: string; orderId: string; copy?: boolean; reprintOf?: number | null; now?: number },
 ): number {
   const now = input.now ?? Date.now();
-  const result = db
-    .prepare(
-      `INSERT INTO print_jobs (queue_id, order_id, kind, copy, reprint_of, state, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, 'receipt', ?, ?, 'pending', ?, ?, ?)`,
-    )
-    .run(input.queueId, input.orderId, input.copy ? 1 : 0, input.reprintOf ?? null, now, now, now);
+  // Runs inside every checkout's transaction: the statement is compiled once per connection.
+  const result = statement(
+    db,
+    `INSERT INTO print_jobs (queue_id, order_id, kind, copy, reprint_of, state, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, 'receipt', ?, ?, 'pending', ?, ?, ?)`,
+  ).run(input.queueId, input.orderId, input.copy ? 1 : 0, input.reprintOf ?? null, now, now, now);
   return Number(result.lastInsertRowid);
 }
 
