@@ -5,6 +5,7 @@
  * joined); it never promises when anything will be repaid.
  */
 import { formatPercent, formatYuan, type Fen } from '../money';
+import { localParts } from '../engine/time';
 import type { NoEntitlementReason, RatioRule } from '../engine/types';
 import type { Align, DeductionKind, Receipt, ReceiptData, ReceiptLine, ReceiptOptions, TenderKind } from './types';
 import { cleanText, columnsFor, labelValue, textColumns, wrapText } from './width';
@@ -50,27 +51,11 @@ export const COPY_MARK = '*** 副本 COPY ***';
 
 const money = (amount: Fen) => `￥${formatYuan(amount)}`;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** `2026-01-05 10:00:00` in the given IANA zone. */
+/** `2026-01-05 10:00:00` in the given IANA zone (the engine's own local-time reading). */
 export function formatReceiptTime(at: number, timezone = DEFAULT_RECEIPT_TIMEZONE): string {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timezone, f);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(new Date(at))) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  const p = localParts(at, timezone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
 }
 
 /** Keeps at most the first 3 and last 4 digits of a phone number visible. */
