@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCentralServer } from '../../central/central-server';
+import { SyncClient } from '../../electron/backend/sync/client';
 import { plainSecretBox, writeSyncConfig } from '../../electron/backend/sync/config';
 import { SyncSupervisor, type SupervisedStatus } from '../../electron/backend/sync/supervisor';
 import { openDatabase } from '../../electron/backend/store/database';
@@ -40,7 +41,11 @@ describe('sync supervisor', () => {
     const first = { url: server.url };
     const db = createRegisterDb(path.join(dir, 'register.db'), { url: first.url });
     cleanup.add(() => db.close());
-    const supervisor = new SyncSupervisor(db, plainSecretBox, () => {}, FAST);
+    const urls: string[] = [];
+    const supervisor = new SyncSupervisor(db, plainSecretBox, () => {}, FAST, (options) => {
+      urls.push(options.config.url);
+      return new SyncClient(options);
+    });
     cleanup.add(() => supervisor.stop());
 
     const early = addOutboxEvents(db, 5);
@@ -55,6 +60,9 @@ describe('sync supervisor', () => {
     const late = addOutboxEvents(db, 4);
     supervisor.refresh();
     await waitFor(() => supervisor.status().connection === 'online' && supervisor.status().waiting === 0, 10_000, 'second drain');
+    // Exactly one new client, for the new address; an unchanged refresh only nudged the running one.
+    supervisor.refresh();
+    expect(urls).toEqual([server.url, renamed]);
     // The new client resumed from what the server had acknowledged: every event once, in order.
     await expectServerHoldsExactly(server.store, [...early, ...late]);
   });
