@@ -1,0 +1,148 @@
+/**
+ * The line (排队): paging through entries, an entry's details, and what a
+ * cashier does to one after the sale — draw, exchange, refund (behind a
+ * manager's PIN).
+ */
+import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract';
+import { draw, exchange, exchangeQuote, refund, type Entry } from '../../../shared/engine/index';
+import { entryFromRow, type EntryRow } from '../store/queue-store';
+import { AppError } from './errors';
+import type { RegisterBackend } from './register';
+import { entryView, memberView, payoutView, type PayoutRow } from './views';
+
+export class Line {
+  constructor(private readonly core: RegisterBackend) {}
+
+  private entryRow(orderId: string): Entry {
+    const { store, queueId } = this.core;
+    const entry = store.getEntryByOrder(queueId, orderId);
+    if (!entry) {
+      if (!store.getOrder(queueId, orderId)) throw new AppError('not-found', `no order ${orderId}`);
+      throw new AppError('not-found', `order ${orderId} earned no entitlement`);
+    }
+    return entry;
+  }
+
+  listQueue(input: ParsedCommandInput<'queue.list'>): CommandOutput<'queue.list'> {
+    this.core.requireSession();
+    const where = ['queue_id = ?', 'seq > ?'];
+    const params: (string | number)[] = [this.core.queueId, input.afterSeq];
+    if (input.state !== undefined) {
+      where.push('state = ?');
+      params.push(input.state);
+    }
+    if (input.memberId !== undefined) {
+      where.push('member_id = ?');
+      params.push(input.memberId);
+    }
+    if (input.from !== undefined) {
+      where.push('joined_at >= ?');
+      params.push(input.from);
+    }
+    if (input.to !== undefined) {
+      where.push('joined_at < ?');
+      params.push(input.to);
+    }
+    if (input.search) {
+      where.push("order_id LIKE ? ESCAPE '\\'");
+      params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    const rows = this.core.sql(`SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, input.limit) as EntryRow[];
+    const entries = rows.map((r) => entryView(entryFromRow(r)));
+    const queue = this.core.store.loadQueue(this.core.queueId);
+    return {
+      entries,
+      nextAfterSeq: rows.length === input.limit ? rows[rows.length - 1]!.seq : null,
+      totalWaiting: queue?.waitingCount ?? 0,
+    };
+  }
+
+  entryDetails(input: ParsedCommandInput<'queue.entry'>): CommandOutput<'queue.entry'> {
+    this.core.requireSession();
+    const { queueId } = this.core;
+    const entry = this.entryRow(input.orderId);
+    const payouts = (column: 'entry_order_id' | 'order_id') =>
+      (
+        this.core
+          .sql(`SELECT order_id, entry_order_id, amount_fen, at FROM ledger WHERE queue_id = ? AND ${column} = ? AND kind = 'payout' ORDER BY id`)
+          .all(queueId, input.orderId) as PayoutRow[]
+      ).map(payoutView);
+    const details = this.core.sql('SELECT ratio_steps FROM checkout_details WHERE queue_id = ? AND order_id = ?').get(queueId, input.orderId) as
+      | { ratio_steps: string }
+      | undefined;
+    const member = entry.memberId ? this.core.store.getMember(entry.memberId) : undefined;
+    return {
+      entry: entryView(entry),
+      received: payouts('entry_order_id'),
+      caused: payouts('order_id'),
+      ratioSteps: details ? (JSON.parse(details.ratio_steps) as CommandOutput<'queue.entry'>['ratioSteps']) : [],
+      member: member ? memberView(member) : null,
+    };
+  }
+
+  drawEntry(input: ParsedCommandInput<'queue.draw'>): CommandOutput<'queue.draw'> {
+    this.core.requireSession();
+    const result = this.core.store.transaction(() => draw(this.core.ctx(), { orderId: input.orderId, at: this.core.now() }));
+    this.core.notifyChanged();
+    return { entry: entryView(result.entry), drawnBp: result.drawnBp };
+  }
+
+  quoteExchange(input: ParsedCommandInput<'queue.exchangeQuote'>): CommandOutput<'queue.exchangeQuote'> {
+    this.core.requireSession();
+    const entry = this.entryRow(input.orderId);
+    const quote = exchangeQuote(this.core.settings(), entry, input.to);
+    return { orderId: input.orderId, to: input.to, remainingFen: quote.remainingFen, units: quote.units };
+  }
+
+  exchangeEntry(input: ParsedCommandInput<'queue.exchange'>): CommandOutput<'queue.exchange'> {
+    this.core.requireSession();
+    const result = this.core.store.transaction(() => exchange(this.core.ctx(), { orderId: input.orderId, at: this.core.now(), to: input.to }));
+    this.core.notifyChanged();
+    return { entry: entryView(result.entry), convertedFen: result.convertedFen, units: result.units };
+  }
+
+  refundPreview(input: ParsedCommandInput<'queue.refundPreview'>): CommandOutput<'queue.refundPreview'> {
+    this.core.requireSession();
+    const { store, queueId } = this.core;
+    const order = store.getOrder(queueId, input.orderId);
+    if (!order) throw new AppError('not-found', `no order ${input.orderId}`);
+    if (order.refundedAt !== null) throw new AppError('rule', `order ${order.id} is already refunded`, { rule: 'already-refunded' });
+    const entry = store.getEntryByOrder(queueId, order.id);
+    return {
+      orderId: order.id,
+      settled: order.settledAt !== null,
+      entryState: entry?.state ?? null,
+      forfeitsFen: entry && entry.state === 'waiting' ? entry.entitlementFen - entry.receivedFen : 0,
+      keepsReceivedFen: entry?.receivedFen ?? 0,
+      paidToOthersFen: order.paidToQueueFen,
+    };
+  }
+
+  /** Refund behind any manager's PIN; the whole order is refunded, the cash part back from the drawer. */
+  async refundOrder(input: ParsedCommandInput<'queue.refund'>): Promise<CommandOutput<'queue.refund'>> {
+    const cashier = this.core.requireSession();
+    this.core.shifts.requireShift();
+    const manager = await this.core.checkManagerPin(input.managerPin);
+    const { queueId } = this.core;
+    const result = this.core.store.transaction(() => {
+      // Read again inside the transaction: the PIN check awaited.
+      const shift = this.core.shifts.requireShift();
+      const at = this.core.now();
+      const outcome = refund(this.core.ctx(), { orderId: input.orderId, at });
+      const money = this.core
+        .sql(
+          `SELECT o.actual_paid_fen AS paid, o.change_fen AS change,
+                  coalesce((SELECT sum(amount_fen) FROM order_tenders t WHERE t.queue_id = o.queue_id AND t.order_id = o.id AND t.kind = 'cash'), 0) AS cash
+           FROM orders o WHERE o.queue_id = ? AND o.id = ?`,
+        )
+        .get(queueId, input.orderId) as { paid: number; change: number; cash: number };
+      const cashBack = Math.min(money.paid, Math.max(0, money.cash - money.change));
+      this.core
+        .sql('INSERT INTO refunds (queue_id, order_id, shift_id, cashier_id, approved_by, at, amount_fen, cash_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(queueId, input.orderId, shift.id, cashier.id, manager.id, at, money.paid, cashBack);
+      return outcome;
+    });
+    this.core.notifyChanged();
+    return { orderId: input.orderId, forfeitedFen: result.forfeitedFen };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Staff: the register's cashiers and managers, their PINs (scrypt, with a
+ * persisted lockout per scope) and the one signed-in session.
+ *
+ * Split from the register so that who-may-do-what lives in one place; the
+ * register core (register.ts) owns the database and the clock.
+ */
+import type { CashierView, ParsedCommandInput } from '../../../shared/contract';
+import { randomEventId } from '../../../shared/engine/index';
+import { AppError } from './errors';
+import { hashPin, verifyPin } from './pin';
+import type { RegisterBackend } from './register';
+
+/** Wrong PIN tries in a row before the scope locks, and for how long. */
+export const PIN_MAX_FAILURES = 5;
+export const PIN_LOCK_MS = 5 * 60 * 1000;
+
+export class Staff {
+  private session: CashierView | null = null;
+
+  constructor(private readonly core: RegisterBackend) {}
+
+  private get db() {
+    return this.core.db;
+  }
+
+  /** The signed-in cashier, if any. */
+  get current(): CashierView | null {
+    return this.session;
+  }
+
+  listCashiers(): CashierView[] {
+    return this.core.sql('SELECT id, name, role FROM cashiers ORDER BY role DESC, name').all() as CashierView[];
+  }
+
+  private cashierCount(): number {
+    return (this.core.sql('SELECT count(*) AS n FROM cashiers').get() as { n: number }).n;
+  }
+
+  private async insertCashier(input: { name: string; pin: string; role: 'cashier' | 'manager'; createdBy: string | null }): Promise<CashierView> {
+    const pinHash = await hashPin(input.pin, this.core.scryptCost);
+    const id = `c-${randomEventId().slice(0, 8)}`;
+    const create = this.db.transaction(() => {
+      if (this.core.sql('SELECT 1 FROM cashiers WHERE name = ?').get(input.name)) {
+        throw new AppError('rule', `a cashier named "${input.name}" already exists`, { rule: 'duplicate-cashier' });
+      }
+      if (input.createdBy === null && this.cashierCount() > 0) {
+        throw new AppError('rule', 'the first manager already exists; a manager adds cashiers', { rule: 'setup-done' });
+      }
+      this.db
+        .prepare('INSERT INTO cashiers (id, name, role, pin_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, input.name, input.role, pinHash, this.core.wallNow(), input.createdBy);
+    });
+    create();
+    return { id, name: input.name, role: input.role };
+  }
+
+  /** First run: the first manager, allowed only while no cashier exists. Signs them in. */
+  async createFirstManager(input: { name: string; pin: string }): Promise<CashierView> {
+    if (this.cashierCount() > 0) throw new AppError('rule', 'the first manager already exists; a manager adds cashiers', { rule: 'setup-done' });
+    const manager = await this.insertCashier({ ...input, role: 'manager', createdBy: null });
+    this.session = manager;
+    this.core.notifyChanged();
+    return manager;
+  }
+
+  async createCashier(input: ParsedCommandInput<'cashiers.create'>): Promise<CashierView> {
+    this.requireSession();
+    const manager = await this.checkManagerPin(input.managerPin);
+    const cashier = await this.insertCashier({ name: input.name, pin: input.pin, role: input.role, createdBy: manager.id });
+    this.core.notifyChanged();
+    return cashier;
+  }
+
+  private lockState(scope: string): { failures: number; lockedUntil: number | null } {
+    const row = this.core.sql('SELECT failures, locked_until FROM pin_lockouts WHERE scope = ?').get(scope) as
+      | { failures: number; locked_until: number | null }
+      | undefined;
+    return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null };
+  }
+
+  private assertNotLocked(scope: string): void {
+    const { lockedUntil } = this.lockState(scope);
+    const now = this.core.wallNow();
+    if (lockedUntil !== null && lockedUntil > now) {
+      const minutes = Math.ceil((lockedUntil - now) / 60_000);
+      throw new AppError('locked', `PIN locked after ${PIN_MAX_FAILURES} wrong tries; try again in ${minutes} min`, { lockedUntil });
+    }
+  }
+
+  /** Records a wrong PIN (its own transaction: it stays even though the command fails) and throws. */
+  private wrongPin(scope: string, what: string): never {
+    const now = this.core.wallNow();
+    const failures = this.db.transaction(() => {
+      const current = this.lockState(scope);
+      // A lock that has run out starts a fresh count.
+      const base = current.lockedUntil !== null && current.lockedUntil <= now ? 0 : current.failures;
+      const next = base + 1;
+      const lockedUntil = next >= PIN_MAX_FAILURES ? now + PIN_LOCK_MS : null;
+      this.db
+        .prepare(
+          `INSERT INTO pin_lockouts (scope, failures, locked_until) VALUES (?, ?, ?)
+           ON CONFLICT (scope) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
+        )
+        .run(scope, lockedUntil !== null ? 0 : next, lockedUntil);
+      return next;
+    })();
+    this.core.log.warn(`wrong ${what} PIN (${scope}), ${failures} in a row`);
+    if (failures >= PIN_MAX_FAILURES) {
+      throw new AppError('locked', `wrong ${what} PIN ${PIN_MAX_FAILURES} times: locked for ${PIN_LOCK_MS / 60_000} minutes`, {
+        lockedUntil: now + PIN_LOCK_MS,
+      });
+    }
+    throw new AppError('wrong-pin', `wrong ${what} PIN (${PIN_MAX_FAILURES - failures} tries left before a ${PIN_LOCK_MS / 60_000}-minute lock)`);
+  }
+
+  private rightPin(scope: string): void {
+    this.core.sql('DELETE FROM pin_lockouts WHERE scope = ?').run(scope);
+  }
+
+  /** Any manager's PIN approves; 5 wrong tries lock manager approval for 5 minutes (persisted). */
+  async checkManagerPin(pin: string): Promise<CashierView> {
+    const scope = 'manager';
+    this.assertNotLocked(scope);
+    const managers = this.core.sql("SELECT id, name, role, pin_hash FROM cashiers WHERE role = 'manager' ORDER BY created_at").all() as (CashierView & {
+      pin_hash: string;
+    })[];
+    for (const m of managers) {
+      if (await verifyPin(pin, m.pin_hash)) {
+        this.rightPin(scope);
+        return { id: m.id, name: m.name, role: m.role };
+      }
+    }
+    return this.wrongPin(scope, 'manager');
+  }
+
+  async signIn(input: ParsedCommandInput<'session.signIn'>): Promise<CashierView> {
+    const row = this.core.sql('SELECT id, name, role, pin_hash FROM cashiers WHERE id = ?').get(input.cashierId) as
+      | (CashierView & { pin_hash: string })
+      | undefined;
+    if (!row) throw new AppError('not-found', `no cashier ${input.cashierId}`);
+    const scope = `signin:${row.id}`;
+    this.assertNotLocked(scope);
+    if (!(await verifyPin(input.pin, row.pin_hash))) this.wrongPin(scope, 'sign-in');
+    this.rightPin(scope);
+    this.session = { id: row.id, name: row.name, role: row.role };
+    this.core.notifyChanged();
+    return this.session;
+  }
+
+  signOut(): null {
+    this.session = null;
+    this.core.notifyChanged();
+    return null;
+  }
+
+  requireSession(): CashierView {
+    if (!this.session) throw new AppError('not-signed-in', 'sign in first');
+    return this.session;
+  }
+}
