@@ -27,7 +27,7 @@ const en: Shape<typeof zh> = {
     next: 'New PIN',
     again: 'New PIN again',
     mismatch: 'The new PINs differ',
-    done: 'PIN changed',
+    done: 'PIN changed: unlock the console with the new PIN',
   },
   state: { overridden: 'Overridden here', inherited: 'Inherited from base', default: 'Built-in default' },
   origin: { server: 'from the central server', local: 'edited locally', default: 'not set (built-in default)' },

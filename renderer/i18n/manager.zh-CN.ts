@@ -23,7 +23,7 @@ export default {
     next: '新 PIN',
     again: '再次输入新 PIN',
     mismatch: '两次输入的新 PIN 不一致',
-    done: '已修改 PIN',
+    done: '已修改 PIN，请用新 PIN 重新解锁管理后台',
   },
   state: { overridden: '本机覆盖', inherited: '继承基础设置', default: '系统默认' },
   origin: { server: '来自总部服务器', local: '本机编辑', default: '未设置（系统默认）' },

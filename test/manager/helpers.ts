@@ -20,8 +20,12 @@ export const DAY = 24 * HOUR;
 /** 2026-03-02 00:00 in Shanghai (no DST: every local day is 24 h). */
 export const DAY0 = Date.parse('2026-03-02T00:00:00+08:00');
 
-export function withConsole(h: Harness): Harness {
-  configureManager(h.backend, { scryptCost: CHEAP_SCRYPT, secretBox: plainSecretBox });
+/**
+ * The console's monotonic clock follows the harness's wall clock unless a
+ * separate one is given (the tests of wall-clock moves give one).
+ */
+export function withConsole(h: Harness, mono?: { now: number }): Harness {
+  configureManager(h.backend, { scryptCost: CHEAP_SCRYPT, secretBox: plainSecretBox, monotonicNow: () => (mono ?? h.clock).now });
   return h;
 }
 

@@ -14,9 +14,12 @@ import type { RegisterBackend } from './register';
 /** Wrong PIN tries in a row before the scope locks, and for how long. */
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MS = 5 * 60 * 1000;
+/** The lockout scope of manager approval and of every manager's sign-in. */
+export const MANAGER_LOCK_SCOPE = 'manager';
 
 export class Staff {
   private session: CashierView | null = null;
+  private readonly sessionEndListeners = new Set<(cashierId: string) => void>();
 
   constructor(private readonly core: RegisterBackend) {}
 
@@ -79,49 +82,70 @@ export class Staff {
     return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null };
   }
 
-  private assertNotLocked(scope: string): void {
-    const { lockedUntil } = this.lockState(scope);
-    const now = this.core.wallNow();
-    if (lockedUntil !== null && lockedUntil > now) {
-      const minutes = Math.ceil((lockedUntil - now) / 60_000);
-      throw new AppError('locked', `PIN locked after ${PIN_MAX_FAILURES} wrong tries; try again in ${minutes} min`, { lockedUntil });
-    }
+  private lockedError(lockedUntil: number, now: number): AppError {
+    const minutes = Math.ceil((lockedUntil - now) / 60_000);
+    return new AppError('locked', `PIN locked after ${PIN_MAX_FAILURES} wrong tries; try again in ${minutes} min`, { lockedUntil });
   }
 
-  /** Records a wrong PIN (its own transaction: it stays even though the command fails) and throws. */
-  private wrongPin(scope: string, what: string): never {
+  /**
+   * Reserves one PIN try BEFORE the slow scrypt check, in one synchronous
+   * transaction: the try is counted as wrong up front, and the try that
+   * reaches PIN_MAX_FAILURES sets the lock at once. Parallel tries (the IPC
+   * handler runs invokes concurrently) therefore see each other's
+   * reservations: exactly PIN_MAX_FAILURES tries are ever checked per lock
+   * window, whatever their order of completion. A right PIN clears the count
+   * afterwards (`rightPin`); a wrong one has nothing left to write, so a
+   * late wrong PIN can never clear or shorten a lock.
+   */
+  private reserveTry(scope: string): { failures: number; lockedUntil: number | null; now: number } {
     const now = this.core.wallNow();
-    const failures = this.db.transaction(() => {
+    return this.db.transaction(() => {
       const current = this.lockState(scope);
+      if (current.lockedUntil !== null && current.lockedUntil > now) throw this.lockedError(current.lockedUntil, now);
       // A lock that has run out starts a fresh count.
-      const base = current.lockedUntil !== null && current.lockedUntil <= now ? 0 : current.failures;
-      const next = base + 1;
-      const lockedUntil = next >= PIN_MAX_FAILURES ? now + PIN_LOCK_MS : null;
-      this.db
-        .prepare(
+      const base = current.lockedUntil !== null ? 0 : current.failures;
+      const failures = base + 1;
+      const lockedUntil = failures >= PIN_MAX_FAILURES ? now + PIN_LOCK_MS : null;
+      this.core
+        .sql(
           `INSERT INTO pin_lockouts (scope, failures, locked_until) VALUES (?, ?, ?)
            ON CONFLICT (scope) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
         )
-        .run(scope, lockedUntil !== null ? 0 : next, lockedUntil);
-      return next;
+        .run(scope, failures, lockedUntil);
+      return { failures, lockedUntil, now };
     })();
-    this.core.log.warn(`wrong ${what} PIN (${scope}), ${failures} in a row`);
-    if (failures >= PIN_MAX_FAILURES) {
+  }
+
+  /** The reserved try was wrong: it is already counted, so this only reports it. */
+  private wrongPin(scope: string, what: string, reserved: { failures: number; lockedUntil: number | null }): never {
+    this.core.log.warn(`wrong ${what} PIN (${scope}), ${reserved.failures} in a row`);
+    if (reserved.lockedUntil !== null) {
       throw new AppError('locked', `wrong ${what} PIN ${PIN_MAX_FAILURES} times: locked for ${PIN_LOCK_MS / 60_000} minutes`, {
-        lockedUntil: now + PIN_LOCK_MS,
+        lockedUntil: reserved.lockedUntil,
       });
     }
-    throw new AppError('wrong-pin', `wrong ${what} PIN (${PIN_MAX_FAILURES - failures} tries left before a ${PIN_LOCK_MS / 60_000}-minute lock)`);
+    throw new AppError('wrong-pin', `wrong ${what} PIN (${PIN_MAX_FAILURES - reserved.failures} tries left before a ${PIN_LOCK_MS / 60_000}-minute lock)`);
   }
 
   private rightPin(scope: string): void {
     this.core.sql('DELETE FROM pin_lockouts WHERE scope = ?').run(scope);
   }
 
-  /** Any manager's PIN approves; 5 wrong tries lock manager approval for 5 minutes (persisted). */
+  /**
+   * Whose lockout a person's PIN counts against. Managers share ONE scope
+   * for their sign-in PIN and for manager approval (which any manager's PIN
+   * gives), so a manager PIN cannot be guessed at twice the rate by
+   * alternating the sign-in screen and the refund dialog. Cashiers lock
+   * per person.
+   */
+  static lockScope(person: { id: string; role: string }): string {
+    return person.role === 'manager' ? MANAGER_LOCK_SCOPE : `signin:${person.id}`;
+  }
+
+  /** Any manager's PIN approves; 5 wrong tries lock manager approval (and managers' sign-in) for 5 minutes (persisted). */
   async checkManagerPin(pin: string): Promise<CashierView> {
-    const scope = 'manager';
-    this.assertNotLocked(scope);
+    const scope = MANAGER_LOCK_SCOPE;
+    const reserved = this.reserveTry(scope);
     const managers = this.core.sql("SELECT id, name, role, pin_hash FROM cashiers WHERE role = 'manager' ORDER BY created_at").all() as (CashierView & {
       pin_hash: string;
     })[];
@@ -131,7 +155,7 @@ export class Staff {
         return { id: m.id, name: m.name, role: m.role };
       }
     }
-    return this.wrongPin(scope, 'manager');
+    return this.wrongPin(scope, 'manager', reserved);
   }
 
   async signIn(input: ParsedCommandInput<'session.signIn'>): Promise<CashierView> {
@@ -139,13 +163,32 @@ export class Staff {
       | (CashierView & { pin_hash: string })
       | undefined;
     if (!row) throw new AppError('not-found', `no cashier ${input.cashierId}`);
-    const scope = `signin:${row.id}`;
-    this.assertNotLocked(scope);
-    if (!(await verifyPin(input.pin, row.pin_hash))) this.wrongPin(scope, 'sign-in');
+    const scope = Staff.lockScope(row);
+    const reserved = this.reserveTry(scope);
+    if (!(await verifyPin(input.pin, row.pin_hash))) this.wrongPin(scope, 'sign-in', reserved);
     this.rightPin(scope);
     this.session = { id: row.id, name: row.name, role: row.role };
     this.core.notifyChanged();
     return this.session;
+  }
+
+  /**
+   * Ends the counter session of this person at once (their PIN changed, they
+   * were disabled or removed) and tells every listener (the manager console
+   * ends the console sessions they unlocked or that run under them).
+   * `keepCounter`: the person at the counter just proved the new PIN's owner
+   * is present (they changed their own PIN), so their counter session stays.
+   */
+  endSessionsOf(cashierId: string, options: { keepCounter?: boolean } = {}): void {
+    for (const listener of [...this.sessionEndListeners]) listener(cashierId);
+    if (!options.keepCounter && this.session?.id === cashierId) this.session = null;
+    this.core.notifyChanged();
+  }
+
+  /** Called by `endSessionsOf` with the person whose sessions end (the manager console subscribes). */
+  onSessionsEnded(listener: (cashierId: string) => void): () => void {
+    this.sessionEndListeners.add(listener);
+    return () => this.sessionEndListeners.delete(listener);
   }
 
   signOut(): null {

@@ -7,7 +7,14 @@
  * The session lives in this process's memory only, is bound to the cashier
  * signed in at the register when it was unlocked, and ends after
  * MANAGER_SESSION_MINUTES without a manager command (each one renews it),
- * when that cashier signs out, or on `manager.lock`.
+ * MANAGER_SESSION_MAX_HOURS after it was unlocked whatever happens, when
+ * that cashier signs out, on `manager.lock`, and at once when the PIN of
+ * the manager who unlocked it changes or that manager (or the cashier it
+ * runs under) is disabled or removed (`Staff.endSessionsOf`).
+ *
+ * Both limits are measured on a MONOTONIC clock (performance.now()), never
+ * on the wall clock: moving the PC's clock neither extends a session nor
+ * brings an expired one back.
  */
 import type { CashierView } from '../../../shared/contract';
 import type { ManagerSessionView } from '../../../shared/contract-manager';
@@ -18,6 +25,11 @@ import type { RegisterBackend } from '../app/register';
 import type { SecretBox } from '../sync/config';
 
 export const MANAGER_SESSION_MINUTES = 10;
+/** A console session ends this long after its unlock, renewed or not. */
+export const MANAGER_SESSION_MAX_HOURS = 8;
+
+/** A clock that only moves forward (ms); not the wall clock. */
+export const monotonicNow = (): number => performance.now();
 
 export interface ManagerOptions {
   /** Where the sync token is encrypted (Electron: safeStorage). Without one, saving a token is refused. */
@@ -25,12 +37,16 @@ export interface ManagerOptions {
   /** scrypt cost for a changed PIN (tests lower it). */
   scryptCost?: { N: number; r: number; p: number };
   sessionMinutes?: number;
+  /** The monotonic clock sessions expire on (tests drive it; default performance.now). */
+  monotonicNow?: () => number;
 }
 
 interface Session {
   manager: CashierView;
   cashierId: string;
-  expiresAt: number;
+  /** Monotonic instants: the idle deadline (renewed by each command) and the absolute cap. */
+  idleUntil: number;
+  capUntil: number;
 }
 
 export class ManagerConsole {
@@ -38,6 +54,7 @@ export class ManagerConsole {
   readonly secretBox: SecretBox | null;
   private readonly scryptCost: { N: number; r: number; p: number };
   private readonly sessionMs: number;
+  private readonly mono: () => number;
 
   constructor(
     readonly backend: RegisterBackend,
@@ -46,10 +63,17 @@ export class ManagerConsole {
     this.secretBox = options.secretBox ?? null;
     this.scryptCost = options.scryptCost ?? DEFAULT_SCRYPT;
     this.sessionMs = (options.sessionMinutes ?? MANAGER_SESSION_MINUTES) * 60_000;
+    this.mono = options.monotonicNow ?? monotonicNow;
     // Sign-out (or another cashier signing in) ends the session at once.
     backend.onChange(() => {
       if (this.session && this.backend.cashier?.id !== this.session.cashierId) this.session = null;
     });
+    backend.staff.onSessionsEnded((cashierId) => this.endSessionsOf(cashierId));
+  }
+
+  /** Ends the console session unlocked by this person or running under their counter session. */
+  endSessionsOf(cashierId: string): void {
+    if (this.session && (this.session.manager.id === cashierId || this.session.cashierId === cashierId)) this.session = null;
   }
 
   get db() {
@@ -93,23 +117,32 @@ export class ManagerConsole {
   private currentSession(): Session | null {
     const s = this.session;
     if (!s) return null;
-    if (s.expiresAt <= this.now() || this.backend.cashier?.id !== s.cashierId) {
+    const mono = this.mono();
+    if (s.idleUntil <= mono || s.capUntil <= mono || this.backend.cashier?.id !== s.cashierId) {
       this.session = null;
       return null;
     }
     return s;
   }
 
+  /** `expiresAt` is shown as a wall-clock time: now + what is left on the monotonic clock. */
   private view(s: Session): ManagerSessionView {
-    return { managerId: s.manager.id, name: s.manager.name, expiresAt: s.expiresAt };
+    const left = Math.max(0, Math.min(s.idleUntil, s.capUntil) - this.mono());
+    return { managerId: s.manager.id, name: s.manager.name, expiresAt: this.backend.wallNow() + left };
+  }
+
+  private newSession(manager: CashierView, cashierId: string): Session {
+    const mono = this.mono();
+    return { manager, cashierId, idleUntil: mono + this.sessionMs, capUntil: mono + MANAGER_SESSION_MAX_HOURS * 3_600_000 };
   }
 
   async unlock(pin: string): Promise<ManagerSessionView> {
     const cashier = this.backend.requireSession();
     const manager = await this.verifyPin(pin, 'unlock');
-    this.session = { manager, cashierId: cashier.id, expiresAt: this.now() + this.sessionMs };
-    this.audit(manager, 'console.unlock', { expiresAt: this.session.expiresAt });
-    return this.view(this.session);
+    this.session = this.newSession(manager, cashier.id);
+    const view = this.view(this.session);
+    this.audit(manager, 'console.unlock', { expiresAt: view.expiresAt });
+    return view;
   }
 
   lock(): null {
@@ -133,12 +166,12 @@ export class ManagerConsole {
     const cashier = this.backend.requireSession();
     if (managerPin !== undefined) {
       const manager = await this.verifyPin(managerPin, purpose);
-      this.session = { manager, cashierId: cashier.id, expiresAt: this.now() + this.sessionMs };
+      this.session = this.newSession(manager, cashier.id);
       return manager;
     }
     const s = this.currentSession();
     if (!s) throw new AppError('rule', '请先输入店长密码解锁管理后台 (unlock the manager console with a manager PIN first)', { rule: 'manager-pin-required' });
-    s.expiresAt = this.now() + this.sessionMs;
+    s.idleUntil = this.mono() + this.sessionMs;
     return s.manager;
   }
 
@@ -150,6 +183,9 @@ export class ManagerConsole {
       this.db.prepare("UPDATE cashiers SET pin_hash = ? WHERE id = ? AND role = 'manager'").run(hash, manager.id);
       this.audit(manager, 'pin.change', { managerId: manager.id });
     })();
+    // Whoever unlocked the console with the old PIN must prove the new one;
+    // the person at the counter, if it is this manager, just did.
+    this.backend.staff.endSessionsOf(manager.id, { keepCounter: this.backend.cashier?.id === manager.id });
     return { managerId: manager.id };
   }
 }
