@@ -12,7 +12,7 @@
  * Money is integer fen and ratios integer bp, in inputs and outputs.
  */
 import { z } from 'zod';
-import type { RatioStepView, ShiftReport } from './contract';
+import type { ClockStatus, RatioStepView, ShiftReport } from './contract';
 import type { Coverage, TailProjection } from './manager/liability';
 import type { SettingsFieldView } from './manager/settings-view';
 import { settingsChangeSchema, settingsLayerSchema, type SettingsLayer } from './settings';
@@ -32,6 +32,8 @@ export const managerCommandInputs = {
   'manager.changePin': z
     .strictObject({ currentPin: pin, newPin: pin })
     .refine((i) => i.currentPin !== i.newPin, { error: 'the new PIN must differ from the current one', path: ['newPin'] }),
+  /** The counter stopped on its clock (behind / ahead): a manager accepts the wall clock as it is (audited). */
+  'manager.clock.confirm': z.strictObject({ managerPin: pin }),
   'manager.settings.get': z.strictObject({ ...managerPin }),
   /** One section of rebate settings: one transaction, one settings_audit row per changed field. `null` unsets a field. */
   'manager.settings.save': z.strictObject({
@@ -267,6 +269,7 @@ export interface ManagerCommandOutputs {
   'manager.lock': null;
   'manager.session': { unlocked: boolean; session: ManagerSessionView | null };
   'manager.changePin': { managerId: string };
+  'manager.clock.confirm': ClockStatus;
   'manager.settings.get': SettingsConsoleView;
   'manager.settings.save': { settings: SettingsConsoleView; changed: SettingsAuditView[] };
   'manager.audit.list': { rows: (SettingsAuditView | ManagerAuditView)[]; nextBeforeId: number | null };

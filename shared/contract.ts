@@ -166,6 +166,19 @@ export interface CheckoutOutcome {
   receiptLines: string[];
 }
 
+/**
+ * The counter's clock against what it has already seen (docs/security.md §4):
+ * 'behind' / 'ahead' stop every command that stamps time until the clock is
+ * right or a manager confirms it (`manager.clock.confirm`).
+ */
+export interface ClockStatus {
+  state: 'ok' | 'behind' | 'ahead';
+  /** The wall clock now (ms). */
+  wallAt: number;
+  /** The instant it is compared with: the last operation (ahead: or the last minute the counter ran). */
+  lastOperationAt: number;
+}
+
 export interface StatusSnapshot {
   registerId: string;
   queueId: string;
@@ -177,6 +190,7 @@ export interface StatusSnapshot {
   sync: { state: 'not-configured' | 'offline' | 'connecting' | 'online'; lastSyncAt: number | null; waiting: number; lastError: string | null };
   printer: { state: 'not-configured' | 'online' | 'offline' | 'error'; detail: string | null; pendingJobs: number };
   queue: { waiting: number; owedFen: number };
+  clock: ClockStatus;
 }
 
 export interface CommandOutputs extends ManagerCommandOutputs {

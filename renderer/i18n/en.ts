@@ -13,6 +13,14 @@ const en: Shape<typeof zh> = {
   },
   keys: { enter: 'Enter', esc: 'Esc' },
   nav: { checkout: 'Checkout', queue: 'Line', shift: 'Shift', manager: 'Manager', signOut: 'Sign out' },
+  clock: {
+    behind: { title: 'The PC clock is wrong: sales are paused', detail: 'The PC clock ({now}) is more than 5 minutes before the last operation ({last}).' },
+    ahead: { title: 'The PC clock is wrong: sales are paused', detail: 'The PC clock ({now}) is more than a day after the last operation ({last}).' },
+    whatToDo: 'Set the PC date and time right; if it is right, a manager confirms it with the manager PIN.',
+    pin: 'Manager PIN',
+    confirm: 'Manager confirms the time',
+    errors: { 'wrong-pin': 'Wrong manager PIN, try again', locked: 'Too many wrong PINs: locked, try again later', 'not-signed-in': 'Sign in first', other: 'Not confirmed, try again' },
+  },
   status: {
     sync: 'Sync',
     online: 'online',

@@ -10,6 +10,14 @@ export default {
   },
   keys: { enter: 'Enter', esc: 'Esc' },
   nav: { checkout: '收银', queue: '队列', shift: '班次', manager: '店长后台', signOut: '退出登录' },
+  clock: {
+    behind: { title: '电脑时间不对，收银已暂停', detail: '电脑时间 {now} 比上一笔操作 {last} 早了 5 分钟以上。' },
+    ahead: { title: '电脑时间不对，收银已暂停', detail: '电脑时间 {now} 比上一笔操作 {last} 晚了一天以上。' },
+    whatToDo: '请把电脑的日期和时间改正确；如果电脑时间确实正确，请店长输入店长密码确认。',
+    pin: '店长密码',
+    confirm: '店长确认时间',
+    errors: { 'wrong-pin': '店长密码不对，请重试', locked: '店长密码错误次数太多，已锁定，请稍后再试', 'not-signed-in': '请先登录', other: '确认未完成，请重试' },
+  },
   status: {
     sync: '同步',
     online: '在线',

@@ -124,6 +124,8 @@ describe('liability dashboard on a seeded database', () => {
     expect(view.tail!.projections.every((p) => p.never && p.neverReason === 'no-extraction')).toBe(true);
     expect(view.coverage.code).toBe('no-extraction');
     h.clock.now += 40 * DAY;
+    // 40 days without an operation: the counter asks a manager to confirm its clock first.
+    await h.ok('manager.clock.confirm', { managerPin: MANAGER_PIN });
     await h.ok('manager.settings.save', { managerPin: MANAGER_PIN, changes: { extractionBp: 2000 } });
     view = await h.ok('manager.dashboard', {});
     expect(view.tail!.projections.every((p) => p.never && p.neverReason === 'no-orders')).toBe(true);

@@ -9,6 +9,7 @@ const GOOD: { [N in ManagerCommandName]: Record<string, unknown> } = {
   'manager.lock': {},
   'manager.session': {},
   'manager.changePin': { currentPin: MANAGER_PIN, newPin: '1357' },
+  'manager.clock.confirm': { managerPin: MANAGER_PIN },
   'manager.settings.get': {},
   'manager.settings.save': { changes: { extractionBp: 1000 } },
   'manager.audit.list': { log: 'settings' },

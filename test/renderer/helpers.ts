@@ -30,6 +30,7 @@ export function statusFixture(over: Partial<StatusSnapshot> = {}): StatusSnapsho
     sync: { state: 'not-configured', lastSyncAt: null, waiting: 0, lastError: null },
     printer: { state: 'not-configured', detail: null, pendingJobs: 0 },
     queue: { waiting: 0, owedFen: 0 },
+    clock: { state: 'ok', wallAt: 0, lastOperationAt: 0 },
     ...over,
   };
 }

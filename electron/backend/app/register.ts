@@ -25,6 +25,7 @@ import { openDatabase, type Db } from '../store/database';
 import { SqliteQueueStore } from '../store/queue-store';
 import { statement } from '../store/statements';
 import { Checkout } from './checkout';
+import { CounterClock } from './clock';
 import { Line } from './line';
 import { DEFAULT_SCRYPT } from './pin';
 import { Receipts } from './receipts';
@@ -92,6 +93,7 @@ export class RegisterBackend {
   readonly checkout: Checkout;
   readonly line: Line;
   readonly receipts: Receipts;
+  readonly clock: CounterClock;
   private readonly statusReader: StatusReader;
 
   /** Opens (and migrates) the database file and gets the register ready. */
@@ -120,6 +122,7 @@ export class RegisterBackend {
     this.registerId = SAFE_REGISTER_ID.test(registerId) ? registerId : 'R';
     const timezone = this.meta(META.timezone) ?? DEFAULT_TIMEZONE;
     this.timezone = isValidTimezone(timezone) ? timezone : DEFAULT_TIMEZONE;
+    this.clock = new CounterClock(this);
     this.staff = new Staff(this);
     this.shifts = new Shifts(this);
     this.checkout = new Checkout(this);
@@ -174,12 +177,17 @@ export class RegisterBackend {
   }
 
   /**
-   * The counter's clock: the wall clock, but never before the queue's last
-   * operation. A PC clock stepping back (NTP, a dead CMOS battery, a manual
-   * change) must not refuse sales; the sale is stamped at the last known
-   * instant instead, and the order keeps the line's time order.
+   * The counter's clock, to STAMP an operation with: the wall clock, but
+   * never before the queue's last operation (the line keeps its time order),
+   * and refused (rule clock-behind / clock-ahead) while the wall clock is out
+   * of bounds and no manager confirmed it (clock.ts, docs/app.md "Clock").
    */
   now(): number {
+    return this.clock.stamp();
+  }
+
+  /** The counter's clock for reading (dashboards, audit rows): never refuses. */
+  viewNow(): number {
     const clock = this.store.loadQueue(this.queueId)?.clock ?? 0;
     return Math.max(this.wallClock(), clock);
   }
@@ -211,6 +219,9 @@ export class RegisterBackend {
 
   /** Applies what fell due (automatic completions, missed resets). The shell calls this every minute. */
   tick(): void {
+    // Nothing falls due on a clock the counter does not trust (the status says why).
+    if (this.clock.status().state !== 'ok') return;
+    this.clock.heartbeat();
     const before = this.store.loadQueue(this.queueId);
     this.store.transaction(() => advanceTo(this.ctx(), this.now()));
     const after = this.store.loadQueue(this.queueId);

@@ -50,6 +50,7 @@ export class StatusReader {
       sync: this.syncStatus(),
       printer: this.printerStatus(),
       queue: { waiting: queue?.waitingCount ?? 0, owedFen: queue?.owedFen ?? 0 },
+      clock: this.core.clock.status(),
     };
   }
 

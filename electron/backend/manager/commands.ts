@@ -23,6 +23,7 @@ export const MANAGER_COMMANDS: ManagerImplementations = {
   'manager.lock': (b) => managerFor(b).lock(),
   'manager.session': (b) => managerFor(b).sessionState(),
   'manager.changePin': (b, i) => managerFor(b).changePin(i.currentPin, i.newPin),
+  'manager.clock.confirm': (b, i) => managerFor(b).confirmClock(i.managerPin),
   'manager.settings.get': (b, i) => getSettings(managerFor(b), i),
   'manager.settings.save': (b, i) => saveSettings(managerFor(b), i),
   'manager.audit.list': (b, i) => listAudit(managerFor(b), i),

@@ -16,7 +16,7 @@
  * on the wall clock: moving the PC's clock neither extends a session nor
  * brings an expired one back.
  */
-import type { CashierView } from '../../../shared/contract';
+import type { CashierView, ClockStatus } from '../../../shared/contract';
 import type { ManagerSessionView } from '../../../shared/contract-manager';
 import { cryptoRandom, randomEventId, type EngineContext } from '../../../shared/engine/index';
 import { AppError } from '../app/errors';
@@ -80,8 +80,9 @@ export class ManagerConsole {
     return this.backend.db;
   }
 
+  /** The counter's clock for reading and audit rows (never refuses; stamping goes through backend.now()). */
   now(): number {
-    return this.backend.now();
+    return this.backend.viewNow();
   }
 
   /** An engine context for this register (settings changes; no randomness is drawn there). */
@@ -173,6 +174,19 @@ export class ManagerConsole {
     if (!s) throw new AppError('rule', '请先输入店长密码解锁管理后台 (unlock the manager console with a manager PIN first)', { rule: 'manager-pin-required' });
     s.idleUntil = this.mono() + this.sessionMs;
     return s.manager;
+  }
+
+  /** The counter stopped on its clock: a manager (by PIN) accepts the wall clock as it is; audited. */
+  async confirmClock(managerPin: string): Promise<ClockStatus> {
+    const manager = await this.authorize(managerPin, 'clock.confirm');
+    const confirmed = this.db.transaction(() => {
+      const before = this.backend.clock.confirm();
+      this.audit(manager, 'clock.confirm', before);
+      return before;
+    })();
+    this.backend.log.warn(`clock confirmed by ${manager.id}: ${confirmed.state}, wall ${confirmed.wallAt}, last operation ${confirmed.lastOperationAt}`);
+    this.backend.notifyChanged();
+    return confirmed;
   }
 
   async changePin(currentPin: string, newPin: string): Promise<{ managerId: string }> {

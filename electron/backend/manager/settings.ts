@@ -114,7 +114,7 @@ export async function saveSettings(c: ManagerConsole, input: ParsedCommandInput<
   const queueId = c.backend.queueId;
   const changed = c.backend.store.transaction(() => {
     const lastId = (c.db.prepare('SELECT coalesce(max(id), 0) AS id FROM settings_audit').get() as { id: number }).id;
-    changeSettings(c.engineContext(), { at: c.now(), [input.layer]: changes, actor: manager.id, source: 'manager' });
+    changeSettings(c.engineContext(), { at: c.backend.now(), [input.layer]: changes, actor: manager.id, source: 'manager' });
     const rows = c.db.prepare('SELECT * FROM settings_audit WHERE queue_id = ? AND id > ? ORDER BY id').all(queueId, lastId) as AuditRow[];
     c.audit(manager, 'settings.save', { layer: input.layer, fields, auditIds: rows.map((r) => r.id) });
     return rows.map(auditView);
