@@ -83,7 +83,8 @@ export default defineConfig(({ command, mode }) => {
             build: {
               outDir: r('dist-electron'),
               emptyOutDir: false,
-              sourcemap: 'inline',
+              // Inline maps only while developing: the packaged preload carries no source (docs/security.md §6).
+              sourcemap: command === 'build' ? false : 'inline',
               target: 'node22',
               rolldownOptions: {
                 external: ['electron'],

@@ -145,6 +145,8 @@ export function displayMode(argv: readonly string[], meta: (key: string) => stri
 }
 
 const WEB_PREFERENCES = {
+  // DevTools only in development: a packaged register never hands window.cashier to Ctrl+Shift+I.
+  devTools: !app.isPackaged,
   contextIsolation: true,
   sandbox: true,
   nodeIntegration: false,

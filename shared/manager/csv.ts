@@ -26,7 +26,8 @@ export function yuanCell(amount: Fen | number): CsvNumber {
   return { csvNumber: text };
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Half- and full-width formula starters (a spreadsheet may read ＝＋－＠ as = + - @). */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 export function csvField(cell: CsvCell): string {

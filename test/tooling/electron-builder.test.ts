@@ -40,3 +40,15 @@ describe('electron-builder.yml', () => {
     expect(Object.keys(pkg['devDependencies'] as object)).toContain('electron');
   });
 });
+
+describe('packaged app hardening (docs/security.md §6)', () => {
+  it('sets the Electron fuses: no run-as-node, NODE_OPTIONS or --inspect; asar integrity and asar-only loading on', () => {
+    expect(config['electronFuses']).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+});
