@@ -25,7 +25,20 @@ const clockTime = z.string().regex(HH_MM, { error: 'a time of day must be HH:MM 
 export const isoInstant = z
   .string()
   .regex(ISO_WITH_OFFSET, { error: 'a date-time must be ISO-8601 with an offset, e.g. 2026-01-05T10:00:00+08:00' })
-  .refine((s) => !Number.isNaN(Date.parse(s)), { error: 'not a real date-time' });
+  .refine((s) => !Number.isNaN(Date.parse(s)) && isCalendarDateTime(s), { error: 'not a real date-time' });
+
+/**
+ * True when the written date and time exist on the calendar: Date.parse rolls
+ * 2026-02-31 over to 3 March and 24:00 to the next day; we refuse them
+ * (docs/security.md §7).
+ */
+export function isCalendarDateTime(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
+}
 
 const tierSchema = z.strictObject({
   days: wholeNumber(1, 3660, 'tier days'),
