@@ -51,18 +51,29 @@ function bestQualifyingTier(tiers: readonly Tier[], spendInLastDays: (days: numb
   return best;
 }
 
+/**
+ * A level's ratio, read as an OWN property only: a member level named
+ * `constructor` or `toString` must not find Object.prototype's functions
+ * (every checkout answered `internal`). docs/security.md §7.
+ */
+function levelRatio(map: Readonly<Record<string, number>> | undefined, level: string): number | undefined {
+  if (!map || !Object.prototype.hasOwnProperty.call(map, level)) return undefined;
+  const value = map[level];
+  return typeof value === 'number' ? value : undefined;
+}
+
 export function decideRatio({ layers, member, spendInLastDays }: RatioInput): RatioDecision {
   const steps: RatioStep[] = [];
   const fallback = defaultRatio(layers);
 
-  const cashierLevel = layers.cashier.levelRatiosBp?.[member.level];
+  const cashierLevel = levelRatio(layers.cashier.levelRatiosBp, member.level);
   steps.push({
     rule: 'cashier.level',
     applies: cashierLevel !== undefined,
     ...(cashierLevel !== undefined ? { ratioBp: cashierLevel as Bp } : {}),
     detail: `register ratio for level "${member.level}"`,
   });
-  const baseLevel = layers.base.levelRatiosBp?.[member.level];
+  const baseLevel = levelRatio(layers.base.levelRatiosBp, member.level);
   steps.push({
     rule: 'base.level',
     applies: baseLevel !== undefined,

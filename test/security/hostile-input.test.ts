@@ -13,3 +13,17 @@ describe('impossible calendar dates', () => {
     }
   });
 });
+
+describe('member levels named like object properties', () => {
+  it('constructor / toString / hasOwnProperty levels get no ratio from the prototype; a real one is used', async () => {
+    const { decideRatio } = await import('../../shared/engine/ratio');
+    const layers = { base: {}, cashier: { levelRatiosBp: { gold: 3000, toString: 2500 } } } as never;
+    const spend = () => 0 as never;
+    for (const level of ['constructor', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      const d = decideRatio({ layers, member: { id: 'm', level }, spendInLastDays: spend });
+      expect(d.steps.find((s) => s.rule === 'cashier.level')?.applies, level).toBe(false);
+      expect(Number.isInteger(d.ratioBp), level).toBe(true);
+    }
+    expect(decideRatio({ layers, member: { id: 'm', level: 'toString' }, spendInLastDays: spend }).steps[0]).toMatchObject({ applies: true, ratioBp: 2500 });
+  });
+});
