@@ -259,9 +259,27 @@ export function isCommandName(name: unknown): name is CommandName {
 }
 
 /** Validates a command's raw payload; the main process calls this before anything else. */
+/** Caps on what an invalid-input answer carries (an input with 10 000 unknown keys made a 218 KB message). */
+export const MAX_ISSUES = 20;
+export const MAX_ERROR_MESSAGE = 1000;
+
+/** A plain JSON-like object: not an Error, Map, Date or class instance read through its inherited fields. */
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
 export function parseCommandInput<N extends CommandName>(name: N, raw: unknown): { ok: true; value: ParsedCommandInput<N> } | { ok: false; error: CommandError } {
+  if (!isPlainObject(raw)) {
+    return { ok: false, error: { code: 'invalid-input', message: 'the input must be a plain object', issues: [{ path: '(input)', message: 'the input must be a plain object' }] } };
+  }
   const result = commandInputs[name].safeParse(raw);
   if (result.success) return { ok: true, value: result.data as ParsedCommandInput<N> };
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(input)', message: issue.message }));
-  return { ok: false, error: { code: 'invalid-input', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues } };
+  const all = result.error.issues.map((issue) => ({ path: issue.path.join('.').slice(0, 100) || '(input)', message: issue.message.slice(0, 200) }));
+  const issues = all.slice(0, MAX_ISSUES);
+  let message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  if (all.length > issues.length) message += ` (+${all.length - issues.length} more)`;
+  if (message.length > MAX_ERROR_MESSAGE) message = `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
+  return { ok: false, error: { code: 'invalid-input', message, issues } };
 }

@@ -27,3 +27,27 @@ describe('member levels named like object properties', () => {
     expect(decideRatio({ layers, member: { id: 'm', level: 'toString' }, spendInLastDays: spend }).steps[0]).toMatchObject({ applies: true, ratioBp: 2500 });
   });
 });
+
+describe('payloads and error messages', () => {
+  it('an Error, a Map or a Date is refused as a payload; a plain object with the same fields is not', async () => {
+    const { parseCommandInput } = await import('../../shared/contract');
+    const error = Object.assign(new Error('x'), { query: '13800000000' });
+    for (const raw of [error, new Map([['query', 'a']]), new Date(0)]) {
+      expect(parseCommandInput('members.lookup', raw)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    }
+    expect(parseCommandInput('members.lookup', { query: 'a' }).ok).toBe(true);
+    expect(parseCommandInput('members.lookup', Object.assign(Object.create(null) as object, { query: 'a' })).ok).toBe(true);
+  });
+
+  it('10 000 unknown keys give a short message', async () => {
+    const { parseCommandInput, MAX_ERROR_MESSAGE, MAX_ISSUES } = await import('../../shared/contract');
+    const raw: Record<string, unknown> = { query: 'a' };
+    for (let i = 0; i < 10_000; i++) raw[`unknown_key_${i}`] = i;
+    const r = parseCommandInput('members.lookup', raw);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE);
+    expect(r.error.issues!.length).toBeLessThanOrEqual(MAX_ISSUES);
+    expect(JSON.stringify(r.error).length).toBeLessThan(10_000);
+  });
+});
