@@ -100,7 +100,7 @@ describe('messages from a misbehaving server are refused and logged, never appli
     expect(snapshot(db)).toEqual(before);
   });
 
-  it('an acknowledgement of less than was sent removes nothing; of more than was sent, only what was sent', async () => {
+  it('an acknowledgement of less than was sent removes nothing; of more than was sent is refused, logged and removes nothing', async () => {
     const { db, start } = setup();
     addOutboxEvents(db, 20);
     let answer: unknown = { ok: true, appliedSeq: 0, duplicates: 0 };
@@ -109,9 +109,13 @@ describe('messages from a misbehaving server are refused and logged, never appli
     await waitFor(() => client.status().lastError?.includes('acknowledged only up to seq 0'), 5_000, 'a short ack refused');
     expect(outboxCount(db)).toBe(20);
     answer = { ok: true, appliedSeq: 1_000, duplicates: 0 };
-    addOutboxEvents(db, 5);
+    await waitFor(() => client.status().lastError?.includes('acknowledged up to seq 1000 but this register numbered only up to 20'), 5_000, 'a long ack refused');
+    expect(refusedLog(db).at(-1)).toMatchObject({ message: `${MESSAGES.batch} ack`, error: expect.stringContaining('acknowledgement up to seq 1000, but this register has numbered events only up to 20') });
+    expect(outboxCount(db)).toBe(20);
+    expect(db.prepare('SELECT last_acked_seq FROM sync_state').pluck().get()).toBe(0);
+    // A right ack is applied as before.
+    answer = { ok: true, appliedSeq: 20, duplicates: 0 };
     await waitFor(() => outboxCount(db) === 0, 5_000, 'the outbox to empty');
-    expect(db.prepare('SELECT last_acked_seq FROM sync_state').pluck().get()).toBe(25);
   });
 
   it('a server that answers a gap the register cannot fill leaves the register blocked, outbox intact', async () => {

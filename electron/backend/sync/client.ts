@@ -286,6 +286,19 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     if (ack.appliedSeq < first) {
       throw new SyncError(`the server acknowledged only up to seq ${ack.appliedSeq} after being sent ${first}–${last}; nothing was removed`);
     }
+    const numbered = this.db
+      .prepare('SELECT max(coalesce((SELECT max(seq) FROM outbox), 0), coalesce((SELECT last_acked_seq FROM sync_state WHERE id = 1), 0)) AS n')
+      .pluck()
+      .get() as number;
+    if (ack.appliedSeq > numbered) {
+      // An ack for events this register never numbered: a confused or hostile server (or a
+      // register restored from an old backup). Applying it would mark unsent rows as delivered
+      // (docs/security.md §7). An ack beyond this batch but within what was numbered is a
+      // retransmission after a lost ack: only this batch is settled, the rest is sent again.
+      const error = `acknowledgement up to seq ${ack.appliedSeq}, but this register has numbered events only up to ${numbered}`;
+      this.refuse(`${MESSAGES.batch} ack`, raw, error);
+      throw new SyncError(`the server acknowledged up to seq ${ack.appliedSeq} but this register numbered only up to ${numbered}; nothing was removed`);
+    }
     const upTo = Math.min(ack.appliedSeq, last);
     const at = this.now();
     this.outbox.acknowledge(upTo, at);
