@@ -13,7 +13,7 @@
  * package.json says "type": "module"); the preload goes to
  * dist-electron/preload.cjs (CommonJS: sandboxed preloads cannot be ESM).
  */
-import { app, BrowserWindow, ipcMain, safeStorage, screen, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, safeStorage, screen, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_INVOKE_CHANNEL, IPC_STATUS_CHANNEL } from '../../shared/contract';
@@ -215,6 +215,15 @@ export function showStartupError(html: string): BrowserWindow {
   return win;
 }
 
+/**
+ * Packaged: Electron's default menu goes (its View menu reloads the page and
+ * toggles DevTools with Ctrl+Shift+I, which would hand window.cashier to
+ * anyone at the counter). Development keeps it. docs/security.md §6.
+ */
+export function replaceDefaultMenu(): void {
+  if (app.isPackaged) Menu.setApplicationMenu(null);
+}
+
 /** Only the register window's own top frame, showing our app, may call the backend. */
 export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, win: BrowserWindow | null = mainWindow): boolean {
   if (!win || win.isDestroyed?.()) return false;
@@ -335,6 +344,7 @@ export function bootstrap(): void {
   });
 
   void app.whenReady().then(async () => {
+    replaceDefaultMenu();
     hardenSession();
     try {
       await startApp();

@@ -24,6 +24,8 @@ export function createFakeElectron() {
     lockGranted: true,
     quit: 0,
     workAreas: [{ x: 0, y: 0, width: 1920, height: 1080 }],
+    /** Every Menu.setApplicationMenu argument (null = the default menu removed). */
+    menus: [] as unknown[],
   };
   class BrowserWindow implements FakeWindow {
     static getAllWindows = () => state.windows;
@@ -97,7 +99,8 @@ export function createFakeElectron() {
     encryptString: (plain: string) => Buffer.from([...plain].reverse().join(''), 'utf8'),
     decryptString: (sealed: Buffer) => [...sealed.toString('utf8')].reverse().join(''),
   };
-  return { state, electron: { app, BrowserWindow, ipcMain, safeStorage, screen, session } };
+  const Menu = { setApplicationMenu: (menu: unknown) => state.menus.push(menu) };
+  return { state, electron: { app, BrowserWindow, ipcMain, Menu, safeStorage, screen, session } };
 }
 
 /** The one fake the mocked module and the tests share (kept on globalThis: vi.resetModules() must not make a second one). */

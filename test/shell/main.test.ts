@@ -122,3 +122,22 @@ describe('the Electron main process', () => {
     expect(main.displayMode([], () => 'off')).toEqual({ kiosk: false, fullscreen: false });
   });
 });
+
+describe('packaged builds (docs/security.md §6)', () => {
+  it('remove the default menu and turn DevTools off; development keeps both', async () => {
+    fake.state.menus.length = 0;
+    await boot(tempDir());
+    expect(fake.state.menus).toEqual([]);
+    expect(fake.state.windows[0]?.options['webPreferences']).toMatchObject({ devTools: true });
+    await quit();
+    (fake.electron.app as { isPackaged: boolean }).isPackaged = true;
+    try {
+      await boot(tempDir());
+      expect(fake.state.menus).toEqual([null]);
+      expect(fake.state.windows[0]?.options['webPreferences']).toMatchObject({ devTools: false });
+      await quit();
+    } finally {
+      (fake.electron.app as { isPackaged: boolean }).isPackaged = false;
+    }
+  });
+});
