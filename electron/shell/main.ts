@@ -29,6 +29,7 @@ import {
 } from '../backend/app/index';
 import { configureManager } from '../backend/manager/index';
 import { PrintWorker } from '../backend/printing/index';
+import { loadOrCreatePhoneKey } from '../backend/members/phone-key-file';
 import { plainSecretBox, type SecretBox } from '../backend/sync/config';
 import { SyncSupervisor } from '../backend/sync/supervisor';
 import { DEFAULT_WINDOW_STATE, loadWindowState, MIN_SIZE, placeOnScreens, saveWindowState, type WindowState } from './window-state';
@@ -132,6 +133,7 @@ export function dataPaths(dir: string = app.getPath('userData')) {
     db: path.join(dir, 'cashier.db'),
     backups: path.join(dir, 'backups'),
     windowState: path.join(dir, 'window-state.json'),
+    phoneKey: path.join(dir, 'phone-key'),
   };
 }
 
@@ -264,7 +266,9 @@ export function osSecretBox(): SecretBox {
 /** Opens the register (or refuses to), then the window. Returns the backend when it opened. */
 export async function startApp(argv: readonly string[] = process.argv): Promise<RegisterBackend | null> {
   const paths = dataPaths();
-  const decision = startRegister(paths.db);
+  const secretBox = osSecretBox();
+  // The phone digest key lives in its own file, never in the database (docs/security.md §3).
+  const decision = startRegister(paths.db, { phoneKey: loadOrCreatePhoneKey(paths.phoneKey, secretBox) });
   if (!decision.ok) {
     console.error(`start-up refused: ${decision.message}`, decision.violations);
     showStartupError(startupErrorHtml(decision, paths.db));
@@ -274,7 +278,6 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
   const handler = createCommandHandler(backend);
   const publisher = new StatusPublisher(backend);
   const worker = new PrintWorker(backend.db, { onEvent: () => publisher.refresh() });
-  const secretBox = osSecretBox();
   configureManager(backend, { secretBox });
   const sync = new SyncSupervisor(backend.db, secretBox, () => publisher.refresh());
   backend.setStatusSources({

@@ -11,12 +11,15 @@ import type { CommandInput, CommandName, CommandOutput, CommandResult } from '..
 import { changeSettings, seededRandom } from '../../shared/engine/index';
 import type { SettingsLayer } from '../../shared/settings';
 import { createCommandHandler, type CommandHandler } from '../../electron/backend/app/handlers';
+import { phoneDigest, phoneKeyFromSecret } from '../../electron/backend/members/phone-digest';
 import { RegisterBackend, type Logger } from '../../electron/backend/app/register';
 import type { Db } from '../../electron/backend/store/database';
 
 export const T0 = Date.parse('2026-03-02T10:00:00+08:00');
 export const quietLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 export const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
+/** The phone digest key of test registers (a fixed one, so tests can compute digests). */
+export const TEST_PHONE_KEY = phoneKeyFromSecret(Buffer.alloc(32, 7));
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -41,7 +44,7 @@ export interface Harness {
 }
 
 export function openHarness(file = path.join(tempDir(), 'cashier.db'), clock = { now: T0 }): Harness {
-  const backend = RegisterBackend.open(file, { now: () => clock.now, random: seededRandom(7), logger: quietLogger, scryptCost: CHEAP_SCRYPT });
+  const backend = RegisterBackend.open(file, { now: () => clock.now, random: seededRandom(7), logger: quietLogger, scryptCost: CHEAP_SCRYPT, phoneKey: TEST_PHONE_KEY });
   const handle = createCommandHandler(backend, quietLogger);
   const h: Harness = {
     file,
@@ -76,7 +79,7 @@ export function addMember(db: Db, m: { id: string; level?: string; code?: string
   db.prepare(
     `INSERT INTO members (id, level, display_name, masked_phone, member_code, phone_digest, source, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, 'local', 0)`,
-  ).run(m.id, m.level ?? 'normal', null, m.maskedPhone ?? null, m.code ?? null, m.phone ? createHash('sha256').update(m.phone).digest('hex') : null);
+  ).run(m.id, m.level ?? 'normal', null, m.maskedPhone ?? null, m.code ?? null, m.phone ? phoneDigest(TEST_PHONE_KEY, m.phone) : null);
 }
 
 /** A logical dump of every table (and the schema version), hashed: "byte-for-byte unchanged" for the data. */

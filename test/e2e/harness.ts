@@ -9,7 +9,6 @@
  *
  * Used by test/e2e/cashier.e2e.test.ts and scripts/screenshots.ts.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,9 +19,12 @@ import type { CommandInput, CommandName, CommandOutput, StatusSnapshot } from '.
 import { changeSettings, seededRandom } from '../../shared/engine/index';
 import type { SettingsLayer } from '../../shared/settings';
 import { createCommandHandler, StatusPublisher, type CommandHandler } from '../../electron/backend/app/handlers';
+import { phoneDigest, phoneKeyFromSecret } from '../../electron/backend/members/phone-digest';
 import { RegisterBackend, type Logger } from '../../electron/backend/app/register';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/** The phone digest key of the e2e register (fixed, so seeded members can be found by phone). */
+export const TEST_PHONE_KEY = phoneKeyFromSecret(Buffer.alloc(32, 9));
 export const chromiumAvailable = (): boolean => existsSync(CHROMIUM);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -94,7 +96,7 @@ export function addMember(backend: RegisterBackend, m: SeedMember): void {
       `INSERT INTO members (id, level, display_name, masked_phone, member_code, phone_digest, source, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, 'local', ?)`,
     )
-    .run(m.id, m.level, m.displayName ?? null, m.maskedPhone ?? null, m.code ?? null, m.phone ? createHash('sha256').update(m.phone).digest('hex') : null, Date.now());
+    .run(m.id, m.level, m.displayName ?? null, m.maskedPhone ?? null, m.code ?? null, m.phone ? phoneDigest(TEST_PHONE_KEY, m.phone) : null, Date.now());
 }
 
 async function startVite(): Promise<ViteDevServer> {
@@ -152,7 +154,7 @@ const INSTALL_CASHIER_API = `(() => {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'qrc-e2e-'));
   const dbFile = path.join(dir, 'cashier.db');
-  const backend = RegisterBackend.open(dbFile, { logger: quietLogger, scryptCost: { N: 1024, r: 8, p: 1 } });
+  const backend = RegisterBackend.open(dbFile, { logger: quietLogger, scryptCost: { N: 1024, r: 8, p: 1 }, phoneKey: TEST_PHONE_KEY });
   configure(backend, options.settings ?? STORE_SETTINGS);
   for (const m of options.members ?? MEMBERS) addMember(backend, m);
   const handle = createCommandHandler(backend, quietLogger);

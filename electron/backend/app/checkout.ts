@@ -3,9 +3,9 @@
  * transaction that records a sale with everything it implies (engine rows,
  * ledger, outbox event, tenders, ratio steps, receipt print job).
  */
-import { createHash } from 'node:crypto';
 import type { CheckoutOutcome, CommandOutput, MemberView, ParsedCommandInput } from '../../../shared/contract';
 import { checkout, complete, localParts } from '../../../shared/engine/index';
+import { digestOfTypedPhone, type PhoneKey } from '../members/phone-digest';
 import { enqueueReceipt } from '../printing/index';
 import type { Db } from '../store/database';
 import type { SqliteQueueStore } from '../store/queue-store';
@@ -22,7 +22,12 @@ export class Checkout {
 
   lookupMember(input: ParsedCommandInput<'members.lookup'>): MemberView | null {
     this.core.requireSession();
-    const member = findMember(this.db, this.core.store, input.query);
+    return this.lookupMemberUnchecked(input.query);
+  }
+
+  /** The lookup itself, without the session check (the CLI and tests). */
+  lookupMemberUnchecked(query: string): MemberView | null {
+    const member = findMember(this.db, this.core.store, query, this.core.phoneKey);
     return member ? memberView(member) : null;
   }
 
@@ -132,17 +137,20 @@ export function checkTenders(tenders: readonly { kind: string; amountFen: number
 
 const QR_PREFIX = /^(?:member|mbr|m)[:：]\s*/i;
 
-/** A member by id, member code (also as a scanned `member:<code>` QR) or phone number (matched by SHA-256 digest). */
-export function findMember(db: Db, store: SqliteQueueStore, rawQuery: string) {
+/**
+ * A member by id, member code (also as a scanned `member:<code>` QR), the
+ * central service's id of a member enrolled here, or a mainland mobile number
+ * (matched by its keyed digest; the register keeps no phone numbers).
+ */
+export function findMember(db: Db, store: SqliteQueueStore, rawQuery: string, phoneKey: PhoneKey | null) {
   const query = rawQuery.trim().replace(QR_PREFIX, '');
   if (!query) return undefined;
   const byId = store.getMember(query);
   if (byId) return byId;
-  const byCode = db.prepare('SELECT id FROM members WHERE member_code = ?').get(query) as { id: string } | undefined;
+  const byCode = db.prepare('SELECT id FROM members WHERE member_code = ? OR canonical_id = ?').get(query, query) as { id: string } | undefined;
   if (byCode) return store.getMember(byCode.id);
-  const digits = query.replace(/[\s-]/g, '');
-  if (/^\+?\d{5,20}$/.test(digits)) {
-    const digest = createHash('sha256').update(digits).digest('hex');
+  const digest = phoneKey ? digestOfTypedPhone(phoneKey, query) : null;
+  if (digest) {
     const byPhone = db.prepare('SELECT id FROM members WHERE phone_digest = ?').get(digest) as { id: string } | undefined;
     if (byPhone) return store.getMember(byPhone.id);
   }

@@ -21,6 +21,7 @@
 import type { CashierView, StatusSnapshot } from '../../../shared/contract';
 import { advanceTo, createQueue, cryptoRandom, isValidTimezone, randomEventId, type EngineContext, type RandomSource } from '../../../shared/engine/index';
 import { EMPTY_LAYERS, parseSettingsLayer, resolveSettings, type SettingsLayers } from '../../../shared/settings';
+import { rekeyLegacyDigests, type PhoneKey } from '../members/phone-digest';
 import { openDatabase, type Db } from '../store/database';
 import { SqliteQueueStore } from '../store/queue-store';
 import { statement } from '../store/statements';
@@ -69,6 +70,12 @@ export interface RegisterOptions {
   /** scrypt cost for new PINs (tests lower it; verification reads the cost from each hash). */
   scryptCost?: { N: number; r: number; p: number };
   nativeBinding?: string;
+  /**
+   * The key of phone digests (docs/security.md §3), kept outside the
+   * database. Without it the register neither finds members by phone nor
+   * enrols them (member code and QR still work).
+   */
+  phoneKey?: PhoneKey;
 }
 
 /** Order ids the engine accepts: 1–64 of letters, digits and . : # - / _ */
@@ -86,6 +93,7 @@ export class RegisterBackend {
   private readonly wallClock: () => number;
   private readonly random: RandomSource;
   private readonly newEventId: () => string;
+  readonly phoneKey: PhoneKey | null;
 
   // The counter's modules, each over this core (see the top of this file).
   readonly staff: Staff;
@@ -117,6 +125,11 @@ export class RegisterBackend {
     this.newEventId = options.newEventId ?? randomEventId;
     this.log = options.logger ?? consoleLogger;
     this.scryptCost = options.scryptCost ?? DEFAULT_SCRYPT;
+    this.phoneKey = options.phoneKey ?? null;
+    if (this.phoneKey) {
+      const { rekeyed, dropped } = rekeyLegacyDigests(db, this.phoneKey);
+      if (rekeyed + dropped > 0) this.log.info(`phone digests: ${rekeyed} re-keyed, ${dropped} unsalted ones dropped`);
+    }
     this.queueId = this.meta(META.queueId) ?? DEFAULT_QUEUE_ID;
     const registerId = this.meta(META.registerId) ?? this.queueId;
     this.registerId = SAFE_REGISTER_ID.test(registerId) ? registerId : 'R';

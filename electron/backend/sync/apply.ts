@@ -10,6 +10,7 @@
  * 'base', actor 'central', source 'server'), a new reset schedule counts from
  * now, and a new random-return rule starts a new group.
  */
+import { SERVER_KEY_ID } from '../members/phone-digest';
 import { changeSettings, cryptoRandom, isValidTimezone, randomEventId, type EngineContext } from '../../../shared/engine/index';
 import { parseSettingsLayer, type SettingsChange, type SettingsLayer } from '../../../shared/settings';
 import type { BaseSettingsPush, MembersPush } from '../../../shared/sync/protocol';
@@ -96,11 +97,11 @@ export function applyBaseSettingsPush(db: Db, message: string, push: BaseSetting
 export function applyMembersPush(db: Db, message: string, push: MembersPush, at: number): ApplyOutcome {
   return applyOnce(db, message, push.pushId, at, () => {
     const upsert = db.prepare(
-      `INSERT INTO members (id, level, display_name, masked_phone, member_code, phone_digest, source, updated_at)
-       VALUES (@id, @level, @displayName, @maskedPhone, @memberCode, @phoneDigest, 'server', @at)
+      `INSERT INTO members (id, level, display_name, masked_phone, member_code, phone_digest, phone_key_id, source, updated_at)
+       VALUES (@id, @level, @displayName, @maskedPhone, @memberCode, @phoneDigest, @keyId, 'server', @at)
        ON CONFLICT (id) DO UPDATE SET level = excluded.level, display_name = excluded.display_name,
          masked_phone = excluded.masked_phone, member_code = excluded.member_code,
-         phone_digest = excluded.phone_digest, source = 'server', updated_at = excluded.updated_at`,
+         phone_digest = excluded.phone_digest, phone_key_id = excluded.phone_key_id, source = 'server', updated_at = excluded.updated_at`,
     );
     for (const m of push.members) {
       upsert.run({
@@ -110,6 +111,8 @@ export function applyMembersPush(db: Db, message: string, push: MembersPush, at:
         maskedPhone: m.maskedPhone ?? null,
         memberCode: m.memberCode ?? null,
         phoneDigest: m.phoneDigest ?? null,
+        // The server's digest is an HMAC under the alliance key (docs/sync.md), not one this register made.
+        keyId: m.phoneDigest ? SERVER_KEY_ID : null,
         at,
       });
     }

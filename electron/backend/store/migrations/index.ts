@@ -8,6 +8,7 @@ import { printJobsSchema } from './002-print-jobs';
 import { counterSchema } from './003-counter';
 import { syncSchema } from './004-sync';
 import { managerSchema } from './005-manager';
+import { membersSchema } from './006-members';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'counter: cashiers, shifts, refunds, PIN lockout, order numbers', sql: counterSchema },
   { version: 4, name: 'sync: sync_state and the log of pushes from the central server', sql: syncSchema },
   { version: 5, name: 'manager: audit log of manager actions, time indexes for the dashboard and reports', sql: managerSchema },
+  { version: 6, name: 'members: keyed phone digests, counter enrolment, canonical ids; orders: the receipt lookup code', sql: membersSchema },
 ];
