@@ -214,10 +214,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 }
 
-/** Types text like a keyboard-wedge scanner: every key within a few ms, then Enter. */
+/**
+ * A keyboard-wedge scanner: every key within a few ms, then Enter.
+ *
+ * Why the keys are dispatched inside the page rather than with
+ * page.keyboard.type: each Playwright key is two CDP round trips, and on a
+ * loaded CI machine (2 cores, the whole suite running) those round trips
+ * alone exceeded the scanner's 35 ms gap, so the burst was read as typing and
+ * the test timed out. Dispatched in one task, the gaps are what a real scanner
+ * sends (well under 1 ms). Untrusted events do not type into the focused
+ * field; the restore-the-field path is covered by test/renderer/scanner.test.ts.
+ */
 export async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 0 });
-  await page.keyboard.press('Enter');
+  await page.evaluate((text) => {
+    const target = document.activeElement ?? document.body;
+    const send = (key: string) => {
+      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }));
+      target.dispatchEvent(new KeyboardEvent('keyup', { key, bubbles: true, cancelable: true, composed: true }));
+    };
+    for (const key of text) send(key);
+    send('Enter');
+  }, code);
 }
 
 /** Types text like a person (well above the scanner's 35 ms gap). */
