@@ -277,7 +277,8 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
   const backend = decision.backend;
   const handler = createCommandHandler(backend);
   const publisher = new StatusPublisher(backend);
-  const worker = new PrintWorker(backend.db, { onEvent: () => publisher.refresh() });
+  // The register's one clock (max of the wall clock and the last operation): receipts are stamped with it, so the worker waits by it too.
+  const worker = new PrintWorker(backend.db, { now: () => backend.viewNow(), onEvent: () => publisher.refresh() });
   configureManager(backend, { secretBox });
   const sync = new SyncSupervisor(backend.db, secretBox, () => publisher.refresh());
   backend.setStatusSources({

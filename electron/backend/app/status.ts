@@ -4,6 +4,7 @@
  */
 import type { StatusSnapshot } from '../../../shared/contract';
 import { jobCounts, readPrinterSettings } from '../printing/index';
+import { waitingEvents } from '../sync/outbox';
 import { META, type RegisterBackend } from './register';
 
 /** What the sync client reports (electron/backend/sync/client.ts `SyncStatus`), structurally. */
@@ -60,10 +61,12 @@ export class StatusReader {
       const state = source.connection === 'stopped' ? 'offline' : source.connection;
       return { state, lastSyncAt: source.lastSyncAt, waiting: source.waiting, lastError: source.lastError };
     }
-    // Rows up to last_acked_seq were acknowledged and wait only for the bulk purge.
-    const waiting = (
-      this.core.sql('SELECT count(*) AS n FROM outbox WHERE seq > (SELECT coalesce(max(last_acked_seq), 0) FROM sync_state)').get() as { n: number }
-    ).n;
+    // Rows up to last_acked_seq were acknowledged and wait only for the bulk purge; counted from min/max seq, never row by row.
+    const waiting = waitingEvents(
+      this.core
+        .sql('SELECT (SELECT min(seq) FROM outbox) AS lo, (SELECT max(seq) FROM outbox) AS hi, (SELECT coalesce(max(last_acked_seq), 0) FROM sync_state) AS acked')
+        .get() as { lo: number | null; hi: number | null; acked: number },
+    );
     return { state: 'not-configured', lastSyncAt: null, waiting, lastError: null };
   }
 

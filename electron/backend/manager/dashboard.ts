@@ -26,7 +26,10 @@ export function buildDashboard(c: ManagerConsole, days: number): DashboardView {
   const totals = ledgerTotals(db, queueId);
   const sum = (kind: string) => totals[kind]?.amount ?? 0;
   const units = (kind: string) => totals[kind]?.units ?? 0;
-  const counts = db.prepare("SELECT count(*) AS n, coalesce(sum(state = 'completed'), 0) AS completed FROM entries WHERE queue_id = ?").get(queueId) as {
+  // entry_counts is kept by triggers (migration 007): no count over every entry ever made.
+  const counts = db
+    .prepare("SELECT coalesce(sum(n), 0) AS n, coalesce(sum(CASE state WHEN 'completed' THEN n ELSE 0 END), 0) AS completed FROM entry_counts WHERE queue_id = ?")
+    .get(queueId) as {
     n: number;
     completed: number;
   };

@@ -88,9 +88,9 @@ export function tailView(db: Db, queueId: string, layers: SettingsLayers, poolFe
   };
 }
 
-/** Ledger totals by kind (one pass): forfeits split by cause, points split by source. */
+/** Ledger totals by kind (the ledger_totals rows a trigger keeps, migration 007): forfeits split by cause, points split by source. */
 export function ledgerTotals(db: Db, queueId: string): Record<string, { amount: number; units: number }> {
-  const rows = db.prepare('SELECT kind, sum(amount_fen) AS amount, sum(units) AS units FROM ledger WHERE queue_id = ? GROUP BY kind').all(queueId) as {
+  const rows = db.prepare('SELECT kind, amount_fen AS amount, units FROM ledger_totals WHERE queue_id = ?').all(queueId) as {
     kind: string;
     amount: number;
     units: number;

@@ -161,7 +161,8 @@ export class PrintWorker {
     const now = this.now();
     const head = this.db
       .prepare(
-        `SELECT * FROM print_jobs WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL ORDER BY id LIMIT 1`,
+        // print_jobs_due's WHERE is this one, word for word: the head is found without walking printed jobs.
+        `SELECT * FROM print_jobs INDEXED BY print_jobs_due WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL ORDER BY id LIMIT 1`,
       )
       .get() as Parameters<typeof toJob>[0] | undefined;
     if (!head) {

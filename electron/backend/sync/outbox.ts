@@ -47,7 +47,10 @@ export class Outbox {
     this.deleteAll = db.prepare('DELETE FROM outbox');
     this.maxSeq = db.prepare('SELECT max(seq) FROM outbox').pluck();
     this.selectBatch = db.prepare<[number, number]>('SELECT seq, event_id, queue_id, type, at, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.countWaiting = db.prepare('SELECT count(*) FROM outbox WHERE seq > (SELECT last_acked_seq FROM sync_state WHERE id = 1)').pluck();
+    // Three O(log n) reads (SQLite's min/max optimisation on the rowid), never a count: see waiting().
+    this.countWaiting = db.prepare(
+      'SELECT (SELECT min(seq) FROM outbox) AS lo, (SELECT max(seq) FROM outbox) AS hi, (SELECT coalesce(max(last_acked_seq), 0) FROM sync_state) AS acked',
+    );
     this.deleteAcknowledged = db.prepare('DELETE FROM outbox WHERE seq <= (SELECT last_acked_seq FROM sync_state WHERE id = 1)');
     this.markAcked = db.prepare<[number, number]>('UPDATE sync_state SET last_acked_seq = max(last_acked_seq, ?), last_sync_at = ? WHERE id = 1');
     this.markSyncedAt = db.prepare<[number]>('UPDATE sync_state SET last_sync_at = ? WHERE id = 1');
@@ -77,9 +80,14 @@ export class Outbox {
     return events;
   }
 
-  /** Events not yet acknowledged (counted: O(waiting)). */
+  /**
+   * Events not yet acknowledged, without counting them: the outbox's seqs are
+   * contiguous (AUTOINCREMENT; rows are only ever removed from the low end —
+   * acknowledged ones, or the oldest beyond the kept window when no server is
+   * set), so the rows after the acknowledged seq are max − max(acked, min − 1).
+   */
   waiting(): number {
-    return this.countWaiting.get() as number;
+    return waitingEvents(this.countWaiting.get() as { lo: number | null; hi: number | null; acked: number });
   }
 
   /** The same from the highest seq, O(1): exact as long as the outbox has no holes (AUTOINCREMENT, nothing deleted unsent). */
@@ -136,6 +144,12 @@ export class Outbox {
     if (!row) throw new OutboxError('sync_state is missing its row: the database was not migrated by this version of the app');
     return { lastAckedSeq: row.last_acked_seq, lastPushId: row.last_push_id, lastSyncAt: row.last_sync_at };
   }
+}
+
+/** Rows with seq > acked in a contiguous run lo..hi (none when the outbox is empty). */
+export function waitingEvents(r: { lo: number | null; hi: number | null; acked: number }): number {
+  if (r.lo === null || r.hi === null) return 0;
+  return Math.max(0, r.hi - Math.max(r.acked, r.lo - 1));
 }
 
 function toWireEvent(row: OutboxRow): WireEvent {

@@ -9,6 +9,7 @@ import { counterSchema } from './003-counter';
 import { syncSchema } from './004-sync';
 import { managerSchema } from './005-manager';
 import { membersSchema } from './006-members';
+import { flatCountersSchema } from './007-flat-counters';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'sync: sync_state and the log of pushes from the central server', sql: syncSchema },
   { version: 5, name: 'manager: audit log of manager actions, time indexes for the dashboard and reports', sql: managerSchema },
   { version: 6, name: 'members: keyed phone digests, counter enrolment, canonical ids; orders: the receipt lookup code', sql: membersSchema },
+  { version: 7, name: "flat counters: print jobs per state, ledger totals, entries per state; the print worker's head index", sql: flatCountersSchema },
 ];
