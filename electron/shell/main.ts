@@ -268,7 +268,7 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
   const paths = dataPaths();
   const secretBox = osSecretBox();
   // The phone digest key lives in its own file, never in the database (docs/security.md §3).
-  const decision = startRegister(paths.db, { phoneKey: loadOrCreatePhoneKey(paths.phoneKey, secretBox) });
+  const decision = startRegister(paths.db, { backupsDir: paths.backups, phoneKey: loadOrCreatePhoneKey(paths.phoneKey, secretBox) });
   if (!decision.ok) {
     console.error(`start-up refused: ${decision.message}`, decision.violations);
     showStartupError(startupErrorHtml(decision, paths.db));
@@ -299,7 +299,7 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
   let backingUp: Promise<unknown> = Promise.resolve();
   const backup = () =>
     (backingUp = backingUp.then(() =>
-      runDailyBackup(backend.db, paths.backups, { timezone: backend.timezone }).catch((error: unknown) => console.error('backup failed', error)),
+      runDailyBackup(paths.db, paths.backups, { timezone: backend.timezone }).catch((error: unknown) => console.error('backup failed', error)),
     ));
   // Auto-completions and resets fall due by themselves: apply them every minute.
   const tick = setInterval(() => {

@@ -1,9 +1,9 @@
-/** Daily rotating backups through SQLite's online backup: one per local day, the newest 7 kept. */
-import { readdirSync, writeFileSync } from 'node:fs';
+/** Daily backups through SQLite's online backup: one per local day, verified, kept by generations. */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { backupFileName, BACKUP_KEEP, listBackups, runDailyBackup } from '../../electron/backend/app/backups';
+import { backupFileName, BackupCheckError, listBackups, runDailyBackup, writeVerifiedBackup } from '../../electron/backend/app/backups';
 import { openHarness, readyToSell, tempDir, T0 } from './helpers';
 
 const DAY = 24 * 3600 * 1000;
@@ -14,22 +14,22 @@ describe('backups', () => {
     expect(backupFileName(Date.parse('2026-03-02T16:30:00Z'), 'Asia/Shanghai')).toBe('cashier-2026-03-03.db');
   });
 
-  it('takes one consistent backup a day and keeps the newest 7', async () => {
+  it('takes one consistent backup a day and keeps generations (7 daily, then weekly)', async () => {
     const h = openHarness();
     await readyToSell(h);
     await h.ok('checkout.submit', { amountDueFen: 100, memberId: null, tenders: [{ kind: 'cash', amountFen: 100 }] });
     const dir = path.join(tempDir(), 'backups');
     writeFileSync(path.join(tempDir(), 'unrelated.txt'), 'x');
     for (let day = 0; day < 10; day++) {
-      const first = await runDailyBackup(h.backend.db, dir, { now: T0 + day * DAY, timezone: 'Asia/Shanghai' });
+      const first = await runDailyBackup(h.file, dir, { now: T0 + day * DAY, timezone: 'Asia/Shanghai' });
       expect(first.created).not.toBeNull();
-      const again = await runDailyBackup(h.backend.db, dir, { now: T0 + day * DAY + 3600_000, timezone: 'Asia/Shanghai' });
+      const again = await runDailyBackup(h.file, dir, { now: T0 + day * DAY + 3600_000, timezone: 'Asia/Shanghai' });
       expect(again.created).toBeNull();
     }
+    // 2026-03-02 (Mon) … 03-11 (Wed): the 7 newest days, plus Sunday 03-08 is inside them; the week of
+    // 03-02 keeps its newest (03-08, already kept), March keeps 03-11. So 03-02…03-04 go.
     const kept = listBackups(dir);
-    expect(kept).toHaveLength(BACKUP_KEEP);
-    expect(kept[0]).toBe('cashier-2026-03-05.db');
-    expect(kept.at(-1)).toBe('cashier-2026-03-11.db');
+    expect(kept).toEqual(['cashier-2026-03-05.db', 'cashier-2026-03-06.db', 'cashier-2026-03-07.db', 'cashier-2026-03-08.db', 'cashier-2026-03-09.db', 'cashier-2026-03-10.db', 'cashier-2026-03-11.db']);
     expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
     // A backup is a complete, readable database with the sale in it.
     const copy = new Database(path.join(dir, kept.at(-1)!), { readonly: true });
@@ -39,11 +39,41 @@ describe('backups', () => {
     h.close();
   });
 
+  it('a month of backups keeps the older weeks too (a problem found after a week still has a copy)', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    const dir = tempDir();
+    for (let day = 0; day < 30; day++) await runDailyBackup(h.file, dir, { now: T0 + day * DAY, timezone: 'Asia/Shanghai' });
+    const kept = listBackups(dir);
+    // Today 2026-03-31 (a Tuesday): 7 daily (03-25…03-31) + the newest of the two older of the 4 weeks
+    // (Sundays 03-22, 03-15); the week of 03-02 is the fifth, March's newest is 03-31.
+    expect(kept).toContain('cashier-2026-03-22.db');
+    expect(kept).toContain('cashier-2026-03-15.db');
+    expect(kept).not.toContain('cashier-2026-03-08.db');
+    expect(kept).not.toContain('cashier-2026-03-20.db');
+    expect(kept.length).toBe(9);
+    h.close();
+  });
+
+  it('a copy that fails the ledger check is deleted and reported, never given a backup name', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    await h.ok('checkout.submit', { amountDueFen: 1000, memberId: null, tenders: [{ kind: 'cash', amountFen: 1000 }] });
+    h.backend.db.prepare('UPDATE queues SET extracted_fen = extracted_fen + 7').run();
+    const dir = tempDir();
+    const dest = path.join(dir, 'cashier-2026-03-02.db');
+    await expect(writeVerifiedBackup(h.file, dest)).rejects.toThrow(BackupCheckError);
+    await expect(runDailyBackup(h.file, dir, { now: T0 })).rejects.toThrow(/Σ extracted/);
+    expect(existsSync(dest)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+    h.close();
+  });
+
   it('files that are not backups are never rotated away', async () => {
     const h = openHarness();
     const dir = tempDir();
     writeFileSync(path.join(dir, 'notes.db'), 'keep me');
-    for (let day = 0; day < 9; day++) await runDailyBackup(h.backend.db, dir, { now: T0 + day * DAY });
+    for (let day = 0; day < 9; day++) await runDailyBackup(h.file, dir, { now: T0 + day * DAY });
     expect(readdirSync(dir)).toContain('notes.db');
     expect(listBackups(dir)).toHaveLength(7);
     h.close();

@@ -1,18 +1,26 @@
 /**
- * Daily rotating backups with SQLite's online backup API (better-sqlite3's
- * `db.backup()`): a consistent copy taken while the register keeps working.
+ * Daily backups with SQLite's online backup API, verified, kept by
+ * generations (docs/security.md §5).
  *
- * One file per local day, `cashier-YYYY-MM-DD.db`, written to a temporary
- * name and renamed when complete (a half-written backup never carries a
- * backup's name). The newest `keep` (7) are kept; older ones are deleted.
- * A day that already has its backup is not backed up again.
+ * `writeVerifiedBackup(dbPath, destPath)` is a plain function of two paths:
+ * it opens its own connection, so it can run in the main process or in a
+ * worker thread. The copy is taken in steps (better-sqlite3's `backup()`
+ * copies 100 pages and yields to the event loop between steps), written
+ * under a temporary name, then checked — `PRAGMA integrity_check` and every
+ * invariant of `pos verify` — and only then renamed to its backup name. A
+ * copy that fails its check is deleted and the failure reported: a bad
+ * backup never carries a backup's name, so a restore never picks it.
+ *
+ * One file per local day, `cashier-YYYY-MM-DD.db`; which ones are kept is
+ * `backupDaysToKeep` (7 daily, 4 weekly, 12 monthly).
  */
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { localParts } from '../../../shared/engine/index';
-import type { Db } from '../store/database';
+import { verifyDatabase } from '../store/verify';
+import { backupDaysToKeep, DEFAULT_GENERATIONS, type Generations } from './backup-generations';
 
-export const BACKUP_KEEP = 7;
 const BACKUP_NAME = /^cashier-(\d{4}-\d{2}-\d{2})\.db$/;
 
 export function backupFileName(at: number, timezone: string): string {
@@ -31,12 +39,70 @@ export function listBackups(dir: string): string[] {
   return names.filter((n) => BACKUP_NAME.test(n)).sort();
 }
 
-/** Deletes all but the newest `keep` backups; returns the names deleted. */
-export function pruneBackups(dir: string, keep = BACKUP_KEEP): string[] {
+/** The newest backup file in `dir` (full path), or null. */
+export function newestBackup(dir: string): string | null {
+  const name = listBackups(dir).at(-1);
+  return name ? path.join(dir, name) : null;
+}
+
+/** Deletes the backups the generations rule does not keep; returns the names deleted. */
+export function pruneBackups(dir: string, generations: Generations = DEFAULT_GENERATIONS): string[] {
   const all = listBackups(dir);
-  const doomed = all.slice(0, Math.max(0, all.length - keep));
+  const keep = backupDaysToKeep(
+    all.map((n) => BACKUP_NAME.exec(n)![1]!),
+    generations,
+  );
+  const doomed = all.filter((n) => !keep.has(BACKUP_NAME.exec(n)![1]!));
   for (const name of doomed) rmSync(path.join(dir, name), { force: true });
   return doomed;
+}
+
+export class BackupCheckError extends Error {
+  override name = 'BackupCheckError';
+}
+
+/**
+ * The checks a backup (or a file about to be restored) must pass: SQLite's
+ * own integrity check, then every ledger invariant. Returns the problems, [] when sound.
+ */
+export function checkDatabaseFile(file: string, options: { nativeBinding?: string } = {}): string[] {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  } catch (error) {
+    return [`cannot open: ${(error as Error).message}`];
+  }
+  try {
+    const integrity = db.pragma('integrity_check') as { integrity_check: string }[];
+    const bad = integrity.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    if (bad.length > 0) return bad.slice(0, 20).map((r) => `integrity_check: ${r}`);
+    return verifyDatabase(db).map((v) => `${v.rule}: ${v.detail}`);
+  } catch (error) {
+    return [`cannot check: ${(error as Error).message}`];
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Copies the database at `dbPath` to `destPath`, verified. Throws a
+ * BackupCheckError (nothing left at `destPath`) when the copy fails its check.
+ */
+export async function writeVerifiedBackup(dbPath: string, destPath: string, options: { nativeBinding?: string } = {}): Promise<void> {
+  const partial = `${destPath}.partial`;
+  rmSync(partial, { force: true });
+  const source = new Database(dbPath, { fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  try {
+    await source.backup(partial);
+  } finally {
+    source.close();
+  }
+  const problems = checkDatabaseFile(partial, options);
+  if (problems.length > 0) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+    throw new BackupCheckError(`the backup copy failed its check and was deleted: ${problems.join('; ')}`);
+  }
+  renameSync(partial, destPath);
 }
 
 export interface BackupResult {
@@ -45,18 +111,19 @@ export interface BackupResult {
   deleted: string[];
 }
 
-/** Today's backup (if not taken yet) and the rotation. */
-export async function runDailyBackup(db: Db, dir: string, options: { now?: number; timezone?: string; keep?: number } = {}): Promise<BackupResult> {
+/** Today's verified backup (if not taken yet) and the generations rotation. */
+export async function runDailyBackup(
+  dbPath: string,
+  dir: string,
+  options: { now?: number; timezone?: string; generations?: Generations; nativeBinding?: string } = {},
+): Promise<BackupResult> {
   const name = backupFileName(options.now ?? Date.now(), options.timezone ?? 'Asia/Shanghai');
   mkdirSync(dir, { recursive: true });
   let created: string | null = null;
   if (!listBackups(dir).includes(name)) {
     const target = path.join(dir, name);
-    const partial = `${target}.partial`;
-    rmSync(partial, { force: true });
-    await db.backup(partial);
-    renameSync(partial, target);
+    await writeVerifiedBackup(dbPath, target, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     created = target;
   }
-  return { created, deleted: pruneBackups(dir, options.keep ?? BACKUP_KEEP) };
+  return { created, deleted: pruneBackups(dir, options.generations ?? DEFAULT_GENERATIONS) };
 }

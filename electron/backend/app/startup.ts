@@ -4,16 +4,99 @@
  * the register. A database that fails verification is NEVER opened for
  * business: the shell shows the refusal page instead (docs/app.md).
  */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { openDatabase } from '../store/database';
 import { verifyDatabase, type Violation } from '../store/verify';
+import { listBackups } from './backups';
 import { RegisterBackend, type RegisterOptions } from './register';
+
+/** Why a lost database was recognised: what is (not) there, and what could bring it back. */
+export interface LostDatabase {
+  /** 'missing': no file; 'empty': a zero-byte file, or a database with nobody and no order in it. */
+  db: 'missing' | 'empty';
+  /** A non-empty `cashier.db-wal` lies beside it (committed work may be in it: never deleted). */
+  wal: boolean;
+  /** Backups that hold at least one person, newest first (full paths). */
+  backups: string[];
+}
 
 export type StartupDecision =
   | { ok: true; backend: RegisterBackend }
   | { ok: false; reason: 'open-failed'; message: string; violations: [] }
-  | { ok: false; reason: 'verify-failed'; message: string; violations: Violation[] };
+  | { ok: false; reason: 'verify-failed'; message: string; violations: Violation[] }
+  | { ok: false; reason: 'database-lost'; message: string; violations: []; lost: LostDatabase };
 
-export function startRegister(dbFile: string, options: RegisterOptions = {}): StartupDecision {
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return -1;
+  }
+}
+
+/** True when the database file holds a person or an order (read-only; false when it cannot be read). */
+function holdsPeopleOrOrders(file: string, options: { nativeBinding?: string } = {}): boolean {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+    const any = (table: string) => tables.has(table) && db!.prepare(`SELECT EXISTS (SELECT 1 FROM ${table})`).pluck().get() === 1;
+    return any('cashiers') || any('orders');
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Is `dbFile` a lost database (docs/security.md §5)? Missing or empty while
+ * something shows the register had a life: a backup with people in it, or a
+ * WAL beside a missing/zero-byte file. First-run setup on it would make
+ * whoever stands at the counter the manager of an orphaned ledger. A
+ * database that cannot be read is not "lost": the ordinary checks refuse it.
+ */
+export function findLostDatabase(dbFile: string, backupsDir: string, options: { nativeBinding?: string } = {}): LostDatabase | null {
+  const size = fileSize(dbFile);
+  let state: LostDatabase['db'];
+  if (size < 0) state = 'missing';
+  else if (size === 0) state = 'empty';
+  else {
+    let readable = true;
+    try {
+      const probe = new Database(dbFile, { readonly: true, fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+      probe.prepare('SELECT count(*) FROM sqlite_master').get();
+      probe.close();
+    } catch {
+      readable = false;
+    }
+    if (!readable || holdsPeopleOrOrders(dbFile, options)) return null;
+    state = 'empty';
+  }
+  // A WAL beside a real (if empty) database is how SQLite works; beside nothing it is evidence.
+  const wal = size <= 0 && fileSize(`${dbFile}-wal`) > 0;
+  const backups = listBackups(backupsDir)
+    .reverse()
+    .map((name) => path.join(backupsDir, name))
+    .filter((file) => holdsPeopleOrOrders(file, options));
+  return wal || backups.length > 0 ? { db: state, wal, backups } : null;
+}
+
+export interface StartOptions extends RegisterOptions {
+  /** The backups folder: when given, a lost database is refused instead of opened for first-run setup. */
+  backupsDir?: string;
+}
+
+export function startRegister(dbFile: string, options: StartOptions = {}): StartupDecision {
+  if (options.backupsDir !== undefined) {
+    const lost = findLostDatabase(dbFile, options.backupsDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    if (lost) {
+      const what = lost.db === 'missing' ? 'the database file is missing' : 'the database file is empty';
+      return { ok: false, reason: 'database-lost', message: `${what} but this register has ${lost.backups.length} backup(s)${lost.wal ? ' and a WAL file' : ''}`, violations: [], lost };
+    }
+  }
   let db;
   try {
     db = openDatabase(dbFile, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
@@ -51,12 +134,13 @@ export function startupErrorHtml(decision: Exclude<StartupDecision, { ok: true }
 <title>收银台无法启动</title>
 <style>body{font-family:sans-serif;margin:2em;line-height:1.5;color:#222}h1{color:#b00020}code{background:#eee;padding:0 .3em}</style>
 </head><body>
-<h1>收银台未打开：数据库检查未通过</h1>
+<h1>${decision.reason === 'database-lost' ? '收银台未打开：数据库文件丢失或为空' : '收银台未打开：数据库检查未通过'}</h1>
+${decision.reason === 'database-lost' ? '<p>本机有备份，账本不能从零开始：请勿重新设置。请管理员从最新备份恢复。</p>' : ''}
 <p>The register did not open: ${escapeHtml(decision.message)}.</p>
 <p>为保护账目，收银台不会在账本有问题时继续营业。请勿删除数据库文件，联系管理员或技术支持。<br>
 To protect the books the register will not take sales on a database that fails its checks. Do not delete the file; call your manager or support.</p>
 <p>数据库 / database: <code>${escapeHtml(dbFile)}</code></p>
 ${items ? `<ul>${items}</ul>` : ''}
-<p>Backups (daily, last 7) are in the <code>backups</code> folder next to it.</p>
+<p>Backups (7 daily, 4 weekly, 12 monthly) are in the <code>backups</code> folder next to it.</p>
 </body></html>`;
 }

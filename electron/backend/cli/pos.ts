@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: 'verify --db PATH: check every invariant of the ledger; exit 1 naming each violation',
     load: async () => (await import('./verify-command')).runVerify,
   },
+  restore: {
+    summary: 'restore --from FILE --db PATH: replace the database with a verified copy of a backup (close the app first); the replaced file is kept aside',
+    load: async () => (await import('./restore-command')).runRestore,
+  },
   'print-receipt': {
     summary: 'print-receipt --db PATH --order ID --printer tcp://HOST:PORT [--queue ID] [--width 58|80] [--copy]: print one receipt; exit 0 when the printer took every byte',
     load: async () => (await import('./print-receipt-command')).runPrintReceipt,
