@@ -12,6 +12,9 @@ vi.mock('electron', async () => {
 
 describe('osSecretBox', () => {
   it('seals the token with safeStorage, reads it back, and still reads a token stored plain before a keyring existed', async () => {
+    // Importing main boots the app: give it a temp userData, never the working directory.
+    const { fake } = await import('./fake-electron');
+    fake.state.userData = tempDir();
     const { osSecretBox } = await import('../../electron/shell/main');
     const box = osSecretBox();
     const db = openDatabase(path.join(tempDir(), 'register.db'));
