@@ -34,6 +34,8 @@ export const mainExternals: string[] = [
   ...builtinModules,
   ...builtinModules.map((m) => `node:${m}`),
   ...Object.keys(pkg.dependencies),
+  // serialport (native, N-API prebuilds) is optional: loaded at run time where it installed.
+  ...Object.keys(pkg.optionalDependencies),
 ];
 
 /** Also externalize deep imports such as 'better-sqlite3/lib/...'. */

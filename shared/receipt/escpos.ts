@@ -86,6 +86,11 @@ class ByteSink {
   private chunks: Uint8Array[] = [];
   private pending: number[] = [];
   private size = 0;
+  /** Offsets where one command ends and the next begins (a status query may go there). */
+  readonly boundaries: number[] = [];
+  mark(): void {
+    this.boundaries.push(this.size + this.pending.length);
+  }
   push(bytes: readonly number[] | Uint8Array): void {
     if (bytes instanceof Uint8Array) {
       this.flush();
@@ -129,6 +134,16 @@ function asciiBytes(text: string): Uint8Array {
  * once, at the start, when any receipt asks for it.
  */
 export function renderEscPos(receipts: Receipt | readonly Receipt[], options: EscPosOptions): Uint8Array {
+  return renderEscPosJob(receipts, options).bytes;
+}
+
+/** A job's bytes plus the offsets between commands (line ends, cuts): a transport may slip a status query in there. */
+export interface EscPosJob {
+  bytes: Uint8Array;
+  boundaries: number[];
+}
+
+export function renderEscPosJob(receipts: Receipt | readonly Receipt[], options: EscPosOptions): EscPosJob {
   const list = Array.isArray(receipts) ? (receipts as readonly Receipt[]) : [receipts as Receipt];
   const cs = options.commandSet === 'star' ? STAR : options.commandSet === 'epson' ? EPSON : undefined;
   if (!cs) throw new Error(`unknown printer command set: ${String(options.commandSet)} (epson or star)`);
@@ -168,6 +183,7 @@ export function renderEscPos(receipts: Receipt | readonly Receipt[], options: Es
           setDouble(line.size === 2);
           out.push(options.encode(cleanText(line.text)));
           out.push([LF]);
+          out.mark();
           break;
         case 'rule':
           setAlign('left');
@@ -175,6 +191,7 @@ export function renderEscPos(receipts: Receipt | readonly Receipt[], options: Es
           setDouble(false);
           out.push(asciiBytes(line.char.repeat(receipt.columns)));
           out.push([LF]);
+          out.mark();
           break;
         case 'qr':
           setAlign('center');
@@ -182,6 +199,7 @@ export function renderEscPos(receipts: Receipt | readonly Receipt[], options: Es
           setDouble(false);
           out.push(cs.qr(asciiBytes(line.payload), module));
           out.push([LF]);
+          out.mark();
           break;
         case 'feed':
           for (let i = 0; i < line.lines; i++) out.push([LF]);
@@ -193,6 +211,8 @@ export function renderEscPos(receipts: Receipt | readonly Receipt[], options: Es
     setDouble(false);
     out.push([LF, LF, LF]);
     out.push(cs.cut);
+    out.mark();
   }
-  return out.bytes();
+  const bytes = out.bytes();
+  return { bytes, boundaries: out.boundaries };
 }

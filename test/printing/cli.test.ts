@@ -68,7 +68,7 @@ describe('pos print-receipt', () => {
     printer = await FakePrinter.start({ mode: 'hang' });
     const hung = await pos(['print-receipt', '--db', t.file, '--order', '20260105-0042', '--printer', printer.uri, '--timeout', '400']);
     expect(hung.code).toBe(1);
-    expect(hung.stderr).toMatch(/400 ms/);
+    expect(hung.stderr).toMatch(/0\.4 秒内没有接收数据/);
   });
 
   it('exits 1 for an unknown order and 2 for bad usage', async () => {

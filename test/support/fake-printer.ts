@@ -8,12 +8,14 @@
  *  - refuse:        the port is closed (connections are refused);
  *  - hang:          accepts the connection, never reads (the socket is paused);
  *  - close-mid-job: reads `closeAfterBytes` bytes of a connection (status
- *                   queries answered), then drops the connection.
+ *                   queries answered), then drops the connection;
+ *  - slow:          reads (and answers) only `bytesPerSecond` bytes a second,
+ *                   like a printer on a slow link or printing as it reads.
  * `stop()` closes everything; always call it (afterEach).
  */
 import net from 'node:net';
 
-export type FakePrinterMode = 'normal' | 'refuse' | 'hang' | 'close-mid-job';
+export type FakePrinterMode = 'normal' | 'refuse' | 'hang' | 'close-mid-job' | 'slow';
 
 export interface FakePrinterStatus {
   paper: 'ok' | 'near-end' | 'out';
@@ -26,6 +28,8 @@ export interface FakePrinterOptions {
   port?: number;
   commandSet?: 'epson' | 'star';
   closeAfterBytes?: number;
+  /** For mode 'slow'. */
+  bytesPerSecond?: number;
 }
 
 export class FakePrinter {
@@ -36,6 +40,8 @@ export class FakePrinter {
   mode: FakePrinterMode;
   status: FakePrinterStatus = { paper: 'ok', coverOpen: false };
   closeAfterBytes: number;
+  bytesPerSecond: number;
+  private timers = new Set<NodeJS.Timeout>();
   readonly commandSet: 'epson' | 'star';
   port = 0;
 
@@ -44,6 +50,7 @@ export class FakePrinter {
     this.port = options.port ?? 0;
     this.commandSet = options.commandSet ?? 'epson';
     this.closeAfterBytes = options.closeAfterBytes ?? 200;
+    this.bytesPerSecond = options.bytesPerSecond ?? 1600;
   }
 
   static async start(options: FakePrinterOptions = {}): Promise<FakePrinter> {
@@ -99,7 +106,7 @@ export class FakePrinter {
     // A tiny state machine finds status queries, even split across chunks.
     let state = 0;
     const [first, second] = this.commandSet === 'epson' ? [0x10, 0x04] : [0x1b, 0x06];
-    socket.on('data', (chunk: Buffer) => {
+    const consume = (chunk: Uint8Array) => {
       let data: Uint8Array = chunk;
       const had = this.connections[index]!.length;
       if (had + data.length > limit) data = data.subarray(0, Math.max(0, limit - had));
@@ -113,6 +120,36 @@ export class FakePrinter {
         else if (v === first) state = 1;
       }
       if (had + chunk.length > limit) socket.destroy();
+    };
+    if (this.mode !== 'slow') {
+      socket.on('data', consume);
+      return;
+    }
+    // Slow: what arrived waits in a backlog and is read at bytesPerSecond (by elapsed time, so a loaded machine's late timers do not slow it further).
+    let backlog = new Uint8Array(0);
+    let last = performance.now();
+    let credit = 0;
+    socket.on('data', (chunk: Buffer) => {
+      backlog = Buffer.concat([backlog, chunk]);
+    });
+    const timer = setInterval(() => {
+      const now = performance.now();
+      credit += ((now - last) / 1000) * this.bytesPerSecond;
+      last = now;
+      const n = Math.min(backlog.length, Math.floor(credit));
+      if (n === 0) {
+        if (backlog.length === 0) credit = 0;
+        return;
+      }
+      credit -= n;
+      const take = backlog.subarray(0, n);
+      backlog = backlog.subarray(n);
+      consume(take);
+    }, 5);
+    this.timers.add(timer);
+    socket.on('close', () => {
+      clearInterval(timer);
+      this.timers.delete(timer);
     });
   }
 
@@ -141,6 +178,7 @@ export class FakePrinter {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
     await this.closeServer();
   }
 }

@@ -76,5 +76,7 @@ export async function runPrintReceipt(argv: string[]): Promise<number> {
   } catch (error) {
     process.stderr.write(`pos print-receipt: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
+  } finally {
+    await transport.close?.().catch(() => undefined);
   }
 }

@@ -10,8 +10,9 @@ import { EMPTY_LAYERS, parseSettingsLayer, resolveSettings } from '../../../shar
 import type { EntryState, NoEntitlementReason, RatioRule } from '../../../shared/engine/types';
 import {
   buildReceipt,
-  renderEscPos,
+  renderEscPosJob,
   renderPreview,
+  type EscPosJob,
   type Receipt,
   type ReceiptData,
   type ReceiptPreview,
@@ -156,7 +157,12 @@ export function jobReceipts(db: Db, job: JobRef, settings: Pick<PrinterSettings,
 }
 
 export function jobBytes(db: Db, job: JobRef, settings: PrinterSettings, now = Date.now()): Uint8Array {
-  return renderEscPos(jobReceipts(db, job, settings, now), { commandSet: settings.commandSet, encode: encodeGb18030 });
+  return jobPayload(db, job, settings, now).bytes;
+}
+
+/** The job's bytes and the offsets between its commands (where a transport may check progress). */
+export function jobPayload(db: Db, job: JobRef, settings: PrinterSettings, now = Date.now()): EscPosJob {
+  return renderEscPosJob(jobReceipts(db, job, settings, now), { commandSet: settings.commandSet, encode: encodeGb18030 });
 }
 
 export function jobPreview(db: Db, job: JobRef, settings: Pick<PrinterSettings, 'width' | 'copies' | 'drawer'>, now = Date.now()): ReceiptPreview {

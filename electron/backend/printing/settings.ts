@@ -16,7 +16,7 @@
  * | printer.width        | paper width in mm: 58 or 80                     | 80               |
  * | printer.commandSet   | epson or star                                   | epson            |
  * | printer.copies       | receipts per checkout, 1–5 (extras marked 副本) | 1                |
- * | printer.timeoutMs    | per-job time limit (connect + send + confirm)   | 5000             |
+ * | printer.timeoutMs    | idle limit: no byte taken for this long = fail  | 5000             |
  * | printer.confirm      | status: ask the printer (DLE EOT / ASB) after    | status           |
  * |                      | the data; none: trust the OS network buffer     |                  |
  * | printer.drawer       | on / off: kick the cash drawer on cash tender   | on               |

@@ -21,10 +21,12 @@
 import type { Db } from '../store/database';
 import type { ReceiptPreview } from '../../../shared/receipt/index';
 import { getJob, jobCounts, toJob, type PrintJob } from './jobs';
-import { jobBytes, jobPreview } from './receipt-source';
+import { jobPayload, jobPreview } from './receipt-source';
 import { readPrinterSettings, type PrinterSettings } from './settings';
 import type { PaperState } from './status';
-import { createTransport, PrinterError, type PrinterTransport } from './transport';
+import { createTransport } from './create-transport';
+import type { EscPosJob } from '../../../shared/receipt/index';
+import { PrinterError, type PrinterTransport } from './transport';
 
 export interface PrinterState {
   configured: boolean;
@@ -47,8 +49,6 @@ export interface PrintWorkerOptions {
   now?: () => number;
   /** Builds the transport for the settings in force (tests inject one; default: `createTransport`). */
   transportFor?: (settings: PrinterSettings) => PrinterTransport;
-  /** Native driver object for printer:NAME printers. */
-  osDriver?: object;
   backoff?: { baseMs?: number; maxMs?: number };
   /** Longest sleep when there is nothing to do (new jobs also wake the worker via `kick`). */
   idleMs?: number;
@@ -58,6 +58,9 @@ export interface PrintWorkerOptions {
   timeoutMs?: number;
   onEvent?: (event: PrintEvent) => void;
 }
+
+/** The job's bytes all went to the spooler / device but the handover was not confirmed: the cashier decides. */
+export const MAYBE_PRINTED_ERROR = '小票可能已经打印：请看打印机，没有打出来再点重试，已打出则跳过';
 
 export const INTERRUPTED_ERROR = '打印被中断（程序在打印时关闭），请检查小票后重试或跳过 (interrupted while printing)';
 
@@ -110,11 +113,13 @@ export class PrintWorker {
     this.loopDone = this.loop();
   }
 
-  /** Stops after the job in flight (bounded by its timeout). */
+  /** Stops after the job in flight (bounded by its timeout), then lets go of the printer. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
     await this.loopDone;
+    for (const t of this.transports.values()) await t.close?.().catch(() => undefined);
+    this.transports.clear();
   }
 
   /** New work (a checkout committed, a retry): look now instead of after the idle sleep. */
@@ -183,11 +188,12 @@ export class PrintWorker {
     const key = `${settings.uri}|${settings.commandSet}|${settings.confirm}`;
     let t = this.transports.get(key);
     if (!t) {
-      t = createTransport(settings.uri!, {
-        commandSet: settings.commandSet,
-        confirm: settings.confirm,
-        ...(this.options.osDriver ? { osDriver: this.options.osDriver } : {}),
-      });
+      // The settings changed: let go of the old printer (a device file or serial port held open).
+      for (const [oldKey, old] of this.transports) {
+        this.transports.delete(oldKey);
+        void old.close?.().catch(() => undefined);
+      }
+      t = createTransport(settings.uri!, { commandSet: settings.commandSet, confirm: settings.confirm });
       this.transports.set(key, t);
     }
     return t;
@@ -223,10 +229,10 @@ export class PrintWorker {
       }
       return;
     }
-    let bytes: Uint8Array;
+    let payload: EscPosJob;
     let transport: PrinterTransport;
     try {
-      bytes = jobBytes(this.db, job, settings, this.now());
+      payload = jobPayload(this.db, job, settings, this.now());
       transport = this.transportFor(settings);
     } catch (error) {
       // Not the printer's fault: waiting will not fix it, so it waits for the cashier and the queue moves on.
@@ -243,7 +249,11 @@ export class PrintWorker {
     this.refreshCounts();
     const attempts = job.attempts + 1;
     try {
-      const result = await transport.send(bytes, { timeoutMs: this.options.timeoutMs ?? settings.timeoutMs });
+      const result = await transport.send(payload.bytes, {
+        timeoutMs: this.options.timeoutMs ?? settings.timeoutMs,
+        boundaries: payload.boundaries,
+        key: `job-${job.id}`,
+      });
       const now = this.now();
       this.update(job.id, `state = 'done', printed_at = ?, next_attempt_at = NULL`, now);
       this.setState({
@@ -257,7 +267,12 @@ export class PrintWorker {
       });
     } catch (error) {
       const now = this.now();
-      this.update(job.id, `state = 'failed', last_error = ?, next_attempt_at = ?`, message(error), now + this.backoff(attempts));
+      if (error instanceof PrinterError && error.maybePrinted) {
+        // Not sent again by itself: a second original is worse than a cashier's look at the printer.
+        this.update(job.id, `state = 'failed', last_error = ?, next_attempt_at = NULL`, `${MAYBE_PRINTED_ERROR}（${error.message}）`);
+      } else {
+        this.update(job.id, `state = 'failed', last_error = ?, next_attempt_at = ?`, message(error), now + this.backoff(attempts));
+      }
       this.setState({ configured: true, uri: transport.uri, online: false, lastError: message(error), checkedAt: now, ...notReadyDetail(error) });
     }
   }
