@@ -8,6 +8,7 @@
  * Money is integer fen on both sides (`fenInput` refuses anything else).
  */
 import { z } from 'zod';
+import { MAX_NICKNAME, normalizeMainlandMobile } from './members';
 import { MAX_PAYMENT_FEN } from './money';
 import { managerCommandInputs, type ManagerCommandOutputs } from './contract-manager';
 
@@ -66,6 +67,14 @@ export const commandInputs = {
   'queue.refund': z.strictObject({ orderId: id, managerPin: pin }),
   'receipt.preview': z.strictObject({ orderId: id, copy: z.boolean().default(false) }),
   'receipt.reprint': z.strictObject({ orderId: id }),
+  /** 「登记新会员」: a mainland mobile number (1[3-9] + 9 digits) and an optional nickname (stored masked). */
+  'members.enrol': z.strictObject({
+    phone: z
+      .string()
+      .max(32)
+      .refine((p) => normalizeMainlandMobile(p) !== null, { error: 'a mainland mobile number: 11 digits starting 13–19' }),
+    nickname: z.string().trim().min(1).max(MAX_NICKNAME).optional(),
+  }),
   ...managerCommandInputs,
 } as const;
 
@@ -215,6 +224,7 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'queue.refund': { orderId: string; forfeitedFen: number };
   'receipt.preview': { lines: string[] };
   'receipt.reprint': { jobId: number | null; lines: string[] };
+  'members.enrol': MemberView;
 }
 
 export type CommandOutput<N extends CommandName> = CommandOutputs[N];

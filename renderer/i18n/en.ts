@@ -268,6 +268,24 @@ const en: Shape<typeof zh> = {
     wrongPin: 'Wrong PIN',
   },
   manager,
+  members: {
+    enrol: 'Enrol new member',
+    enrolTitle: 'Enrol a new member',
+    enrolHint: 'No member has this phone number. Enrol now and this sale earns {rebateName}.',
+    phone: 'Mobile number',
+    phonePlaceholder: '11 digits, e.g. 138 0013 8000',
+    nickname: 'Nickname (optional)',
+    nicknamePlaceholder: 'How to call them; only the first character is kept',
+    privacy: 'The register keeps no full phone number: only a keyed digest and a mask like 138****8000.',
+    confirm: 'Enrol and use',
+    enrolled: 'Enrolled member {who}',
+    errors: {
+      phone: 'Enter a mainland mobile number: 11 digits starting 13–19',
+      exists: 'This phone number is already a member; it has been looked up',
+      noKey: 'The register has no phone key, so it cannot enrol by phone. Restart the register; if it persists, call support.',
+      failed: 'Not enrolled: {reason}',
+    },
+  },
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', error: 'Error', retry: 'Retry' },
 };
 

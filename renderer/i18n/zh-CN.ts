@@ -265,5 +265,24 @@ export default {
     wrongPin: 'PIN 错误',
   },
   manager,
+  /** Members at the counter: enrolment (helper "members", issue #12). */
+  members: {
+    enrol: '登记新会员',
+    enrolTitle: '登记新会员',
+    enrolHint: '未找到这个手机号的会员，可以现在登记，本单即可累计{rebateName}。',
+    phone: '手机号',
+    phonePlaceholder: '11 位手机号，例如 138 0013 8000',
+    nickname: '昵称（选填）',
+    nicknamePlaceholder: '顾客希望的称呼，只保存首字',
+    privacy: '收银台不保存完整手机号，只保存加密摘要和 138****8000 这样的遮挡号码。',
+    confirm: '登记并使用',
+    enrolled: '已登记会员 {who}',
+    errors: {
+      phone: '请输入正确的大陆手机号：11 位数字，以 13–19 开头',
+      exists: '这个手机号已经是会员了，已为您查找该会员',
+      noKey: '收银台缺少手机号加密密钥，无法按手机号登记。请重启收银台，仍不行请联系技术支持。',
+      failed: '登记没有完成：{reason}',
+    },
+  },
   common: { ok: '确定', cancel: '取消', close: '关闭', error: '出错了', retry: '重试' },
 } as const;

@@ -201,6 +201,27 @@ export const useCheckoutStore = defineStore('checkout', {
         return null;
       }
     },
+    /**
+     * 「登记新会员」: enrols the phone and makes the new member this sale's
+     * member. A phone that is a member already (enrolled meanwhile) is looked
+     * up instead. Returns the member, or throws the CommandFailure.
+     */
+    async enrolMember(input: { phone: string; nickname?: string }): Promise<MemberView> {
+      try {
+        const member = await call('members.enrol', input);
+        this.member = member;
+        this.memberState = 'found';
+        this.memberQuery = member.maskedPhone ?? member.id;
+        this.unknownQuery = '';
+        return member;
+      } catch (error) {
+        if (error instanceof CommandFailure && error.code === 'rule' && error.error.rule === 'member-exists') {
+          const found = await this.lookupMember(input.phone);
+          if (found) return found;
+        }
+        throw error;
+      }
+    },
     /** Enter: checks the form, resolves the member, pays. Returns the outcome or null. */
     async pay(enterAt = performance.now()) {
       if (this.busy || this.result) return null;

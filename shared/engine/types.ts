@@ -155,7 +155,9 @@ export interface QueueEvent {
     | 'entry.drawn'
     | 'entry.exchanged'
     | 'queue.reset'
-    | 'queue.settings';
+    | 'queue.settings'
+    /** Written by the counter, not the engine: a member enrolled at this register (app/members.ts). */
+    | 'member.enrolled';
   at: Instant;
   payload: Record<string, unknown>;
 }

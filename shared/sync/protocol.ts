@@ -46,6 +46,7 @@ export const EVENT_TYPES = [
   'entry.exchanged',
   'queue.reset',
   'queue.settings',
+  'member.enrolled',
 ] as const satisfies readonly QueueEvent['type'][];
 type MissingEventType = Exclude<QueueEvent['type'], (typeof EVENT_TYPES)[number]>;
 const everyEventTypeListed: [MissingEventType] extends [never] ? true : MissingEventType = true;

@@ -43,6 +43,7 @@ const GOOD: { [N in CounterCommand]: Record<string, unknown> } = {
   'queue.refund': { orderId: 'o', managerPin: '2468' },
   'receipt.preview': { orderId: 'o' },
   'receipt.reprint': { orderId: 'o' },
+  'members.enrol': { phone: '13812345678' },
 };
 
 /** Bad payloads for a command: not an object, an unknown field, each required field missing, wrong types. */

@@ -96,6 +96,11 @@ describe('keyed phone digest', () => {
     for (let i = 0; i < 3; i++) await h.ok('members.lookup', { query: PHONE });
     const sale = await h.ok('checkout.submit', { amountDueFen: 10_000, memberId: 'm-1', tenders: [{ kind: 'cash', amountFen: 10_000 }] });
     expect(sale.member?.maskedPhone).toBe('138****5678');
+    // Enrolled at the counter: the number is typed, digested, masked — and never written.
+    const enrolled = await h.ok('members.enrol', { phone: '13987654321', nickname: '顾客' });
+    await h.ok('checkout.submit', { amountDueFen: 5_000, memberId: enrolled.id, tenders: [{ kind: 'cash', amountFen: 5_000 }] });
+    await h.ok('members.lookup', { query: '13987654321' });
+    expect(filesHolding(path.dirname(h.file), '13987654321')).toEqual([]);
     const dir = path.dirname(h.file);
     expect(readdirSync(dir).some((f) => f.endsWith('-wal'))).toBe(true);
     expect(filesHolding(dir, PHONE)).toEqual([]);

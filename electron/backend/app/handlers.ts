@@ -52,6 +52,7 @@ const COMMANDS: Implementations = {
   'queue.refund': (b, i) => b.line.refundOrder(i),
   'receipt.preview': (b, i) => b.receipts.receiptPreview(i),
   'receipt.reprint': (b, i) => b.receipts.reprint(i),
+  'members.enrol': (b, i) => b.members.enrol(i),
   ...MANAGER_COMMANDS,
 };
 

@@ -28,6 +28,7 @@ import { statement } from '../store/statements';
 import { Checkout } from './checkout';
 import { CounterClock } from './clock';
 import { Line } from './line';
+import { Members } from './members';
 import { DEFAULT_SCRYPT } from './pin';
 import { Receipts } from './receipts';
 import { Shifts } from './shifts';
@@ -101,6 +102,7 @@ export class RegisterBackend {
   readonly checkout: Checkout;
   readonly line: Line;
   readonly receipts: Receipts;
+  readonly members: Members;
   readonly clock: CounterClock;
   private readonly statusReader: StatusReader;
 
@@ -141,6 +143,7 @@ export class RegisterBackend {
     this.checkout = new Checkout(this);
     this.line = new Line(this);
     this.receipts = new Receipts(this);
+    this.members = new Members(this);
     this.statusReader = new StatusReader(this);
     this.ensureQueue();
     // A scheduled reset missed while the app was closed is applied now, once.

@@ -94,6 +94,15 @@ export function applyBaseSettingsPush(db: Db, message: string, push: BaseSetting
   });
 }
 
+/**
+ * Members pushed by the server. A member this register enrolled at the
+ * counter comes back as the central service's canonical member for that
+ * phone: same keyed digest, the server's id. It is not inserted beside the
+ * local one: the local row takes the canonical fields and records the
+ * canonical id (`canonical_id`), and keeps its own id, so no order, entry or
+ * event of its history changes (docs/sync.md "Members enrolled at the counter").
+ * Later pushes of that canonical id update the same row.
+ */
 export function applyMembersPush(db: Db, message: string, push: MembersPush, at: number): ApplyOutcome {
   return applyOnce(db, message, push.pushId, at, () => {
     const upsert = db.prepare(
@@ -103,8 +112,16 @@ export function applyMembersPush(db: Db, message: string, push: MembersPush, at:
          masked_phone = excluded.masked_phone, member_code = excluded.member_code,
          phone_digest = excluded.phone_digest, phone_key_id = excluded.phone_key_id, source = 'server', updated_at = excluded.updated_at`,
     );
+    const mapped = db.prepare('SELECT id FROM members WHERE canonical_id = ?').pluck();
+    const enrolledHere = db.prepare('SELECT id FROM members WHERE phone_digest = ? AND enrolled_at IS NOT NULL AND canonical_id IS NULL AND id <> ?').pluck();
+    const adopt = db.prepare(
+      `UPDATE members SET canonical_id = @canonicalId, level = @level, display_name = @displayName, masked_phone = @maskedPhone,
+         member_code = @memberCode, phone_digest = COALESCE(@phoneDigest, phone_digest),
+         phone_key_id = CASE WHEN @phoneDigest IS NULL THEN phone_key_id ELSE @keyId END, source = 'server', updated_at = @at
+       WHERE id = @localId`,
+    );
     for (const m of push.members) {
-      upsert.run({
+      const row = {
         id: m.id,
         level: m.level,
         displayName: m.displayName ?? null,
@@ -114,7 +131,10 @@ export function applyMembersPush(db: Db, message: string, push: MembersPush, at:
         // The server's digest is an HMAC under the alliance key (docs/sync.md), not one this register made.
         keyId: m.phoneDigest ? SERVER_KEY_ID : null,
         at,
-      });
+      };
+      const localId = (mapped.get(m.id) as string | undefined) ?? (m.phoneDigest ? (enrolledHere.get(m.phoneDigest, m.id) as string | undefined) : undefined);
+      if (localId) adopt.run({ ...row, canonicalId: m.id, localId });
+      else upsert.run(row);
     }
   });
 }
