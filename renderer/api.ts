@@ -4,6 +4,8 @@
  * `CommandFailure` carrying the typed error, so screens can show it.
  */
 import type { CashierApi, CommandError, CommandInput, CommandName, CommandOutput } from '../shared/contract';
+import { msg } from '../shared/messages/catalogue';
+import { messageText } from './i18n/messages';
 
 export class CommandFailure extends Error {
   override name = 'CommandFailure';
@@ -25,7 +27,7 @@ export function setCashierApi(api: CashierApi | null): void {
 export function cashierApi(): CashierApi {
   const api = override ?? window.cashier;
   if (!api) {
-    throw new CommandFailure({ code: 'internal', message: 'window.cashier is missing: the app must run inside the cashier shell.' });
+    throw new CommandFailure({ code: 'internal', message: 'window.cashier is missing: the app must run inside the cashier shell.', reason: msg('command.noApi') });
   }
   return api;
 }
@@ -40,15 +42,25 @@ export async function call<N extends CommandName>(name: N, input: CommandInput<N
     result = await cashierApi().invoke(name, input);
   } catch (error) {
     if (error instanceof CommandFailure) throw error;
-    throw new CommandFailure({ code: 'internal', message: error instanceof Error ? error.message : String(error) });
+    console.error(`command ${name} could not be sent`, error);
+    throw new CommandFailure({ code: 'internal', message: error instanceof Error ? error.message : String(error), reason: msg('internal') });
   }
   if (!result.ok) throw new CommandFailure(result.error);
   return result.value as CommandOutput<N>;
 }
 
-/** A message fit for the screen from anything thrown by `call()`. */
+/**
+ * A sentence fit for the screen, in the UI language, from anything thrown by
+ * `call()`: the backend's message code translated (never its English
+ * `message`). Anything else is a bug: logged, and shown as 内部错误.
+ */
 export function errorMessage(error: unknown): string {
-  if (error instanceof CommandFailure) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (error instanceof CommandFailure) {
+    const issues = error.error.issues ?? [];
+    // One invalid field: say which problem; several: the generic sentence (forms show each under its field).
+    if (error.code === 'invalid-input' && issues.length === 1) return messageText(issues[0]!.reason);
+    return messageText(error.error.reason);
+  }
+  console.error(error);
+  return messageText(msg('internal'));
 }

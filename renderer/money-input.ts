@@ -3,7 +3,7 @@
  * backend see is integer fen, parsed by shared/money's parseYuan (no floats
  * anywhere). An empty field is "no value", not zero.
  */
-import { formatYuan, MAX_PAYMENT_FEN, MoneyError, parseYuan, type Fen } from '../shared/money';
+import { formatYuanGrouped, MAX_PAYMENT_FEN, MoneyError, parseYuan, type Fen } from '../shared/money';
 
 export type ParsedAmount = { ok: true; fen: Fen | null } | { ok: false; reason: 'format' | 'too-large' };
 
@@ -20,10 +20,15 @@ export function parseAmountText(text: string): ParsedAmount {
   }
 }
 
-/** "¥12.30" for display; the sign is outside formatYuan so it stays integer-only. */
+/**
+ * "¥19,199,505.60" for display (thousands separators, integer fen only); a
+ * negative amount (a cash difference) is "-¥12.30", the sign kept outside
+ * the integer formatting.
+ */
 export function yuan(amount: number | null | undefined): string {
   if (amount === null || amount === undefined) return '—';
-  return `¥${formatYuan(amount as Fen)}`;
+  const whole = Math.trunc(amount);
+  return whole < 0 ? `-¥${formatYuanGrouped(-whole as Fen)}` : `¥${formatYuanGrouped(whole as Fen)}`;
 }
 
 /** Characters an amount field accepts while typing (the keypad uses the same rule). */

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { ClockStatus, RatioStepView, ShiftReport } from './contract';
 import type { Coverage, TailProjection } from './manager/liability';
 import type { SettingsFieldView } from './manager/settings-view';
+import type { Message } from './messages/catalogue';
 import { settingsChangeSchema, settingsLayerSchema, type SettingsLayer } from './settings';
 
 const pin = z.string().regex(/^\d{4,8}$/, { error: 'a PIN is 4–8 digits' });
@@ -114,7 +115,7 @@ export interface SettingsConsoleView {
   layers: { base: SettingsLayer; cashier: SettingsLayer };
   /** The base layer may be edited here only while no central server is configured (offline-only). */
   baseEditable: boolean;
-  baseEditableReason: string;
+  baseEditableReason: Message;
 }
 
 export interface SettingsAuditView {
@@ -152,7 +153,7 @@ export interface DetailsView {
     confirm: 'status' | 'none';
     drawer: boolean;
     /** A stored value the printer module cannot read (the other fields show defaults then). */
-    error: string | null;
+    error: Message | null;
   };
   sync: { url: string | null; storeId: string | null; registerId: string | null; tokenSet: boolean; allowInsecure: boolean; configured: boolean };
 }
@@ -253,7 +254,7 @@ export interface WhatIfView {
   edited: WhatIfResult;
   /** Scenario files (scenario-format.md): `npm run --silent simulate -- FILE` reruns each. */
   scenario: { current: string; edited: string };
-  notes: string[];
+  notes: Message[];
 }
 
 export interface CsvExport {

@@ -11,6 +11,9 @@ import { z } from 'zod';
 import { MAX_NICKNAME, normalizeMainlandMobile } from './members';
 import { MAX_PAYMENT_FEN } from './money';
 import { managerCommandInputs, type ManagerCommandOutputs } from './contract-manager';
+import { msg, type Message } from './messages/catalogue';
+import { englishText } from './messages/en';
+import { issueMessage } from './messages/issues';
 
 const id = z.string().trim().min(1).max(64);
 const fenInput = z.number().int({ error: 'an amount must be a whole number of fen' }).min(0, { error: 'an amount cannot be negative' }).max(MAX_PAYMENT_FEN);
@@ -241,15 +244,25 @@ export type CommandErrorCode =
   /** checkout.submit: the register does not know this member; the UI may offer to continue as walk-in. */
   | 'unknown-member';
 
+/** One invalid field: its path, zod's English text (logs), and what the screen shows (`reason`). */
+export interface CommandIssue {
+  path: string;
+  message: string;
+  reason: Message;
+}
+
 export interface CommandError {
   code: CommandErrorCode;
+  /** English, for logs and the CLI. Screens show `reason`, translated (shared/messages/catalogue.ts). */
   message: string;
+  /** What to say, as a catalogue code and its parameters; the renderer writes it in the UI language. */
+  reason: Message;
   /** For code 'rule': which rule refused it (the engine's RuleError code, or a counter rule such as 'tender-exceeds'). */
   rule?: string;
   /** For code 'locked': when the PIN lock ends (ms since epoch). */
   lockedUntil?: number;
   /** For invalid input: which field, and what is wrong with it. */
-  issues?: { path: string; message: string }[];
+  issues?: CommandIssue[];
 }
 
 export type CommandResult<N extends CommandName> = { ok: true; value: CommandOutput<N> } | { ok: false; error: CommandError };
@@ -282,14 +295,19 @@ function isPlainObject(value: unknown): boolean {
 
 export function parseCommandInput<N extends CommandName>(name: N, raw: unknown): { ok: true; value: ParsedCommandInput<N> } | { ok: false; error: CommandError } {
   if (!isPlainObject(raw)) {
-    return { ok: false, error: { code: 'invalid-input', message: 'the input must be a plain object', issues: [{ path: '(input)', message: 'the input must be a plain object' }] } };
+    const reason = msg('input.notPlainObject');
+    return { ok: false, error: { code: 'invalid-input', message: englishText(reason), reason, issues: [{ path: '(input)', message: englishText(reason), reason }] } };
   }
   const result = commandInputs[name].safeParse(raw);
   if (result.success) return { ok: true, value: result.data as ParsedCommandInput<N> };
-  const all = result.error.issues.map((issue) => ({ path: issue.path.join('.').slice(0, 100) || '(input)', message: issue.message.slice(0, 200) }));
+  const all: CommandIssue[] = result.error.issues.map((issue) => ({
+    path: issue.path.join('.').slice(0, 100) || '(input)',
+    message: issue.message.slice(0, 200),
+    reason: issueMessage(issue),
+  }));
   const issues = all.slice(0, MAX_ISSUES);
   let message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
   if (all.length > issues.length) message += ` (+${all.length - issues.length} more)`;
   if (message.length > MAX_ERROR_MESSAGE) message = `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
-  return { ok: false, error: { code: 'invalid-input', message, issues } };
+  return { ok: false, error: { code: 'invalid-input', message, reason: msg('input.invalid'), issues } };
 }

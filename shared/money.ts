@@ -111,6 +111,17 @@ export function formatYuan(amount: Fen): string {
   return `${yuan}.${String(cents).padStart(2, '0')}`;
 }
 
+/**
+ * "1919950560" fen → "19,199,505.60": yuan with thousands separators, for
+ * screens and charts (receipts and CSV keep `formatYuan`). Integer only.
+ */
+export function formatYuanGrouped(amount: Fen): string {
+  const plain = formatYuan(amount);
+  const dot = plain.indexOf('.');
+  const whole = plain.slice(0, dot).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${whole}${plain.slice(dot)}`;
+}
+
 /** "130 %" style text for a bp ratio, exact (13050 bp → "130.5%"). */
 export function formatPercent(ratio: Bp): string {
   const whole = Math.floor(ratio / 100);

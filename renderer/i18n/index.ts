@@ -1,5 +1,7 @@
+import { watch } from 'vue';
 import { createI18n } from 'vue-i18n';
 import en from './en';
+import { setMessageLocale } from './messages';
 import zhCN from './zh-CN';
 
 export type Locale = 'zh-CN' | 'en';
@@ -17,7 +19,7 @@ function initialLocale(): Locale {
 }
 
 export function makeI18n(locale: Locale = initialLocale()) {
-  return createI18n({
+  const i18n = createI18n({
     legacy: false,
     locale,
     fallbackLocale: 'zh-CN',
@@ -25,6 +27,9 @@ export function makeI18n(locale: Locale = initialLocale()) {
     missingWarn: false,
     fallbackWarn: false,
   });
+  // Backend messages (errorMessage, stores) follow the same language.
+  watch(() => i18n.global.locale.value as Locale, setMessageLocale, { immediate: true });
+  return i18n;
 }
 
 export function rememberLocale(locale: Locale): void {

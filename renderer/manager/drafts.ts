@@ -8,7 +8,9 @@
  */
 import type { SettingsField, SettingsLayer } from '../../shared/settings';
 import { sortTiers } from '../../shared/manager/settings-view';
+import type { CommandIssue } from '../../shared/contract';
 import { formatYuan, type Fen } from '../../shared/money';
+import { messageLocale, messageText } from '../i18n/messages';
 
 export type FieldKind = 'switch' | 'text' | 'bp' | 'int' | 'enum' | 'levels' | 'tiers' | 'lottery' | 'windows' | 'limits' | 'randomReturn' | 'exchange' | 'reset' | 'display';
 
@@ -323,8 +325,12 @@ export function layerFrom(fields: readonly SettingsField[], drafts: Record<strin
   return { layer, errors };
 }
 
-/** Backend issues (`changes.extractionBp`, `cashier.tiers.0.ratioBp`) grouped by field. */
-export function issuesByField(issues: { path: string; message: string }[] | undefined, prefix: string): Record<string, string[]> {
+/**
+ * Backend issues (`changes.extractionBp`, `cashier.tiers.0.ratioBp`) grouped by field, each as a
+ * sentence in the UI language (its catalogue message); a row inside a list field is named
+ * 第 N 行 / row N, never by its internal path.
+ */
+export function issuesByField(issues: readonly CommandIssue[] | undefined, prefix: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of issues ?? []) {
     const parts = issue.path.split('.');
@@ -332,7 +338,10 @@ export function issuesByField(issues: { path: string; message: string }[] | unde
     const field = prefix ? (at >= 0 ? parts[at + 1] : undefined) : parts[0];
     const key = field ?? '_';
     const rest = prefix && at >= 0 ? parts.slice(at + 2) : parts.slice(1);
-    (out[key] ??= []).push(rest.length ? `${rest.join('.')}: ${issue.message}` : issue.message);
+    const text = messageText(issue.reason);
+    const row = rest.find((p) => /^\d+$/.test(p));
+    const where = row === undefined ? '' : messageLocale() === 'en' ? `row ${Number(row) + 1}: ` : `第 ${Number(row) + 1} 行：`;
+    (out[key] ??= []).push(where + text);
   }
   return out;
 }

@@ -1,6 +1,5 @@
 import { CommandFailure, errorMessage } from '../api';
 import { dateTime } from '../format';
-import { triesLeft } from './issue-text';
 
 type T = (key: string, params?: Record<string, unknown>) => string;
 
@@ -11,7 +10,8 @@ export function pinErrorText(t: T, error: unknown, now = Date.now()): string {
     return t('manager.pin.locked', { time: dateTime(until), min: Math.max(1, Math.ceil((until - now) / 60_000)) });
   }
   if (error instanceof CommandFailure && error.code === 'wrong-pin') {
-    const n = triesLeft(error.message);
+    const reason = error.error.reason;
+    const n = reason.code === 'pin.wrong' || reason.code === 'pin.wrongManager' ? reason.params.triesLeft : null;
     return n === null ? t('manager.pin.wrongNoCount') : t('manager.pin.wrong', { n });
   }
   return errorMessage(error);

@@ -1,6 +1,6 @@
 /** One-line text of a settings value (base / in force), for beside the editor. */
 import type { SettingsField } from '../../shared/settings';
-import { formatYuan, type Fen } from '../../shared/money';
+import { formatYuanGrouped, type Fen } from '../../shared/money';
 import { percent } from '../format';
 import { FIELD_KIND } from './drafts';
 
@@ -26,7 +26,7 @@ export function valueSummary(t: T, field: SettingsField, value: unknown): string
     }
     case 'tiers': {
       const tiers = v as { days: number; minSpendFen: number; ratioBp: number }[];
-      return tiers.length ? tiers.map((x) => `${x.days}${t('manager.editor.days')} ≥¥${formatYuan(x.minSpendFen as Fen)} → ${percent(x.ratioBp)}`).join('；') : t('manager.editor.none');
+      return tiers.length ? tiers.map((x) => `${x.days}${t('manager.editor.days')} ≥¥${formatYuanGrouped(x.minSpendFen as Fen)} → ${percent(x.ratioBp)}`).join('；') : t('manager.editor.none');
     }
     case 'lottery': {
       const l = v as { fixedBp?: number[]; minBp?: number; maxBp?: number };

@@ -123,10 +123,16 @@ describe('rebate settings in the console', () => {
 
     d = await h.ok('manager.printer.save', { uri: 'tcp://192.168.1.50:9100', width: 58, copies: 2, drawer: false });
     expect(d.printer).toMatchObject({ uri: 'tcp://192.168.1.50:9100', width: 58, copies: 2, drawer: false, commandSet: 'epson', error: null });
-    expect(await h.call('manager.printer.save', { uri: 'http://printer' })).toMatchObject({ ok: false, error: { code: 'rule', rule: 'invalid-input', issues: [{ path: 'uri' }] } });
+    expect(await h.call('manager.printer.save', { uri: 'http://printer' })).toMatchObject({
+      ok: false,
+      error: { code: 'rule', rule: 'invalid-input', issues: [{ path: 'uri', reason: { code: 'printer.badAddress', params: { address: 'http://printer' } } }] },
+    });
     expect(await h.call('manager.printer.save', { copies: 9 })).toMatchObject({ ok: false, error: { code: 'invalid-input', issues: [{ path: 'copies', message: 'copies must be 1–5' }] } });
 
-    expect(await h.call('manager.sync.save', { url: 'ws://10.0.0.2:3000' })).toMatchObject({ ok: false, error: { rule: 'invalid-input', message: expect.stringContaining('unencrypted') } });
+    expect(await h.call('manager.sync.save', { url: 'ws://10.0.0.2:3000' })).toMatchObject({
+      ok: false,
+      error: { rule: 'invalid-input', reason: { code: 'sync.insecureUrl', params: { url: 'ws://10.0.0.2:3000' } }, issues: [{ path: 'url', reason: { code: 'sync.insecureUrl' } }] },
+    });
     d = await h.ok('manager.sync.save', { url: 'wss://central.example.com', storeId: 'store-1', registerId: 'reg-1', token: 'tok-SECRET-123' });
     expect(d.sync).toEqual({ url: 'wss://central.example.com', storeId: 'store-1', registerId: 'reg-1', tokenSet: true, allowInsecure: false, configured: true });
     expect(JSON.stringify(d)).not.toContain('tok-SECRET-123');

@@ -7,6 +7,7 @@ import ElementPlus from 'element-plus';
 import { createPinia, setActivePinia } from 'pinia';
 import type { Component } from 'vue';
 import type { CashierApi, CommandName, CommandResult, StatusSnapshot } from '../../shared/contract';
+import { msg, type Message } from '../../shared/messages/catalogue';
 import { setCashierApi } from '../../renderer/api';
 import { resetHotkeys } from '../../renderer/composables/hotkeys';
 import { makeI18n } from '../../renderer/i18n';
@@ -45,12 +46,12 @@ export function fakeApi(): FakeApi {
     async invoke(name, input) {
       api.calls.push({ name, input });
       const responder = responders.get(name);
-      if (!responder) return { ok: false, error: { code: 'internal', message: `no fake for ${name}` } } as CommandResult<typeof name>;
+      if (!responder) return { ok: false, error: { code: 'internal', message: `no fake for ${name}`, reason: msg('internal') } } as CommandResult<typeof name>;
       try {
         return { ok: true, value: responder(input) } as CommandResult<typeof name>;
       } catch (error) {
-        const e = error as { code?: string; message: string };
-        return { ok: false, error: { code: (e.code ?? 'rule') as never, message: e.message } } as CommandResult<typeof name>;
+        const e = error as { code?: string; message: string; reason?: Message };
+        return { ok: false, error: { code: (e.code ?? 'rule') as never, message: e.message, reason: e.reason ?? msg('internal') } } as CommandResult<typeof name>;
       }
     },
     onStatus: () => () => {},

@@ -8,8 +8,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CashierApi, CommandError, CommandName } from '../../shared/contract';
 import type { DashboardView } from '../../shared/contract-manager';
+import { msg } from '../../shared/messages/catalogue';
 import { settingsView } from '../../shared/manager/settings-view';
-import { formatYuan, type Fen } from '../../shared/money';
+import { formatYuanGrouped, type Fen } from '../../shared/money';
 import type { SettingsLayers } from '../../shared/settings';
 import { setCashierApi } from '../../renderer/api';
 import DashboardPanel from '../../renderer/manager/DashboardPanel.vue';
@@ -29,7 +30,7 @@ function fake(answers: Partial<Record<CommandName, (input: unknown) => Answer>>)
       calls.push({ name, input });
       if (name === 'app.status') return { ok: true, value: statusFixture() };
       const answer = answers[name];
-      return answer ? answer(input) : { ok: false, error: { code: 'internal', message: `no fake for ${name}` } };
+      return answer ? answer(input) : { ok: false, error: { code: 'internal', message: `no fake for ${name}`, reason: msg('internal') } };
     }) as CashierApi['invoke'],
     onStatus: () => () => {},
   };
@@ -54,7 +55,7 @@ async function typeInto(id: string, value: string) {
 
 describe('PIN door', () => {
   it('a wrong PIN shows the tries left; nothing unlocks', async () => {
-    const calls = fake({ 'manager.unlock': () => ({ ok: false, error: { code: 'wrong-pin', message: 'wrong manager PIN (3 tries left before a 5-minute lock)' } }) });
+    const calls = fake({ 'manager.unlock': () => ({ ok: false, error: { code: 'wrong-pin', message: 'wrong manager PIN (3 tries left before a 5-minute lock)', reason: msg('pin.wrongManager', { triesLeft: 3, lockMinutes: 5 }) } }) });
     mountWith(PinPanel);
     await typeInto('manager-unlock-pin', '1111');
     press('Enter');
@@ -66,7 +67,7 @@ describe('PIN door', () => {
 
   it('a lockout shows until when (CommandError.lockedUntil)', async () => {
     const until = new Date(2026, 0, 5, 10, 7, 30).getTime();
-    fake({ 'manager.unlock': () => ({ ok: false, error: { code: 'locked', message: 'locked', lockedUntil: until } }) });
+    fake({ 'manager.unlock': () => ({ ok: false, error: { code: 'locked', message: 'locked', reason: msg('pin.locked', { until }), lockedUntil: until } }) });
     mountWith(PinPanel);
     await typeInto('manager-unlock-pin', '2468');
     press('Enter');
@@ -96,7 +97,7 @@ describe('PIN door', () => {
 
 describe('settings section', () => {
   const layers: SettingsLayers = { base: { defaultRatioBp: 10000 }, cashier: { extractionBp: 1000, lottery: { fixedBp: [5000, 10000] } } };
-  const consoleView = () => ({ fields: settingsView(layers, { defaultRatioBp: { source: 'server', at: null, actor: null } }), layers, baseEditable: false, baseEditableReason: '' });
+  const consoleView = () => ({ fields: settingsView(layers, { defaultRatioBp: { source: 'server', at: null, actor: null } }), layers, baseEditable: false, baseEditableReason: msg('manager.baseEditableServer') });
 
   it('shows inherited / overridden and the base origin beside each field', async () => {
     fake({ 'manager.settings.get': () => ({ ok: true, value: consoleView() }) });
@@ -117,9 +118,10 @@ describe('settings section', () => {
         error: {
           code: 'invalid-input',
           message: 'x',
+          reason: msg('input.invalid'),
           issues: [
-            { path: 'changes.extractionBp', message: 'the extraction ratio (bp) must be at most 10000' },
-            { path: 'changes.lottery', message: 'lottery minBp must not be above maxBp' },
+            { path: 'changes.extractionBp', message: 'the extraction ratio (bp) must be at most 10000', reason: msg('input.tooLargeBp', { max: 10000 }) },
+            { path: 'changes.lottery', message: 'lottery minBp must not be above maxBp', reason: msg('input.lotteryMinAboveMax') },
           ],
         },
       }),
@@ -208,10 +210,10 @@ describe('dashboard', () => {
     const calls = fake({ 'manager.dashboard': () => ({ ok: true, value: view }) });
     mountWith(DashboardPanel, { global: { stubs: { DayChart: true } } });
     await flush();
-    const y = (fen: number) => `¥${formatYuan(fen as Fen)}`;
+    const y = (fen: number) => `¥${formatYuanGrouped(fen as Fen)}`;
     expect(calls.find((c) => c.name === 'manager.dashboard')?.input).toEqual({ days: 30 });
     expect(textOf('dash-owed')).toBe(y(123456));
-    expect(textOf('dash-owed')).toBe('¥1234.56');
+    expect(textOf('dash-owed')).toBe('¥1,234.56');
     expect(textOf('dash-undistributed')).toBe('¥0.01');
     expect(textOf('dash-pool')).toBe('¥2.50');
     expect(textOf('dash-paid-out')).toBe(y(88807));

@@ -10,6 +10,7 @@ import { enqueueReceipt } from '../printing/index';
 import type { Db } from '../store/database';
 import type { SqliteQueueStore } from '../store/queue-store';
 import { AppError } from './errors';
+import { msg } from '../../../shared/messages/catalogue';
 import type { RegisterBackend } from './register';
 import { entryView, memberView, ratioStepView } from './views';
 
@@ -39,7 +40,7 @@ export class Checkout {
     for (;;) {
       const row = this.core.sql('SELECT last FROM order_numbers WHERE register_id = ? AND day = ?').get(registerId, day) as { last: number } | undefined;
       const next = (row?.last ?? 0) + 1;
-      if (next > 999_999) throw new AppError('rule', `the register has used every order number for ${day}`, { rule: 'order-numbers-exhausted' });
+      if (next > 999_999) throw new AppError('rule', msg('checkout.orderNumbersExhausted', { day }), { rule: 'order-numbers-exhausted' });
       this.core
         .sql('INSERT INTO order_numbers (register_id, day, last) VALUES (?, ?, ?) ON CONFLICT (register_id, day) DO UPDATE SET last = excluded.last')
         .run(registerId, day, next);
@@ -55,12 +56,12 @@ export class Checkout {
     const { queueId, store } = this.core;
     const deductionFen = input.pointsDeductionFen + input.loveDeductionFen;
     if (deductionFen > input.amountDueFen) {
-      throw new AppError('rule', `deductions (${deductionFen} fen) are more than the amount due (${input.amountDueFen} fen)`, { rule: 'deduction-exceeds' });
+      throw new AppError('rule', msg('checkout.deductionExceeds', { deductionFen, amountDueFen: input.amountDueFen }), { rule: 'deduction-exceeds' });
     }
     const actualPaidFen = input.amountDueFen - deductionFen;
     const { changeFen } = checkTenders(input.tenders, actualPaidFen);
     if (input.memberId !== null && !store.getMember(input.memberId)) {
-      throw new AppError('unknown-member', `this register does not know member ${input.memberId}; continue as a walk-in customer?`);
+      throw new AppError('unknown-member', msg('checkout.unknownMember', { memberId: input.memberId }));
     }
     const result = store.transaction(() => {
       const at = this.core.now();
@@ -125,12 +126,12 @@ export function checkTenders(tenders: readonly { kind: string; amountFen: number
   }
   const nonCash = total - cash;
   if (nonCash > actualPaidFen) {
-    throw new AppError('rule', `card / WeChat / Alipay / other tenders (${nonCash} fen) are more than the amount to pay (${actualPaidFen} fen); only cash gives change`, {
+    throw new AppError('rule', msg('checkout.tenderExceeds', { nonCashFen: nonCash, actualPaidFen }), {
       rule: 'tender-exceeds',
     });
   }
   if (total < actualPaidFen) {
-    throw new AppError('rule', `tenders (${total} fen) do not cover the amount to pay (${actualPaidFen} fen)`, { rule: 'tender-short' });
+    throw new AppError('rule', msg('checkout.tenderShort', { tenderedFen: total, actualPaidFen }), { rule: 'tender-short' });
   }
   return { changeFen: total - actualPaidFen };
 }

@@ -20,6 +20,7 @@
  */
 import type { ClockStatus } from '../../../shared/contract';
 import { AppError } from './errors';
+import { msg } from '../../../shared/messages/catalogue';
 import type { RegisterBackend } from './register';
 
 export const CLOCK_BEHIND_LIMIT_MS = 5 * 60_000;
@@ -65,12 +66,12 @@ export class CounterClock {
   stamp(): number {
     const s = this.status();
     if (s.state === 'behind') {
-      throw new AppError('rule', '电脑时间比上一笔操作早了 5 分钟以上，收银已暂停：请核对电脑时间，或请店长确认 (the clock is behind the last operation)', {
+      throw new AppError('rule', msg('clock.behind'), {
         rule: 'clock-behind',
       });
     }
     if (s.state === 'ahead') {
-      throw new AppError('rule', '电脑时间比上一笔操作晚了一天以上，收银已暂停：请核对电脑日期，或请店长确认 (the clock is more than a day ahead)', {
+      throw new AppError('rule', msg('clock.ahead'), {
         rule: 'clock-ahead',
       });
     }

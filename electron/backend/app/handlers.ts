@@ -21,6 +21,8 @@ import {
   type StatusSnapshot,
 } from '../../../shared/contract';
 import { RuleError } from '../../../shared/engine/index';
+import { msg, type MessageCode } from '../../../shared/messages/catalogue';
+import { englishText } from '../../../shared/messages/en';
 import { MANAGER_COMMANDS } from '../manager/commands';
 import { AppError } from './errors';
 import { consoleLogger, type Logger, type RegisterBackend } from './register';
@@ -64,20 +66,24 @@ function fail(error: CommandError): { ok: false; error: CommandError } {
 
 /** Maps a thrown error to what the renderer may see. */
 export function toCommandError(error: unknown, log: Logger, name: string): CommandError {
-  if (error instanceof AppError) return { code: error.code, message: error.message, ...error.extra };
+  if (error instanceof AppError) return { code: error.code, message: error.message, reason: error.reason, ...error.extra };
   if (error instanceof RuleError) {
-    if (error.code === 'unknown-member') return { code: 'unknown-member', message: error.message, rule: error.code };
-    return { code: 'rule', message: error.message, rule: error.code };
+    // Every engine rule has its own catalogue code (engine.<RuleErrorCode>); the engine's English stays in `message`.
+    const reason = msg(`engine.${error.code}` satisfies MessageCode);
+    if (error.code === 'unknown-member') return { code: 'unknown-member', message: error.message, reason, rule: error.code };
+    return { code: 'rule', message: error.message, reason, rule: error.code };
   }
   log.error(`command ${name} failed unexpectedly`, error);
-  return { code: 'internal', message: '内部错误，操作未完成，请重试或联系管理员 (internal error: nothing was changed)' };
+  const reason = msg('internal');
+  return { code: 'internal', message: englishText(reason), reason };
 }
 
 export function createCommandHandler(backend: RegisterBackend, log: Logger = consoleLogger): CommandHandler {
   return async (name, payload) => {
     if (!isCommandName(name)) {
       const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : typeof name;
-      return fail({ code: 'invalid-input', message: `unknown command ${shown}` });
+      const reason = msg('command.unknown', { name: shown });
+      return fail({ code: 'invalid-input', message: englishText(reason), reason });
     }
     const parsed = parseCommandInput(name, payload);
     if (!parsed.ok) return parsed;

@@ -7,6 +7,7 @@ import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract
 import { draw, exchange, exchangeQuote, refund, type Entry } from '../../../shared/engine/index';
 import { entryFromRow, type EntryRow } from '../store/queue-store';
 import { AppError } from './errors';
+import { msg } from '../../../shared/messages/catalogue';
 import type { RegisterBackend } from './register';
 import { entryView, memberView, payoutView, type PayoutRow } from './views';
 
@@ -17,8 +18,8 @@ export class Line {
     const { store, queueId } = this.core;
     const entry = store.getEntryByOrder(queueId, orderId);
     if (!entry) {
-      if (!store.getOrder(queueId, orderId)) throw new AppError('not-found', `no order ${orderId}`);
-      throw new AppError('not-found', `order ${orderId} earned no entitlement`);
+      if (!store.getOrder(queueId, orderId)) throw new AppError('not-found', msg('order.notFound', { orderId }));
+      throw new AppError('not-found', msg('order.noEntitlement', { orderId }));
     }
     return entry;
   }
@@ -105,8 +106,8 @@ export class Line {
     this.core.requireSession();
     const { store, queueId } = this.core;
     const order = store.getOrder(queueId, input.orderId);
-    if (!order) throw new AppError('not-found', `no order ${input.orderId}`);
-    if (order.refundedAt !== null) throw new AppError('rule', `order ${order.id} is already refunded`, { rule: 'already-refunded' });
+    if (!order) throw new AppError('not-found', msg('order.notFound', { orderId: input.orderId }));
+    if (order.refundedAt !== null) throw new AppError('rule', msg('order.alreadyRefunded', { orderId: order.id }), { rule: 'already-refunded' });
     const entry = store.getEntryByOrder(queueId, order.id);
     return {
       orderId: order.id,

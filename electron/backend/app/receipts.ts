@@ -5,6 +5,7 @@
 import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract';
 import { jobPreview, readPrinterSettings, reprintOrder } from '../printing/index';
 import { AppError } from './errors';
+import { msg } from '../../../shared/messages/catalogue';
 import type { RegisterBackend } from './register';
 
 export class Receipts {
@@ -28,7 +29,7 @@ export class Receipts {
   }
 
   private requireOrder(orderId: string): void {
-    if (!this.core.store.getOrder(this.core.queueId, orderId)) throw new AppError('not-found', `no order ${orderId}`);
+    if (!this.core.store.getOrder(this.core.queueId, orderId)) throw new AppError('not-found', msg('order.notFound', { orderId }));
   }
 
   receiptPreview(input: ParsedCommandInput<'receipt.preview'>): CommandOutput<'receipt.preview'> {

@@ -4,6 +4,7 @@
  */
 import type { ParsedCommandInput, ShiftReport, ShiftView } from '../../../shared/contract';
 import { AppError } from './errors';
+import { msg } from '../../../shared/messages/catalogue';
 import type { RegisterBackend } from './register';
 import { computeShiftReport } from './reports';
 import { shiftView, type ShiftRow } from './views';
@@ -26,7 +27,7 @@ export class Shifts {
 
   requireShift(): ShiftRow {
     const row = this.openShiftRow();
-    if (!row) throw new AppError('no-shift', 'open a shift first');
+    if (!row) throw new AppError('no-shift', msg('shift.notOpen'));
     return row;
   }
 
@@ -34,7 +35,7 @@ export class Shifts {
     const cashier = this.core.requireSession();
     const row = this.db.transaction(() => {
       const open = this.openShiftRow();
-      if (open) throw new AppError('rule', `shift ${open.id} is already open on this register`, { rule: 'shift-open' });
+      if (open) throw new AppError('rule', msg('shift.alreadyOpen', { shiftId: open.id }), { rule: 'shift-open' });
       const result = this.db
         .prepare('INSERT INTO shifts (register_id, cashier_id, opened_at, opening_float_fen) VALUES (?, ?, ?, ?)')
         .run(this.core.registerId, cashier.id, this.core.now(), input.openingFloatFen);
@@ -51,8 +52,8 @@ export class Shifts {
         ? (this.core.sql('SELECT * FROM shifts WHERE id = ?').get(input.shiftId) as ShiftRow | undefined)
         : this.openShiftRow();
     if (!row) {
-      if (input.shiftId !== undefined) throw new AppError('not-found', `no shift ${input.shiftId}`);
-      throw new AppError('no-shift', 'no shift is open');
+      if (input.shiftId !== undefined) throw new AppError('not-found', msg('shift.notFound', { shiftId: input.shiftId }));
+      throw new AppError('no-shift', msg('shift.notOpen'));
     }
     if (row.z_report !== null) return JSON.parse(row.z_report) as ShiftReport;
     return computeShiftReport(this.db, row, 'X');
@@ -64,7 +65,7 @@ export class Shifts {
     const report = this.db.transaction(() => {
       const row = this.requireShift();
       if (row.cashier_id !== cashier.id && cashier.role !== 'manager') {
-        throw new AppError('rule', 'only the cashier who opened the shift or a manager can close it', { rule: 'not-your-shift' });
+        throw new AppError('rule', msg('shift.notYours'), { rule: 'not-your-shift' });
       }
       const closedAt = Math.max(this.core.now(), row.opened_at);
       const z = computeShiftReport(this.db, row, 'Z', { closedAt, countedCashFen: input.countedCashFen, closedBy: cashier.id });

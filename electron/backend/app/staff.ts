@@ -8,6 +8,7 @@
 import type { CashierView, ParsedCommandInput } from '../../../shared/contract';
 import { randomEventId } from '../../../shared/engine/index';
 import { AppError } from './errors';
+import { msg } from '../../../shared/messages/catalogue';
 import { hashPin, verifyPin } from './pin';
 import type { RegisterBackend } from './register';
 
@@ -45,10 +46,10 @@ export class Staff {
     const id = `c-${randomEventId().slice(0, 8)}`;
     const create = this.db.transaction(() => {
       if (this.core.sql('SELECT 1 FROM cashiers WHERE name = ?').get(input.name)) {
-        throw new AppError('rule', `a cashier named "${input.name}" already exists`, { rule: 'duplicate-cashier' });
+        throw new AppError('rule', msg('staff.duplicateName', { name: input.name }), { rule: 'duplicate-cashier' });
       }
       if (input.createdBy === null && this.cashierCount() > 0) {
-        throw new AppError('rule', 'the first manager already exists; a manager adds cashiers', { rule: 'setup-done' });
+        throw new AppError('rule', msg('staff.setupDone'), { rule: 'setup-done' });
       }
       this.db
         .prepare('INSERT INTO cashiers (id, name, role, pin_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)')
@@ -60,7 +61,7 @@ export class Staff {
 
   /** First run: the first manager, allowed only while no cashier exists. Signs them in. */
   async createFirstManager(input: { name: string; pin: string }): Promise<CashierView> {
-    if (this.cashierCount() > 0) throw new AppError('rule', 'the first manager already exists; a manager adds cashiers', { rule: 'setup-done' });
+    if (this.cashierCount() > 0) throw new AppError('rule', msg('staff.setupDone'), { rule: 'setup-done' });
     const manager = await this.insertCashier({ ...input, role: 'manager', createdBy: null });
     this.session = manager;
     this.core.notifyChanged();
@@ -82,9 +83,8 @@ export class Staff {
     return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null };
   }
 
-  private lockedError(lockedUntil: number, now: number): AppError {
-    const minutes = Math.ceil((lockedUntil - now) / 60_000);
-    return new AppError('locked', `PIN locked after ${PIN_MAX_FAILURES} wrong tries; try again in ${minutes} min`, { lockedUntil });
+  private lockedError(lockedUntil: number): AppError {
+    return new AppError('locked', msg('pin.locked', { until: lockedUntil }), { lockedUntil });
   }
 
   /**
@@ -101,7 +101,7 @@ export class Staff {
     const now = this.core.wallNow();
     return this.db.transaction(() => {
       const current = this.lockState(scope);
-      if (current.lockedUntil !== null && current.lockedUntil > now) throw this.lockedError(current.lockedUntil, now);
+      if (current.lockedUntil !== null && current.lockedUntil > now) throw this.lockedError(current.lockedUntil);
       // A lock that has run out starts a fresh count.
       const base = current.lockedUntil !== null ? 0 : current.failures;
       const failures = base + 1;
@@ -120,11 +120,12 @@ export class Staff {
   private wrongPin(scope: string, what: string, reserved: { failures: number; lockedUntil: number | null }): never {
     this.core.log.warn(`wrong ${what} PIN (${scope}), ${reserved.failures} in a row`);
     if (reserved.lockedUntil !== null) {
-      throw new AppError('locked', `wrong ${what} PIN ${PIN_MAX_FAILURES} times: locked for ${PIN_LOCK_MS / 60_000} minutes`, {
+      throw new AppError('locked', msg('pin.lockedNow', { until: reserved.lockedUntil, lockMinutes: PIN_LOCK_MS / 60_000 }), {
         lockedUntil: reserved.lockedUntil,
       });
     }
-    throw new AppError('wrong-pin', `wrong ${what} PIN (${PIN_MAX_FAILURES - reserved.failures} tries left before a ${PIN_LOCK_MS / 60_000}-minute lock)`);
+    const tries = { triesLeft: PIN_MAX_FAILURES - reserved.failures, lockMinutes: PIN_LOCK_MS / 60_000 };
+    throw new AppError('wrong-pin', what === 'manager' ? msg('pin.wrongManager', tries) : msg('pin.wrong', tries));
   }
 
   private rightPin(scope: string): void {
@@ -162,7 +163,7 @@ export class Staff {
     const row = this.core.sql('SELECT id, name, role, pin_hash FROM cashiers WHERE id = ?').get(input.cashierId) as
       | (CashierView & { pin_hash: string })
       | undefined;
-    if (!row) throw new AppError('not-found', `no cashier ${input.cashierId}`);
+    if (!row) throw new AppError('not-found', msg('staff.notFound', { cashierId: input.cashierId }));
     const scope = Staff.lockScope(row);
     const reserved = this.reserveTry(scope);
     if (!(await verifyPin(input.pin, row.pin_hash))) this.wrongPin(scope, 'sign-in', reserved);
@@ -198,7 +199,7 @@ export class Staff {
   }
 
   requireSession(): CashierView {
-    if (!this.session) throw new AppError('not-signed-in', 'sign in first');
+    if (!this.session) throw new AppError('not-signed-in', msg('session.notSignedIn'));
     return this.session;
   }
 }

@@ -20,6 +20,8 @@ import type { CashierView, ClockStatus } from '../../../shared/contract';
 import type { ManagerSessionView } from '../../../shared/contract-manager';
 import { cryptoRandom, randomEventId, type EngineContext } from '../../../shared/engine/index';
 import { AppError } from '../app/errors';
+import { msg, type Message } from '../../../shared/messages/catalogue';
+import type { CommandIssue } from '../../../shared/contract';
 import { DEFAULT_SCRYPT, hashPin } from '../app/pin';
 import type { RegisterBackend } from '../app/register';
 import type { SecretBox } from '../sync/config';
@@ -171,7 +173,7 @@ export class ManagerConsole {
       return manager;
     }
     const s = this.currentSession();
-    if (!s) throw new AppError('rule', '请先输入店长密码解锁管理后台 (unlock the manager console with a manager PIN first)', { rule: 'manager-pin-required' });
+    if (!s) throw new AppError('rule', msg('manager.pinRequired'), { rule: 'manager-pin-required' });
     s.idleUntil = this.mono() + this.sessionMs;
     return s.manager;
   }
@@ -206,8 +208,8 @@ export class ManagerConsole {
 
 /** Raised when a manager input passes the contract's schema but not a rule only the backend can check. */
 export class ManagerInputError extends AppError {
-  constructor(message: string, issues: { path: string; message: string }[], rule = 'invalid-input') {
-    super('rule', message, { rule, issues } as { rule: string });
+  constructor(reason: Message, issues: CommandIssue[], rule = 'invalid-input') {
+    super('rule', reason, { rule, issues });
   }
 }
 

@@ -12,6 +12,8 @@ import { getMeta, META_KEYS, readPrinterSettings, setMeta } from '../printing/se
 import { parsePrinterUri } from '../printing/transport';
 import { checkServerUrl, SYNC_META_KEYS, writeSyncConfig } from '../sync/config';
 import { AppError } from '../app/errors';
+import { msg, type Message } from '../../../shared/messages/catalogue';
+import { englishText } from '../../../shared/messages/en';
 import { ManagerInputError, type ManagerConsole } from './console';
 
 const SECRET = '(changed)';
@@ -21,13 +23,26 @@ function meta(c: ManagerConsole, key: string): string | null {
   return value === undefined || value === '' ? null : value;
 }
 
+/** One invalid field as a ManagerInputError (the English message of the reason is the log's). */
+function inputError(path: string, reason: Message): ManagerInputError {
+  return new ManagerInputError(reason, [{ path, message: englishText(reason), reason }]);
+}
+
+/** sync/config.ts says why an address is refused in English; the screen gets the matching code. */
+function syncUrlReason(english: string, url: string): Message {
+  if (/unencrypted/.test(english)) return msg('sync.insecureUrl', { url });
+  if (/not a URL/.test(english)) return msg('sync.badUrl', { url });
+  return msg('sync.badScheme', { url });
+}
+
 export function detailsView(c: ManagerConsole): DetailsView {
   let printer: DetailsView['printer'];
   try {
     const p = readPrinterSettings(c.db);
     printer = { uri: p.uri, width: p.width, commandSet: p.commandSet, copies: p.copies, timeoutMs: p.timeoutMs, confirm: p.confirm, drawer: p.drawer, error: null };
   } catch (error) {
-    printer = { uri: meta(c, META_KEYS.printerUri), width: 80, commandSet: 'epson', copies: 1, timeoutMs: 5000, confirm: 'status', drawer: true, error: (error as Error).message };
+    printer = { uri: meta(c, META_KEYS.printerUri), width: 80, commandSet: 'epson', copies: 1, timeoutMs: 5000, confirm: 'status', drawer: true, error: msg('printer.storedUnreadable') };
+    c.backend.log.warn(`stored printer settings unreadable: ${(error as Error).message}`);
   }
   const url = meta(c, SYNC_META_KEYS.url);
   const storeId = meta(c, SYNC_META_KEYS.storeId);
@@ -93,7 +108,8 @@ export async function savePrinter(c: ManagerConsole, input: ParsedCommandInput<'
     try {
       parsePrinterUri(uri);
     } catch (error) {
-      throw new ManagerInputError((error as Error).message, [{ path: 'uri', message: (error as Error).message }]);
+      const reason = /port must be/.test((error as Error).message) ? msg('printer.badPort', { address: uri }) : msg('printer.badAddress', { address: uri });
+      throw inputError('uri', reason);
     }
   }
   if (uri !== undefined && uri !== null && uri.toLowerCase() === 'none') uri = null;
@@ -119,11 +135,11 @@ export async function saveSync(c: ManagerConsole, input: ParsedCommandInput<'man
     try {
       checkServerUrl(input.url, allow);
     } catch (error) {
-      throw new ManagerInputError((error as Error).message, [{ path: 'url', message: (error as Error).message }]);
+      throw inputError('url', syncUrlReason((error as Error).message, input.url));
     }
   }
   if (input.token !== undefined && !c.secretBox) {
-    throw new AppError('rule', 'no secret store is available to keep the sync token (the token was not saved)', { rule: 'no-secret-store' });
+    throw new AppError('rule', msg('manager.noSecretStore'), { rule: 'no-secret-store' });
   }
   c.db.transaction(() => {
     const before = {

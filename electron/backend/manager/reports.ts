@@ -13,6 +13,8 @@ import { daysBetween, localDateTime } from '../../../shared/manager/days';
 import { computeShiftReport } from '../app/reports';
 import type { ShiftRow } from '../app/views';
 import { ManagerInputError, type ManagerConsole } from './console';
+import { msg } from '../../../shared/messages/catalogue';
+import { englishText } from '../../../shared/messages/en';
 
 const h = (zh: string, en: string): Header => ({ zh, en });
 
@@ -47,10 +49,15 @@ function label(map: Record<string, [string, string]>, key: string, language: Csv
 function range(c: ManagerConsole, from: string, to: string): { start: number; end: number } {
   try {
     const days = daysBetween(from, to, c.backend.timezone);
-    if (days.length > 3660) throw new Error('a report covers at most 10 years');
+    if (days.length > 3660) {
+      const reason = msg('manager.rangeTooLong', { maxYears: 10 });
+      throw new ManagerInputError(reason, [{ path: 'from', message: englishText(reason), reason }]);
+    }
     return { start: days[0]!.start, end: days[days.length - 1]!.end };
   } catch (error) {
-    throw new ManagerInputError((error as Error).message, [{ path: 'from', message: (error as Error).message }]);
+    if (error instanceof ManagerInputError) throw error;
+    const reason = msg('manager.badDateRange');
+    throw new ManagerInputError(reason, [{ path: 'from', message: (error as Error).message, reason }]);
   }
 }
 

@@ -15,6 +15,7 @@ import { changeSettings } from '../../../shared/engine/index';
 import { settingsView, sortTiers, type BaseOrigin } from '../../../shared/manager/settings-view';
 import { EMPTY_LAYERS, type SettingsChange, type SettingsField, type SettingsLayers } from '../../../shared/settings';
 import { AppError } from '../app/errors';
+import { msg } from '../../../shared/messages/catalogue';
 import { SYNC_META_KEYS } from '../sync/config';
 import type { ManagerConsole } from './console';
 
@@ -89,9 +90,7 @@ export function consoleView(c: ManagerConsole): SettingsConsoleView {
     fields: settingsView(layers, baseOrigins(c, layers)),
     layers,
     baseEditable: !server,
-    baseEditableReason: server
-      ? '已配置总部服务器：基础设置由服务器下发，只能修改本收银台设置 (a central server is configured: base settings come from it; edit this register’s settings)'
-      : '未配置总部服务器：基础设置可在本机修改 (offline-only register: base settings are edited here)',
+    baseEditableReason: server ? msg('manager.baseEditableServer') : msg('manager.baseEditableLocal'),
   };
 }
 
@@ -103,7 +102,7 @@ export async function getSettings(c: ManagerConsole, input: ParsedCommandInput<'
 export async function saveSettings(c: ManagerConsole, input: ParsedCommandInput<'manager.settings.save'>): Promise<CommandOutput<'manager.settings.save'>> {
   const manager = await c.authorize(input.managerPin, 'settings.save');
   if (input.layer === 'base' && serverConfigured(c)) {
-    throw new AppError('rule', '基础设置由总部服务器管理，请修改本收银台设置 (base settings come from the central server; change this register’s settings instead)', {
+    throw new AppError('rule', msg('manager.baseFromServer'), {
       rule: 'base-from-server',
     });
   }

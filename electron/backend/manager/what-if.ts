@@ -20,6 +20,7 @@ import type { ParsedCommandInput } from '../../../shared/contract';
 import type { WhatIfResult, WhatIfView } from '../../../shared/contract-manager';
 import { lotteryAllows, TIME } from '../../../shared/engine/index';
 import { parseScenario, SCENARIO_QUEUE_ID } from '../../../shared/scenario';
+import { msg } from '../../../shared/messages/catalogue';
 import { resolveSettings, type LotteryConfig, type SettingsLayers } from '../../../shared/settings';
 import { simulateOnDatabase } from '../cli/simulate';
 import { openDatabase } from '../store/database';
@@ -178,10 +179,10 @@ export function runWhatIf(run: WhatIfRun): WhatIfView {
       edited,
       scenario: { current: JSON.stringify(currentDoc, null, 1), edited: JSON.stringify(editedDoc, null, 1) },
       notes: [
-        'both runs start from an empty line at the start of the window and keep one settings copy throughout',
-        'members are replayed at their level now, under pseudonyms',
-        sameRandomReturn ? 'random-return outcomes are pinned as they happened' : 'the edited random-return setting draws its own outcomes (seeded)',
-        'a recorded draw keeps its outcome when the lottery allows it, else draws (seeded)',
+        msg('whatIf.emptyStart'),
+        msg('whatIf.levelsNow'),
+        sameRandomReturn ? msg('whatIf.randomReturnPinned') : msg('whatIf.randomReturnSeeded'),
+        msg('whatIf.drawsKept'),
       ],
     };
   } finally {

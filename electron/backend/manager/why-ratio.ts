@@ -18,6 +18,7 @@ import type { ParsedCommandInput } from '../../../shared/contract';
 import { layersAt, type AuditRowLike } from '../../../shared/manager/settings-view';
 import type { SettingsLayers } from '../../../shared/settings';
 import { AppError } from '../app/errors';
+import { msg } from '../../../shared/messages/catalogue';
 import type { ManagerConsole } from './console';
 import { currentLayers } from './settings';
 
@@ -40,7 +41,7 @@ export async function whyRatio(c: ManagerConsole, input: ParsedCommandInput<'man
   await c.authorize(input.managerPin, 'whyRatio');
   const { store, queueId } = c.backend;
   const order = store.getOrder(queueId, input.orderId);
-  if (!order) throw new AppError('not-found', `no order ${input.orderId}`);
+  if (!order) throw new AppError('not-found', msg('order.notFound', { orderId: input.orderId }));
   const entry = store.getEntryByOrder(queueId, order.id) ?? null;
   const member = order.memberId ? store.getMember(order.memberId) : undefined;
   const stored = c.db.prepare('SELECT ratio_steps FROM checkout_details WHERE queue_id = ? AND order_id = ?').get(queueId, order.id) as

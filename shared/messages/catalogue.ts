@@ -1,0 +1,213 @@
+/**
+ * Every sentence the backend says to a person, as a code and typed
+ * parameters (issue 10 §6). The backend never sends a sentence for the
+ * screen: it sends `{ code, params }` (a `Message`) and the renderer writes
+ * it in the UI language (renderer/i18n/messages.zh-CN.ts, shared/messages/en.ts).
+ * The English text rendered on the backend is for logs and the CLI only.
+ *
+ * Adding a sentence: one line here (its code and the kind of each
+ * parameter), one line in each locale table. The locale tables are typed
+ * `Record<MessageCode, string>`, so a code without a text does not compile.
+ *
+ * Parameter kinds say how a value is shown, so no screen ever shows a raw
+ * fen count, basis points or epoch milliseconds:
+ * - text: as it is (a name, an order number);
+ * - count: a whole number;
+ * - fen: money, "¥1,234.50";
+ * - bp: a ratio, "12.5%";
+ * - instant: ms since epoch, shown as local date and time;
+ * - rule: a priority-chain rule key ('cashier.level'), shown by its label;
+ * - level: a member level key ('gold'), shown by its display name;
+ * - field: a settings field key, shown by its label;
+ * - tender: a tender kind ('wechat'), shown by its label.
+ */
+export type ParamKind = 'text' | 'count' | 'fen' | 'bp' | 'instant' | 'rule' | 'level' | 'field' | 'tender';
+
+interface KindValue {
+  text: string;
+  count: number;
+  fen: number;
+  bp: number;
+  instant: number;
+  rule: string;
+  level: string;
+  field: string;
+  tender: string;
+}
+
+export const MESSAGE_CATALOGUE = {
+  // --- generic -------------------------------------------------------------
+  internal: {},
+  'command.unknown': { name: 'text' },
+  'command.noApi': {},
+
+  // --- clock (docs/app.md "Clock") -----------------------------------------
+  'clock.behind': {},
+  'clock.ahead': {},
+
+  // --- staff, sign-in and PINs ---------------------------------------------
+  'session.notSignedIn': {},
+  'staff.duplicateName': { name: 'text' },
+  'staff.setupDone': {},
+  'staff.notFound': { cashierId: 'text' },
+  'pin.wrong': { triesLeft: 'count', lockMinutes: 'count' },
+  'pin.wrongManager': { triesLeft: 'count', lockMinutes: 'count' },
+  'pin.lockedNow': { until: 'instant', lockMinutes: 'count' },
+  'pin.locked': { until: 'instant' },
+
+  // --- checkout ------------------------------------------------------------
+  'checkout.orderNumbersExhausted': { day: 'text' },
+  'checkout.deductionExceeds': { deductionFen: 'fen', amountDueFen: 'fen' },
+  'checkout.unknownMember': { memberId: 'text' },
+  'checkout.tenderExceeds': { nonCashFen: 'fen', actualPaidFen: 'fen' },
+  'checkout.tenderShort': { tenderedFen: 'fen', actualPaidFen: 'fen' },
+
+  // --- orders and the line -------------------------------------------------
+  'order.notFound': { orderId: 'text' },
+  'order.noEntitlement': { orderId: 'text' },
+  'order.alreadyRefunded': { orderId: 'text' },
+
+  // --- shifts --------------------------------------------------------------
+  'shift.notOpen': {},
+  'shift.alreadyOpen': { shiftId: 'count' },
+  'shift.notFound': { shiftId: 'count' },
+  'shift.notYours': {},
+
+  // --- manager console -----------------------------------------------------
+  'manager.pinRequired': {},
+  'manager.baseFromServer': {},
+  'manager.baseEditableServer': {},
+  'manager.baseEditableLocal': {},
+  'manager.noSecretStore': {},
+  'manager.badDateRange': {},
+  'manager.rangeTooLong': { maxYears: 'count' },
+  'manager.invalidInput': { count: 'count' },
+
+  // --- printer and sync settings -------------------------------------------
+  'printer.badAddress': { address: 'text' },
+  'printer.badPort': { address: 'text' },
+  'printer.storedUnreadable': {},
+  'sync.badUrl': { url: 'text' },
+  'sync.insecureUrl': { url: 'text' },
+  'sync.badScheme': { url: 'text' },
+  'sync.tokenUnreadable': {},
+
+  // --- engine rules (shared/engine RuleErrorCode) ----------------------------
+  'engine.invalid-input': {},
+  'engine.unknown-queue': {},
+  'engine.unknown-order': {},
+  'engine.unknown-member': {},
+  'engine.duplicate-order': {},
+  'engine.time-backwards': {},
+  'engine.already-completed': {},
+  'engine.already-refunded': {},
+  'engine.no-entry': {},
+  'engine.not-drawable': {},
+  'engine.draw-not-allowed': {},
+  'engine.not-exchangeable': {},
+  'engine.exchange-not-configured': {},
+
+  // --- invalid input (zod issues, shared/messages/issues.ts) -----------------
+  'input.invalid': {},
+  'input.notPlainObject': {},
+  'input.required': {},
+  'input.wrongType': {},
+  'input.notInteger': {},
+  'input.empty': {},
+  'input.tooLong': { max: 'count' },
+  'input.tooShort': { min: 'count' },
+  'input.tooMany': { max: 'count' },
+  'input.tooFew': { min: 'count' },
+  'input.tooLarge': { max: 'count' },
+  'input.tooSmall': { min: 'count' },
+  'input.tooLargeFen': { max: 'fen' },
+  'input.tooSmallFen': { min: 'fen' },
+  'input.tooLargeBp': { max: 'bp' },
+  'input.tooSmallBp': { min: 'bp' },
+  'input.unknownField': { keys: 'text' },
+  'input.badChoice': {},
+  'input.badFormat': {},
+  'input.pinFormat': {},
+  'input.pinSame': {},
+  'input.dateFormat': {},
+  'input.timeOfDay': {},
+  'input.isoDateTime': {},
+  'input.notRealDateTime': {},
+  'input.sameMinute': {},
+  'input.lotteryMinAboveMax': {},
+  'input.fixedLotteryEmpty': {},
+  'input.randomReturnGroup': {},
+  'input.paperWidth': {},
+  'input.copies': {},
+  'input.timeout': {},
+  'input.atLeastOneTender': {},
+  'input.amountMin': {},
+
+  // --- why this ratio? (engine/ratio.ts steps) -------------------------------
+  'ratio.cashierLevel': { level: 'level' },
+  'ratio.baseLevel': { level: 'level' },
+  'ratio.tierReached': { minSpendFen: 'fen', days: 'count' },
+  'ratio.noTierReached': {},
+  'ratio.noTiers': {},
+  'ratio.cashierLottery': {},
+  'ratio.baseLottery': {},
+  'ratio.cashierDefault': {},
+  'ratio.baseDefault': {},
+  'ratio.other': { rule: 'rule' },
+
+  // --- what-if notes ---------------------------------------------------------
+  'whatIf.emptyStart': {},
+  'whatIf.levelsNow': {},
+  'whatIf.randomReturnPinned': {},
+  'whatIf.randomReturnSeeded': {},
+  'whatIf.drawsKept': {},
+} as const satisfies Record<string, Record<string, ParamKind>>;
+
+export type MessageCode = keyof typeof MESSAGE_CATALOGUE;
+
+export type MessageParams<C extends MessageCode> = {
+  -readonly [P in keyof (typeof MESSAGE_CATALOGUE)[C]]: KindValue[(typeof MESSAGE_CATALOGUE)[C][P] & ParamKind];
+};
+
+/** A sentence as code + parameters; the renderer writes it in the UI language. */
+export type Message = { [C in MessageCode]: { code: C; params: MessageParams<C> } }[MessageCode];
+
+/** One text per code: what each locale table must be (exhaustive at compile time). */
+export type MessageTexts = Readonly<Record<MessageCode, string>>;
+
+type ParamsArg<C extends MessageCode> = keyof MessageParams<C> extends never ? [params?: MessageParams<C>] : [params: MessageParams<C>];
+
+/** Builds a typed message: `msg('checkout.tenderShort', { tenderedFen, actualPaidFen })`. */
+export function msg<C extends MessageCode>(code: C, ...[params]: ParamsArg<C>): Message {
+  return { code, params: (params ?? {}) as MessageParams<C> } as Message;
+}
+
+export function isMessageCode(value: unknown): value is MessageCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(MESSAGE_CATALOGUE, value);
+}
+
+/** The kind of each parameter of a code (for formatting, and for the locale tests). */
+export function paramKinds(code: MessageCode): Readonly<Record<string, ParamKind>> {
+  return MESSAGE_CATALOGUE[code];
+}
+
+/**
+ * Fills `{name}` placeholders of a template with the message's parameters,
+ * each formatted by its kind. Unknown placeholders stay as they are (the
+ * locale test makes sure there are none).
+ */
+export function fillTemplate(template: string, message: Message, format: (kind: ParamKind, value: string | number) => string): string {
+  const kinds = paramKinds(message.code);
+  const params = message.params as Record<string, string | number>;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const kind = kinds[name];
+    const value = params[name];
+    if (kind === undefined || value === undefined) return whole;
+    return format(kind, value);
+  });
+}
+
+/** The placeholders a template uses (for tests). */
+export function placeholders(template: string): string[] {
+  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}

@@ -1,0 +1,131 @@
+/**
+ * The message catalogue (shared/messages/catalogue.ts) and its two locales:
+ * every code has a zh-CN and an English text, each placeholder is a
+ * parameter of its code, and no Chinese text carries English words once its
+ * parameters are filled in. Plus the formatting the translator relies on.
+ */
+import { describe, expect, it } from 'vitest';
+import { MESSAGE_CATALOGUE, msg, paramKinds, placeholders, type Message, type MessageCode, type ParamKind } from '../../shared/messages/catalogue';
+import { EN_MESSAGES, englishText } from '../../shared/messages/en';
+import { issueMessage } from '../../shared/messages/issues';
+import { levelDisplayName } from '../../shared/levels';
+import { formatYuanGrouped, type Fen } from '../../shared/money';
+import { levelName, messageText, MESSAGE_TEXTS, setLevelNames } from '../../renderer/i18n/messages';
+import { ZH_MESSAGES } from '../../renderer/i18n/messages.zh-CN';
+import { yuan } from '../../renderer/money-input';
+
+const CODES = Object.keys(MESSAGE_CATALOGUE) as MessageCode[];
+
+/** A plausible value of each kind, to fill a template the way a screen would. */
+const SAMPLE: Record<ParamKind, string | number> = {
+  text: '张三',
+  count: 3,
+  fen: 1_919_950_560,
+  bp: 12_500,
+  instant: new Date(2026, 0, 5, 10, 7, 30).getTime(),
+  rule: 'cashier.level',
+  level: 'gold',
+  field: 'extractionBp',
+  tender: 'wechat',
+};
+
+function sample(code: MessageCode): Message {
+  const params = Object.fromEntries(Object.entries(paramKinds(code)).map(([name, kind]) => [name, SAMPLE[kind]]));
+  return { code, params } as Message;
+}
+
+/** Latin words a Chinese screen may show (see test/e2e/latin-words.e2e.test.ts for the whole list). */
+const ALLOWED_LATIN = new Set(['PIN', 'CSV', 'QR', 'F1', 'F3', 'HH', 'MM', 'tcp', 'IP', 'printer', 'file', 'wss', 'https', 'example', 'com', 'central', 'T10', 'YYYY']);
+
+function latinWords(text: string): string[] {
+  return (text.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).filter((w) => !ALLOWED_LATIN.has(w));
+}
+
+describe('message catalogue', () => {
+  it('every code has a non-empty zh-CN and English text', () => {
+    expect(CODES.length).toBeGreaterThan(50);
+    for (const code of CODES) {
+      expect(ZH_MESSAGES[code], code).toMatch(/\S/);
+      expect(EN_MESSAGES[code], code).toMatch(/\S/);
+    }
+    // No text for a code that does not exist.
+    expect(Object.keys(ZH_MESSAGES).sort()).toEqual([...CODES].sort());
+    expect(Object.keys(EN_MESSAGES).sort()).toEqual([...CODES].sort());
+  });
+
+  it('every placeholder names a parameter of its code', () => {
+    for (const code of CODES) {
+      const names = Object.keys(paramKinds(code));
+      for (const locale of ['zh-CN', 'en'] as const) {
+        for (const p of placeholders(MESSAGE_TEXTS[locale][code])) expect(names, `${locale} ${code} uses {${p}}`).toContain(p);
+      }
+    }
+  });
+
+  it('no English word, raw key, fen count, basis points or epoch in a filled-in Chinese text', () => {
+    for (const code of CODES) {
+      const text = messageText(sample(code), 'zh-CN');
+      expect(latinWords(text), `${code}: ${text}`).toEqual([]);
+      expect(text, code).not.toMatch(/\{\w+\}/);
+      expect(text, code).not.toContain('1919950560');
+      expect(text, code).not.toContain('12500');
+      expect(text, code).not.toMatch(/\d{12,}/);
+    }
+  });
+
+  it('parameters are written by their kind', () => {
+    expect(messageText(msg('checkout.tenderShort', { tenderedFen: 1_000_000, actualPaidFen: 1_919_950_560 }), 'zh-CN')).toBe('收款合计 ¥10,000.00 不够实付 ¥19,199,505.60，请补足。');
+    expect(messageText(msg('input.tooLargeBp', { max: 100_000 }), 'zh-CN')).toBe('不能大于 1000%');
+    expect(messageText(msg('pin.locked', { until: SAMPLE.instant as number }), 'zh-CN')).toBe('PIN 已锁定，请在 2026-01-05 10:07:30 之后再试。');
+    expect(messageText(msg('ratio.cashierLevel', { level: 'gold' }), 'zh-CN')).toBe('本收银台给 金卡会员 的比例');
+    expect(messageText(msg('ratio.other', { rule: 'base.default' }), 'zh-CN')).toBe('基础设置·默认比例');
+    expect(messageText(msg('checkout.tenderShort', { tenderedFen: 100, actualPaidFen: 250 }), 'en')).toBe('The tenders (¥1.00) do not cover the amount to pay (¥2.50).');
+    expect(englishText(msg('pin.wrongManager', { triesLeft: 3, lockMinutes: 5 }))).toContain('3 tries left');
+  });
+
+  it('an unknown code (a newer backend) is still said in the UI language', () => {
+    expect(messageText({ code: 'something.new', params: {} } as unknown as Message, 'zh-CN')).toBe(ZH_MESSAGES.internal);
+    expect(messageText(null, 'en')).toBe(EN_MESSAGES.internal);
+  });
+});
+
+describe('zod issues as messages', () => {
+  it('maps limits by unit and the schemas’ own sentences by code', () => {
+    expect(issueMessage({ code: 'too_big', path: ['changes', 'extractionBp'], message: 'x', maximum: 10_000, origin: 'number' })).toEqual(msg('input.tooLargeBp', { max: 10_000 }));
+    expect(issueMessage({ code: 'too_big', path: ['amountDueFen'], message: 'x', maximum: 100, origin: 'number' })).toEqual(msg('input.tooLargeFen', { max: 100 }));
+    expect(issueMessage({ code: 'too_big', path: ['name'], message: 'x', maximum: 40, origin: 'string' })).toEqual(msg('input.tooLong', { max: 40 }));
+    expect(issueMessage({ code: 'too_small', path: ['name'], message: 'x', minimum: 1, origin: 'string' })).toEqual(msg('input.empty'));
+    expect(issueMessage({ code: 'invalid_type', path: ['a'], message: 'x', expected: 'int' })).toEqual(msg('input.notInteger'));
+    expect(issueMessage({ code: 'custom', path: ['lottery'], message: 'lottery minBp must not be above maxBp' })).toEqual(msg('input.lotteryMinAboveMax'));
+    expect(issueMessage({ code: 'invalid_format', path: ['pin'], message: 'a PIN is 4–8 digits' })).toEqual(msg('input.pinFormat'));
+    expect(issueMessage({ code: 'unrecognized_keys', path: [], message: 'x', keys: ['evil'] })).toEqual(msg('input.unknownField', { keys: 'evil' }));
+    expect(issueMessage({ code: 'whatever', path: [], message: 'Some English' })).toEqual(msg('input.invalid'));
+  });
+});
+
+describe('money and levels', () => {
+  it('money has thousands separators, by integers', () => {
+    expect(formatYuanGrouped(1_919_950_560 as Fen)).toBe('19,199,505.60');
+    expect(formatYuanGrouped(0 as Fen)).toBe('0.00');
+    expect(formatYuanGrouped(99_999 as Fen)).toBe('999.99');
+    expect(formatYuanGrouped(100_000 as Fen)).toBe('1,000.00');
+    expect(formatYuanGrouped(Number.MAX_SAFE_INTEGER as Fen)).toBe('90,071,992,547,409.91');
+    expect(yuan(123_456_789)).toBe('¥1,234,567.89');
+    expect(yuan(-1_234_500)).toBe('-¥12,345.00');
+    expect(yuan(null)).toBe('—');
+  });
+
+  it('a level is shown by its name, never its key', () => {
+    expect(levelDisplayName('gold', null, [], 'zh')).toBe('金卡会员');
+    expect(levelDisplayName('normal', null, [], 'zh')).toBe('普通会员');
+    expect(levelDisplayName('gold', { gold: '黄金会员' }, [], 'zh')).toBe('黄金会员');
+    expect(levelDisplayName('lv3', null, [], 'zh')).toBe('会员等级3');
+    expect(levelDisplayName('zeta', null, ['alpha', 'zeta'], 'zh')).toBe('会员等级2');
+    expect(levelDisplayName('zeta', null, ['alpha', 'zeta'], 'en')).toBe('Member level 2');
+    setLevelNames({ staff: '员工价' }, ['staff', 'gold']);
+    expect(levelName('staff', 'zh-CN')).toBe('员工价');
+    expect(levelName('gold', 'zh-CN')).toBe('金卡会员');
+    expect(levelName(null, 'zh-CN')).toBe('—');
+    setLevelNames({});
+  });
+});
