@@ -29,6 +29,10 @@ export const ZH_MESSAGES: MessageTexts = {
   'checkout.tenderExceeds': '银行卡/微信/支付宝/其他合计 {nonCashFen} 超过了实付 {actualPaidFen}：只有现金可以找零，请改正金额。',
   'checkout.tenderShort': '收款合计 {tenderedFen} 不够实付 {actualPaidFen}，请补足。',
 
+  'member.phoneKeyMissing': '本机缺少手机号密钥，暂时不能用手机号登记会员：请重启收银程序；仍不行请联系店长。',
+  'member.phoneInvalid': '不是有效的大陆手机号（13–19 开头的 11 位数字）。',
+  'member.exists': '这个手机号已经是本店会员，请直接查找会员。',
+
   'order.notFound': '本机没有订单 {orderId}，请核对订单号。',
   'order.noEntitlement': '订单 {orderId} 没有排队权益。',
   'order.alreadyRefunded': '订单 {orderId} 已经退过款，不能再退。',

@@ -62,6 +62,11 @@ export const MESSAGE_CATALOGUE = {
   'checkout.tenderExceeds': { nonCashFen: 'fen', actualPaidFen: 'fen' },
   'checkout.tenderShort': { tenderedFen: 'fen', actualPaidFen: 'fen' },
 
+  // --- members (enrolment) --------------------------------------------------
+  'member.phoneKeyMissing': {},
+  'member.phoneInvalid': {},
+  'member.exists': {},
+
   // --- orders and the line -------------------------------------------------
   'order.notFound': { orderId: 'text' },
   'order.noEntitlement': { orderId: 'text' },

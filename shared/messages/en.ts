@@ -30,6 +30,10 @@ export const EN_MESSAGES: MessageTexts = {
   'checkout.tenderExceeds': 'Card / WeChat / Alipay / other ({nonCashFen}) are more than the amount to pay ({actualPaidFen}); only cash gives change.',
   'checkout.tenderShort': 'The tenders ({tenderedFen}) do not cover the amount to pay ({actualPaidFen}).',
 
+  'member.phoneKeyMissing': 'This register has no phone key, so it cannot enrol members by phone: restart the register (docs/security.md).',
+  'member.phoneInvalid': 'Not a mainland mobile number (11 digits starting 13–19).',
+  'member.exists': 'This phone number is already a member here: look it up instead.',
+
   'order.notFound': 'There is no order {orderId} on this register.',
   'order.noEntitlement': 'Order {orderId} earned no place in the line.',
   'order.alreadyRefunded': 'Order {orderId} is already refunded.',

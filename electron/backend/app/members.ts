@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MemberView, ParsedCommandInput } from '../../../shared/contract';
 import { maskMobile, maskNickname, normalizeMainlandMobile } from '../../../shared/members';
+import { msg } from '../../../shared/messages/catalogue';
 import { phoneDigest } from '../members/phone-digest';
 import { AppError } from './errors';
 import type { RegisterBackend } from './register';
@@ -39,20 +40,20 @@ export class Members {
     const cashier = this.core.requireSession();
     const key = this.core.phoneKey;
     if (!key) {
-      throw new AppError('rule', 'this register has no phone key, so it cannot enrol members by phone (restart the register; see docs/security.md)', {
+      throw new AppError('rule', msg('member.phoneKeyMissing'), {
         rule: 'phone-key-missing',
       });
     }
     const digits = normalizeMainlandMobile(input.phone);
     // The contract checked it already; this guards a caller that skipped it.
-    if (!digits) throw new AppError('rule', 'not a mainland mobile number (11 digits starting 13–19)', { rule: 'phone-invalid' });
+    if (!digits) throw new AppError('rule', msg('member.phoneInvalid'), { rule: 'phone-invalid' });
     const digest = phoneDigest(key, digits);
     const maskedPhone = maskMobile(digits);
     const displayName = input.nickname ? maskNickname(input.nickname) : null;
     const { db, store } = this.core;
     const id = store.transaction(() => {
       const existing = db.prepare('SELECT id FROM members WHERE phone_digest = ?').pluck().get(digest) as string | undefined;
-      if (existing) throw new AppError('rule', 'this phone number is already a member here: look it up instead', { rule: 'member-exists' });
+      if (existing) throw new AppError('rule', msg('member.exists'), { rule: 'member-exists' });
       const at = this.core.now();
       const memberId = newLocalMemberId(this.core.registerId);
       db.prepare(
