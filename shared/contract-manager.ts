@@ -98,6 +98,10 @@ export const managerCommandInputs = {
     /** Header language: zh, en, or both ("中文 (English)"). */
     language: z.enum(['zh', 'en', 'both']).default('both'),
   }),
+  /** Printers this machine can see (OS printers, USB device files, serial ports), for the printer settings list. */
+  'manager.printer.discover': z.strictObject({ ...managerPin }),
+  /** Queues a test page to the saved printer (the same queue as receipts). */
+  'manager.printer.testPage': z.strictObject({ ...managerPin }),
 } as const;
 
 // ---------------------------------------------------------------------------
@@ -283,6 +287,15 @@ export interface ManagerCommandOutputs {
   'manager.whatIf': WhatIfView;
   'manager.reports.shifts': { shifts: ShiftReport[] };
   'manager.reports.export': CsvExport;
+  'manager.printer.discover': PrinterDiscoveryView;
+  'manager.printer.testPage': { jobId: number };
+}
+
+export interface PrinterDiscoveryView {
+  /** `uri` is what goes into the printer address (serial ports with baud 9600 until changed). */
+  printers: { uri: string; kind: 'os' | 'usb' | 'serial'; label: string }[];
+  /** Why a kind of printer could not be listed (Chinese). */
+  notes: string[];
 }
 
 export type ManagerCommandName = keyof typeof managerCommandInputs;

@@ -139,7 +139,7 @@ const en: Shape<typeof zh> = {
     header: 'Receipt header',
     footer: 'Receipt footer',
     printer: 'Printer',
-    uri: 'Printer address (tcp://IP:PORT, printer:NAME; empty = no printer)',
+    uri: 'Printer address (tcp://IP:PORT, printer:NAME, file:/dev/usb/lp0, serial:PORT, //PC/SHARE; empty = no printer)',
     width: 'Paper width (mm)',
     commandSet: 'Command set',
     copies: 'Copies',
@@ -161,7 +161,6 @@ const en: Shape<typeof zh> = {
     configured: 'Configured',
     notConfigured: 'Not configured',
     saved: 'Saved',
-    noTestPage: 'Test page: the backend has no command for it yet',
   },
   dashboard: {
     title: 'Liability dashboard',
@@ -272,6 +271,16 @@ const en: Shape<typeof zh> = {
     drawn: 'Drawn: {ratio}',
     noEntitlement: 'Why nothing was earned',
     walkIn: 'Walk-in',
+  },
+  printers: {
+    find: 'Find printers',
+    use: 'Use',
+    chosen: 'Chosen',
+    noneFound: 'No printer found: for a network printer enter tcp://IP:9100',
+    testPage: 'Print a test page',
+    testHint: 'Uses the saved settings (save first)',
+    testQueued: 'Test page queued',
+    baud: 'Serial baud rate',
   },
 };
 

@@ -135,7 +135,7 @@ export default {
     header: '小票抬头',
     footer: '小票页脚',
     printer: '打印机',
-    uri: '打印机地址（tcp://IP:端口、printer:名称；空 = 无打印机）',
+    uri: '打印机地址（tcp://IP:端口、printer:系统打印机名、file:/dev/usb/lp0、serial:串口、//电脑名/共享名；空 = 无打印机）',
     width: '纸宽（毫米）',
     commandSet: '指令集',
     copies: '份数',
@@ -157,7 +157,6 @@ export default {
     configured: '已配置',
     notConfigured: '未配置',
     saved: '已保存',
-    noTestPage: '打印测试页：后台暂未提供此命令',
   },
   dashboard: {
     title: '负债看板',
@@ -268,5 +267,15 @@ export default {
     drawn: '已抽奖：比例 {ratio}',
     noEntitlement: '没有权益的原因',
     walkIn: '散客',
+  },
+  printers: {
+    find: '查找打印机',
+    use: '使用',
+    chosen: '已选',
+    noneFound: '没有找到打印机：网络打印机请填写 tcp://IP:9100',
+    testPage: '打印测试页',
+    testHint: '按已保存的设置打印（先保存）',
+    testQueued: '测试页已加入打印队列',
+    baud: '串口波特率',
   },
 } as const;

@@ -22,6 +22,8 @@ const GOOD: { [N in ManagerCommandName]: Record<string, unknown> } = {
   'manager.whatIf': { days: 7, cashier: {} },
   'manager.reports.shifts': { from: '2026-03-01', to: '2026-03-02' },
   'manager.reports.export': { report: 'ledger', from: '2026-03-01', to: '2026-03-02' },
+  'manager.printer.discover': {},
+  'manager.printer.testPage': {},
 };
 
 let h: Harness;

@@ -9,6 +9,7 @@ import type { RegisterBackend } from '../app/register';
 import { managerFor } from './console';
 import { dashboard } from './dashboard';
 import { getDetails, savePrinter, saveStore, saveSync } from './details';
+import { discover, testPage } from './printers';
 import { exportReport, listShiftReports } from './reports';
 import { getSettings, listAudit, saveSettings } from './settings';
 import { whatIf } from './what-if';
@@ -36,4 +37,6 @@ export const MANAGER_COMMANDS: ManagerImplementations = {
   'manager.whatIf': (b, i) => whatIf(managerFor(b), i),
   'manager.reports.shifts': (b, i) => listShiftReports(managerFor(b), i),
   'manager.reports.export': (b, i) => exportReport(managerFor(b), i),
+  'manager.printer.discover': (b, i) => discover(b, i),
+  'manager.printer.testPage': (b, i) => testPage(b, i),
 };

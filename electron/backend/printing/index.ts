@@ -11,5 +11,6 @@ export * from './transport-device';
 export * from './transport-os';
 export * from './transport-serial';
 export * from './transport-custom';
+export * from './discovery';
 export * from './jobs';
 export * from './worker';

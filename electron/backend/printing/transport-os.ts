@@ -162,7 +162,7 @@ export class OsPrinterTransport implements PrinterTransport {
 
   private refusal(stderr: string): PrinterError {
     const text = stderr.trim();
-    if (/does not exist|not exist|1801|Get-Printer.*No MSFT_Printer|OpenPrinter/i.test(text)) {
+    if (/does not exist|not exist|Invalid destination|Unknown destination|1801|No MSFT_Printer|OpenPrinter/i.test(text)) {
       return new PrinterError('config', `系统里没有名为「${this.name}」的打印机：请在打印机设置里从列表中重新选择`);
     }
     if (/not accepting|disabled|paused/i.test(text)) {
