@@ -51,7 +51,10 @@ export const ZH_MESSAGES: MessageTexts = {
   'manager.rangeTooLong': '一份报表最多覆盖 {maxYears} 年，请缩小日期范围。',
   'manager.invalidInput': '有 {count} 项需要改正。',
 
-  'printer.badAddress': '打印机地址“{address}”无法识别：请填 tcp://IP:端口、printer:打印机名称、//电脑/共享名 或 file:路径。',
+  'printer.badAddress': '打印机地址“{address}”无法识别：请填 tcp://IP:端口、printer:系统打印机名、serial:串口?baud=9600、file:/dev/usb/lp0 或 //电脑名/共享名。',
+  'printer.notADevice': '打印机地址只能是打印机设备（如 /dev/usb/lp0、/dev/ttyUSB0、COM3、LPT1 或 //电脑名/共享打印机），不能是数据库、文档或相对路径：“{address}”。',
+  'printer.badBaud': '“{address}”中的串口波特率必须是 2400、4800、9600、19200、38400、57600、115200 之一。',
+  'printer.badName': '“{address}”中的系统打印机名称不能包含空格或 / \\ \' " $ ; & | < > 等字符。',
   'printer.badPort': '打印机地址“{address}”中的端口必须是 1–65535。',
   'printer.storedUnreadable': '已保存的打印机设置无法读取，下面显示的是默认值，请重新保存打印机设置。',
   'sync.badUrl': '服务器地址“{url}”不是有效地址（例如 wss://central.example.com）。',

@@ -52,7 +52,10 @@ export const EN_MESSAGES: MessageTexts = {
   'manager.rangeTooLong': 'A report covers at most {maxYears} years.',
   'manager.invalidInput': '{count} fields need correcting.',
 
-  'printer.badAddress': 'The printer address "{address}" is not understood: use tcp://HOST:PORT, printer:NAME, //HOST/SHARE or file:PATH.',
+  'printer.badAddress': 'The printer address "{address}" is not understood: use tcp://HOST:PORT, printer:NAME, serial:PORT?baud=9600, file:/dev/usb/lp0 or //COMPUTER/SHARE.',
+  'printer.notADevice': 'A printer address may name only a printer device (/dev/usb/lp0, /dev/ttyUSB0, COM3, LPT1 or //COMPUTER/SHARE), never the database, a document or a relative path: "{address}".',
+  'printer.badBaud': 'The serial baud rate in "{address}" must be one of 2400, 4800, 9600, 19200, 38400, 57600, 115200.',
+  'printer.badName': 'The printer name in "{address}" may not contain spaces or / \\ \' " $ ; & | < >.',
   'printer.badPort': 'The printer port in "{address}" must be 1–65535.',
   'printer.storedUnreadable': 'The stored printer settings cannot be read; defaults are shown. Save the printer settings again.',
   'sync.badUrl': 'The server address "{url}" is not an address (e.g. wss://central.example.com).',

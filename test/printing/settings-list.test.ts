@@ -32,11 +32,11 @@ describe('printer settings list and test page', () => {
     expect(listJobs(h.backend.db).find((j) => j.id === jobId)).toMatchObject({ kind: 'test' });
   });
 
-  it('refuses a file: address that is not a printer device, in Chinese, and keeps the old one', async () => {
+  it('refuses a file: address that is not a printer device (printer.notADevice, shown in Chinese) and keeps the old one', async () => {
     await h.ok('manager.printer.save', { uri: 'file:/dev/usb/lp0' });
     for (const uri of [`file:${h.file}`, 'file:register.db', 'file:/home/shop/notes.txt']) {
       const r = await h.call('manager.printer.save', { uri });
-      expect(r).toMatchObject({ ok: false, error: { issues: [{ path: 'uri', message: expect.stringMatching(/打印机地址只能是打印机设备/) }] } });
+      expect(r).toMatchObject({ ok: false, error: { issues: [{ path: 'uri', reason: { code: 'printer.notADevice', params: { address: uri } } }] } });
     }
     expect(getMeta(h.backend.db, 'printer.uri')).toBe('file:/dev/usb/lp0');
   });

@@ -35,7 +35,8 @@ function sample(code: MessageCode): Message {
 }
 
 /** Latin words a Chinese screen may show (see test/e2e/latin-words.e2e.test.ts for the whole list). */
-const ALLOWED_LATIN = new Set(['PIN', 'CSV', 'QR', 'F1', 'F3', 'HH', 'MM', 'tcp', 'IP', 'printer', 'file', 'wss', 'https', 'example', 'com', 'central', 'T10', 'YYYY']);
+const ALLOWED_LATIN = new Set(['PIN', 'CSV', 'QR', 'F1', 'F3', 'HH', 'MM', 'tcp', 'IP', 'printer', 'file', 'wss', 'https', 'example', 'com', 'central', 'T10', 'YYYY', // printer address syntax the shop types (issue 11):
+  'serial', 'baud', 'dev', 'usb', 'lp0', 'ttyUSB0', 'COM3', 'LPT1']);
 
 function latinWords(text: string): string[] {
   return (text.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).filter((w) => !ALLOWED_LATIN.has(w));

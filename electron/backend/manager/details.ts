@@ -9,7 +9,7 @@
 import type { ParsedCommandInput } from '../../../shared/contract';
 import type { DetailsView } from '../../../shared/contract-manager';
 import { getMeta, META_KEYS, readPrinterSettings, setMeta } from '../printing/settings';
-import { parsePrinterUri } from '../printing/transport';
+import { parsePrinterUri, PrinterAddressError } from '../printing/transport';
 import { checkServerUrl, SYNC_META_KEYS, writeSyncConfig } from '../sync/config';
 import { AppError } from '../app/errors';
 import { msg, type Message } from '../../../shared/messages/catalogue';
@@ -108,7 +108,13 @@ export async function savePrinter(c: ManagerConsole, input: ParsedCommandInput<'
     try {
       parsePrinterUri(uri);
     } catch (error) {
-      const reason = /port must be/.test((error as Error).message) ? msg('printer.badPort', { address: uri }) : msg('printer.badAddress', { address: uri });
+      const problem = error instanceof PrinterAddressError ? error.problem : 'bad-address';
+      const reason =
+        problem === 'bad-port' ? msg('printer.badPort', { address: uri })
+        : problem === 'not-a-device' ? msg('printer.notADevice', { address: uri })
+        : problem === 'bad-baud' ? msg('printer.badBaud', { address: uri })
+        : problem === 'bad-name' ? msg('printer.badName', { address: uri })
+        : msg('printer.badAddress', { address: uri });
       throw inputError('uri', reason);
     }
   }

@@ -15,7 +15,7 @@
  * Anything else — a relative path, a file in a folder, /dev/sda — is refused
  * with a Chinese message that says what to enter instead.
  */
-import { PrinterError } from './transport-error';
+import { PrinterAddressError } from './transport-error';
 
 const UNIX_PRINTER_DEVICE = [
   /^\/dev\/usb\/lp\d{1,3}$/,
@@ -41,7 +41,7 @@ export function refusedDeviceMessage(path: string, serial = false): string {
 }
 
 /**
- * Throws PrinterError('config') unless `path` names a printer device on
+ * Throws PrinterAddressError('not-a-device') unless `path` names a printer device on
  * `platform`; returns which family it belongs to.
  */
 export function checkDevicePath(path: string, platform: NodeJS.Platform, options: { serial?: boolean } = {}): 'unix' | 'windows' {
@@ -53,5 +53,5 @@ export function checkDevicePath(path: string, platform: NodeJS.Platform, options
     // No "..", no doubled slashes: the patterns are anchored on exact device names.
     if ((serial ? UNIX_SERIAL_DEVICE : UNIX_PRINTER_DEVICE).some((re) => re.test(path)) && !path.includes('..')) return 'unix';
   }
-  throw new PrinterError('config', refusedDeviceMessage(path, serial));
+  throw new PrinterAddressError('not-a-device', refusedDeviceMessage(path, serial));
 }

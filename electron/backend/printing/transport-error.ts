@@ -21,6 +21,19 @@ export class PrinterError extends Error {
   }
 }
 
+/** Why a printer address was refused (the settings screen shows a message per reason). */
+export type AddressProblem = 'bad-address' | 'bad-port' | 'not-a-device' | 'bad-baud' | 'bad-name';
+
+export class PrinterAddressError extends PrinterError {
+  override name = 'PrinterAddressError';
+  constructor(
+    readonly problem: AddressProblem,
+    message: string,
+  ) {
+    super('config', message);
+  }
+}
+
 export function idleTimeoutError(where: string, timeoutMs: number, maybePrinted = false): PrinterError {
   const seconds = (timeoutMs / 1000).toLocaleString('zh-CN', { maximumFractionDigits: 1 });
   return new PrinterError('timeout', `打印机无响应：${seconds} 秒内没有接收数据 (${where})`, undefined, maybePrinted);

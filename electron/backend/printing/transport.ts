@@ -21,7 +21,7 @@
 import type { CommandSet } from '../../../shared/receipt/index';
 import type { PrinterStatus } from './status';
 import { checkDevicePath, isWindowsSharePath } from './device-path';
-import { PrinterError } from './transport-error';
+import { PrinterAddressError } from './transport-error';
 
 export * from './transport-error';
 export * from './deadline';
@@ -71,7 +71,7 @@ export function parsePrinterUri(uri: string, platform: NodeJS.Platform = process
   const tcp = /^tcp:\/\/(\[[^\]]+\]|[^/:\s]+)(?::(\d{1,5}))?\/?$/i.exec(text);
   if (tcp) {
     const port = tcp[2] ? Number(tcp[2]) : 9100;
-    if (port < 1 || port > 65535) throw new PrinterError('config', `打印机端口必须是 1–65535，现在是 ${port}`);
+    if (port < 1 || port > 65535) throw new PrinterAddressError('bad-port', `打印机端口必须是 1–65535，现在是 ${port}`);
     return { kind: 'tcp', host: tcp[1]!.replace(/^\[|\]$/g, ''), port };
   }
   const os = /^printer:(.+)$/i.exec(text);
@@ -79,7 +79,7 @@ export function parsePrinterUri(uri: string, platform: NodeJS.Platform = process
     const name = os[1]!.trim();
     // Passed to lp / the spooler as one argument; refuse what no printer name contains.
     if (!/^[^\s/\\'"`$;&|<>]{1,127}$/.test(name) && !(platform === 'win32' && /^[^/\\'"`$;&|<>]{1,127}$/.test(name))) {
-      throw new PrinterError('config', `系统打印机名称不能包含空格或 / \\ ' " $ ; & | < > 等字符：${name}`);
+      throw new PrinterAddressError('bad-name', `系统打印机名称不能包含空格或 / \\ ' " $ ; & | < > 等字符：${name}`);
     }
     return { kind: 'os', name };
   }
@@ -88,7 +88,7 @@ export function parsePrinterUri(uri: string, platform: NodeJS.Platform = process
     const path = serial[1]!.trim();
     const baudRate = serial[2] ? Number(serial[2]) : 9600;
     if (!(SERIAL_BAUD_RATES as readonly number[]).includes(baudRate)) {
-      throw new PrinterError('config', `串口波特率必须是 ${SERIAL_BAUD_RATES.join('、')} 之一，现在是 ${baudRate}`);
+      throw new PrinterAddressError('bad-baud', `串口波特率必须是 ${SERIAL_BAUD_RATES.join('、')} 之一，现在是 ${baudRate}`);
     }
     checkDevicePath(path, platform, { serial: true });
     return { kind: 'serial', path, baudRate };
@@ -100,8 +100,8 @@ export function parsePrinterUri(uri: string, platform: NodeJS.Platform = process
     const kind = checkDevicePath(path, platform);
     return kind === 'windows' ? { kind: 'windows-path', path } : { kind: 'device', path };
   }
-  throw new PrinterError(
-    'config',
+  throw new PrinterAddressError(
+    'bad-address',
     `打印机地址格式不对：应为 tcp://IP:端口、printer:系统打印机名、serial:串口?baud=波特率、file:/dev/usb/lp0 或 //电脑名/共享名，现在是 ${JSON.stringify(uri)}`,
   );
 }
