@@ -12,6 +12,7 @@
  * Money is integer fen and ratios integer bp, in inputs and outputs.
  */
 import { z } from 'zod';
+import { isLookupUrl } from './lookup-code';
 import type { ClockStatus, RatioStepView, ShiftReport } from './contract';
 import type { Coverage, TailProjection } from './manager/liability';
 import type { SettingsFieldView } from './manager/settings-view';
@@ -56,6 +57,14 @@ export const managerCommandInputs = {
     address: text(200, 'the address'),
     header: text(500, 'the receipt header'),
     footer: text(500, 'the receipt footer'),
+    /** The central service's customer page, e.g. https://host/q/: the receipt's QR is this + the 查询码 (issue #12 §3); empty = no QR. */
+    lookupUrl: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((u) => u === '' || isLookupUrl(u), { error: 'the lookup address must start with https:// or http:// and hold no spaces' })
+      .nullable()
+      .optional(),
   }),
   'manager.printer.save': z.strictObject({
     ...managerPin,
@@ -147,7 +156,7 @@ export interface ManagerAuditView {
 }
 
 export interface DetailsView {
-  store: { name: string | null; address: string | null; header: string | null; footer: string | null };
+  store: { name: string | null; address: string | null; header: string | null; footer: string | null; lookupUrl: string | null };
   printer: {
     uri: string | null;
     width: 58 | 80;

@@ -57,7 +57,8 @@ export const commandInputs = {
     memberId: id.optional(),
     from: instant.optional(),
     to: instant.optional(),
-    search: z.string().trim().max(64).optional(),
+    /** Part of an order number, or a receipt's 查询码 / scanned QR (the whole address). */
+    search: z.string().trim().max(240).optional(),
     /** Keyset paging: entries after this line position. */
     afterSeq: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(500).default(100),

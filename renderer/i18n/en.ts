@@ -190,7 +190,7 @@ const en: Shape<typeof zh> = {
   queue: {
     title: 'Line',
     search: 'Order',
-    searchPlaceholder: 'Search order number (/)',
+    searchPlaceholder: 'Search order number or lookup code / scan the receipt QR (/)',
     member: 'Member ID',
     dateRange: 'Date',
     from: 'From',

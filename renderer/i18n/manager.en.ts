@@ -138,6 +138,7 @@ const en: Shape<typeof zh> = {
     address: 'Address',
     header: 'Receipt header',
     footer: 'Receipt footer',
+    lookupUrl: 'Customer lookup address (receipt QR; empty = no QR)',
     printer: 'Printer',
     uri: 'Printer address (tcp://IP:PORT, printer:NAME, file:/dev/usb/lp0, serial:PORT, //PC/SHARE; empty = no printer)',
     width: 'Paper width (mm)',

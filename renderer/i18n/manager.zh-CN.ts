@@ -134,6 +134,7 @@ export default {
     address: '地址',
     header: '小票抬头',
     footer: '小票页脚',
+    lookupUrl: '顾客查询网址（小票二维码，留空则不印二维码）',
     printer: '打印机',
     uri: '打印机地址（tcp://IP:端口、printer:系统打印机名、file:/dev/usb/lp0、serial:串口、//电脑名/共享名；空 = 无打印机）',
     width: '纸宽（毫米）',

@@ -187,7 +187,7 @@ export default {
   queue: {
     title: '队列',
     search: '订单号',
-    searchPlaceholder: '搜索订单号（/）',
+    searchPlaceholder: '搜索订单号或查询码 / 扫小票二维码（/）',
     member: '会员 ID',
     dateRange: '日期',
     from: '开始日期',

@@ -65,44 +65,6 @@ export function maskPhone(phone: string): string {
   return digits;
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-function fnv1a(text: string, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/**
- * An 8-character code (`XXXX-XXXX`, Crockford base32, 40 bits) for an order
- * of a queue. A lookup recomputes it for candidate orders; it is not a secret.
- */
-export function receiptShortCode(queueId: string, orderId: string): string {
-  const key = `${queueId}:${orderId}`;
-  const a = fnv1a(key, 0x811c9dc5);
-  const b = fnv1a(key, 0x050c5d1f) & 0xff;
-  let chars = '';
-  // 40 bits: 32 from a, 8 from b, 5 bits per character.
-  let hi = b;
-  let lo = a;
-  for (let i = 0; i < 8; i++) {
-    const v = lo & 31;
-    chars = CROCKFORD[v] + chars;
-    lo = ((lo >>> 5) | ((hi & 31) << 27)) >>> 0;
-    hi >>>= 5;
-  }
-  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
-}
-
-/** The QR payload: `QR:<queueId>:<orderId>`, with anything non-ASCII percent-encoded. */
-export function receiptQrPayload(queueId: string, orderId: string): string {
-  const safe = (s: string) => s.replace(/[^\x21-\x7e]|[%:]/g, (c) => encodeURIComponent(c));
-  return `QR:${safe(queueId)}:${safe(orderId)}`;
-}
-
 function asciiOnly(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c));
 }
@@ -179,12 +141,19 @@ export function buildReceipt(data: ReceiptData, options: ReceiptOptions): Receip
   if (rebate.settled) row('本单付给队列', money(rebate.paidToQueueFen));
   else row('本单付给队列', '订单完成后结算');
 
-  const qr = data.qrPayload ? asciiOnly(data.qrPayload) : receiptQrPayload(data.queueId, data.orderId);
-  const code = cleanText(data.shortCode ?? receiptShortCode(data.queueId, data.orderId));
+  // The 查询码 and its QR (issue #12 §3): a QR only when the store has a lookup
+  // address (the central service's customer page), so it never promises what
+  // nothing answers; otherwise the code is looked up at the counter.
+  const qr = data.qrPayload ? asciiOnly(data.qrPayload) : null;
+  const code = data.shortCode ? cleanText(data.shortCode) : null;
   rule();
-  lines.push({ kind: 'qr', payload: qr });
-  text(`查询码 ${code}`, 'center', true);
-  text('扫码或凭查询码查询排队进度', 'center');
+  if (qr) lines.push({ kind: 'qr', payload: qr });
+  if (code) {
+    text(`查询码 ${code}`, 'center', true);
+    text(qr ? '扫码或凭查询码查询排队进度' : '凭查询码可在收银台查询排队进度', 'center');
+  } else {
+    text('凭单号可在收银台查询排队进度', 'center');
+  }
 
   if (data.store.footer) {
     rule();

@@ -60,9 +60,9 @@ export interface ReceiptData {
   refunded?: boolean;
   /** Display switches (settings `display`): hide place in line / amount ahead when off. */
   show?: { position?: boolean; ahead?: boolean };
-  /** What the QR code holds; `QR:<queueId>:<orderId>` when not given. ASCII only. */
+  /** What the QR code holds: the store's lookup address + the 查询码. No QR when absent. ASCII only. */
   qrPayload?: string;
-  /** A short code the customer can read out; derived from queue and order when not given. */
+  /** The order's 查询码 as printed (`XXXX-XXXX-XXXX`); absent for orders from before it existed. */
   shortCode?: string;
 }
 

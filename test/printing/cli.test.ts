@@ -45,7 +45,7 @@ describe('pos print-receipt', () => {
     expect(rest).toEqual([]);
     expect(receipt!.cut).toBe(true);
     expect(receipt!.drawer).toBe(true);
-    expect(receipt!.qr).toEqual(['QR:register-1:20260105-0042']);
+    expect(receipt!.qr).toEqual(['https://q.example.cn/q/20260105-0042']);
     const lines = layoutLines(receipt!.lines, 32);
     expect(lines.find((l) => l.startsWith('找零'))).toMatch(/^找零 +￥32\.00$/);
     expect(lines.find((l) => l.startsWith('入队位置'))).toMatch(/^入队位置 +第 4 位$/);

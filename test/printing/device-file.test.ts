@@ -96,10 +96,10 @@ describe('device file printer (FIFO stand-in)', () => {
     await waitFor(() => listJobs(t.db).every((j) => j.state === 'done'), 20_000, 'all printed after resume');
     await waitFor(() => originals(device!.bytes()).length === 8, 5000, 'reader caught up');
     expect(originals(device.bytes())).toEqual([
-      'QR:register-1:U1', 'QR:register-1:U1',
-      'QR:register-1:U2', 'QR:register-1:U2',
-      'QR:register-1:U3', 'QR:register-1:U3',
-      'QR:register-1:U4', 'QR:register-1:U4',
+      'https://q.example.cn/q/U1', 'https://q.example.cn/q/U1',
+      'https://q.example.cn/q/U2', 'https://q.example.cn/q/U2',
+      'https://q.example.cn/q/U3', 'https://q.example.cn/q/U3',
+      'https://q.example.cn/q/U4', 'https://q.example.cn/q/U4',
     ]);
     // The receipts arrived whole: no cut-off fragment anywhere.
     expect(decodeEscPos(device.bytes()).receipts.filter((r) => !r.cut && r.lines.length > 0)).toEqual([]);
@@ -117,7 +117,7 @@ describe('device file printer (FIFO stand-in)', () => {
     await device.startReader();
     await waitFor(() => getJob(t.db, 1)!.state === 'done', 5000, 'printed');
     await waitFor(() => originals(device!.bytes()).length === 1, 5000, 'read');
-    expect(originals(device.bytes())).toEqual(['QR:register-1:N1']);
+    expect(originals(device.bytes())).toEqual(['https://q.example.cn/q/N1']);
   }, 30_000);
 
   it('never a second write while one is pending', async () => {

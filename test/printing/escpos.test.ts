@@ -29,7 +29,7 @@ describe('ESC/POS bytes decode back to the preview', () => {
         const paper = decoded.receipts[0]!;
         expect(paper.cut).toBe(true);
         expect(paper.chinese).toBe(true);
-        expect(paper.qr).toEqual(['QR:register-1:20260105-0001']);
+        expect(paper.qr).toEqual(['https://q.example.cn/q/K7QH2M9DX4TB']);
         expect(layoutLines(paper.lines, receipt.columns)).toEqual(trimBlankTail(previewText(receipt)));
         expect(widestLine(paper.lines)).toBeLessThanOrEqual(receipt.columns);
         // The title is bold, double size and centred; amounts are plain, left-aligned rows.

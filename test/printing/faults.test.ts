@@ -80,8 +80,8 @@ describe('printer faults', () => {
     expect(checkout('D3')).toBeLessThan(200); // the counter never waits on the printer
     printer = await FakePrinter.start({ port });
     await waitFor(allDone, 3000, 'all printed');
-    expect(printedCounts(printer)).toEqual({ 'QR:register-1:D1': 1, 'QR:register-1:D2': 1, 'QR:register-1:D3': 1 });
-    expect(decodeEscPos(printer.bytes).receipts.map((r) => r.qr[0])).toEqual(['QR:register-1:D1', 'QR:register-1:D2', 'QR:register-1:D3']);
+    expect(printedCounts(printer)).toEqual({ 'https://q.example.cn/q/D1': 1, 'https://q.example.cn/q/D2': 1, 'https://q.example.cn/q/D3': 1 });
+    expect(decodeEscPos(printer.bytes).receipts.map((r) => r.qr[0])).toEqual(['https://q.example.cn/q/D1', 'https://q.example.cn/q/D2', 'https://q.example.cn/q/D3']);
     expect(w.printerState).toMatchObject({ online: true, lastError: null });
   });
 
@@ -100,7 +100,7 @@ describe('printer faults', () => {
     expect(getJob(t.db, 2)!.lastError).toMatch(/拒绝连接|refused/);
     await printer.setMode('normal');
     await waitFor(allDone, 3000, 'all printed');
-    expect(printedCounts(printer)).toEqual({ 'QR:register-1:F1': 1, 'QR:register-1:F2': 1, 'QR:register-1:F3': 1 });
+    expect(printedCounts(printer)).toEqual({ 'https://q.example.cn/q/F1': 1, 'https://q.example.cn/q/F2': 1, 'https://q.example.cn/q/F3': 1 });
   });
 
   it('hanging: a printer that accepts and never reads times out, blocks nothing, and prints once when it recovers', async () => {
@@ -119,12 +119,12 @@ describe('printer faults', () => {
     expect(w.printerState.online).toBe(false);
     await printer.setMode('normal');
     await waitFor(allDone, 4000, 'all printed');
-    expect(printedCounts(printer)).toEqual({ 'QR:register-1:H1': 1, 'QR:register-1:H2': 1, 'QR:register-1:H3': 1 });
+    expect(printedCounts(printer)).toEqual({ 'https://q.example.cn/q/H1': 1, 'https://q.example.cn/q/H2': 1, 'https://q.example.cn/q/H3': 1 });
     // A reprint is the only way to a second paper.
     reprintJob(t.db, 1);
     w.kick();
     await waitFor(allDone, 3000, 'reprint');
-    expect(printedCounts(printer)['QR:register-1:H1']).toBe(2);
+    expect(printedCounts(printer)['https://q.example.cn/q/H1']).toBe(2);
   });
 
   it('hanging: stopping the app mid-job returns within the timeout and the job is kept', async () => {
@@ -153,7 +153,7 @@ describe('printer faults', () => {
     expect(partial.every((r) => !r.cut)).toBe(true); // half receipts, no cut
     await printer.setMode('normal');
     await waitFor(allDone, 3000, 'all printed');
-    expect(printedCounts(printer)).toEqual({ 'QR:register-1:M1': 1, 'QR:register-1:M2': 1 });
+    expect(printedCounts(printer)).toEqual({ 'https://q.example.cn/q/M1': 1, 'https://q.example.cn/q/M2': 1 });
   });
 
   it('a STAR printer: the same queue, Star commands, status from the ASB', async () => {
@@ -164,7 +164,7 @@ describe('printer faults', () => {
     checkout('ST1');
     const w = startWorker();
     await waitFor(allDone, 3000, 'printed');
-    expect(printedCounts(printer, 'star')).toEqual({ 'QR:register-1:ST1': 1 });
+    expect(printedCounts(printer, 'star')).toEqual({ 'https://q.example.cn/q/ST1': 1 });
     expect(decodeEscPos(printer.bytes, 'star').receipts[0]!.drawer).toBe(true);
     expect(w.printerState).toMatchObject({ online: true, paper: 'near-end', coverOpen: false });
     printer.status = { paper: 'ok', coverOpen: true };

@@ -32,6 +32,7 @@ export function tempDb(): TempDb {
 }
 
 export const QUEUE = 'register-1';
+export const LOOKUP_URL = 'https://q.example.cn/q/';
 /** 2026-01-05 10:00:00 in Shanghai. */
 export const PAID_AT = Date.UTC(2026, 0, 5, 2, 0, 0);
 
@@ -42,6 +43,8 @@ export function seedStore(db: Db, meta: Record<string, string> = {}): void {
     'receipt.header': '欢迎光临 Welcome',
     'receipt.footer': '谢谢惠顾，欢迎再来！\n客服 400-123-4567',
     'register.id': '1号收银台',
+    // The receipt QR is this + the order's 查询码 (issue #12 §3); seeded orders use their id as the code.
+    'receipt.lookupUrl': LOOKUP_URL,
     ...meta,
   };
   const put = db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
@@ -85,8 +88,8 @@ export function seedOrder(db: Db, o: OrderSeed): string {
   const settled = o.settled ?? true;
   db.prepare(
     `INSERT INTO orders (queue_id, id, member_id, amount_due_fen, deduction_fen, actual_paid_fen, paid_at, settlement, settled_at,
-       extracted_fen, paid_to_queue_fen, no_entitlement_reason, cashier_id, points_deduction_fen, love_deduction_fen, change_fen)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'payment', ?, ?, ?, ?, ?, ?, ?, ?)`,
+       extracted_fen, paid_to_queue_fen, no_entitlement_reason, cashier_id, points_deduction_fen, love_deduction_fen, change_fen, lookup_code)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'payment', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     QUEUE,
     o.id,
@@ -103,6 +106,7 @@ export function seedOrder(db: Db, o: OrderSeed): string {
     points,
     love,
     o.changeFen ?? 0,
+    o.id,
   );
   const tenders = o.tenders ?? [{ kind: 'wechat' as const, amountFen: paid }];
   tenders.forEach((t, i) =>

@@ -120,7 +120,7 @@ describe('print queue', () => {
     await waitFor(() => listJobs(t.db).every((j) => j.state === 'done'), 5000, 'all done');
     const receipts = receiptsOf(printer);
     expect(receipts).toHaveLength(3);
-    expect(receipts.map((r) => r.qr[0])).toEqual(['QR:register-1:O1', 'QR:register-1:O2', 'QR:register-1:O3']);
+    expect(receipts.map((r) => r.qr[0])).toEqual(['https://q.example.cn/q/O1', 'https://q.example.cn/q/O2', 'https://q.example.cn/q/O3']);
     expect(receipts.every((r) => r.cut && r.drawer && r.chinese)).toBe(true);
     const lines = layoutLines(receipts[0]!.lines, 32);
     expect(lines.some((l) => l.startsWith('单号') && l.endsWith('O1'))).toBe(true);
@@ -187,7 +187,7 @@ describe('print queue', () => {
     setMeta(t.db, 'printer.uri', printer.uri);
     startWorker();
     await waitFor(() => getJob(t.db, j2)!.state === 'done', 3000, 'S2 printed');
-    expect(receiptsOf(printer).map((r) => r.qr[0])).toEqual(['QR:register-1:S2']);
+    expect(receiptsOf(printer).map((r) => r.qr[0])).toEqual(['https://q.example.cn/q/S2']);
     expect(getJob(t.db, j1)!.state).toBe('skipped');
   });
 
@@ -215,7 +215,7 @@ describe('print queue', () => {
     await waitFor(() => getJob(t.db, good)!.state === 'done', 3000, 'B2 printed');
     expect(getJob(t.db, bad)).toMatchObject({ state: 'failed', nextAttemptAt: null, attempts: 0 });
     expect(getJob(t.db, bad)!.lastError).toMatch(/rebateName/);
-    expect(receiptsOf(printer).map((r) => r.qr[0])).toEqual(['QR:register-1:B2']);
+    expect(receiptsOf(printer).map((r) => r.qr[0])).toEqual(['https://q.example.cn/q/B2']);
   });
 
   it('a printer out of paper or with its cover open gets nothing; the job waits and prints once fixed', async () => {

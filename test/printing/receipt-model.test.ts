@@ -6,8 +6,6 @@ import {
   formatReceiptTime,
   labelValue,
   previewText,
-  receiptQrPayload,
-  receiptShortCode,
   renderPreview,
   textColumns,
   wrapText,
@@ -104,13 +102,14 @@ describe('buildReceipt', () => {
       '第 3 位',
       '￥436.80',
       '￥104.00',
-      `查询码 ${receiptShortCode('register-1', '20260105-0001')}`,
+      '查询码 K7QH-2M9D-X4TB',
+      '扫码或凭查询码查询排队进度',
       '欢迎光临 Welcome',
       '客服 400-123-4567',
     ]) {
       expect(all, fact).toContain(fact);
     }
-    expect(r.lines.find((l) => l.kind === 'qr')).toEqual({ kind: 'qr', payload: 'QR:register-1:20260105-0001' });
+    expect(r.lines.find((l) => l.kind === 'qr')).toEqual({ kind: 'qr', payload: 'https://q.example.cn/q/K7QH2M9DX4TB' });
     expect(r.openDrawer).toBe(true);
     // Facts only: no promised dates or estimates.
     expect(all).not.toMatch(/预计|预估|将于|到账时间|estimated/i);
@@ -178,17 +177,22 @@ describe('buildReceipt', () => {
     expect(all).not.toContain('13812345678');
   });
 
-  it('builds a QR payload and short code that are ASCII and stable', () => {
-    expect(receiptQrPayload('收银台1', 'A:1')).toBe('QR:%E6%94%B6%E9%93%B6%E5%8F%B01:A%3A1');
-    const code = receiptShortCode('register-1', '20260105-0001');
-    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
-    expect(receiptShortCode('register-1', '20260105-0001')).toBe(code);
-    expect(receiptShortCode('register-1', '20260105-0002')).not.toBe(code);
+  it('prints a QR only when the store has a lookup address; otherwise says the code is looked up at the counter', () => {
+    const noUrl = buildReceipt(sampleData({ qrPayload: undefined }), { width: 58, copy: false });
+    expect(noUrl.lines.some((l) => l.kind === 'qr')).toBe(false);
+    const text = previewText(noUrl).join('\n');
+    expect(text).toContain('查询码 K7QH-2M9D-X4TB');
+    expect(text).toContain('凭查询码可在收银台查询排队进度');
+    expect(text).not.toContain('扫码');
+    // An order from before the 查询码 existed: neither QR nor code, the order number is what to bring.
+    const old = previewText(buildReceipt(sampleData({ qrPayload: undefined, shortCode: undefined }), { width: 58, copy: false })).join('\n');
+    expect(old).not.toContain('查询码');
+    expect(old).toContain('凭单号可在收银台查询排队进度');
   });
 
   it('gives the preview exactly the paper width on every line, with the QR payload on its line', () => {
     const p = renderPreview(buildReceipt(sampleData(), { width: 58, copy: false }));
     for (const l of p.lines) expect(textColumns(l.text) * l.size).toBe(32);
-    expect(p.lines.find((l) => l.qr)?.qr).toBe('QR:register-1:20260105-0001');
+    expect(p.lines.find((l) => l.qr)?.qr).toBe('https://q.example.cn/q/K7QH2M9DX4TB');
   });
 });

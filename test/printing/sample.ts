@@ -44,6 +44,9 @@ export function sampleData(overrides: Partial<ReceiptData> = {}): ReceiptData {
       extractedFen: fen(10400),
       paidToQueueFen: fen(10400),
     },
+    // The store has a lookup address: the QR is it + the order's 查询码 (issue #12 §3).
+    qrPayload: 'https://q.example.cn/q/K7QH2M9DX4TB',
+    shortCode: 'K7QH-2M9D-X4TB',
     ...overrides,
   };
 }

@@ -53,8 +53,8 @@ describe('slow links', () => {
     // The whole transfer took well over the limit: a deadline on the transfer would have failed it.
     expect(took).toBeGreaterThan(IDLE_MS * 2);
     expect(decoded.map((r) => r.qr[0])).toEqual([
-      'QR:register-1:S1', 'QR:register-1:S1', 'QR:register-1:S1',
-      'QR:register-1:S2', 'QR:register-1:S2', 'QR:register-1:S2',
+      'https://q.example.cn/q/S1', 'https://q.example.cn/q/S1', 'https://q.example.cn/q/S1',
+      'https://q.example.cn/q/S2', 'https://q.example.cn/q/S2', 'https://q.example.cn/q/S2',
     ]);
     expect(getJob(t.db, 1)!.attempts).toBe(1);
     expect(getJob(t.db, 2)!.attempts).toBe(1);

@@ -10,6 +10,7 @@ import { enqueueReceipt } from '../printing/index';
 import type { Db } from '../store/database';
 import type { SqliteQueueStore } from '../store/queue-store';
 import { AppError } from './errors';
+import { newLookupCode } from './lookup-code';
 import { msg } from '../../../shared/messages/catalogue';
 import type { RegisterBackend } from './register';
 import { entryView, memberView, ratioStepView } from './views';
@@ -50,6 +51,15 @@ export class Checkout {
     }
   }
 
+  /** A fresh 查询码 (60 random bits; a collision is astronomically rare but checked, the column is UNIQUE). */
+  private uniqueLookupCode(): string {
+    const taken = this.core.sql('SELECT 1 FROM orders WHERE lookup_code = ?');
+    for (;;) {
+      const code = newLookupCode();
+      if (!taken.get(code)) return code;
+    }
+  }
+
   checkoutSubmit(input: ParsedCommandInput<'checkout.submit'>): CheckoutOutcome {
     const cashier = this.core.requireSession();
     const shift = this.core.shifts.requireShift();
@@ -66,13 +76,18 @@ export class Checkout {
     const result = store.transaction(() => {
       const at = this.core.now();
       const orderId = input.orderId ?? this.nextOrderId(at);
+      const lookupCode = this.uniqueLookupCode();
       const outcome = checkout(this.core.ctx(), { orderId, at, memberId: input.memberId, amountDueFen: input.amountDueFen, deductionFen });
       this.core
         .sql(
-          `UPDATE orders SET cashier_id = ?, shift_id = ?, points_deduction_fen = ?, love_deduction_fen = ?, change_fen = ?
+          `UPDATE orders SET cashier_id = ?, shift_id = ?, points_deduction_fen = ?, love_deduction_fen = ?, change_fen = ?, lookup_code = ?
            WHERE queue_id = ? AND id = ?`,
         )
-        .run(cashier.id, shift.id, input.pointsDeductionFen, input.loveDeductionFen, changeFen, queueId, orderId);
+        .run(cashier.id, shift.id, input.pointsDeductionFen, input.loveDeductionFen, changeFen, lookupCode, queueId, orderId);
+      // The 查询码 travels with the order's event, so the central service can answer it (docs/sync.md).
+      this.core
+        .sql("UPDATE outbox SET payload = json_set(payload, '$.lookupCode', ?) WHERE seq = (SELECT MAX(seq) FROM outbox) AND type = 'order.checkout'")
+        .run(lookupCode);
       const tender = this.core.sql('INSERT INTO order_tenders (queue_id, order_id, line, kind, amount_fen) VALUES (?, ?, ?, ?, ?)');
       input.tenders.forEach((t, i) => tender.run(queueId, orderId, i + 1, t.kind, t.amountFen));
       const steps = outcome.ratio?.steps.map(ratioStepView) ?? [];

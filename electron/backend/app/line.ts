@@ -3,6 +3,7 @@
  * cashier does to one after the sale — draw, exchange, refund (behind a
  * manager's PIN).
  */
+import { parseLookupCode } from '../../../shared/lookup-code';
 import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract';
 import { draw, exchange, exchangeQuote, refund, type Entry } from '../../../shared/engine/index';
 import { entryFromRow, type EntryRow } from '../store/queue-store';
@@ -44,7 +45,12 @@ export class Line {
       where.push('joined_at < ?');
       params.push(input.to);
     }
-    if (input.search) {
+    const code = input.search ? parseLookupCode(input.search) : null;
+    if (code) {
+      // The receipt's 查询码, typed or scanned (its QR): exactly that order (issue #12 §3).
+      where.push('order_id IN (SELECT id FROM orders WHERE lookup_code = ? AND queue_id = entries.queue_id)');
+      params.push(code);
+    } else if (input.search) {
       where.push("order_id LIKE ? ESCAPE '\\'");
       params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }

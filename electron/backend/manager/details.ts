@@ -54,6 +54,7 @@ export function detailsView(c: ManagerConsole): DetailsView {
       address: meta(c, META_KEYS.storeAddress),
       header: meta(c, META_KEYS.header),
       footer: meta(c, META_KEYS.footer),
+      lookupUrl: meta(c, META_KEYS.lookupUrl),
     },
     printer,
     sync: {
@@ -95,6 +96,7 @@ export async function saveStore(c: ManagerConsole, input: ParsedCommandInput<'ma
       [META_KEYS.storeAddress]: input.address,
       [META_KEYS.header]: input.header,
       [META_KEYS.footer]: input.footer,
+      [META_KEYS.lookupUrl]: input.lookupUrl,
     });
     if (Object.keys(changes).length > 0) c.audit(manager, 'store.save', changes);
   })();

@@ -18,6 +18,7 @@ import {
   type ReceiptPreview,
   type TenderKind,
 } from '../../../shared/receipt/index';
+import { formatLookupCode, isLookupUrl } from '../../../shared/lookup-code';
 import { encodeGb18030 } from './encode';
 import { getMeta, META_KEYS, type PrinterSettings } from './settings';
 
@@ -31,6 +32,7 @@ interface OrderRow extends CoreOrderRow {
   points_deduction_fen: number;
   love_deduction_fen: number;
   change_fen: number;
+  lookup_code: string | null;
 }
 
 /** The entry columns a receipt shows. */
@@ -105,7 +107,15 @@ export function loadReceiptData(db: Db, ref: { queueId: string; orderId: string 
     },
     refunded: order.refunded_at !== null,
     show: { position: settings.display.queueProgress, ahead: settings.display.amountWaiting },
+    ...lookupFields(db, order.lookup_code),
   };
+}
+
+/** The 查询码, and the QR only when the store configured a lookup address (issue #12 §3). */
+function lookupFields(db: Db, code: string | null): Pick<ReceiptData, 'qrPayload' | 'shortCode'> {
+  if (!code) return {};
+  const url = getMeta(db, META_KEYS.lookupUrl)?.trim();
+  return { shortCode: formatLookupCode(code), ...(url && isLookupUrl(url) ? { qrPayload: `${url}${code}` } : {}) };
 }
 
 /** A test page for the settings screen: Chinese, ASCII and full-width text, a QR code, no drawer. */

@@ -39,6 +39,8 @@ export const META_KEYS = {
   printerTimeoutMs: 'printer.timeoutMs',
   printerConfirm: 'printer.confirm',
   printerDrawer: 'printer.drawer',
+  /** The customer page base URL; the receipt QR is this + the 查询码 (issue #12 §3). */
+  lookupUrl: 'receipt.lookupUrl',
 } as const;
 
 export const DEFAULT_QUEUE_ID = 'register-1';
