@@ -64,7 +64,7 @@ describe.skipIf(skip !== null)(`OS printer through CUPS${skip ? ` (skipped: ${sk
     // CUPS delivers after it accepted the job: wait for the stand-in to have both.
     await waitFor(() => receipts().length >= 2, 60_000, `CUPS delivered both (log: ${cups.log().slice(-500)})`);
     const got = receipts();
-    expect(got.map((r) => r.qr[0])).toEqual(['QR:register-1:C1', 'QR:register-1:C2']);
+    expect(got.map((r) => r.qr[0])).toEqual(['https://q.example.cn/q/C1', 'https://q.example.cn/q/C2']);
     expect(got[0]!.chinese).toBe(true);
     expect(got[0]!.lines.map((l) => l.text).join('\n')).toContain('幸福超市');
     expect(got[0]!.drawer).toBe(true); // the drawer kick passed through unchanged (raw)

@@ -58,7 +58,7 @@ describe.skipIf(serialport !== null)(`serial printer (pty stand-in)${serialport 
     await waitFor(() => listJobs(t.db).every((j) => j.state === 'done'), 15_000, 'printed');
     await waitFor(() => decodeEscPos(device!.bytes()).receipts.filter((r) => r.cut).length === 2, 5000, 'arrived');
     const receipts = decodeEscPos(device.bytes()).receipts.filter((r) => r.cut);
-    expect(receipts.map((r) => r.qr[0])).toEqual(['QR:register-1:R1', 'QR:register-1:R2']);
+    expect(receipts.map((r) => r.qr[0])).toEqual(['https://q.example.cn/q/R1', 'https://q.example.cn/q/R2']);
     expect(receipts[0]!.lines.map((l) => l.text).join('\n')).toContain('幸福超市');
     expect(receipts[0]!.drawer).toBe(true);
   }, 30_000);
