@@ -23,6 +23,7 @@ const pin = z.string().regex(/^\d{4,8}$/, { error: 'a PIN is 4–8 digits' });
 const id = z.string().trim().min(1).max(64);
 const managerPin = { managerPin: pin.optional() };
 const dateKey = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date must be YYYY-MM-DD' });
+const personName = z.string().trim().min(1, { error: 'a name is needed' }).max(40, { error: 'a name is at most 40 characters' });
 const text = (max: number, what: string) => z.string().trim().max(max, { error: `${what} must be at most ${max} characters` }).nullable().optional();
 
 export const managerCommandInputs = {
@@ -65,6 +66,8 @@ export const managerCommandInputs = {
       .refine((u) => u === '' || isLookupUrl(u), { error: 'the lookup address must start with https:// or http:// and hold no spaces' })
       .nullable()
       .optional(),
+    /** May an order of a closed day (its shift's Z printed) be refunded? */
+    refundClosedDays: z.enum(['allow', 'forbid']).optional(),
   }),
   'manager.printer.save': z.strictObject({
     ...managerPin,
@@ -111,10 +114,30 @@ export const managerCommandInputs = {
   'manager.printer.discover': z.strictObject({ ...managerPin }),
   /** Queues a test page to the saved printer (the same queue as receipts). */
   'manager.printer.testPage': z.strictObject({ ...managerPin }),
+  // Staff (员工): people are never deleted; disabling keeps their name in history.
+  'manager.staff.list': z.strictObject({ ...managerPin }),
+  'manager.staff.create': z.strictObject({ ...managerPin, name: personName, role: z.enum(['cashier', 'manager']), pin }),
+  'manager.staff.rename': z.strictObject({ ...managerPin, cashierId: id, name: personName }),
+  /** Disabled: cannot sign in, their PIN approves nothing, their sessions end now. `false` enables again. */
+  'manager.staff.setDisabled': z.strictObject({ ...managerPin, cashierId: id, disabled: z.boolean() }),
+  /** Always needs a manager PIN typed with it, even in an unlocked console. */
+  'manager.staff.resetPin': z.strictObject({ managerPin: pin, cashierId: id, newPin: pin }),
 } as const;
 
 // ---------------------------------------------------------------------------
 // Outputs.
+
+/** A person in the staff section. */
+export interface StaffView {
+  id: string;
+  name: string;
+  role: 'cashier' | 'manager';
+  createdAt: number;
+  createdByName: string | null;
+  /** Disabled: cannot sign in; null = active. */
+  disabledAt: number | null;
+  disabledByName: string | null;
+}
 
 export interface ManagerSessionView {
   managerId: string;
@@ -151,12 +174,14 @@ export interface ManagerAuditView {
   managerId: string | null;
   managerName: string | null;
   cashierId: string | null;
+  /** Who was signed in at the register (by name; history keeps disabled people's names). */
+  cashierName?: string | null;
   action: string;
   detail: unknown;
 }
 
 export interface DetailsView {
-  store: { name: string | null; address: string | null; header: string | null; footer: string | null; lookupUrl: string | null };
+  store: { name: string | null; address: string | null; header: string | null; footer: string | null; lookupUrl: string | null; refundClosedDays: 'allow' | 'forbid' };
   printer: {
     uri: string | null;
     width: 58 | 80;
@@ -298,6 +323,11 @@ export interface ManagerCommandOutputs {
   'manager.reports.export': CsvExport;
   'manager.printer.discover': PrinterDiscoveryView;
   'manager.printer.testPage': { jobId: number };
+  'manager.staff.list': { staff: StaffView[] };
+  'manager.staff.create': StaffView;
+  'manager.staff.rename': StaffView;
+  'manager.staff.setDisabled': StaffView;
+  'manager.staff.resetPin': StaffView;
 }
 
 export interface PrinterDiscoveryView {

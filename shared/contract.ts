@@ -79,6 +79,26 @@ export const commandInputs = {
       .refine((p) => normalizeMainlandMobile(p) !== null, { error: 'a mainland mobile number: 11 digits starting 13–19' }),
     nickname: z.string().trim().min(1).max(MAX_NICKNAME).optional(),
   }),
+  // Staff and orders at the counter (docs/app.md "Orders").
+  /** The sign-in screen: who may sign in, and who last signed in here (preselected). */
+  'cashiers.signInChoices': z.strictObject({}),
+  /** Every order of the register, newest first, keyset paged by (paidAt, orderId). */
+  'orders.list': z.strictObject({
+    /** The last order of the previous page: this page starts after it. */
+    before: z.strictObject({ paidAt: instant, orderId: id }).optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    /** A local date YYYY-MM-DD of the register's time zone. */
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date must be YYYY-MM-DD' }).optional(),
+    cashierId: id.optional(),
+    tender: z.enum(TENDER_KINDS).optional(),
+    refunded: z.boolean().optional(),
+    /** An order number (or its end), the receipt's 查询码, or the receipt's scanned QR text. */
+    search: z.string().trim().min(1).max(200).optional(),
+  }),
+  'orders.get': z.strictObject({ orderId: id }),
+  /** What a refund would hand back, per tender of the order, and what it does to the line; refused with the reason when it cannot be done. */
+  'orders.refundPreview': z.strictObject({ orderId: id }),
+  'orders.refund': z.strictObject({ orderId: id, managerPin: pin }),
   ...managerCommandInputs,
 } as const;
 
@@ -98,6 +118,8 @@ export interface CashierView {
 export interface ShiftView {
   id: number;
   cashierId: string;
+  /** Who opened the shift, by name (absent in Z reports stored before names were kept). */
+  cashierName?: string | null;
   openedAt: number;
   openingFloatFen: number;
   closedAt: number | null;
@@ -229,9 +251,89 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'receipt.preview': { lines: string[] };
   'receipt.reprint': { jobId: number | null; lines: string[] };
   'members.enrol': MemberView;
+  'cashiers.signInChoices': { cashiers: CashierView[]; lastCashierId: string | null };
+  'orders.list': { orders: OrderSummaryView[]; next: { paidAt: number; orderId: string } | null; matchedBy: 'order' | 'code' | 'qr' | 'number' | null };
+  'orders.get': OrderDetailsView;
+  'orders.refundPreview': RefundPlanView;
+  'orders.refund': { orderId: string; forfeitedFen: number; handBack: TenderLine[]; approvedByName: string; slipJobId: number };
 }
 
 export type CommandOutput<N extends CommandName> = CommandOutputs[N];
+
+/** A tender line: how the customer paid, or how a refund went back. */
+export interface TenderLine {
+  kind: TenderKind;
+  amountFen: number;
+}
+
+/** One row of the orders screen. */
+export interface OrderSummaryView {
+  orderId: string;
+  paidAt: number;
+  amountDueFen: number;
+  actualPaidFen: number;
+  /** The tender kinds used, in line order, without repeats. */
+  tenders: TenderKind[];
+  cashierName: string | null;
+  /** Masked: never the full phone number. */
+  member: { displayName: string | null; maskedPhone: string | null } | null;
+  refunded: boolean;
+}
+
+export interface PrintJobView {
+  id: number;
+  /** null = the order's receipt; 'refund' = the refund slip. */
+  slip: string | null;
+  copy: boolean;
+  state: 'pending' | 'printing' | 'failed' | 'done' | 'skipped' | 'previewed';
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  printedAt: number | null;
+}
+
+/** What a refund hands back and what it does to the line. */
+export interface RefundPlanView {
+  orderId: string;
+  /** Per tender of the original order: cash net of change, each non-cash tender in full. Σ = actualPaidFen. */
+  handBack: TenderLine[];
+  handBackFen: number;
+  /** Deductions are not money this register hands back. */
+  deductions: { pointsFen: number; loveFen: number };
+  line: { settled: boolean; entryState: string | null; forfeitsFen: number; keepsReceivedFen: number; paidToOthersFen: number };
+}
+
+export interface OrderDetailsView {
+  orderId: string;
+  paidAt: number;
+  amountDueFen: number;
+  pointsDeductionFen: number;
+  loveDeductionFen: number;
+  /** A deduction not split into points / love (orders from elsewhere). */
+  otherDeductionFen: number;
+  actualPaidFen: number;
+  changeFen: number;
+  tenders: TenderLine[];
+  cashierName: string | null;
+  shiftId: number | null;
+  member: MemberView | null;
+  /** The receipt's 查询码 (XXXX-XXXX-XXXX); null for orders older than stored codes. */
+  receiptCode: string | null;
+  rebate: {
+    name: string;
+    settled: boolean;
+    extractedFen: number;
+    paidToQueueFen: number;
+    /** Whom this order's payment paid in line. */
+    payouts: PayoutView[];
+    entry: EntryView | null;
+    noEntitlementReason: string | null;
+  };
+  printJobs: PrintJobView[];
+  refund: { at: number; amountFen: number; cashierName: string | null; approvedByName: string | null; tenders: TenderLine[] } | null;
+  /** Why a refund cannot be done now (rule), or null when it can. */
+  refundBlocked: string | null;
+}
 
 export type CommandErrorCode =
   | 'invalid-input'

@@ -1,5 +1,6 @@
 import type zh from './zh-CN';
 import manager from './manager.en';
+import staffOrders from './staff-orders.en';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -286,6 +287,7 @@ const en: Shape<typeof zh> = {
       failed: 'Not enrolled: {reason}',
     },
   },
+  ...staffOrders,
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', error: 'Error', retry: 'Retry' },
 };
 

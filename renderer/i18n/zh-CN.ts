@@ -1,4 +1,5 @@
 import manager from './manager.zh-CN';
+import staffOrders from './staff-orders.zh-CN';
 
 /** 简体中文 (default). Avoid '@', '|', '{', '}' in texts except for named placeholders. */
 export default {
@@ -284,5 +285,6 @@ export default {
       failed: '登记没有完成：{reason}',
     },
   },
+  ...staffOrders,
   common: { ok: '确定', cancel: '取消', close: '关闭', error: '出错了', retry: '重试' },
 } as const;

@@ -50,6 +50,9 @@ export const MESSAGE_CATALOGUE = {
   'staff.duplicateName': { name: 'text' },
   'staff.setupDone': {},
   'staff.notFound': { cashierId: 'text' },
+  'staff.disabled': { name: 'text' },
+  'staff.cannotDisableSelf': {},
+  'staff.lastManager': {},
   'pin.wrong': { triesLeft: 'count', lockMinutes: 'count' },
   'pin.wrongManager': { triesLeft: 'count', lockMinutes: 'count' },
   'pin.lockedNow': { until: 'instant', lockMinutes: 'count' },
@@ -71,6 +74,9 @@ export const MESSAGE_CATALOGUE = {
   'order.notFound': { orderId: 'text' },
   'order.noEntitlement': { orderId: 'text' },
   'order.alreadyRefunded': { orderId: 'text' },
+  'order.refundClosedDay': { orderId: 'text' },
+  'order.refundNeedsShift': {},
+  'order.badDay': { day: 'text' },
 
   // --- shifts --------------------------------------------------------------
   'shift.notOpen': {},

@@ -44,6 +44,11 @@ const GOOD: { [N in CounterCommand]: Record<string, unknown> } = {
   'receipt.preview': { orderId: 'o' },
   'receipt.reprint': { orderId: 'o' },
   'members.enrol': { phone: '13812345678' },
+  'cashiers.signInChoices': {},
+  'orders.list': { limit: 10 },
+  'orders.get': { orderId: 'o' },
+  'orders.refundPreview': { orderId: 'o' },
+  'orders.refund': { orderId: 'o', managerPin: '2468' },
 };
 
 /** Bad payloads for a command: not an object, an unknown field, each required field missing, wrong types. */

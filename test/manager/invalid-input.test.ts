@@ -24,6 +24,11 @@ const GOOD: { [N in ManagerCommandName]: Record<string, unknown> } = {
   'manager.reports.export': { report: 'ledger', from: '2026-03-01', to: '2026-03-02' },
   'manager.printer.discover': {},
   'manager.printer.testPage': {},
+  'manager.staff.list': {},
+  'manager.staff.create': { name: 'N', role: 'cashier', pin: '1234' },
+  'manager.staff.rename': { cashierId: 'c', name: 'N' },
+  'manager.staff.setDisabled': { cashierId: 'c', disabled: true },
+  'manager.staff.resetPin': { managerPin: MANAGER_PIN, cashierId: 'c', newPin: '1234' },
 };
 
 let h: Harness;

@@ -116,7 +116,7 @@ describe('rebate settings in the console', () => {
     const h = await managerHarness();
     await h.ok('manager.unlock', { pin: MANAGER_PIN });
     let d = await h.ok('manager.store.save', { name: '幸福超市', address: '北京市朝阳区1号', header: '欢迎光临', footer: '谢谢惠顾\n再见' });
-    expect(d.store).toEqual({ name: '幸福超市', address: '北京市朝阳区1号', header: '欢迎光临', footer: '谢谢惠顾\n再见', lookupUrl: null });
+    expect(d.store).toEqual({ name: '幸福超市', address: '北京市朝阳区1号', header: '欢迎光临', footer: '谢谢惠顾\n再见', lookupUrl: null, refundClosedDays: 'allow' });
     d = await h.ok('manager.store.save', { footer: null });
     expect(d.store.footer).toBeNull();
     expect(h.backend.status().storeName).toBe('幸福超市');

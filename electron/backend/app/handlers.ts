@@ -55,6 +55,11 @@ const COMMANDS: Implementations = {
   'receipt.preview': (b, i) => b.receipts.receiptPreview(i),
   'receipt.reprint': (b, i) => b.receipts.reprint(i),
   'members.enrol': (b, i) => b.members.enrol(i),
+  'cashiers.signInChoices': (b) => b.staff.signInChoices(),
+  'orders.list': (b, i) => b.orders.list(i),
+  'orders.get': (b, i) => b.orders.details(i),
+  'orders.refundPreview': (b, i) => b.orders.refundPreview(i),
+  'orders.refund': (b, i) => b.orders.refund(i),
   ...MANAGER_COMMANDS,
 };
 

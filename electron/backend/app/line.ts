@@ -5,7 +5,7 @@
  */
 import { parseLookupCode } from '../../../shared/lookup-code';
 import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract';
-import { draw, exchange, exchangeQuote, refund, type Entry } from '../../../shared/engine/index';
+import { draw, exchange, exchangeQuote, type Entry } from '../../../shared/engine/index';
 import { entryFromRow, type EntryRow } from '../store/queue-store';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
@@ -125,31 +125,9 @@ export class Line {
     };
   }
 
-  /** Refund behind any manager's PIN; the whole order is refunded, the cash part back from the drawer. */
+  /** Refund behind any manager's PIN: the orders module's refund (tenders, slip, audit), answered in the line's shape. */
   async refundOrder(input: ParsedCommandInput<'queue.refund'>): Promise<CommandOutput<'queue.refund'>> {
-    const cashier = this.core.requireSession();
-    this.core.shifts.requireShift();
-    const manager = await this.core.checkManagerPin(input.managerPin);
-    const { queueId } = this.core;
-    const result = this.core.store.transaction(() => {
-      // Read again inside the transaction: the PIN check awaited.
-      const shift = this.core.shifts.requireShift();
-      const at = this.core.now();
-      const outcome = refund(this.core.ctx(), { orderId: input.orderId, at });
-      const money = this.core
-        .sql(
-          `SELECT o.actual_paid_fen AS paid, o.change_fen AS change,
-                  coalesce((SELECT sum(amount_fen) FROM order_tenders t WHERE t.queue_id = o.queue_id AND t.order_id = o.id AND t.kind = 'cash'), 0) AS cash
-           FROM orders o WHERE o.queue_id = ? AND o.id = ?`,
-        )
-        .get(queueId, input.orderId) as { paid: number; change: number; cash: number };
-      const cashBack = Math.min(money.paid, Math.max(0, money.cash - money.change));
-      this.core
-        .sql('INSERT INTO refunds (queue_id, order_id, shift_id, cashier_id, approved_by, at, amount_fen, cash_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(queueId, input.orderId, shift.id, cashier.id, manager.id, at, money.paid, cashBack);
-      return outcome;
-    });
-    this.core.notifyChanged();
-    return { orderId: input.orderId, forfeitedFen: result.forfeitedFen };
+    const result = await this.core.orders.refund(input);
+    return { orderId: result.orderId, forfeitedFen: result.forfeitedFen };
   }
 }

@@ -8,6 +8,7 @@
  *   checkout.ts  member lookup, tenders, the sale's one transaction
  *   line.ts      the line: paging, details, draw, exchange, refund
  *   receipts.ts  receipt preview and reprint
+ *   orders.ts    every order: paging, search by code, details, refund with tenders
  *   status.ts    the status-bar snapshot
  *
  * Every operation that changes money runs inside ONE SQLite transaction
@@ -29,6 +30,7 @@ import { Checkout } from './checkout';
 import { CounterClock } from './clock';
 import { Line } from './line';
 import { Members } from './members';
+import { Orders } from './orders';
 import { DEFAULT_SCRYPT } from './pin';
 import { Receipts } from './receipts';
 import { Shifts } from './shifts';
@@ -103,6 +105,7 @@ export class RegisterBackend {
   readonly line: Line;
   readonly receipts: Receipts;
   readonly members: Members;
+  readonly orders: Orders;
   readonly clock: CounterClock;
   private readonly statusReader: StatusReader;
 
@@ -144,6 +147,7 @@ export class RegisterBackend {
     this.line = new Line(this);
     this.receipts = new Receipts(this);
     this.members = new Members(this);
+    this.orders = new Orders(this);
     this.statusReader = new StatusReader(this);
     this.ensureQueue();
     // A scheduled reset missed while the app was closed is applied now, once.

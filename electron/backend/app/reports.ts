@@ -46,8 +46,9 @@ export function computeShiftReport(db: Db, shift: ShiftRow, kind: 'X' | 'Z', clo
     )
     .get(shift.id) as { n: number; entitled: number };
   const expectedCashFen = shift.opening_float_fen + tenders.cash - refunds.cash;
+  const cashierName = (db.prepare('SELECT name FROM cashiers WHERE id = ?').get(shift.cashier_id) as { name: string } | undefined)?.name ?? null;
   const view = shiftView(
-    close ? { ...shift, closed_at: close.closedAt, counted_cash_fen: close.countedCashFen, closed_by: close.closedBy } : shift,
+    close ? { ...shift, cashier_name: cashierName, closed_at: close.closedAt, counted_cash_fen: close.countedCashFen, closed_by: close.closedBy } : { ...shift, cashier_name: cashierName },
   );
   return {
     kind,

@@ -17,7 +17,9 @@ export class Shifts {
   }
 
   private openShiftRow(): ShiftRow | undefined {
-    return this.core.sql('SELECT * FROM shifts WHERE register_id = ? AND closed_at IS NULL').get(this.core.registerId) as ShiftRow | undefined;
+    return this.core
+      .sql('SELECT s.*, c.name AS cashier_name FROM shifts s LEFT JOIN cashiers c ON c.id = s.cashier_id WHERE s.register_id = ? AND s.closed_at IS NULL')
+      .get(this.core.registerId) as ShiftRow | undefined;
   }
 
   openShift(): ShiftView | null {

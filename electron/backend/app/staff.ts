@@ -6,6 +6,7 @@
  * register core (register.ts) owns the database and the clock.
  */
 import type { CashierView, ParsedCommandInput } from '../../../shared/contract';
+import type { StaffView } from '../../../shared/contract-manager';
 import { randomEventId } from '../../../shared/engine/index';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
@@ -15,6 +16,8 @@ import type { RegisterBackend } from './register';
 /** Wrong PIN tries in a row before the scope locks, and for how long. */
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MS = 5 * 60 * 1000;
+/** app_meta: who last signed in at this register (the sign-in screen preselects them). */
+export const LAST_CASHIER_META = 'register.lastCashierId';
 /** The lockout scope of manager approval and of every manager's sign-in. */
 export const MANAGER_LOCK_SCOPE = 'manager';
 
@@ -33,8 +36,117 @@ export class Staff {
     return this.session;
   }
 
+  /** Who may sign in: the people not disabled. */
   listCashiers(): CashierView[] {
-    return this.core.sql('SELECT id, name, role FROM cashiers ORDER BY role DESC, name').all() as CashierView[];
+    return this.core.sql('SELECT id, name, role FROM cashiers WHERE disabled_at IS NULL ORDER BY role DESC, name').all() as CashierView[];
+  }
+
+  /** The sign-in screen: who may sign in, and who last signed in at this register (preselected). */
+  signInChoices(): { cashiers: CashierView[]; lastCashierId: string | null } {
+    const cashiers = this.listCashiers();
+    const last = this.core.meta(LAST_CASHIER_META) ?? null;
+    return { cashiers, lastCashierId: last !== null && cashiers.some((c) => c.id === last) ? last : null };
+  }
+
+  /** Everyone, the disabled included (the staff section of the manager console). */
+  listStaff(): StaffView[] {
+    const rows = this.core
+      .sql(
+        `SELECT c.id, c.name, c.role, c.created_at, c.disabled_at, b.name AS created_by_name, d.name AS disabled_by_name
+         FROM cashiers c LEFT JOIN cashiers b ON b.id = c.created_by LEFT JOIN cashiers d ON d.id = c.disabled_by
+         ORDER BY c.disabled_at IS NOT NULL, c.role DESC, c.name`,
+      )
+      .all() as {
+      id: string;
+      name: string;
+      role: 'cashier' | 'manager';
+      created_at: number;
+      disabled_at: number | null;
+      created_by_name: string | null;
+      disabled_by_name: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      createdAt: r.created_at,
+      createdByName: r.created_by_name,
+      disabledAt: r.disabled_at,
+      disabledByName: r.disabled_by_name,
+    }));
+  }
+
+  /** A person by id, disabled or not (names in history never disappear). */
+  person(cashierId: string): (CashierView & { disabledAt: number | null }) | undefined {
+    const row = this.core.sql('SELECT id, name, role, disabled_at FROM cashiers WHERE id = ?').get(cashierId) as
+      | { id: string; name: string; role: 'cashier' | 'manager'; disabled_at: number | null }
+      | undefined;
+    return row ? { id: row.id, name: row.name, role: row.role, disabledAt: row.disabled_at } : undefined;
+  }
+
+  /** A name for the screen and the paper: the person's name, or (a row older than staff) the id. */
+  nameOf(cashierId: string | null): string | null {
+    if (cashierId === null) return null;
+    return (this.core.sql('SELECT name FROM cashiers WHERE id = ?').get(cashierId) as { name: string } | undefined)?.name ?? cashierId;
+  }
+
+  private requirePerson(cashierId: string) {
+    const person = this.person(cashierId);
+    if (!person) throw new AppError('not-found', msg('staff.notFound', { cashierId }));
+    return person;
+  }
+
+  /** Renames; the new name must be free. Returns the old name (for the audit row). Call inside a transaction. */
+  rename(cashierId: string, name: string): { before: string } {
+    const person = this.requirePerson(cashierId);
+    if (person.name === name) return { before: person.name };
+    if (this.core.sql('SELECT 1 FROM cashiers WHERE name = ? AND id <> ?').get(name, cashierId)) {
+      throw new AppError('rule', msg('staff.duplicateName', { name }), { rule: 'duplicate-cashier' });
+    }
+    this.core.sql('UPDATE cashiers SET name = ? WHERE id = ?').run(name, cashierId);
+    if (this.session?.id === cashierId) this.session = { ...this.session, name };
+    return { before: person.name };
+  }
+
+  /**
+   * Disables (or enables again) a person. Refused for the approving manager and for the
+   * last manager who can still sign in (nobody could approve anything after).
+   * Call inside a transaction; call `endSessionsOf` after it commits.
+   */
+  setDisabled(cashierId: string, disabled: boolean, by: CashierView): { changed: boolean } {
+    const person = this.requirePerson(cashierId);
+    if ((person.disabledAt !== null) === disabled) return { changed: false };
+    if (disabled) {
+      if (cashierId === by.id) {
+        throw new AppError('rule', msg('staff.cannotDisableSelf'), { rule: 'cannot-disable-self' });
+      }
+      if (person.role === 'manager') {
+        const others = this.core.sql("SELECT count(*) AS n FROM cashiers WHERE role = 'manager' AND disabled_at IS NULL AND id <> ?").get(cashierId) as { n: number };
+        if (others.n === 0) throw new AppError('rule', msg('staff.lastManager'), { rule: 'last-manager' });
+      }
+      this.core.sql('UPDATE cashiers SET disabled_at = ?, disabled_by = ? WHERE id = ?').run(this.core.wallNow(), by.id, cashierId);
+    } else {
+      this.core.sql('UPDATE cashiers SET disabled_at = NULL, disabled_by = NULL WHERE id = ?').run(cashierId);
+    }
+    return { changed: true };
+  }
+
+  /** Sets a new PIN for a person (hash computed before, outside any transaction). Call inside a transaction. */
+  setPinHash(cashierId: string, pinHash: string): void {
+    this.requirePerson(cashierId);
+    this.core.sql('UPDATE cashiers SET pin_hash = ? WHERE id = ?').run(pinHash, cashierId);
+    // A forgotten PIN is usually why it is reset: the person's lockout ends with it.
+    const person = this.person(cashierId)!;
+    if (person.role !== 'manager') this.core.sql('DELETE FROM pin_lockouts WHERE scope = ?').run(Staff.lockScope(person));
+  }
+
+  async hashNewPin(pin: string): Promise<string> {
+    return hashPin(pin, this.core.scryptCost);
+  }
+
+  /** Adds a person (the staff section; the caller has checked who approves). */
+  addPerson(input: { name: string; pin: string; role: 'cashier' | 'manager'; createdBy: string }): Promise<CashierView> {
+    return this.insertCashier(input);
   }
 
   private cashierCount(): number {
@@ -64,6 +176,7 @@ export class Staff {
     if (this.cashierCount() > 0) throw new AppError('rule', msg('staff.setupDone'), { rule: 'setup-done' });
     const manager = await this.insertCashier({ ...input, role: 'manager', createdBy: null });
     this.session = manager;
+    this.rememberLastCashier(manager.id);
     this.core.notifyChanged();
     return manager;
   }
@@ -147,7 +260,8 @@ export class Staff {
   async checkManagerPin(pin: string): Promise<CashierView> {
     const scope = MANAGER_LOCK_SCOPE;
     const reserved = this.reserveTry(scope);
-    const managers = this.core.sql("SELECT id, name, role, pin_hash FROM cashiers WHERE role = 'manager' ORDER BY created_at").all() as (CashierView & {
+    // A disabled manager's PIN approves nothing.
+    const managers = this.core.sql("SELECT id, name, role, pin_hash FROM cashiers WHERE role = 'manager' AND disabled_at IS NULL ORDER BY created_at").all() as (CashierView & {
       pin_hash: string;
     })[];
     for (const m of managers) {
@@ -160,15 +274,18 @@ export class Staff {
   }
 
   async signIn(input: ParsedCommandInput<'session.signIn'>): Promise<CashierView> {
-    const row = this.core.sql('SELECT id, name, role, pin_hash FROM cashiers WHERE id = ?').get(input.cashierId) as
-      | (CashierView & { pin_hash: string })
+    const row = this.core.sql('SELECT id, name, role, pin_hash, disabled_at FROM cashiers WHERE id = ?').get(input.cashierId) as
+      | (CashierView & { pin_hash: string; disabled_at: number | null })
       | undefined;
     if (!row) throw new AppError('not-found', msg('staff.notFound', { cashierId: input.cashierId }));
+    // Checked before the PIN: a disabled person learns nothing about their PIN here.
+    if (row.disabled_at !== null) throw new AppError('rule', msg('staff.disabled', { name: row.name }), { rule: 'cashier-disabled' });
     const scope = Staff.lockScope(row);
     const reserved = this.reserveTry(scope);
     if (!(await verifyPin(input.pin, row.pin_hash))) this.wrongPin(scope, 'sign-in', reserved);
     this.rightPin(scope);
     this.session = { id: row.id, name: row.name, role: row.role };
+    this.rememberLastCashier(row.id);
     this.core.notifyChanged();
     return this.session;
   }
@@ -190,6 +307,13 @@ export class Staff {
   onSessionsEnded(listener: (cashierId: string) => void): () => void {
     this.sessionEndListeners.add(listener);
     return () => this.sessionEndListeners.delete(listener);
+  }
+
+  /** The sign-in screen preselects whoever last signed in here. */
+  private rememberLastCashier(cashierId: string): void {
+    this.core
+      .sql('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(LAST_CASHIER_META, cashierId);
   }
 
   signOut(): null {

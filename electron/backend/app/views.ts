@@ -15,12 +15,15 @@ export interface ShiftRow {
   closed_by: string | null;
   counted_cash_fen: number | null;
   z_report: string | null;
+  /** Joined in by the queries that show the shift (people by name). */
+  cashier_name?: string | null;
 }
 
 export function shiftView(row: ShiftRow): ShiftView {
   return {
     id: row.id,
     cashierId: row.cashier_id,
+    cashierName: row.cashier_name ?? null,
     openedAt: row.opened_at,
     openingFloatFen: row.opening_float_fen,
     closedAt: row.closed_at,

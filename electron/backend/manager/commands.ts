@@ -11,6 +11,7 @@ import { dashboard } from './dashboard';
 import { getDetails, savePrinter, saveStore, saveSync } from './details';
 import { discover, testPage } from './printers';
 import { exportReport, listShiftReports } from './reports';
+import { createStaff, listStaff, renameStaff, resetStaffPin, setStaffDisabled } from './staff';
 import { getSettings, listAudit, saveSettings } from './settings';
 import { whatIf } from './what-if';
 import { whyRatio } from './why-ratio';
@@ -39,4 +40,9 @@ export const MANAGER_COMMANDS: ManagerImplementations = {
   'manager.reports.export': (b, i) => exportReport(managerFor(b), i),
   'manager.printer.discover': (b, i) => discover(b, i),
   'manager.printer.testPage': (b, i) => testPage(b, i),
+  'manager.staff.list': (b, i) => listStaff(managerFor(b), i),
+  'manager.staff.create': (b, i) => createStaff(managerFor(b), i),
+  'manager.staff.rename': (b, i) => renameStaff(managerFor(b), i),
+  'manager.staff.setDisabled': (b, i) => setStaffDisabled(managerFor(b), i),
+  'manager.staff.resetPin': (b, i) => resetStaffPin(managerFor(b), i),
 };

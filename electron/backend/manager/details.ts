@@ -14,6 +14,7 @@ import { checkServerUrl, SYNC_META_KEYS, writeSyncConfig } from '../sync/config'
 import { AppError } from '../app/errors';
 import { msg, type Message } from '../../../shared/messages/catalogue';
 import { englishText } from '../../../shared/messages/en';
+import { REFUND_CLOSED_DAYS_META } from '../app/orders';
 import { ManagerInputError, type ManagerConsole } from './console';
 
 const SECRET = '(changed)';
@@ -55,6 +56,7 @@ export function detailsView(c: ManagerConsole): DetailsView {
       header: meta(c, META_KEYS.header),
       footer: meta(c, META_KEYS.footer),
       lookupUrl: meta(c, META_KEYS.lookupUrl),
+      refundClosedDays: meta(c, REFUND_CLOSED_DAYS_META) === 'forbid' ? 'forbid' : 'allow',
     },
     printer,
     sync: {
@@ -97,6 +99,8 @@ export async function saveStore(c: ManagerConsole, input: ParsedCommandInput<'ma
       [META_KEYS.header]: input.header,
       [META_KEYS.footer]: input.footer,
       [META_KEYS.lookupUrl]: input.lookupUrl,
+      // 'allow' is the default: stored as no key.
+      [REFUND_CLOSED_DAYS_META]: input.refundClosedDays === undefined ? undefined : input.refundClosedDays === 'forbid' ? 'forbid' : null,
     });
     if (Object.keys(changes).length > 0) c.audit(manager, 'store.save', changes);
   })();

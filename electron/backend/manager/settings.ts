@@ -132,10 +132,11 @@ export async function listAudit(c: ManagerConsole, input: ParsedCommandInput<'ma
   } else {
     const raw = c.db
       .prepare(
-        `SELECT a.id, a.at, a.manager_id, c.name AS manager_name, a.cashier_id, a.action, a.detail
-         FROM manager_audit a LEFT JOIN cashiers c ON c.id = a.manager_id WHERE a.id < ? ORDER BY a.id DESC LIMIT ?`,
+        `SELECT a.id, a.at, a.manager_id, c.name AS manager_name, a.cashier_id, s.name AS cashier_name, a.action, a.detail
+         FROM manager_audit a LEFT JOIN cashiers c ON c.id = a.manager_id LEFT JOIN cashiers s ON s.id = a.cashier_id
+         WHERE a.id < ? ORDER BY a.id DESC LIMIT ?`,
       )
-      .all(before, input.limit) as { id: number; at: number; manager_id: string | null; manager_name: string | null; cashier_id: string | null; action: string; detail: string }[];
+      .all(before, input.limit) as { id: number; at: number; manager_id: string | null; manager_name: string | null; cashier_id: string | null; cashier_name: string | null; action: string; detail: string }[];
     rows = raw.map((r) => ({
       log: 'actions',
       id: r.id,
@@ -143,6 +144,7 @@ export async function listAudit(c: ManagerConsole, input: ParsedCommandInput<'ma
       managerId: r.manager_id,
       managerName: r.manager_name,
       cashierId: r.cashier_id,
+      cashierName: r.cashier_name,
       action: r.action,
       detail: JSON.parse(r.detail) as unknown,
     }));

@@ -7,6 +7,7 @@
 import type { Db } from '../store/database';
 import { statement } from '../store/statements';
 
+export type PrintSlip = 'refund' | 'exchange' | 'draw';
 export type PrintJobState = 'pending' | 'printing' | 'failed' | 'done' | 'skipped' | 'previewed';
 
 export interface PrintJob {
@@ -15,6 +16,8 @@ export interface PrintJob {
   orderId: string | null;
   kind: 'receipt' | 'test';
   copy: boolean;
+  /** A slip about the order instead of its receipt ('refund' = 退款单); null = the receipt. */
+  slip: PrintSlip | null;
   reprintOf: number | null;
   state: PrintJobState;
   attempts: number;
@@ -35,6 +38,7 @@ interface JobRow {
   order_id: string | null;
   kind: 'receipt' | 'test';
   copy: number;
+  slip?: PrintSlip | null;
   reprint_of: number | null;
   state: PrintJobState;
   attempts: number;
@@ -55,6 +59,7 @@ export function toJob(row: JobRow): PrintJob {
     orderId: row.order_id,
     kind: row.kind,
     copy: row.copy === 1,
+    slip: row.slip ?? null,
     reprintOf: row.reprint_of,
     state: row.state,
     attempts: row.attempts,
@@ -88,6 +93,16 @@ export function enqueueReceipt(
     `INSERT INTO print_jobs (queue_id, order_id, kind, copy, reprint_of, state, next_attempt_at, created_at, updated_at)
      VALUES (?, ?, 'receipt', ?, ?, 'pending', ?, ?, ?)`,
   ).run(input.queueId, input.orderId, input.copy ? 1 : 0, input.reprintOf ?? null, now, now, now);
+  return Number(result.lastInsertRowid);
+}
+
+/** A slip about an order (the refund slip): same queue, same worker; call it inside the transaction it reports. */
+export function enqueueSlip(db: Db, input: { queueId: string; orderId: string; slip: PrintSlip; copy?: boolean; reprintOf?: number | null; now: number }): number {
+  const result = statement(
+    db,
+    `INSERT INTO print_jobs (queue_id, order_id, kind, copy, slip, reprint_of, state, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, 'receipt', ?, ?, ?, 'pending', ?, ?, ?)`,
+  ).run(input.queueId, input.orderId, input.copy ? 1 : 0, input.slip, input.reprintOf ?? null, input.now, input.now, input.now);
   return Number(result.lastInsertRowid);
 }
 
@@ -161,13 +176,14 @@ export function retryJob(db: Db, id: number, now = Date.now()): PrintJob {
 export function reprintJob(db: Db, id: number, now = Date.now()): number {
   const job = requireJob(db, id);
   if (job.kind !== 'receipt' || job.orderId === null) return enqueueTestPage(db, { queueId: job.queueId, now });
+  if (job.slip !== null) return enqueueSlip(db, { queueId: job.queueId, orderId: job.orderId, slip: job.slip, copy: true, reprintOf: job.id, now });
   return enqueueReceipt(db, { queueId: job.queueId, orderId: job.orderId, copy: true, reprintOf: job.id, now });
 }
 
 /** A copy of an order's receipt (the reprint dialog starts from the order). */
 export function reprintOrder(db: Db, input: { queueId: string; orderId: string; now?: number }): number {
   const original = db
-    .prepare(`SELECT id FROM print_jobs WHERE queue_id = ? AND order_id = ? AND copy = 0 ORDER BY id LIMIT 1`)
+    .prepare(`SELECT id FROM print_jobs WHERE queue_id = ? AND order_id = ? AND copy = 0 AND slip IS NULL ORDER BY id LIMIT 1`)
     .get(input.queueId, input.orderId) as { id: number } | undefined;
   return enqueueReceipt(db, { queueId: input.queueId, orderId: input.orderId, copy: true, reprintOf: original?.id ?? null, now: input.now ?? Date.now() });
 }

@@ -19,7 +19,10 @@ import {
   type TenderKind,
 } from '../../../shared/receipt/index';
 import { formatLookupCode, isLookupUrl } from '../../../shared/lookup-code';
+import { buildRefundSlip } from '../../../shared/receipt/refund-slip';
 import { encodeGb18030 } from './encode';
+import type { PrintSlip } from './jobs';
+import { loadRefundSlipData } from './refund-slip-source';
 import { getMeta, META_KEYS, type PrinterSettings } from './settings';
 
 export class ReceiptSourceError extends Error {
@@ -75,7 +78,8 @@ export function loadReceiptData(db: Db, ref: { queueId: string; orderId: string 
       footer: getMeta(db, META_KEYS.footer) ?? null,
     },
     registerId: getMeta(db, META_KEYS.registerId) ?? ref.queueId,
-    cashier: order.cashier_id,
+    // People by name on paper; an order older than the staff list keeps its id.
+    cashier: order.cashier_id === null ? null : ((db.prepare('SELECT name FROM cashiers WHERE id = ?').get(order.cashier_id) as { name: string } | undefined)?.name ?? order.cashier_id),
     queueId: ref.queueId,
     orderId: ref.orderId,
     paidAt: order.paid_at,
@@ -150,10 +154,15 @@ export interface JobRef {
   queueId: string;
   orderId: string | null;
   copy: boolean;
+  /** A slip about the order instead of its receipt (print_jobs.slip). */
+  slip?: PrintSlip | null;
 }
 
 /** The receipts one job prints: the receipt and, for copies > 1, extra copies marked 副本. */
 export function jobReceipts(db: Db, job: JobRef, settings: Pick<PrinterSettings, 'width' | 'copies' | 'drawer'>, now = Date.now()): Receipt[] {
+  if (job.slip === 'refund' && job.orderId !== null) {
+    return [buildRefundSlip(loadRefundSlipData(db, { queueId: job.queueId, orderId: job.orderId }), { width: settings.width, copy: job.copy, drawer: settings.drawer })];
+  }
   const data = job.kind === 'test' ? testPageData(db, job.queueId, now) : loadReceiptData(db, { queueId: job.queueId, orderId: job.orderId! });
   const first = buildReceipt(data, { width: settings.width, copy: job.copy });
   if (!settings.drawer || job.kind === 'test') first.openDrawer = false;

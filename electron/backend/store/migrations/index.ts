@@ -10,6 +10,7 @@ import { syncSchema } from './004-sync';
 import { managerSchema } from './005-manager';
 import { membersSchema } from './006-members';
 import { flatCountersSchema } from './007-flat-counters';
+import { staffOrdersSchema } from './008-staff-orders';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'manager: audit log of manager actions, time indexes for the dashboard and reports', sql: managerSchema },
   { version: 6, name: 'members: keyed phone digests, counter enrolment, canonical ids; orders: the receipt lookup code', sql: membersSchema },
   { version: 7, name: "flat counters: print jobs per state, ledger totals, entries per state; the print worker's head index", sql: flatCountersSchema },
+  { version: 8, name: 'staff and orders: disabled cashiers, refund tenders, print slips, order paging indexes', sql: staffOrdersSchema },
 ];

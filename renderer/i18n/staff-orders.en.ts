@@ -1,0 +1,7 @@
+/** Staff section and orders screen, English. */
+export default {
+  staff: {
+    cashierLabel: 'Cashier',
+  },
+  orders: {},
+} as const;
