@@ -1,0 +1,102 @@
+/**
+ * One batch of one register, in one transaction: the events go in (each once,
+ * by (register, seq) and by event id), the projections move, the register's
+ * last seq moves; the caller acknowledges only after this resolved, i.e.
+ * after COMMIT.
+ *
+ *   - a batch starting after the next expected seq: `gap` (nothing stays);
+ *   - an event held already with the same content: a duplicate (acknowledged,
+ *     not applied again);
+ *   - an event held already with other content — another id under the seq,
+ *     or the id under another seq or register: `conflict` (nothing stays).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { BatchAck, WireEvent } from '../../shared/sync/protocol';
+import type { Queryable, SqlDb } from '../db/adapter';
+import { projectEvents } from './project';
+
+export interface IngestRegister {
+  id: number;
+  storeId: string;
+  registerId: string;
+}
+
+class BatchRefused extends Error {
+  constructor(readonly detail: { code: 'gap' | 'conflict' | 'invalid'; message: string; expectedSeq?: number }) {
+    super(detail.message);
+  }
+}
+
+export { BatchRefused };
+
+export async function applyBatch(db: SqlDb, register: IngestRegister, events: WireEvent[], now: number): Promise<BatchAck> {
+  try {
+    return await db.transaction((tx) => applyInTransaction(tx, register, events, now));
+  } catch (error) {
+    if (error instanceof BatchRefused) return { ok: false, error: error.detail };
+    throw error;
+  }
+}
+
+async function applyInTransaction(tx: Queryable, register: IngestRegister, events: WireEvent[], now: number): Promise<BatchAck> {
+  // The row lock makes batches of one register take turns, even across service instances.
+  const locked = await tx.query<{ last_seq: number }>('SELECT last_seq FROM registers WHERE id = $1 FOR UPDATE', [register.id]);
+  const held = locked.rows[0]?.last_seq;
+  if (held === undefined) throw new Error(`register row ${register.id} is gone`);
+  const first = events[0]!.seq;
+  if (first > held + 1) {
+    throw new BatchRefused({
+      code: 'gap',
+      message: `this service holds seq 1–${held} of ${register.storeId}/${register.registerId}; the batch starts at ${first}`,
+      expectedSeq: held + 1,
+    });
+  }
+  const inserted = await tx.query<{ seq: number }>(
+    `INSERT INTO events (register, seq, event_id, queue_id, type, at, payload, received_at)
+     SELECT $1, x.seq, x.event_id, x.queue_id, x.type, x.at, x.payload::jsonb, $8
+     FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[]) AS x(seq, event_id, queue_id, type, at, payload)
+     ON CONFLICT DO NOTHING RETURNING seq`,
+    [
+      register.id,
+      events.map((e) => e.seq),
+      events.map((e) => e.id),
+      events.map((e) => e.queueId),
+      events.map((e) => e.type),
+      events.map((e) => e.at),
+      events.map((e) => JSON.stringify(e.payload)),
+      now,
+    ],
+  );
+  const insertedSeqs = new Set(inserted.rows.map((r) => r.seq));
+  const seenBefore = events.filter((e) => !insertedSeqs.has(e.seq));
+  if (seenBefore.length > 0) await checkSameContent(tx, register, seenBefore);
+  const fresh = events.filter((e) => insertedSeqs.has(e.seq));
+  if (fresh.length > 0) await projectEvents(tx, register, fresh);
+  const last = events[events.length - 1]!.seq;
+  const appliedSeq = Math.max(held, last);
+  await tx.query(
+    `UPDATE registers SET last_seq = $2, last_seen_at = $3, last_sync_at = $3,
+       last_event_at = GREATEST(COALESCE(last_event_at, 0), $4) WHERE id = $1`,
+    [register.id, appliedSeq, now, Math.max(...events.map((e) => e.at))],
+  );
+  return { ok: true, appliedSeq, duplicates: seenBefore.length };
+}
+
+/** Events not inserted must be held already, identically, under this register and seq. */
+async function checkSameContent(tx: Queryable, register: IngestRegister, events: WireEvent[]): Promise<void> {
+  const { rows } = await tx.query<{ seq: number; event_id: string; queue_id: string; type: string; at: number; payload: unknown }>(
+    'SELECT seq, event_id, queue_id, type, at, payload FROM events WHERE register = $1 AND seq = ANY($2::bigint[])',
+    [register.id, events.map((e) => e.seq)],
+  );
+  const held = new Map(rows.map((r) => [r.seq, r]));
+  for (const e of events) {
+    const h = held.get(e.seq);
+    if (!h) {
+      throw new BatchRefused({ code: 'conflict', message: `event id ${e.id} (seq ${e.seq}) is already held under another register or seq` });
+    }
+    if (h.event_id !== e.id) throw new BatchRefused({ code: 'conflict', message: `seq ${e.seq} is already held as event ${h.event_id}, not ${e.id}` });
+    // jsonb keeps no key order or duplicate keys: compare parsed values.
+    const same = h.queue_id === e.queueId && h.type === e.type && h.at === e.at && isDeepStrictEqual(h.payload, JSON.parse(JSON.stringify(e.payload)));
+    if (!same) throw new BatchRefused({ code: 'conflict', message: `event ${e.id} (seq ${e.seq}) is already held with different content` });
+  }
+}

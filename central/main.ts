@@ -1,0 +1,138 @@
+/**
+ * `npm run central -- …`: the central service, and its admin commands.
+ *
+ *   npm run central -- [--port N] [--host H] [--data DIR] [--cert PEM --key PEM]
+ *   npm run central -- admin add-store STORE --name NAME
+ *   npm run central -- admin add-register STORE REGISTER      prints a one-time enrolment code
+ *   npm run central -- admin revoke-register STORE REGISTER
+ *   npm run central -- admin add-admin NAME                    prints an admin credential (once)
+ *   npm run central -- admin revoke-admin NAME
+ *
+ * The database: CENTRAL_DATABASE_URL (or --database-url postgres://…) for a
+ * PostgreSQL server; without either, an embedded PGlite database in --data
+ * (default ./central-data), which one process at a time may open.
+ *
+ * The service prints one JSON line on stdout when listening:
+ * {"event":"listening","url",…}; logs go to stderr.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { RegistryError, addAdmin, addRegister, addStore, revokeAdmin, revokeRegister } from './auth/registry';
+import { openDatabaseFrom, type SqlDb } from './db/adapter';
+import { lockDataDir } from './db/lock';
+import { migrate } from './db/migrate';
+import { startCentralService } from './service';
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`central: ${message}\n`);
+  process.exit(code);
+}
+
+async function open(values: { data?: string; 'database-url'?: string }): Promise<SqlDb> {
+  const databaseUrl = values['database-url'] ?? process.env.CENTRAL_DATABASE_URL;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('the database URL must start with postgres:// or postgresql://');
+  const dataDir = values.data ?? 'central-data';
+  if (!databaseUrl) lockDataDir(dataDir);
+  return openDatabaseFrom({ databaseUrl, dataDir });
+}
+
+async function admin(args: string[], values: { data?: string; 'database-url'?: string; name?: string }): Promise<void> {
+  const [command, ...rest] = args;
+  const db = await open(values);
+  try {
+    await migrate(db);
+    const now = Date.now();
+    switch (command) {
+      case 'add-store': {
+        if (rest.length !== 1 || !values.name) fail('usage: admin add-store STORE --name NAME');
+        await db.transaction((tx) => addStore(tx, rest[0]!, values.name!, now));
+        process.stdout.write(`store ${rest[0]} added\n`);
+        break;
+      }
+      case 'add-register': {
+        if (rest.length !== 2) fail('usage: admin add-register STORE REGISTER');
+        const { code, expiresAt } = await db.transaction((tx) => addRegister(tx, rest[0]!, rest[1]!, now));
+        process.stdout.write(
+          `enrolment code for ${rest[0]}/${rest[1]}: ${code}\n` +
+            `enter it once in the register's sync settings before ${new Date(expiresAt).toISOString()}; it is not shown again\n`,
+        );
+        break;
+      }
+      case 'revoke-register': {
+        if (rest.length !== 2) fail('usage: admin revoke-register STORE REGISTER');
+        const n = await db.transaction((tx) => revokeRegister(tx, rest[0]!, rest[1]!, now));
+        process.stdout.write(`${rest[0]}/${rest[1]}: ${n} token(s) revoked; enrol it again with admin add-register\n`);
+        break;
+      }
+      case 'add-admin': {
+        if (rest.length !== 1) fail('usage: admin add-admin NAME');
+        const token = await addAdmin(db, rest[0]!, now);
+        process.stdout.write(`admin credential for ${rest[0]} (shown once; keep it in a file or CENTRAL_ADMIN_TOKEN, never on a command line):\n${token}\n`);
+        break;
+      }
+      case 'revoke-admin': {
+        if (rest.length !== 1) fail('usage: admin revoke-admin NAME');
+        process.stdout.write(`${await revokeAdmin(db, rest[0]!, now)} credential(s) revoked\n`);
+        break;
+      }
+      default:
+        fail(`unknown admin command ${JSON.stringify(command ?? '')}: add-store, add-register, revoke-register, add-admin, revoke-admin`);
+    }
+  } catch (error) {
+    if (error instanceof RegistryError) fail(error.message, 1);
+    throw error;
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        'database-url': { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        name: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals[0] === 'admin') return admin(positionals.slice(1), values);
+  if (positionals.length > 0) fail(`unknown command ${JSON.stringify(positionals[0])} (did you mean admin …?)`);
+  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) fail(`--port must be a whole number, got ${JSON.stringify(values.port)}`);
+  if (Boolean(values.cert) !== Boolean(values.key)) fail('--cert and --key go together');
+  const db = await open(values);
+  const service = await startCentralService({
+    db,
+    port: Number(values.port ?? 0),
+    host: values.host ?? '127.0.0.1',
+    ...(values.cert && values.key ? { tls: { cert: readFileSync(values.cert, 'utf8'), key: readFileSync(values.key, 'utf8') } } : {}),
+    logger: {
+      info: (m) => process.stderr.write(`central: ${m}\n`),
+      warn: (m) => process.stderr.write(`central: warning: ${m}\n`),
+    },
+  });
+  process.stdout.write(`${JSON.stringify({ event: 'listening', url: service.url, port: service.port, database: db.kind })}\n`);
+  const shutdown = () => {
+    service
+      .close()
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error), 1));

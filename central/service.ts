@@ -1,0 +1,121 @@
+/**
+ * The central service an alliance runs: one HTTP(S) server carrying
+ * socket.io for the registers (central/sync/registers.ts), enrolment, the
+ * admin API (central/admin/http.ts) and the customer's queue page
+ * (central/page/). Its state lives in PostgreSQL (or embedded PGlite), so
+ * several instances can serve one database: a push made on any instance is
+ * announced with NOTIFY and every instance delivers it to its registers.
+ *
+ *   GET  /health                {ok, protocolVersion}
+ *   POST /enrol {code}          {storeId, registerId, token}  (one-time code → the register's token)
+ *   GET  /q/<查询码>             the customer's queue page (zh-CN)
+ *   /admin/…                    needs an admin credential
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { MAX_PACKET_BYTES, PROTOCOL_VERSION, type BatchAck } from '../shared/sync/protocol';
+import { RegistryError, enrol } from './auth/registry';
+import { handleAdmin, pushRequest } from './admin/http';
+import type { SqlDb } from './db/adapter';
+import { migrate } from './db/migrate';
+import { RateLimiter } from './http/rate-limit';
+import { RequestError, readJson, sendJson } from './http/util';
+import type { IngestRegister } from './ingest/apply-batch';
+import { handleQueuePage } from './page/route';
+import { PUSH_CHANNEL } from './push/store';
+import { attachRegisterSockets, type ServiceLogger } from './sync/registers';
+
+export interface CentralServiceOptions {
+  db: SqlDb;
+  /** 0 picks a free port. */
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  tls?: { cert: string; key: string };
+  logger?: ServiceLogger;
+  now?: () => number;
+  /** How long a register has to answer a push (default 10 s). */
+  pushAckTimeoutMs?: number;
+  onBatchCommitted?: (register: IngestRegister, answer: BatchAck) => void;
+  /** Queue page and enrolment requests per address per minute (default 30, bursts of 10). */
+  pageRatePerMinute?: number;
+}
+
+export interface CentralService {
+  port: number;
+  url: string;
+  db: SqlDb;
+  pushBaseSettings(body: unknown): Promise<number>;
+  pushMembers(body: unknown): Promise<number>;
+  /** Registers connected to this instance. */
+  connected(): number;
+  close(): Promise<void>;
+}
+
+export async function startCentralService(options: CentralServiceOptions): Promise<CentralService> {
+  const { db } = options;
+  const log = options.logger ?? { info: () => {}, warn: () => {} };
+  const now = options.now ?? Date.now;
+  await migrate(db);
+  const limiter = new RateLimiter(options.pageRatePerMinute ?? 30, 10);
+
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handleHttp(req, res).catch((error: unknown) => {
+      const status = error instanceof RequestError ? error.status : error instanceof RegistryError ? 400 : 500;
+      if (status === 500) log.warn(`${req.method} ${req.url}: ${String(error)}`);
+      if (!res.headersSent) sendJson(res, status, { error: status === 500 ? 'internal error' : (error as Error).message });
+      else res.end();
+    });
+  };
+  const httpServer = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
+  const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: MAX_PACKET_BYTES, pingInterval: 10_000, pingTimeout: 10_000 });
+  const sockets = attachRegisterSockets(io, { db, log, now, pushAckTimeoutMs: options.pushAckTimeoutMs ?? 10_000, onBatchCommitted: options.onBatchCommitted });
+  // A push added by any instance reaches the registers connected to this one.
+  const stopListening = await db.listen(PUSH_CHANNEL, () => sockets.deliverToLive());
+
+  async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { ok: true, protocolVersion: PROTOCOL_VERSION });
+    if (req.method === 'POST' && url.pathname === '/enrol') {
+      if (!limiter.take(`enrol:${address}`, now())) return sendJson(res, 429, { error: 'too many attempts; wait a minute' });
+      const body = (await readJson(req, 4096)) as { code?: unknown } | null;
+      if (!body || typeof body.code !== 'string' || body.code.length > 64) throw new RequestError('send {"code": "<enrolment code>"}');
+      const code = body.code;
+      return sendJson(res, 200, await db.transaction((tx) => enrol(tx, code, now())));
+    }
+    if (url.pathname.startsWith('/q/')) return handleQueuePage(db, req, res, url, { limiter, address, now: now() });
+    if (await handleAdmin(db, req, res, url, now())) return;
+    sendJson(res, 404, { error: `no ${req.method} ${url.pathname} here` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info(`listening on ${url} (${db.kind})`);
+
+  return {
+    port,
+    url,
+    db,
+    pushBaseSettings: (body) => pushRequest(db, 'base-settings', body, now()),
+    pushMembers: (body) => pushRequest(db, 'members', body, now()),
+    connected: () => sockets.connected(),
+    async close() {
+      await stopListening();
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        httpServer.closeAllConnections?.();
+      });
+    },
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The socket.io side of the service: registers connect with their token,
+ * send event batches, and receive pushes.
+ *
+ * A token is bound to one store and register: the hello must name the very
+ * register the token was issued for, so a token can only ever write as its
+ * own register. A register has one live token at a time (enrolling again
+ * revokes the old one), so a second connection with another token is
+ * refused and never displaces the first; a newer connection with the same
+ * token (the register reconnecting after a cut) replaces the older one.
+ */
+import type { Server, Socket } from 'socket.io';
+import {
+  MESSAGES,
+  PROTOCOL_VERSION,
+  eventBatchSchema,
+  helloSchema,
+  parseMessage,
+  pushAckSchema,
+  registerKey,
+  type BatchAck,
+  type EventBatch,
+  type Refusal,
+} from '../../shared/sync/protocol';
+import { eventPayloadSchemas } from '../../shared/sync/events';
+import type { SqlDb } from '../db/adapter';
+import { registerForToken } from '../auth/registry';
+import { applyBatch, type IngestRegister } from '../ingest/apply-batch';
+import { nextPush, recordPushResult } from '../push/store';
+
+export interface ServiceLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface RegisterSocketsOptions {
+  db: SqlDb;
+  log: ServiceLogger;
+  now: () => number;
+  pushAckTimeoutMs: number;
+  /** Called after a batch was committed (or refused), before its ack is sent. */
+  onBatchCommitted?: (register: IngestRegister, answer: BatchAck) => void;
+}
+
+const SUPPORTED_VERSIONS = [PROTOCOL_VERSION];
+
+/** Checks every event's payload against its type's schema (shared/sync/events.ts). */
+export function checkPayloads(batch: EventBatch): string | null {
+  for (const event of batch.events) {
+    const parsed = eventPayloadSchemas[event.type].safeParse(event.payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return `malformed ${event.type} payload of seq ${event.seq}: ${issue.path.join('.') || '(root)'}: ${issue.message}`;
+    }
+  }
+  return null;
+}
+
+export function attachRegisterSockets(io: Server, options: RegisterSocketsOptions): { deliverToLive(): void; connected(): number } {
+  const { db, log, now } = options;
+  const live = new Map<number, Socket>();
+
+  io.use((socket, next) => {
+    const refuse = (refusal: Refusal) => {
+      log.warn(`refused a connection from ${socket.handshake.address}: ${refusal.code}: ${refusal.message}`);
+      const error = new Error(refusal.message) as Error & { data?: Refusal };
+      error.data = refusal;
+      next(error);
+    };
+    const auth = socket.handshake.auth as Record<string, unknown>;
+    if (auth && typeof auth === 'object' && typeof auth.protocolVersion === 'number' && !SUPPORTED_VERSIONS.includes(auth.protocolVersion)) {
+      return refuse({ code: 'protocol-version', message: `protocol version ${auth.protocolVersion} is not spoken here`, supportedVersions: SUPPORTED_VERSIONS });
+    }
+    const hello = parseMessage(helloSchema, auth, 'hello');
+    if (!hello.ok) return refuse({ code: 'bad-hello', message: hello.error });
+    registerForToken(db, hello.value.token).then(
+      async (register) => {
+        if (!register) return refuse({ code: 'bad-token', message: 'this token is not accepted here (unknown or revoked): enrol the register again' });
+        if (register.storeId !== hello.value.storeId || register.registerId !== hello.value.registerId) {
+          return refuse({ code: 'bad-token', message: `this token belongs to another register, not ${registerKey(hello.value)}` });
+        }
+        await db.query('UPDATE registers SET last_seen_at = $2 WHERE id = $1', [register.id, now()]);
+        if (hello.value.lastAckedSeq > register.lastSeq) {
+          log.warn(`${registerKey(register)} says seq ${hello.value.lastAckedSeq} was acknowledged, but this service holds only up to ${register.lastSeq}: data was lost here`);
+        }
+        socket.data.register = { id: register.id, storeId: register.storeId, registerId: register.registerId } satisfies IngestRegister;
+        next();
+      },
+      (error: unknown) => refuse({ code: 'server-error', message: `the service could not check the token: ${String(error)}` }),
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const register = socket.data.register as IngestRegister;
+    const key = registerKey(register);
+    const previous = live.get(register.id);
+    live.set(register.id, socket);
+    previous?.disconnect(true);
+    log.info(`${key} connected`);
+    const applier = batchApplier(register);
+
+    socket.on(MESSAGES.batch, (...args: unknown[]) => {
+      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: BatchAck) => void) : undefined;
+      if (!ack) {
+        log.warn(`${key}: a batch without an ack request was ignored`);
+        return;
+      }
+      const parsed = parseMessage(eventBatchSchema, args[0], 'event batch');
+      const problem = !parsed.ok ? parsed.error : args.length !== 1 ? `a batch carries one argument, got ${args.length}` : checkPayloads(parsed.value);
+      if (problem !== null || !parsed.ok) {
+        const message = problem ?? 'malformed event batch';
+        log.warn(`${key}: refused a batch: ${message}`);
+        ack({ ok: false, error: { code: 'invalid', message } });
+        return;
+      }
+      applier.add(parsed.value, ack);
+    });
+
+    socket.onAny((name: unknown, ...args: unknown[]) => {
+      if (name === MESSAGES.batch) return;
+      const ack = args[args.length - 1];
+      log.warn(`${key}: unknown message ${JSON.stringify(name)} refused`);
+      if (typeof ack === 'function') ack({ ok: false, error: { code: 'unknown-message', message: `unknown message ${JSON.stringify(name)}` } });
+    });
+
+    socket.on('disconnect', (reason) => {
+      if (live.get(register.id) === socket) live.delete(register.id);
+      log.info(`${key} disconnected (${reason})`);
+    });
+
+    void deliverPushes(socket, register);
+  });
+
+  /** One socket's batches, one at a time in arrival order; each acknowledged after its commit. */
+  function batchApplier(register: IngestRegister) {
+    const waiting: { batch: EventBatch; ack: (answer: BatchAck) => void }[] = [];
+    let running = false;
+    async function run(): Promise<void> {
+      running = true;
+      try {
+        for (let item = waiting.shift(); item; item = waiting.shift()) {
+          let answer: BatchAck;
+          try {
+            answer = await applyBatch(db, register, item.batch.events, now());
+          } catch (error) {
+            log.warn(`${registerKey(register)}: a batch failed: ${String(error)}`);
+            answer = { ok: false, error: { code: 'internal', message: 'the service could not store the batch' } };
+          }
+          options.onBatchCommitted?.(register, answer);
+          item.ack(answer);
+        }
+      } finally {
+        running = false;
+      }
+    }
+    return {
+      add(batch: EventBatch, ack: (answer: BatchAck) => void): void {
+        waiting.push({ batch, ack });
+        if (!running) void run();
+      },
+    };
+  }
+
+  const delivering = new WeakSet<Socket>();
+  /** Sends the register every push it has not answered, oldest first, one at a time. */
+  async function deliverPushes(socket: Socket, register: IngestRegister): Promise<void> {
+    if (delivering.has(socket)) return;
+    delivering.add(socket);
+    try {
+      for (let push = await nextPush(db, register.id); push && socket.connected; push = await nextPush(db, register.id)) {
+        let raw: unknown;
+        try {
+          raw = await socket.timeout(options.pushAckTimeoutMs).emitWithAck(push.message, { ...push.body, pushId: push.id, issuedAt: push.createdAt });
+        } catch {
+          log.warn(`${registerKey(register)} did not answer push ${push.id}; it is sent again on the next connection`);
+          return;
+        }
+        const answer = parseMessage(pushAckSchema, raw, 'push acknowledgement');
+        const ok = answer.ok && answer.value.ok;
+        if (!ok) log.warn(`${registerKey(register)} refused push ${push.id}: ${JSON.stringify(raw)}`);
+        await recordPushResult(db, register.id, push.id, ok, raw, now());
+      }
+    } catch (error) {
+      log.warn(`${registerKey(register)}: delivering pushes failed: ${String(error)}`);
+    } finally {
+      delivering.delete(socket);
+    }
+  }
+
+  return {
+    deliverToLive() {
+      for (const socket of live.values()) void deliverPushes(socket, socket.data.register as IngestRegister);
+    },
+    connected: () => live.size,
+  };
+}

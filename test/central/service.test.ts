@@ -1,0 +1,157 @@
+/**
+ * The central service on both databases: migrations, enrolment and tokens
+ * bound to one register, ingest (exactly once, conflicts, gaps), the
+ * projections against the engine's own view, admin reads behind a
+ * credential, the register's sync client end to end.
+ */
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { addAdmin, addRegister, enrol, revokeRegister } from '../../central/auth/registry';
+import { migrate } from '../../central/db/migrate';
+import { SyncClient } from '../../electron/backend/sync/client';
+import { completeSyncConfig, plainSecretBox, readSyncConfig, writeSyncConfig } from '../../electron/backend/sync/config';
+import { enrolRegister } from '../../electron/backend/sync/enrol';
+import { MESSAGES, type BatchAck } from '../../shared/sync/protocol';
+import { Cleanup, addOutboxEvents, createRegisterDb, outboxCount, tempDir, waitFor } from '../sync/helpers';
+import { DATABASES, openTestDatabase, stopSharedPostgres } from './databases';
+import { engineDay, enrolled, rawClient, serviceOn, toWire } from './fixtures';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+afterAll(() => stopSharedPostgres());
+
+describe.each(DATABASES)('central service on %s', (kind) => {
+  it('applies the numbered migrations once', async () => {
+    const db = await openTestDatabase(kind);
+    cleanup.add(() => db.close());
+    expect(await migrate(db)).toEqual([1, 2]);
+    expect(await migrate(db)).toEqual([]);
+    const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+  }, 60_000);
+
+  it('enrols a register once per code; its token is stored hashed; revoking stops it', async () => {
+    const { db, service } = await serviceOn(kind, cleanup);
+    const token = await enrolled(db, 'S1', 'R1');
+    const stored = await db.query<{ token_hash: string }>('SELECT token_hash FROM register_tokens');
+    expect(stored.rows).toHaveLength(1);
+    expect(stored.rows[0]!.token_hash).not.toContain(token);
+    expect(stored.rows[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const { code } = await db.transaction((tx) => addRegister(tx, 'S1', 'R2', Date.now()));
+    const res = await fetch(`${service.url}/enrol`, { method: 'POST', body: JSON.stringify({ code: code.toLowerCase() }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ storeId: 'S1', registerId: 'R2', token: expect.any(String) });
+    const again = await fetch(`${service.url}/enrol`, { method: 'POST', body: JSON.stringify({ code }) });
+    expect(again.status).toBe(400);
+
+    await rawClient(cleanup, service.url, { storeId: 'S1', registerId: 'R1', token });
+    await db.transaction((tx) => revokeRegister(tx, 'S1', 'R1', Date.now()));
+    await expect(rawClient(cleanup, service.url, { storeId: 'S1', registerId: 'R1', token })).rejects.toMatchObject({ data: { code: 'bad-token' } });
+  }, 60_000);
+
+  it("a token writes only as its own register and cannot push another register's connection off", async () => {
+    const { db, service } = await serviceOn(kind, cleanup);
+    const tokenA = await enrolled(db, 'S1', 'A');
+    const tokenB = await enrolled(db, 'S1', 'B');
+    const b = await rawClient(cleanup, service.url, { storeId: 'S1', registerId: 'B', token: tokenB });
+    await expect(rawClient(cleanup, service.url, { storeId: 'S1', registerId: 'B', token: tokenA })).rejects.toMatchObject({ data: { code: 'bad-token' } });
+    await expect(rawClient(cleanup, service.url, { storeId: 'S2', registerId: 'A', token: tokenA })).rejects.toMatchObject({ data: { code: 'bad-token' } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.connected).toBe(true);
+  }, 60_000);
+
+  it('holds each event once: duplicates acknowledged, other content under a held seq or id is a conflict, holes are gaps', async () => {
+    const { db, service } = await serviceOn(kind, cleanup);
+    const token = await enrolled(db, 'S1', 'R1');
+    const socket = await rawClient(cleanup, service.url, { storeId: 'S1', registerId: 'R1', token });
+    const events = toWire(engineDay('q1', 6).events);
+    const send = (batch: unknown) => socket.timeout(10_000).emitWithAck(MESSAGES.batch, { events: batch }) as Promise<BatchAck>;
+    expect(await send(events.slice(0, 4))).toEqual({ ok: true, appliedSeq: 4, duplicates: 0 });
+    expect(await send(events)).toEqual({ ok: true, appliedSeq: events.length, duplicates: 4 });
+    const changed = { ...events[1]!, payload: { ...events[1]!.payload, forfeitedFen: 1 } };
+    expect(await send([changed])).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await send([{ ...events[1]!, id: 'another-id' }])).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const next = events.length + 1;
+    expect(await send([{ ...events[0]!, seq: next }])).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await send([{ ...events[0]!, id: 'far', seq: next + 5 }])).toMatchObject({ ok: false, error: { code: 'gap', expectedSeq: next } });
+    expect(await send([{ ...events[0]!, id: 'bad', seq: next, payload: { nonsense: true } }])).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    expect(rows[0]!.n).toBe(events.length);
+  }, 60_000);
+
+  it("projects the engine's events into orders, entries and the store's liability", async () => {
+    const { db, service } = await serviceOn(kind, cleanup);
+    const token = await enrolled(db, 'S1', 'R1');
+    const socket = await rawClient(cleanup, service.url, { storeId: 'S1', registerId: 'R1', token });
+    const day = engineDay('q1', 20);
+    const wire = toWire(day.events);
+    // In uneven batches, so phases meet events of every kind in one batch and across batches.
+    for (let i = 0; i < wire.length; i += 7) {
+      expect(await socket.timeout(10_000).emitWithAck(MESSAGES.batch, { events: wire.slice(i, i + 7) })).toMatchObject({ ok: true });
+    }
+    const { rows } = await db.query<{ order_id: string; entitlement_fen: number; received_fen: number; state: string; position: number }>(
+      'SELECT order_id, entitlement_fen, received_fen, state, position FROM entries ORDER BY seq',
+    );
+    expect(rows).toEqual(
+      day.entries.map((e) => ({ order_id: e.orderId, entitlement_fen: e.entitlementFen, received_fen: e.receivedFen, state: e.state, position: e.position })),
+    );
+    expect(new Set(day.entries.map((e) => e.state)).size).toBeGreaterThan(1);
+
+    const adminToken = await addAdmin(db, 'ops', Date.now());
+    const stores = await fetch(`${service.url}/admin/stores`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const [store] = ((await stores.json()) as { stores: { owedFen: number; paidOutFen: number; waitingEntries: number }[] }).stores;
+    const waiting = day.entries.filter((e) => e.state === 'waiting');
+    expect(store).toMatchObject({
+      waitingEntries: waiting.length,
+      owedFen: waiting.reduce((s, e) => s + e.entitlementFen - e.receivedFen, 0),
+      paidOutFen: day.entries.reduce((s, e) => s + e.receivedFen, 0),
+    });
+  }, 60_000);
+
+  it('answers admin reads only with an admin credential, a page at a time, /events never without a limit', async () => {
+    const { db, service } = await serviceOn(kind, cleanup);
+    const token = await enrolled(db, 'S1', 'R1');
+    expect((await fetch(`${service.url}/events?store=S1&register=R1&limit=10`)).status).toBe(401);
+    expect((await fetch(`${service.url}/admin/registers`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    const admin = { authorization: `Bearer ${await addAdmin(db, 'ops', Date.now())}` };
+    expect((await fetch(`${service.url}/events?store=S1&register=R1`, { headers: admin })).status).toBe(400);
+    expect((await fetch(`${service.url}/admin/events?store=S1&register=R1&limit=1001`, { headers: admin })).status).toBe(400);
+    const socket = await rawClient(cleanup, service.url, { storeId: 'S1', registerId: 'R1', token });
+    const sent = toWire(engineDay('q1', 5).events);
+    await socket.timeout(10_000).emitWithAck(MESSAGES.batch, { events: sent });
+    const page = (await (await fetch(`${service.url}/admin/events?store=S1&register=R1&after=2&limit=2`, { headers: admin })).json()) as { events: { seq: number }[] };
+    expect(page.events.map((e) => e.seq)).toEqual([3, 4]);
+    const registers = (await (await fetch(`${service.url}/admin/registers?limit=5`, { headers: admin })).json()) as { registers: { registerId: string; lastSeq: number }[] };
+    expect(registers.registers).toMatchObject([{ registerId: 'R1', lastSeq: sent.length }]);
+  }, 60_000);
+
+  it("a register enrols with its code and drains its outbox through the sync client", async () => {
+    const { db, service } = await serviceOn(kind, cleanup);
+    await enrolled(db, 'S1', 'seed');
+    const { code } = await db.transaction((tx) => addRegister(tx, 'S1', 'R9', Date.now()));
+    const dir = tempDir(cleanup);
+    const reg = createRegisterDb(path.join(dir, 'register.db'));
+    cleanup.add(() => reg.close());
+    const result = await enrolRegister(reg, { url: service.url, code, box: plainSecretBox });
+    expect(result).toEqual({ storeId: 'S1', registerId: 'R9' });
+    const config = completeSyncConfig(readSyncConfig(reg, plainSecretBox));
+    expect(config).toMatchObject({ url: service.url, storeId: 'S1', registerId: 'R9' });
+    addOutboxEvents(reg, 0);
+    const events = engineDay('cashier-1', 8).events;
+    const insert = reg.prepare('INSERT INTO outbox (event_id, queue_id, type, at, payload) VALUES (?, ?, ?, ?, ?)');
+    for (const e of events) insert.run(e.id, e.queueId, e.type, e.at, JSON.stringify(e.payload));
+    const client = new SyncClient({ db: reg, config, batchSize: 3, backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 100 });
+    cleanup.add(() => client.stop());
+    client.start();
+    await waitFor(() => outboxCount(reg) === 0 || client.status().waiting === 0, 30_000, 'the outbox to drain');
+    const { rows } = await db.query<{ n: number }>("SELECT count(*) AS n FROM events e JOIN registers r ON r.id = e.register WHERE r.register_id = 'R9'");
+    expect(rows[0]!.n).toBe(events.length);
+    // A wrong code changes nothing on the register.
+    writeSyncConfig(reg, { storeId: 'S1', registerId: 'R9' }, plainSecretBox);
+    await expect(enrolRegister(reg, { url: service.url, code: 'AAAA-BBBB-CCCC-DDDD-EEEE', box: plainSecretBox })).rejects.toThrow(/未知|已使用|过期/);
+    expect(readSyncConfig(reg, plainSecretBox).token).toBe(config.token);
+    // The code is spent.
+    await expect(db.transaction((tx) => enrol(tx, code, Date.now()))).rejects.toThrow(/used already/);
+  }, 60_000);
+});
