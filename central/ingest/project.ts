@@ -18,6 +18,8 @@ import { receiptShortCode } from '../../shared/receipt/build';
 import type { WireEvent } from '../../shared/sync/protocol';
 import type { EventPayloads, LedgerRowPayload } from '../../shared/sync/events';
 import type { Queryable } from '../db/adapter';
+import { MESSAGES } from '../../shared/sync/protocol';
+import { addPush } from '../push/store';
 import type { IngestRegister } from './apply-batch';
 
 const FINISHING_KINDS: Partial<Record<LedgerRowPayload['kind'], string>> = {
@@ -44,6 +46,7 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
   const refunded: { queueId: string; orderId: string; at: number }[] = [];
   const draws: { queueId: string; orderId: string; entitlementFen: number; at: number }[] = [];
   const effects = new Map<string, EntryEffect>();
+  const enrolled: { member: EventPayloads['member.enrolled']['member']; at: number }[] = [];
 
   for (const event of events) {
     const payload = event.payload as { ledger?: LedgerRowPayload[] };
@@ -72,6 +75,9 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
         draws.push({ queueId: event.queueId, orderId: p.orderId, entitlementFen: p.entitlementFen, at: event.at });
         break;
       }
+      case 'member.enrolled':
+        enrolled.push({ member: (event.payload as EventPayloads['member.enrolled']).member, at: event.at });
+        break;
       default:
         break;
     }
@@ -197,6 +203,7 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
       [register.id, list.map((e) => e.queueId), list.map((e) => e.orderId), list.map((e) => e.receivedFen), list.map((e) => e.finishedAs), list.map((e) => e.lastAt)],
     );
   }
+  if (enrolled.length > 0) await projectMembers(tx, register, enrolled);
   if (Object.values(money).some((v) => v !== 0)) {
     await tx.query(
       `UPDATE store_liability SET sales_fen = sales_fen + $2, extracted_fen = extracted_fen + $3, paid_out_fen = paid_out_fen + $4,
@@ -206,4 +213,38 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
       [register.storeId, money.sales, money.extracted, money.paidOut, money.undistributed, money.forfeited, money.exchanged, money.entitled, money.entitledBase],
     );
   }
+}
+
+/**
+ * Counter enrolments: one member per keyed phone digest across the alliance.
+ * The first enrolment of a phone gives the member its canonical id (its
+ * local id, unique by the register prefix); every enrolment becomes an alias
+ * (register, local id) → canonical id, and the register is told the
+ * canonical record in a members push (added in this transaction, so it is
+ * announced only after the commit).
+ */
+async function projectMembers(tx: Queryable, register: IngestRegister, enrolled: { member: EventPayloads['member.enrolled']['member']; at: number }[]): Promise<void> {
+  const canonical = new Map<string, Record<string, unknown>>();
+  for (const { member, at } of enrolled) {
+    await tx.query(
+      `INSERT INTO members (id, phone_digest, level, display_name, masked_phone, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING`,
+      [member.id, member.phoneDigest, member.level, member.displayName ?? null, member.maskedPhone ?? null, at],
+    );
+    const { rows } = await tx.query<{ id: string; level: string; display_name: string | null; masked_phone: string | null; phone_digest: string }>(
+      'SELECT id, level, display_name, masked_phone, phone_digest FROM members WHERE phone_digest = $1',
+      [member.phoneDigest],
+    );
+    const row = rows[0]!;
+    await tx.query('INSERT INTO member_aliases (register, local_id, member_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [register.id, member.id, row.id]);
+    canonical.set(row.id, {
+      id: row.id,
+      level: row.level,
+      phoneDigest: row.phone_digest,
+      // Only masked values are ever stored; the push schema wants them masked (with *), else leaves them out.
+      ...(row.display_name?.includes('*') ? { displayName: row.display_name } : {}),
+      ...(row.masked_phone && /\*{4}/.test(row.masked_phone) ? { maskedPhone: row.masked_phone } : {}),
+    });
+  }
+  await addPush(tx, MESSAGES.members, { storeId: register.storeId, registerId: register.registerId }, { members: [...canonical.values()] }, Math.max(...enrolled.map((e) => e.at)));
 }

@@ -119,6 +119,23 @@ export const eventPayloadSchemas = {
     source: z.string().max(32),
     ledger,
   }),
+  /**
+   * A member enrolled at the counter (written by the register, not the engine; no ledger).
+   * The service keeps one member per `phoneDigest` and answers with a members push of the canonical record.
+   */
+  'member.enrolled': z.object({
+    member: z.object({
+      id,
+      level: z.string().min(1).max(40),
+      displayName: z.string().max(40).nullable().optional(),
+      maskedPhone: z.string().max(32).nullable().optional(),
+      /** HMAC-SHA-256 of the phone digits under the alliance key, lowercase hex. */
+      phoneDigest: z.string().regex(/^[0-9a-f]{64}$/),
+      phoneKeyId: z.string().max(64).optional(),
+    }),
+    registerId: id,
+    cashierId: z.string().max(128).nullable().optional(),
+  }),
 } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodType>;
 
 export type EventPayloads = { [K in keyof typeof eventPayloadSchemas]: z.infer<(typeof eventPayloadSchemas)[K]> };

@@ -154,4 +154,38 @@ describe.each(DATABASES)('central service on %s', (kind) => {
     // The code is spent.
     await expect(db.transaction((tx) => enrol(tx, code, Date.now()))).rejects.toThrow(/used already/);
   }, 60_000);
+
+  it('counter enrolments of one phone from several registers become one member; each register is told the canonical id', async () => {
+    const { db, service } = await serviceOn(kind, cleanup);
+    const digest = 'ab'.repeat(32);
+    const pushes: Record<string, unknown[]> = { A: [], B: [] };
+    for (const name of ['A', 'B'] as const) {
+      const token = await enrolled(db, 'S1', name);
+      const socket = await rawClient(cleanup, service.url, { storeId: 'S1', registerId: name, token });
+      socket.on(MESSAGES.members, (push: unknown, ack: (a: unknown) => void) => {
+        pushes[name]!.push(push);
+        ack({ ok: true, duplicate: false });
+      });
+      const event = {
+        id: `enrol-${name}`,
+        seq: 1,
+        queueId: 'cashier-1',
+        type: 'member.enrolled' as const,
+        at: Date.now(),
+        payload: { member: { id: `${name}-M1`, level: 'normal', displayName: '王**', maskedPhone: '139****5678', phoneDigest: digest }, registerId: name, cashierId: 'c-1' },
+      };
+      expect(await socket.timeout(10_000).emitWithAck(MESSAGES.batch, { events: [event] })).toMatchObject({ ok: true });
+    }
+    await waitFor(() => pushes.A!.length > 0 && pushes.B!.length > 0, 20_000, 'both registers to get the canonical member');
+    for (const name of ['A', 'B']) {
+      expect(pushes[name]![0]).toMatchObject({ members: [{ id: 'A-M1', phoneDigest: digest, level: 'normal', maskedPhone: '139****5678' }] });
+    }
+    const members = await db.query<{ id: string }>('SELECT id FROM members');
+    expect(members.rows).toEqual([{ id: 'A-M1' }]);
+    const aliases = await db.query<{ local_id: string; member_id: string }>('SELECT local_id, member_id FROM member_aliases ORDER BY local_id');
+    expect(aliases.rows).toEqual([
+      { local_id: 'A-M1', member_id: 'A-M1' },
+      { local_id: 'B-M1', member_id: 'A-M1' },
+    ]);
+  }, 60_000);
 });
