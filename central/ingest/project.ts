@@ -14,7 +14,6 @@
  * The phase order is the engine's own: an entry joins before anything pays
  * it, and draws only before its first payout, so summing per entry is exact.
  */
-import { receiptShortCode } from '../../shared/receipt/build';
 import type { WireEvent } from '../../shared/sync/protocol';
 import type { EventPayloads, LedgerRowPayload } from '../../shared/sync/events';
 import type { Queryable } from '../db/adapter';
@@ -40,8 +39,8 @@ interface EntryEffect {
 
 export async function projectEvents(tx: Queryable, register: IngestRegister, events: WireEvent[]): Promise<void> {
   const money = { sales: 0, extracted: 0, paidOut: 0, undistributed: 0, forfeited: 0, exchanged: 0, entitled: 0, entitledBase: 0 };
-  const orders: EventPayloads['order.checkout']['order'][] = [];
-  const entries: NonNullable<EventPayloads['order.checkout']['entry']>[] = [];
+  const orders: (EventPayloads['order.checkout']['order'] & { lookupCode: string | null })[] = [];
+  const entries: (NonNullable<EventPayloads['order.checkout']['entry']> & { lookupCode: string | null })[] = [];
   const completed: { queueId: string; orderId: string; at: number }[] = [];
   const refunded: { queueId: string; orderId: string; at: number }[] = [];
   const draws: { queueId: string; orderId: string; entitlementFen: number; at: number }[] = [];
@@ -53,10 +52,11 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
     switch (event.type) {
       case 'order.checkout': {
         const p = event.payload as EventPayloads['order.checkout'];
-        orders.push(p.order);
+        const lookupCode = p.lookupCode ?? null;
+        orders.push({ ...p.order, lookupCode });
         money.sales += p.order.actualPaidFen;
         if (p.entry) {
-          entries.push(p.entry);
+          entries.push({ ...p.entry, lookupCode });
           if (p.entry.state === 'waiting') {
             money.entitled += p.entry.entitlementFen;
             money.entitledBase += p.entry.baseFen;
@@ -120,9 +120,9 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
   if (orders.length > 0) {
     await tx.query(
       `INSERT INTO orders (register, store_id, queue_id, order_id, member_id, amount_due_fen, deduction_fen, actual_paid_fen,
-         extracted_fen, paid_at, completed_at, refunded_at)
+         extracted_fen, paid_at, completed_at, refunded_at, lookup_code)
        SELECT $1, $2, x.* FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],
-         $10::bigint[], $11::bigint[], $12::bigint[]) AS x
+         $10::bigint[], $11::bigint[], $12::bigint[], $13::text[]) AS x
        ON CONFLICT DO NOTHING`,
       [
         register.id,
@@ -137,23 +137,24 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
         orders.map((o) => o.paidAt),
         orders.map((o) => o.completedAt),
         orders.map((o) => o.refundedAt),
+        orders.map((o) => o.lookupCode),
       ],
     );
   }
   if (entries.length > 0) {
     await tx.query(
-      `INSERT INTO entries (register, store_id, queue_id, order_id, short_code, seq, member_id, joined_at, position, base_fen,
+      `INSERT INTO entries (register, store_id, queue_id, order_id, lookup_code, seq, member_id, joined_at, position, base_fen,
          entitlement_fen, received_fen, state, finished_at, updated_at)
        SELECT $1, $2, x.*, x.joined_at FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[], $9::bigint[],
          $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::bigint[])
-         AS x(queue_id, order_id, short_code, seq, member_id, joined_at, position, base_fen, entitlement_fen, received_fen, state, finished_at)
+         AS x(queue_id, order_id, lookup_code, seq, member_id, joined_at, position, base_fen, entitlement_fen, received_fen, state, finished_at)
        ON CONFLICT DO NOTHING`,
       [
         register.id,
         register.storeId,
         entries.map((e) => e.queueId),
         entries.map((e) => e.orderId),
-        entries.map((e) => receiptShortCode(e.queueId, e.orderId)),
+        entries.map((e) => e.lookupCode),
         entries.map((e) => e.seq),
         entries.map((e) => e.memberId),
         entries.map((e) => e.joinedAt),

@@ -101,7 +101,14 @@ export const entrySchema = z.object({
 
 export const eventPayloadSchemas = {
   /** A paid order; `entry` when it earned an entitlement; `settlement` when it settled at payment. */
-  'order.checkout': z.object({ order: orderSchema, entry: entrySchema.nullable(), settlement: settlementSchema.nullable(), ledger }),
+  'order.checkout': z.object({
+    order: orderSchema,
+    entry: entrySchema.nullable(),
+    settlement: settlementSchema.nullable(),
+    /** The receipt's 查询码: 12 Crockford base32 characters (60 random bits); absent from registers older than it. */
+    lookupCode: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{12}$/).optional(),
+    ledger,
+  }),
   /** An order confirmed (or completed by itself, `how: 'auto'`); `settlement` when completion settled it. */
   'order.completed': z.object({ orderId: id, how: z.enum(['confirm', 'auto']), settlement: settlementSchema.nullable(), ledger }),
   /** A refund; a waiting entry of the order is cancelled and loses `forfeitedFen`. */

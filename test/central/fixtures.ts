@@ -73,5 +73,21 @@ export function engineDay(queueId: string, orders = 12, prefix = 'o'): { events:
     // not exchangeable under these settings: fine, the other events still cover the rest
   }
   store.transaction(() => advanceTo(ctx, at + 30));
-  return { events: [...store.outbox], entries: store.listEntries(queueId) };
+  // The register adds the receipt's 查询码 to each checkout event (app/checkout.ts); here a made-up one per order.
+  const events = store.outbox.map((e) =>
+    e.type === 'order.checkout' ? { ...e, payload: { ...e.payload, lookupCode: testLookupCode(`${queueId}:${(e.payload.order as { id: string }).id}`) } } : e,
+  );
+  return { events, entries: store.listEntries(queueId) };
+}
+
+/** A 12-character 查询码 made from a string (tests only; the register's are random). */
+export function testLookupCode(seed: string): string {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let h = 2166136261;
+  let code = '';
+  for (let i = 0; i < 12; i++) {
+    for (const c of `${seed}#${i}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+    code += alphabet[h & 31];
+  }
+  return code;
 }

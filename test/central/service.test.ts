@@ -24,10 +24,10 @@ describe.each(DATABASES)('central service on %s', (kind) => {
   it('applies the numbered migrations once', async () => {
     const db = await openTestDatabase(kind);
     cleanup.add(() => db.close());
-    expect(await migrate(db)).toEqual([1, 2]);
+    expect(await migrate(db)).toEqual([1, 2, 3]);
     expect(await migrate(db)).toEqual([]);
     const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
   }, 60_000);
 
   it('enrols a register once per code; its token is stored hashed; revoking stops it', async () => {
