@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, scan, startHarness, typeSlowly } from '../test/e2e/harness';
+import { REFUSAL_MANAGER_PIN, startRefusalHarness } from '../test/e2e/refusal-harness';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'docs', 'screenshots');
@@ -32,6 +33,9 @@ async function main(): Promise<void> {
     return;
   }
   mkdirSync(outDir, { recursive: true });
+  await refusalShots();
+  // `--only-refusal`: just the refusal page (docs/security.md §5).
+  if (process.argv.includes('--only-refusal')) return;
   const h = await startHarness({ viewport: { width: 1366, height: 820 } });
   const { page } = h;
   try {
@@ -177,6 +181,27 @@ async function main(): Promise<void> {
     await page.keyboard.press('F5');
     await page.waitForSelector('[data-test="details-store"]');
     await shot(page, '22-manager-details');
+  } finally {
+    await h.close();
+  }
+}
+
+/** The refusal page: a register whose database is gone, a wrong PIN, then the restore. */
+async function refusalShots(): Promise<void> {
+  const h = await startRefusalHarness({ viewport: { width: 1366, height: 820 } });
+  const { page } = h;
+  try {
+    await page.goto(h.url, { waitUntil: 'load' });
+    await page.waitForSelector('[data-test="refusal"]', { timeout: 60_000 });
+    await shot(page, 'security-refusal');
+    await fill(page, 'refusal-pin', '1111');
+    await page.click('[data-test="refusal-restore"]');
+    await page.waitForSelector('[data-test="refusal-error"]');
+    await shot(page, 'security-refusal-wrong-pin');
+    await fill(page, 'refusal-pin', REFUSAL_MANAGER_PIN);
+    await page.click('[data-test="refusal-restore"]');
+    await page.waitForSelector('[data-test="refusal-done"]', { timeout: 30_000 });
+    await shot(page, 'security-refusal-restored');
   } finally {
     await h.close();
   }

@@ -99,6 +99,10 @@ export const commandInputs = {
   /** What a refund would hand back, per tender of the order, and what it does to the line; refused with the reason when it cannot be done. */
   'orders.refundPreview': z.strictObject({ orderId: id }),
   'orders.refund': z.strictObject({ orderId: id, managerPin: pin }),
+  /** Start-up (docs/security.md §5): did the register open, or why not and which backups can bring it back. */
+  'startup.state': z.strictObject({}),
+  /** Refused start-up only: restores the backup of that local day, behind a manager PIN of the BACKUP. */
+  'startup.restore': z.strictObject({ backupDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a backup is named by its day, YYYY-MM-DD' }), managerPin: pin }),
   ...managerCommandInputs,
 } as const;
 
@@ -228,6 +232,17 @@ export interface StatusSnapshot {
   clock: ClockStatus;
 }
 
+/** What start-up decided (docs/security.md §5). 'refused': the database is missing or empty but backups exist. */
+export interface StartupState {
+  mode: 'register' | 'refused';
+  /** Refused: the database file is missing, or empty (zero bytes, or nobody and no order in it). */
+  database: 'missing' | 'empty' | null;
+  /** Refused: a WAL file (possibly holding the last sales) lies beside the missing database. */
+  wal: boolean;
+  /** Refused: the local days (YYYY-MM-DD) of the backups that can be restored, newest first. */
+  backupDays: string[];
+}
+
 export interface CommandOutputs extends ManagerCommandOutputs {
   'app.status': StatusSnapshot;
   'cashiers.list': CashierView[];
@@ -256,6 +271,9 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'orders.get': OrderDetailsView;
   'orders.refundPreview': RefundPlanView;
   'orders.refund': { orderId: string; forfeitedFen: number; handBack: TenderLine[]; approvedByName: string; slipJobId: number };
+  'startup.state': StartupState;
+  /** The day of the backup restored, and whether a (missing/empty) database file was kept aside. */
+  'startup.restore': { restoredDay: string; keptAside: boolean };
 }
 
 export type CommandOutput<N extends CommandName> = CommandOutputs[N];

@@ -18,10 +18,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_INVOKE_CHANNEL, IPC_STATUS_CHANNEL } from '../../shared/contract';
 import {
-  createCommandHandler,
   META,
   runDailyBackup,
-  startRegister,
+  StartupGate,
   startupErrorHtml,
   StatusPublisher,
   type CommandHandler,
@@ -235,15 +234,13 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'send
 
 /**
  * IPC COMMAND BRIDGE: one invoke channel (validated in the handler before
- * anything touches the database) and one push channel for the status bar.
+ * anything touches the database); status pushes go out on IPC_STATUS_CHANNEL
+ * once the register is open (runRegister).
  */
-export function registerCommandBridge(handler: CommandHandler, publisher: StatusPublisher): void {
+export function registerCommandBridge(handler: CommandHandler): void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, name: unknown, payload: unknown) => {
     if (!isTrustedSender(event)) throw new Error('refused: the call did not come from the register window');
     return handler(name, payload);
-  });
-  publisher.subscribe((status) => {
-    if (mainWindow && !mainWindow.isDestroyed?.()) mainWindow.webContents.send(IPC_STATUS_CHANNEL, status);
   });
 }
 
@@ -263,20 +260,46 @@ export function osSecretBox(): SecretBox {
   };
 }
 
-/** Opens the register (or refuses to), then the window. Returns the backend when it opened. */
+/**
+ * Opens the register — or, when its database is lost (missing/empty beside
+ * backups or a WAL), the window with the refusal page, whose only commands
+ * are `startup.state` and `startup.restore` (docs/security.md §5); the
+ * register is wired the moment a restore opens it. A ledger that fails its
+ * checks gets the static refusal page. Returns the backend when it opened.
+ */
 export async function startApp(argv: readonly string[] = process.argv): Promise<RegisterBackend | null> {
   const paths = dataPaths();
   const secretBox = osSecretBox();
-  // The phone digest key lives in its own file, never in the database (docs/security.md §3).
-  const decision = startRegister(paths.db, { backupsDir: paths.backups, phoneKey: loadOrCreatePhoneKey(paths.phoneKey, secretBox) });
-  if (!decision.ok) {
+  let opened: RegisterBackend | null = null;
+  const gate = new StartupGate(
+    { db: paths.db, backups: paths.backups },
+    {
+      // The phone digest key lives in its own file, never in the database (docs/security.md §3).
+      phoneKey: loadOrCreatePhoneKey(paths.phoneKey, secretBox),
+      onOpen: (backend) => {
+        opened = backend;
+        runRegister(backend, paths, secretBox);
+      },
+    },
+  );
+  const decision = gate.start();
+  if (!decision.ok && decision.reason !== 'database-lost') {
     console.error(`start-up refused: ${decision.message}`, decision.violations);
     showStartupError(startupErrorHtml(decision, paths.db));
     return null;
   }
-  const backend = decision.backend;
-  const handler = createCommandHandler(backend);
+  if (!decision.ok) console.error(`start-up refused: ${decision.message}; showing the restore page`);
+  registerCommandBridge(gate.handle);
+  createMainWindow({ ...displayMode(argv, (key) => (opened as RegisterBackend | null)?.meta(key)), stateFile: paths.windowState });
+  return opened;
+}
+
+/** The open register's workers: status pushes, printing, sync, the minute tick and the daily backup. */
+function runRegister(backend: RegisterBackend, paths: ReturnType<typeof dataPaths>, secretBox: SecretBox): void {
   const publisher = new StatusPublisher(backend);
+  publisher.subscribe((status) => {
+    if (mainWindow && !mainWindow.isDestroyed?.()) mainWindow.webContents.send(IPC_STATUS_CHANNEL, status);
+  });
   // The register's one clock (max of the wall clock and the last operation): receipts are stamped with it, so the worker waits by it too.
   const worker = new PrintWorker(backend.db, { now: () => backend.viewNow(), onEvent: () => publisher.refresh() });
   configureManager(backend, { secretBox });
@@ -294,7 +317,6 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
   });
   worker.start();
   sync.refresh();
-  registerCommandBridge(handler, publisher);
 
   let backingUp: Promise<unknown> = Promise.resolve();
   const backup = () =>
@@ -322,9 +344,6 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
       backend.close();
     });
   });
-
-  createMainWindow({ ...displayMode(argv, (key) => backend.meta(key)), stateFile: paths.windowState });
-  return backend;
 }
 
 export function bootstrap(): void {

@@ -49,6 +49,8 @@ const GOOD: { [N in CounterCommand]: Record<string, unknown> } = {
   'orders.get': { orderId: 'o' },
   'orders.refundPreview': { orderId: 'o' },
   'orders.refund': { orderId: 'o', managerPin: '2468' },
+  'startup.state': {},
+  'startup.restore': { backupDay: '2026-03-02', managerPin: '2468' },
 };
 
 /** Bad payloads for a command: not an object, an unknown field, each required field missing, wrong types. */

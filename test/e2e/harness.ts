@@ -99,7 +99,7 @@ export function addMember(backend: RegisterBackend, m: SeedMember): void {
     .run(m.id, m.level, m.displayName ?? null, m.maskedPhone ?? null, m.code ?? null, m.phone ? phoneDigest(TEST_PHONE_KEY, m.phone) : null, Date.now());
 }
 
-async function startVite(): Promise<ViteDevServer> {
+export async function startVite(): Promise<ViteDevServer> {
   const server = await createServer({
     configFile: path.join(root, 'vite.config.ts'),
     root: path.join(root, 'renderer'),
@@ -131,7 +131,7 @@ async function startVite(): Promise<ViteDevServer> {
   return server;
 }
 
-function serverUrl(server: ViteDevServer): string {
+export function serverUrl(server: ViteDevServer): string {
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('Vite did not report a TCP address');
   return `http://127.0.0.1:${address.port}/`;
@@ -142,7 +142,7 @@ function serverUrl(server: ViteDevServer): string {
  * A string, not a function: tsx/vitest transforms would inject helpers
  * (`__name`) that do not exist in the page.
  */
-const INSTALL_CASHIER_API = `(() => {
+export const INSTALL_CASHIER_API = `(() => {
   const listeners = new Set();
   window.__cashierStatus = (status) => { for (const l of listeners) l(status); };
   window.cashier = Object.freeze({

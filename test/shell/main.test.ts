@@ -3,12 +3,13 @@
  * the one window (preload, remembered bounds, kiosk), the IPC bridge (only
  * our window's top frame), status pushes, and the refusal page.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IPC_INVOKE_CHANNEL, IPC_STATUS_CHANNEL, type StatusSnapshot } from '../../shared/contract';
 import { openDatabase } from '../../electron/backend/store/database';
+import { runDailyBackup } from '../../electron/backend/app/backups';
 import { tempDir } from '../app/helpers';
 import { fake, type FakeWindow } from './fake-electron';
 
@@ -113,6 +114,35 @@ describe('the Electron main process', () => {
     expect(decodeURIComponent(win.loaded[0]!)).toContain('数据库检查未通过');
     expect((win.options['webPreferences'] as Record<string, unknown>)['preload']).toBeUndefined();
     expect(fake.state.ipcHandlers.has(IPC_INVOKE_CHANNEL)).toBe(false);
+  });
+
+  it('a lost database beside a backup: the renderer with the restore page, no setup, the register wired after the restore', async () => {
+    const dir = tempDir();
+    const first = await boot(dir);
+    const invokeFirst = fake.state.ipcHandlers.get(IPC_INVOKE_CHANNEL) as Invoke;
+    const win0 = fake.state.windows[0]!;
+    await invokeFirst(trusted(win0), 'setup.createManager', { name: '店长', pin: '2468' });
+    expect(first).toBeTruthy();
+    await quit();
+    await new Promise((r) => setTimeout(r, 300));
+    // Today's start-up backup was taken before anyone was set up: take one with the manager in it.
+    rmSync(path.join(dir, 'backups'), { recursive: true, force: true });
+    await runDailyBackup(path.join(dir, 'cashier.db'), path.join(dir, 'backups'));
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(dir, `cashier.db${suffix}`), { force: true });
+
+    await boot(dir);
+    const win = fake.state.windows[0]!;
+    expect(win.loaded[0]).toMatch(/^file:.*index\.html$/);
+    const invoke = fake.state.ipcHandlers.get(IPC_INVOKE_CHANNEL) as Invoke;
+    const state = (await invoke(trusted(win), 'startup.state', {})) as { ok: true; value: { mode: string; backupDays: string[] } };
+    expect(state.value.mode).toBe('refused');
+    expect(await invoke(trusted(win), 'setup.createManager', { name: '路人', pin: '1111' })).toMatchObject({ ok: false, error: { rule: 'startup-refused' } });
+    expect(existsSync(path.join(dir, 'cashier.db'))).toBe(false);
+    expect(await invoke(trusted(win), 'startup.restore', { backupDay: state.value.backupDays[0], managerPin: '2468' })).toMatchObject({ ok: true });
+    expect(await invoke(trusted(win), 'cashiers.list', {})).toMatchObject({ ok: true, value: [{ name: '店长' }] });
+    await invoke(trusted(win), 'session.signIn', { cashierId: ((await invoke(trusted(win), 'cashiers.list', {})) as { value: { id: string }[] }).value[0]!.id, pin: '2468' });
+    const pushes = win.sent.filter(([channel]) => channel === IPC_STATUS_CHANNEL).map(([, s]) => s as StatusSnapshot);
+    expect(pushes.at(-1)?.cashier?.name).toBe('店长');
   });
 
   it('display mode: flags or app_meta', async () => {

@@ -60,6 +60,11 @@ const COMMANDS: Implementations = {
   'orders.get': (b, i) => b.orders.details(i),
   'orders.refundPreview': (b, i) => b.orders.refundPreview(i),
   'orders.refund': (b, i) => b.orders.refund(i),
+  // Answered by the StartupGate while start-up is refused; an open register says so.
+  'startup.state': () => ({ mode: 'register', database: null, wal: false, backupDays: [] }),
+  'startup.restore': () => {
+    throw new AppError('rule', 'the register is open: restore a backup with `pos restore` while the app is closed', { rule: 'startup-not-refused' });
+  },
   ...MANAGER_COMMANDS,
 };
 

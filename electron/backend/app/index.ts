@@ -4,4 +4,6 @@ export * from './register';
 export * from './handlers';
 export * from './backups';
 export * from './startup';
+export * from './restore';
+export * from './recovery';
 export { hashPin, verifyPin } from './pin';

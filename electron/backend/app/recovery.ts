@@ -1,0 +1,134 @@
+/**
+ * The start-up gate (docs/security.md §5): opens the register, or — when the
+ * database is lost (missing/empty beside backups or a WAL) — answers only
+ * what the refusal page needs: `startup.state` and `startup.restore`. Every
+ * other command is refused until a backup is restored; first-run setup is
+ * never reachable on a lost database.
+ *
+ * Restoring asks for a manager PIN of the BACKUP (checked by restoreBackup
+ * on the verified copy, before anything is replaced). Guessing is bounded as
+ * at the counter: one restore at a time (parallel guesses wait their turn),
+ * 5 wrong PINs lock the page for 5 minutes.
+ *
+ * Used by the Electron shell and the e2e harness alike.
+ */
+import path from 'node:path';
+import { isCommandName, parseCommandInput, type CommandError, type CommandResult, type CommandName, type StartupState } from '../../../shared/contract';
+import { AppError } from './errors';
+import { createCommandHandler, toCommandError, type CommandHandler } from './handlers';
+import { consoleLogger, type Logger, type RegisterBackend } from './register';
+import { restoreBackup, RestoreRefused } from './restore';
+import { startRegister, type LostDatabase, type StartOptions, type StartupDecision } from './startup';
+
+export const RESTORE_MAX_FAILURES = 5;
+export const RESTORE_LOCK_MS = 5 * 60_000;
+
+export interface StartupGateOptions extends StartOptions {
+  /** Called once the register is open (at start, or after a restore): the shell wires its workers here. */
+  onOpen?: (backend: RegisterBackend) => void;
+  log?: Logger;
+  /** Monotonic milliseconds for the PIN lock (default performance.now). */
+  monotonic?: () => number;
+}
+
+const dayOf = (file: string) => /cashier-(\d{4}-\d{2}-\d{2})\.db$/.exec(path.basename(file))?.[1] ?? null;
+
+const refusalOf: Record<RestoreRefused['reason'], (e: RestoreRefused) => AppError> = {
+  'not-found': (e) => new AppError('not-found', e.message),
+  'wrong-pin': (e) => new AppError('wrong-pin', e.message),
+  'check-failed': (e) => new AppError('rule', e.message, { rule: 'restore-check-failed' }),
+  'newer-version': (e) => new AppError('rule', e.message, { rule: 'restore-newer-version' }),
+  'no-manager': (e) => new AppError('rule', e.message, { rule: 'restore-no-manager' }),
+};
+
+export class StartupGate {
+  private registerHandler: CommandHandler | null = null;
+  private lost: LostDatabase | null = null;
+  private failures = 0;
+  private lockedUntil = 0;
+  private busy = false;
+  private readonly log: Logger;
+  private readonly monotonic: () => number;
+  backend: RegisterBackend | null = null;
+
+  constructor(
+    private readonly paths: { db: string; backups: string },
+    private readonly options: StartupGateOptions = {},
+  ) {
+    this.log = options.log ?? options.logger ?? consoleLogger;
+    this.monotonic = options.monotonic ?? (() => performance.now());
+  }
+
+  start(): StartupDecision {
+    const decision = startRegister(this.paths.db, { ...this.options, backupsDir: this.paths.backups });
+    if (decision.ok) this.opened(decision.backend);
+    else if (decision.reason === 'database-lost') this.lost = decision.lost;
+    return decision;
+  }
+
+  /** The command handler for the window: the register's once open, the refusal page's until then. */
+  readonly handle: CommandHandler = async (name, payload) => {
+    if (this.registerHandler) return this.registerHandler(name, payload);
+    if (!isCommandName(name)) return fail({ code: 'invalid-input', message: 'unknown command' });
+    if (name !== 'startup.state' && name !== 'startup.restore') {
+      return fail({ code: 'rule', rule: 'startup-refused', message: 'the register is not open: its database must be restored from a backup first' });
+    }
+    const parsed = parseCommandInput(name, payload);
+    if (!parsed.ok) return parsed;
+    try {
+      if (name === 'startup.state') return ok(this.state());
+      const input = parsed.value as { backupDay: string; managerPin: string };
+      return ok(await this.restore(input.backupDay, input.managerPin));
+    } catch (error) {
+      return fail(toCommandError(error, this.log, name));
+    }
+  };
+
+  state(): StartupState {
+    if (!this.lost) return { mode: 'register', database: null, wal: false, backupDays: [] };
+    return { mode: 'refused', database: this.lost.db, wal: this.lost.wal, backupDays: this.lost.backups.map(dayOf).filter((d): d is string => d !== null) };
+  }
+
+  private async restore(backupDay: string, managerPin: string): Promise<{ restoredDay: string; keptAside: boolean }> {
+    if (this.monotonic() < this.lockedUntil) {
+      throw new AppError('locked', 'too many wrong PINs: wait before trying again', { lockedUntil: Date.now() + (this.lockedUntil - this.monotonic()) });
+    }
+    if (this.busy) throw new AppError('rule', 'a restore is already running', { rule: 'restore-busy' });
+    const file = this.lost?.backups.find((f) => dayOf(f) === backupDay);
+    if (!file) throw new AppError('not-found', `no backup of ${backupDay}`);
+    this.busy = true;
+    try {
+      const result = await restoreBackup(file, this.paths.db, { managerPin, ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}) });
+      this.failures = 0;
+      const decision = startRegister(this.paths.db, { ...this.options, backupsDir: this.paths.backups });
+      if (!decision.ok) throw new Error(`the restored database did not open: ${decision.message}`);
+      this.log.info(`restored ${file} into ${this.paths.db}; kept aside: ${result.keptAside.join(', ') || 'nothing'}`);
+      this.lost = null;
+      this.opened(decision.backend);
+      return { restoredDay: backupDay, keptAside: result.keptAside.length > 0 };
+    } catch (error) {
+      if (!(error instanceof RestoreRefused)) throw error;
+      if (error.reason === 'wrong-pin' && ++this.failures >= RESTORE_MAX_FAILURES) {
+        this.failures = 0;
+        this.lockedUntil = this.monotonic() + RESTORE_LOCK_MS;
+      }
+      throw refusalOf[error.reason](error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private opened(backend: RegisterBackend): void {
+    this.backend = backend;
+    this.registerHandler = createCommandHandler(backend, this.log);
+    this.options.onOpen?.(backend);
+  }
+}
+
+function ok<T>(value: T): CommandResult<CommandName> {
+  return { ok: true, value } as CommandResult<CommandName>;
+}
+
+function fail(error: CommandError): { ok: false; error: CommandError } {
+  return { ok: false, error };
+}
