@@ -133,4 +133,14 @@ export const ZH_MESSAGES: MessageTexts = {
   'whatIf.randomReturnPinned': '随机返的结果按实际发生的保留。',
   'whatIf.randomReturnSeeded': '修改后的随机返设置会自行抽取结果（固定随机种子，可重现）。',
   'whatIf.drawsKept': '已记录的抽奖在新设置允许时保留原结果，否则重新抽取（固定随机种子）。',
+
+  'startup.refused': '收银台没有打开：账本数据库文件不见了或是空的，请先从备份恢复。',
+  'startup.notRefused': '收银台已经打开，不能在这里恢复备份。',
+  'restore.notFound': '找不到 {day} 的备份，请重新打开收银台。',
+  'restore.wrongPin': '密码不对：请输入这个备份里店长的密码。',
+  'restore.locked': '密码错误次数太多，恢复已锁定到 {until}。',
+  'restore.checkFailed': '这个备份检查没有通过，没有恢复任何东西。请选择更早的一天。',
+  'restore.newerVersion': '这个备份来自更新版本的收银台，请先安装新版本。',
+  'restore.noManager': '这个备份里没有店长，不能用它恢复。请选择别的一天。',
+  'restore.busy': '正在恢复，请稍候。',
 };

@@ -175,6 +175,17 @@ export const MESSAGE_CATALOGUE = {
   'whatIf.randomReturnPinned': {},
   'whatIf.randomReturnSeeded': {},
   'whatIf.drawsKept': {},
+
+  // --- start-up and restore (docs/security.md §5) -----------------------------
+  'startup.refused': {},
+  'startup.notRefused': {},
+  'restore.notFound': { day: 'text' },
+  'restore.wrongPin': {},
+  'restore.locked': { until: 'instant' },
+  'restore.checkFailed': {},
+  'restore.newerVersion': {},
+  'restore.noManager': {},
+  'restore.busy': {},
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export type MessageCode = keyof typeof MESSAGE_CATALOGUE;

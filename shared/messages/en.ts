@@ -134,6 +134,16 @@ export const EN_MESSAGES: MessageTexts = {
   'whatIf.randomReturnPinned': 'Random-return outcomes are kept as they happened.',
   'whatIf.randomReturnSeeded': 'The edited random-return setting draws its own outcomes (seeded).',
   'whatIf.drawsKept': 'A recorded draw keeps its outcome when the lottery allows it; otherwise it draws again (seeded).',
+
+  'startup.refused': 'The register is not open: its database is missing or empty; restore a backup first.',
+  'startup.notRefused': 'The register is open: restore a backup with `pos restore` while the app is closed.',
+  'restore.notFound': 'There is no backup of {day}.',
+  'restore.wrongPin': 'Wrong PIN: enter the PIN of a manager in this backup.',
+  'restore.locked': 'Too many wrong PINs: restoring is locked until {until}.',
+  'restore.checkFailed': 'That backup failed its check; nothing was restored. Choose an earlier day.',
+  'restore.newerVersion': 'That backup comes from a newer version of the register: install it first.',
+  'restore.noManager': 'That backup has no manager; choose another day.',
+  'restore.busy': 'A restore is already running; wait for it.',
 };
 
 function plainValue(kind: ParamKind, value: string | number): string {

@@ -63,7 +63,7 @@ const COMMANDS: Implementations = {
   // Answered by the StartupGate while start-up is refused; an open register says so.
   'startup.state': () => ({ mode: 'register', database: null, wal: false, backupDays: [] }),
   'startup.restore': () => {
-    throw new AppError('rule', 'the register is open: restore a backup with `pos restore` while the app is closed', { rule: 'startup-not-refused' });
+    throw new AppError('rule', msg('startup.notRefused'), { rule: 'startup-not-refused' });
   },
   ...MANAGER_COMMANDS,
 };

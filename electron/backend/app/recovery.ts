@@ -14,6 +14,8 @@
  */
 import path from 'node:path';
 import { isCommandName, parseCommandInput, type CommandError, type CommandResult, type CommandName, type StartupState } from '../../../shared/contract';
+import { msg } from '../../../shared/messages/catalogue';
+import { englishText } from '../../../shared/messages/en';
 import { AppError } from './errors';
 import { createCommandHandler, toCommandError, type CommandHandler } from './handlers';
 import { consoleLogger, type Logger, type RegisterBackend } from './register';
@@ -33,12 +35,12 @@ export interface StartupGateOptions extends StartOptions {
 
 const dayOf = (file: string) => /cashier-(\d{4}-\d{2}-\d{2})\.db$/.exec(path.basename(file))?.[1] ?? null;
 
-const refusalOf: Record<RestoreRefused['reason'], (e: RestoreRefused) => AppError> = {
-  'not-found': (e) => new AppError('not-found', e.message),
-  'wrong-pin': (e) => new AppError('wrong-pin', e.message),
-  'check-failed': (e) => new AppError('rule', e.message, { rule: 'restore-check-failed' }),
-  'newer-version': (e) => new AppError('rule', e.message, { rule: 'restore-newer-version' }),
-  'no-manager': (e) => new AppError('rule', e.message, { rule: 'restore-no-manager' }),
+const refusalOf: Record<RestoreRefused['reason'], (day: string) => AppError> = {
+  'not-found': (day) => new AppError('not-found', msg('restore.notFound', { day })),
+  'wrong-pin': () => new AppError('wrong-pin', msg('restore.wrongPin')),
+  'check-failed': () => new AppError('rule', msg('restore.checkFailed'), { rule: 'restore-check-failed' }),
+  'newer-version': () => new AppError('rule', msg('restore.newerVersion'), { rule: 'restore-newer-version' }),
+  'no-manager': () => new AppError('rule', msg('restore.noManager'), { rule: 'restore-no-manager' }),
 };
 
 export class StartupGate {
@@ -69,9 +71,13 @@ export class StartupGate {
   /** The command handler for the window: the register's once open, the refusal page's until then. */
   readonly handle: CommandHandler = async (name, payload) => {
     if (this.registerHandler) return this.registerHandler(name, payload);
-    if (!isCommandName(name)) return fail({ code: 'invalid-input', message: 'unknown command' });
+    if (!isCommandName(name)) {
+      const reason = msg('command.unknown', { name: typeof name === 'string' ? name.slice(0, 64) : typeof name });
+      return fail({ code: 'invalid-input', message: englishText(reason), reason });
+    }
     if (name !== 'startup.state' && name !== 'startup.restore') {
-      return fail({ code: 'rule', rule: 'startup-refused', message: 'the register is not open: its database must be restored from a backup first' });
+      const reason = msg('startup.refused');
+      return fail({ code: 'rule', rule: 'startup-refused', message: englishText(reason), reason });
     }
     const parsed = parseCommandInput(name, payload);
     if (!parsed.ok) return parsed;
@@ -91,11 +97,12 @@ export class StartupGate {
 
   private async restore(backupDay: string, managerPin: string): Promise<{ restoredDay: string; keptAside: boolean }> {
     if (this.monotonic() < this.lockedUntil) {
-      throw new AppError('locked', 'too many wrong PINs: wait before trying again', { lockedUntil: Date.now() + (this.lockedUntil - this.monotonic()) });
+      const until = Date.now() + (this.lockedUntil - this.monotonic());
+      throw new AppError('locked', msg('restore.locked', { until }), { lockedUntil: until });
     }
-    if (this.busy) throw new AppError('rule', 'a restore is already running', { rule: 'restore-busy' });
+    if (this.busy) throw new AppError('rule', msg('restore.busy'), { rule: 'restore-busy' });
     const file = this.lost?.backups.find((f) => dayOf(f) === backupDay);
-    if (!file) throw new AppError('not-found', `no backup of ${backupDay}`);
+    if (!file) throw refusalOf['not-found'](backupDay);
     this.busy = true;
     try {
       const result = await restoreBackup(file, this.paths.db, { managerPin, ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}) });
@@ -112,7 +119,7 @@ export class StartupGate {
         this.failures = 0;
         this.lockedUntil = this.monotonic() + RESTORE_LOCK_MS;
       }
-      throw refusalOf[error.reason](error);
+      throw refusalOf[error.reason](backupDay);
     } finally {
       this.busy = false;
     }
