@@ -29,7 +29,7 @@ describe.skipIf(!chromiumAvailable())('the refusal page in Chromium', () => {
   it('a lost database shows the refusal page in Chinese, no first-run setup', async () => {
     await page.goto(h.url, { waitUntil: 'load' });
     await page.waitForSelector('[data-ready="yes"]', { timeout: 60_000 });
-    await page.waitForSelector(sel('refusal'));
+    await page.waitForSelector(sel('refusal'), { timeout: 60_000 });
     expect(await page.locator(sel('first-name')).count()).toBe(0);
     const text = (await page.locator(sel('refusal')).textContent()) ?? '';
     expect(text).toContain('账本数据库文件不见了');
