@@ -103,6 +103,10 @@ export const commandInputs = {
   'startup.state': z.strictObject({}),
   /** Refused start-up only: restores the backup of that local day, behind a manager PIN of the BACKUP. */
   'startup.restore': z.strictObject({ backupDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a backup is named by its day, YYYY-MM-DD' }), managerPin: pin }),
+  /** The customer display (客显) while the cashier types: what is due and the deductions (issue #12 §2). */
+  'display.typing': z.strictObject({ amountDueFen: fenInput, deductionFen: fenInput }),
+  /** The customer display back to idle (the next customer). */
+  'display.idle': z.strictObject({}),
   ...managerCommandInputs,
 } as const;
 
@@ -274,6 +278,8 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'startup.state': StartupState;
   /** The day of the backup restored, and whether a (missing/empty) database file was kept aside. */
   'startup.restore': { restoredDay: string; keptAside: boolean };
+  'display.typing': null;
+  'display.idle': null;
 }
 
 export type CommandOutput<N extends CommandName> = CommandOutputs[N];

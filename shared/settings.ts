@@ -186,7 +186,8 @@ export function resolveSettings(layers: SettingsLayers): EffectiveSettings {
       queueProgress: true,
       totalReceived: true,
       amountWaiting: true,
-      memberIdentity: false,
+      // Shown by default (the receipt's member line, spec §7); names and phones are always masked (docs/display.md).
+      memberIdentity: true,
       pendingAmount: true,
       ...pick(layers, 'display'),
     },

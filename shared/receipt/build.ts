@@ -4,7 +4,7 @@
  * It states facts only (amounts, ratio, place in line when the entry
  * joined); it never promises when anything will be repaid.
  */
-import { formatPercent, formatYuan, type Fen } from '../money';
+import { fen, formatPercent, formatYuan, type Fen } from '../money';
 import { localParts } from '../engine/time';
 import type { NoEntitlementReason, RatioRule } from '../engine/types';
 import type { Align, DeductionKind, Receipt, ReceiptData, ReceiptLine, ReceiptOptions, TenderKind } from './types';
@@ -105,7 +105,8 @@ export function buildReceipt(data: ReceiptData, options: ReceiptOptions): Receip
   const cash = data.tenders.some((t) => t.kind === 'cash');
   if (cash || data.changeFen > 0) row('找零', money(data.changeFen));
 
-  if (data.member && (data.member.maskedPhone || data.member.displayName)) {
+  // 会员信息 (memberIdentity) off: neither nickname nor masked phone (docs/display.md).
+  if (data.member && data.show?.member !== false && (data.member.maskedPhone || data.member.displayName)) {
     rule();
     const who = [data.member.displayName ?? '', data.member.maskedPhone ? maskPhone(data.member.maskedPhone) : '']
       .filter(Boolean)
@@ -118,7 +119,7 @@ export function buildReceipt(data: ReceiptData, options: ReceiptOptions): Receip
   rule('=');
   text(`【${rebate.name}】`, 'center', true);
   const entry = rebate.entry;
-  const show = { position: data.show?.position ?? true, ahead: data.show?.ahead ?? true };
+  const show = { position: data.show?.position ?? true, ahead: data.show?.ahead ?? true, received: data.show?.received ?? true, pending: data.show?.pending ?? true };
   if (entry) {
     row('待返权益', money(entry.entitlementFen), true);
     row('返利比例', `${formatPercent(entry.ratioBp)}${entry.drawPending ? '（待抽奖）' : ''}`);
@@ -130,7 +131,8 @@ export function buildReceipt(data: ReceiptData, options: ReceiptOptions): Receip
     } else {
       if (show.position) row('入队位置', `第 ${entry.position} 位`);
       if (show.ahead) row('入队时前方待返', money(entry.aheadFen));
-      if (entry.receivedFen > 0) row('已返金额', money(entry.receivedFen));
+      if (show.received && entry.receivedFen > 0) row('已返金额', money(entry.receivedFen));
+      if (show.pending && entry.state === 'waiting') row('尚待返还', money(fen(entry.entitlementFen - entry.receivedFen)));
       if (entry.state === 'completed') text('本单权益已全部返还', 'left');
       if (entry.state === 'exchanged') text('本单权益已兑换', 'left');
       if (entry.state === 'cleared') text('本单权益已按规则清零', 'left');

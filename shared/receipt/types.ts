@@ -58,8 +58,11 @@ export interface ReceiptData {
     paidToQueueFen: Fen;
   };
   refunded?: boolean;
-  /** Display switches (settings `display`): hide place in line / amount ahead when off. */
-  show?: { position?: boolean; ahead?: boolean };
+  /**
+   * Display switches (settings `display`, docs/display.md): position = queueProgress, ahead = amountWaiting,
+   * received = totalReceived, pending = pendingAmount, member = memberIdentity. Absent = shown.
+   */
+  show?: { position?: boolean; ahead?: boolean; received?: boolean; pending?: boolean; member?: boolean };
   /** What the QR code holds: the store's lookup address + the 查询码. No QR when absent. ASCII only. */
   qrPayload?: string;
   /** The order's 查询码 as printed (`XXXX-XXXX-XXXX`); absent for orders from before it existed. */

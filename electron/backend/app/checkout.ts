@@ -99,7 +99,7 @@ export class Checkout {
     this.core.notifyChanged();
     const { order, entry, settlement } = result.outcome;
     const member = order.memberId ? store.getMember(order.memberId) : undefined;
-    return {
+    const outcome: CheckoutOutcome = {
       orderId: order.id,
       paidAt: order.paidAt,
       amountDueFen: order.amountDueFen,
@@ -116,6 +116,8 @@ export class Checkout {
       rebateName: this.core.settings().rebateName,
       receiptLines: this.core.receipts.receiptLines(order.id, false),
     };
+    this.core.customerDisplay.paid(outcome);
+    return outcome;
   }
 
   /** Completes an order paid under the on-completion settlement mode (its extraction settles now). */

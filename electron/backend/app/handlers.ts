@@ -64,6 +64,15 @@ const COMMANDS: Implementations = {
   'startup.state': () => ({ mode: 'register', database: null, wal: false, backupDays: [] }),
   'startup.restore': () => {
     throw new AppError('rule', msg('startup.notRefused'), { rule: 'startup-not-refused' });
+  'display.typing': (b, i) => {
+    b.requireSession();
+    b.customerDisplay.typing(i.amountDueFen, i.deductionFen);
+    return null;
+  },
+  'display.idle': (b) => {
+    b.requireSession();
+    b.customerDisplay.idle();
+    return null;
   },
   ...MANAGER_COMMANDS,
 };

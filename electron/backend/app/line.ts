@@ -91,6 +91,7 @@ export class Line {
     this.core.requireSession();
     const result = this.core.store.transaction(() => draw(this.core.ctx(), { orderId: input.orderId, at: this.core.now() }));
     this.core.notifyChanged();
+    this.core.customerDisplay.drawn(result.entry, result.drawnBp);
     return { entry: entryView(result.entry), drawnBp: result.drawnBp };
   }
 

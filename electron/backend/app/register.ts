@@ -31,6 +31,7 @@ import { CounterClock } from './clock';
 import { Line } from './line';
 import { Members } from './members';
 import { Orders } from './orders';
+import { CustomerDisplay } from '../customer/display';
 import { DEFAULT_SCRYPT } from './pin';
 import { Receipts } from './receipts';
 import { Shifts } from './shifts';
@@ -106,6 +107,8 @@ export class RegisterBackend {
   readonly receipts: Receipts;
   readonly members: Members;
   readonly orders: Orders;
+  /** What the customer-facing display shows (客显); the shell pushes it to the customer window. */
+  readonly customerDisplay: CustomerDisplay;
   readonly clock: CounterClock;
   private readonly statusReader: StatusReader;
 
@@ -148,6 +151,7 @@ export class RegisterBackend {
     this.receipts = new Receipts(this);
     this.members = new Members(this);
     this.orders = new Orders(this);
+    this.customerDisplay = new CustomerDisplay({ settings: () => this.settings(), storeName: () => this.meta(META.storeName) ?? '' });
     this.statusReader = new StatusReader(this);
     this.ensureQueue();
     // A scheduled reset missed while the app was closed is applied now, once.

@@ -110,7 +110,13 @@ export function loadReceiptData(db: Db, ref: { queueId: string; orderId: string 
       paidToQueueFen: fen(order.paid_to_queue_fen),
     },
     refunded: order.refunded_at !== null,
-    show: { position: settings.display.queueProgress, ahead: settings.display.amountWaiting },
+    show: {
+      position: settings.display.queueProgress,
+      ahead: settings.display.amountWaiting,
+      received: settings.display.totalReceived,
+      pending: settings.display.pendingAmount,
+      member: settings.display.memberIdentity,
+    },
     ...lookupFields(db, order.lookup_code),
   };
 }
