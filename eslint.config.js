@@ -33,7 +33,7 @@ const noNodeBuiltins = [
 ];
 const nodeProtocol = { regex: '^node:', message: NODE_MESSAGE };
 const electronPackage = { regex: '^electron(?:/|$)', message: ELECTRON_MESSAGE };
-const backendOnly = ['better-sqlite3', 'node-thermal-printer', 'socket.io', 'socket.io-client'].map((name) => ({
+const backendOnly = ['better-sqlite3', 'serialport', 'socket.io', 'socket.io-client'].map((name) => ({
   name,
   message: `'${name}' is backend-only (electron/backend/).`,
 }));

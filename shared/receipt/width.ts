@@ -12,6 +12,8 @@
  * 58 mm paper holds 32 columns and 80 mm paper 48 columns (font A, 12×24).
  */
 
+import { printableText } from './printable';
+
 export type PaperWidth = 58 | 80;
 
 export const COLUMNS: Readonly<Record<PaperWidth, number>> = Object.freeze({ 58: 32, 80: 48 });
@@ -38,13 +40,17 @@ export function textColumns(text: string): number {
  * Text as the printer may receive it: no control characters (a store name
  * must never smuggle an ESC/POS command onto the wire), no '¥' (U+00A5: in
  * GB18030 it is a 4-byte code many printers misprint; the full-width ￥ is
- * in GB2312), tabs and odd spaces flattened.
+ * in GB2312), tabs and odd spaces flattened, and every character the
+ * printer's font lacks shown as □ (printable.ts) — so the columns counted
+ * here are the columns printed.
  */
 export function cleanText(text: string): string {
-  return text
-    .replace(/\u00a5/g, '￥')
-    .replace(/[\t\u00a0\u2000-\u200a\u202f]/g, ' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/g, '');
+  return printableText(
+    text
+      .replace(/\u00a5/g, '￥')
+      .replace(/[\t\u00a0\u2000-\u200a\u202f]/g, ' ')
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ''),
+  );
 }
 
 /** Pads on the right to `columns` (text wider than that is returned as is). */
@@ -65,43 +71,85 @@ export function center(text: string, columns: number): string {
   return ' '.repeat(left) + text + ' '.repeat(gap - left);
 }
 
+/** Never at the start of a line (Chinese line-breaking rules, 避头点). */
+const CLOSING = new Set([...'，。、；：？！）」』】》〉〕〗〙”’…·,.;:!?)]}%‰℃°'] as string[]);
+/** Never at the end of a line (避尾点). */
+const OPENING = new Set([...'（「『【《〈〔〖〘“‘([{￥$#'] as string[]);
+/** Letters and digits: a run of them (with the joiners inside it) is one unit — 21:00, ￥1,234.50, 2026-01-05, B1-08, Happy. */
+const RUN = /^[0-9A-Za-z０-９]$/;
+const JOINER = /^[:.,\-/%'’_*+#@&=~]$/;
+const inRun = (ch: string | undefined) => ch !== undefined && (RUN.test(ch) || JOINER.test(ch));
+
+/**
+ * Where to end a full line when `next` does not fit after it: the index in
+ * `line` from which characters move down with `next`. Keeps a run of letters
+ * and digits whole (when it fits a line on its own), never starts the next
+ * line with closing punctuation nor ends this one with opening punctuation
+ * (by moving a character down; a line full of punctuation is broken anyway).
+ */
+function breakAt(line: readonly string[], next: string, columns: number): number {
+  let at = line.length;
+  if (inRun(next) && inRun(line[at - 1])) {
+    let start = at;
+    while (start > 0 && inRun(line[start - 1])) start--;
+    // Joiners at the edge of a run belong to the text around it ("Mart," / "，21:00").
+    while (start < at && JOINER.test(line[start]!) && !RUN.test(line[start]!)) start++;
+    if (start > 0 && textColumns(line.slice(start).join('') + next) <= columns) at = start;
+  }
+  // The first character the next line will show (spaces carried down are dropped there).
+  const first = () => {
+    for (let i = at; i < line.length; i++) if (line[i] !== ' ') return line[i]!;
+    return next;
+  };
+  let guard = 0;
+  while (at > 0 && guard++ < columns && (CLOSING.has(first()) || OPENING.has(line[at - 1]!))) at--;
+  // Nothing sensible to move, or what moves would not fit the next line: break at the edge.
+  if (at === 0 || textColumns(line.slice(at).join('') + next) > columns) at = line.length;
+  return at;
+}
+
 /**
  * Breaks text into lines of at most `columns` columns. A double-width
  * character is never split across the edge (it moves to the next line and
- * the line ends one column short). Runs of ASCII break at a space when one
- * is near enough; Chinese breaks anywhere. Explicit newlines are kept.
+ * the line ends one column short). Runs of letters and digits (words,
+ * amounts, times, dates) are not split when they fit a line; closing
+ * punctuation never starts a line and opening punctuation never ends one;
+ * Chinese breaks anywhere else. Explicit newlines are kept.
  */
 export function wrapText(text: string, columns: number): string[] {
   if (columns < 2) throw new Error('a line needs at least 2 columns');
   const out: string[] = [];
   for (const paragraph of text.split('\n')) {
+    const first = out.length;
     let line: string[] = [];
     let width = 0;
     for (const ch of paragraph) {
       const w = charColumns(ch);
-      if (width + w > columns) {
-        // Prefer breaking at the last space of an ASCII word in this line.
-        let cut = -1;
-        if (ch !== ' ' && charColumns(ch) === 1) {
-          for (let i = line.length - 1; i > 0 && i > line.length - 16; i--) {
-            if (line[i] === ' ') {
-              cut = i;
-              break;
-            }
-            if (charColumns(line[i]!) === 2) break;
-          }
+      if (line.length === 0 && CLOSING.has(ch) && out.length > first) {
+        // The line before ended at a space: its last character comes down with this punctuation.
+        // (With the closing punctuation it ends with, if any: 「店。」 then 「！」 moves as 「店。！」.)
+        const prev = [...out[out.length - 1]!];
+        let cut = prev.length;
+        while (cut > 1 && CLOSING.has(prev[cut - 1]!)) cut--;
+        if (cut > 1) {
+          line = prev.slice(cut - 1);
+          out[out.length - 1] = prev.slice(0, cut - 1).join('').trimEnd();
+          width = textColumns(line.join(''));
         }
-        if (cut > 0) {
-          const carried = line.slice(cut + 1);
-          out.push(line.slice(0, cut).join('').trimEnd());
-          line = carried;
-          width = textColumns(carried.join(''));
-        } else {
+      }
+      if (width + w > columns) {
+        if (ch === ' ') {
           out.push(line.join('').trimEnd());
           line = [];
           width = 0;
+          continue;
         }
-        if (ch === ' ' && line.length === 0) continue;
+        const at = breakAt(line, ch, columns);
+        const carried = line.slice(at);
+        out.push(line.slice(0, at).join('').trimEnd());
+        while (carried[0] === ' ') carried.shift();
+        line = carried;
+        width = textColumns(carried.join(''));
       }
       line.push(ch);
       width += w;

@@ -1,5 +1,4 @@
 import iconv from 'iconv-lite';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { fen } from '../../shared/money';
 import { buildReceipt, COPY_MARK, previewText, renderEscPos, STAR } from '../../shared/receipt/index';
@@ -51,20 +50,19 @@ describe('ESC/POS bytes decode back to the preview', () => {
     expect(indexOf(bytes, [0x1c, 0x26])).toBeLessThan(indexOf(bytes, [...encode('收银台')]));
   });
 
-  it('star: ESC p Chinese mode, ESC BEL drawer pulse, ESC d 3 cut and the QR commands node-thermal-printer uses', () => {
+  it('star: ESC p Chinese mode, ESC BEL drawer pulse, ESC d 3 cut and the Star Line Mode QR commands', () => {
     const bytes = renderEscPos(buildReceipt(sampleData(), { width: 80, copy: false }), { commandSet: 'star', encode });
     const { commands } = decodeEscPos(bytes, 'star');
     expect(commands.slice(0, 3)).toEqual([{ type: 'init' }, { type: 'chinese', on: true }, { type: 'drawer', bytes: [0x1b, 0x07, 0x0b, 0x37, 0x07] }]);
     expect(commands[commands.length - 1]).toEqual({ type: 'cut', partial: true });
-    // Cross-check the STAR command bytes against node-thermal-printer's STAR command set.
-    const star = createRequire(import.meta.url)('node-thermal-printer/lib/types/star-config.js') as Record<string, Buffer>;
-    expect([...STAR.cut]).toEqual([...star.PAPER_PART_CUT!]);
-    expect([...STAR.drawer]).toEqual([...star.CD_KICK!]);
-    expect([...STAR.align(1)]).toEqual([...star.TXT_ALIGN_CT!]);
-    expect([...STAR.size(true)]).toEqual([...star.TXT_4SQUARE!]);
-    expect([...STAR.bold(true)]).toEqual([...star.TXT_BOLD_ON!]);
-    expect(indexOf(bytes, [...star.QRCODE_MODEL2!])).toBeGreaterThan(0);
-    expect(indexOf(bytes, [...star.QRCODE_PRINT!])).toBeGreaterThan(0);
+    // The Star Line Mode bytes, as node-thermal-printer 4.6's STAR table has them (checked against it before it was removed, issue 11 §6).
+    expect([...STAR.cut]).toEqual([27, 100, 3]);
+    expect([...STAR.drawer]).toEqual([27, 7, 11, 55, 7]);
+    expect([...STAR.align(1)]).toEqual([27, 29, 97, 1]);
+    expect([...STAR.size(true)]).toEqual([27, 105, 1, 1]);
+    expect([...STAR.bold(true)]).toEqual([27, 69]);
+    expect(indexOf(bytes, [27, 29, 121, 83, 48, 2])).toBeGreaterThan(0); // QR model 2
+    expect(indexOf(bytes, [27, 29, 121, 80])).toBeGreaterThan(0); // QR print
   });
 
   it('kicks no drawer without a cash tender, nor for a copy', () => {
