@@ -164,6 +164,8 @@ export interface SettingsAuditView {
   oldValue: unknown;
   newValue: unknown;
   actor: string;
+  /** The actor's name when the actor is a person of this register (null: the server, the system, or unknown). */
+  actorName: string | null;
   source: 'manager' | 'server' | 'scenario' | 'system';
 }
 
@@ -178,6 +180,8 @@ export interface ManagerAuditView {
   cashierName?: string | null;
   action: string;
   detail: unknown;
+  /** The action in words (shared/messages/audit.ts); the screen shows this, never `detail`. */
+  says: Message;
 }
 
 export interface DetailsView {

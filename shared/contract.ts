@@ -161,7 +161,10 @@ export interface RatioStepView {
   rule: string;
   applies: boolean;
   ratioBp: number | null;
+  /** The engine's English wording (logs, stored history). */
   detail: string;
+  /** What the step means, for the screen (shared/messages/ratio-steps.ts). */
+  explain?: Message;
 }
 
 export interface EntryView {
@@ -234,6 +237,8 @@ export interface StatusSnapshot {
   printer: { state: 'not-configured' | 'online' | 'offline' | 'error'; detail: string | null; pendingJobs: number };
   queue: { waiting: number; owedFen: number };
   clock: ClockStatus;
+  /** Member level display names in force and the level keys the settings know (shared/levels.ts); screens never show a raw key. */
+  levels?: { names: Record<string, string>; known: string[] };
 }
 
 /** What start-up decided (docs/security.md §5). 'refused': the database is missing or empty but backups exist. */

@@ -12,7 +12,16 @@
  * The raw key is never shown.
  */
 
+import type { SettingsLayers } from './settings';
+
 export type LevelNames = Readonly<Record<string, string>>;
+
+/** The level names in force (base, then the register's over it, key by key) and every level key the settings mention. */
+export function levelsInForce(layers: SettingsLayers): { names: Record<string, string>; known: string[] } {
+  const names = { ...(layers.base.levelNames ?? {}), ...(layers.cashier.levelNames ?? {}) };
+  const known = new Set([...Object.keys(layers.base.levelRatiosBp ?? {}), ...Object.keys(layers.cashier.levelRatiosBp ?? {}), ...Object.keys(names)]);
+  return { names, known: [...known].sort() };
+}
 
 /** Usual names of common level keys (lower-case key). */
 const COMMON_LEVELS: Readonly<Record<string, { zh: string; en: string }>> = {

@@ -77,6 +77,8 @@ export const settingsLayerSchema = z.strictObject({
   extractionBp: extractionBpSchema.optional(),
   defaultRatioBp: rewardBpSchema.optional(),
   levelRatiosBp: z.record(z.string().min(1).max(40), rewardBpSchema).optional(),
+  /** What a person sees for a level key (gold → 金卡会员); merged level by level, the register's over the base (shared/levels.ts). */
+  levelNames: z.record(z.string().min(1).max(40), z.string().trim().min(1).max(20)).optional(),
   tiers: z
     .array(tierSchema)
     .max(50)

@@ -62,6 +62,37 @@ function fieldName(field: string, locale: UiLocale): string {
   return locale === 'en' ? 'a setting' : '某项设置';
 }
 
+/** Store / printer / sync setting keys (app_meta) as a person names them. */
+const ITEM_LABELS: Record<string, { zh: string; en: string }> = {
+  'store.name': { zh: '门店名称', en: 'store name' },
+  'store.address': { zh: '地址', en: 'address' },
+  'receipt.header': { zh: '小票抬头', en: 'receipt header' },
+  'receipt.footer': { zh: '小票页脚', en: 'receipt footer' },
+  'printer.uri': { zh: '打印机地址', en: 'printer address' },
+  'printer.width': { zh: '纸宽', en: 'paper width' },
+  'printer.commandSet': { zh: '指令集', en: 'command set' },
+  'printer.copies': { zh: '份数', en: 'copies' },
+  'printer.timeoutMs': { zh: '超时', en: 'timeout' },
+  'printer.confirm': { zh: '打印确认', en: 'print confirmation' },
+  'printer.drawer': { zh: '钱箱', en: 'cash drawer' },
+  'sync.url': { zh: '服务器地址', en: 'server address' },
+  'sync.storeId': { zh: '门店编号', en: 'store id' },
+  'sync.registerId': { zh: '收银台编号', en: 'register id' },
+  'sync.token': { zh: '令牌', en: 'token' },
+  'sync.allowInsecure': { zh: '允许非加密连接', en: 'insecure connections' },
+};
+
+function listOf(keys: string, name: (key: string) => string, locale: UiLocale): string {
+  const names = keys.split(',').filter((k) => k !== '').map(name);
+  return names.length ? names.join(locale === 'en' ? ', ' : '、') : locale === 'en' ? '(nothing)' : '（无）';
+}
+
+function itemName(key: string, locale: UiLocale): string {
+  const label = ITEM_LABELS[key];
+  if (label) return locale === 'en' ? label.en : label.zh;
+  return locale === 'en' ? 'another item' : '其他项';
+}
+
 export function formatParam(kind: ParamKind, value: string | number, locale: UiLocale): string {
   switch (kind) {
     case 'fen':
@@ -80,6 +111,10 @@ export function formatParam(kind: ParamKind, value: string | number, locale: UiL
       return fieldName(String(value), locale);
     case 'level':
       return levelName(String(value), locale);
+    case 'fields':
+      return listOf(String(value), (f) => fieldName(f, locale), locale);
+    case 'items':
+      return listOf(String(value), (k) => itemName(k, locale), locale);
     case 'text':
       return String(value);
   }

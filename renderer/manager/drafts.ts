@@ -12,7 +12,7 @@ import type { CommandIssue } from '../../shared/contract';
 import { formatYuan, type Fen } from '../../shared/money';
 import { messageLocale, messageText } from '../i18n/messages';
 
-export type FieldKind = 'switch' | 'text' | 'bp' | 'int' | 'enum' | 'levels' | 'tiers' | 'lottery' | 'windows' | 'limits' | 'randomReturn' | 'exchange' | 'reset' | 'display';
+export type FieldKind = 'switch' | 'text' | 'bp' | 'int' | 'enum' | 'levels' | 'levelNames' | 'tiers' | 'lottery' | 'windows' | 'limits' | 'randomReturn' | 'exchange' | 'reset' | 'display';
 
 export const FIELD_KIND: Record<SettingsField, FieldKind> = {
   enabled: 'switch',
@@ -22,6 +22,7 @@ export const FIELD_KIND: Record<SettingsField, FieldKind> = {
   extractionBp: 'bp',
   defaultRatioBp: 'bp',
   levelRatiosBp: 'levels',
+  levelNames: 'levelNames',
   tiers: 'tiers',
   lottery: 'lottery',
   settlement: 'enum',
@@ -48,7 +49,7 @@ export const DISPLAY_KEYS = ['queueProgress', 'totalReceived', 'amountWaiting', 
 
 /** One section of the console = one `manager.settings.save`. */
 export const SETTINGS_GROUPS: { id: string; fields: SettingsField[] }[] = [
-  { id: 'general', fields: ['enabled', 'paused', 'rebateName', 'exchangeName'] },
+  { id: 'general', fields: ['enabled', 'paused', 'rebateName', 'exchangeName', 'levelNames'] },
   { id: 'ratios', fields: ['extractionBp', 'defaultRatioBp', 'levelRatiosBp', 'tiers', 'lottery'] },
   { id: 'settlement', fields: ['settlement', 'autoCompleteMinutes', 'ordering', 'deductionRule', 'leftover'] },
   { id: 'windows', fields: ['windows', 'limits'] },
@@ -119,6 +120,9 @@ export function draftFrom(field: SettingsField, value: unknown, on: boolean): Dr
       break;
     case 'levels':
       d.rows = Object.entries((v ?? {}) as Record<string, number>).map(([level, bp]) => ({ level, pct: percentText(bp) }));
+      break;
+    case 'levelNames':
+      d.rows = Object.entries((v ?? {}) as Record<string, string>).map(([level, name]) => ({ level, name }));
       break;
     case 'tiers':
       d.rows = ((v ?? []) as { days: number; minSpendFen: number; ratioBp: number }[]).map((t) => ({
@@ -199,6 +203,16 @@ export function valueFrom(field: SettingsField, d: Draft): Parsed {
         const bp = parsePercentText(row.pct ?? '');
         if (bp === null) return bad('manager.errors.rowPercent', { n: i + 1 });
         out[(row.level ?? '').trim()] = bp;
+      }
+      return { ok: true, value: out };
+    }
+    case 'levelNames': {
+      const out: Record<string, string> = {};
+      for (const [i, row] of d.rows.entries()) {
+        const level = (row.level ?? '').trim();
+        const name = (row.name ?? '').trim();
+        if (!level || !name) return bad('manager.errors.rowLevelName', { n: i + 1 });
+        out[level] = name;
       }
       return { ok: true, value: out };
     }

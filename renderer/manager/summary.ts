@@ -2,6 +2,7 @@
 import type { SettingsField } from '../../shared/settings';
 import { formatYuanGrouped, type Fen } from '../../shared/money';
 import { percent } from '../format';
+import { levelName } from '../i18n/messages';
 import { FIELD_KIND } from './drafts';
 
 type T = (key: string, params?: Record<string, unknown>) => string;
@@ -22,7 +23,11 @@ export function valueSummary(t: T, field: SettingsField, value: unknown): string
       return String(v);
     case 'levels': {
       const entries = Object.entries(v as Record<string, number>);
-      return entries.length ? entries.map(([k, bp]) => `${k} ${percent(bp)}`).join('，') : t('manager.editor.none');
+      return entries.length ? entries.map(([k, bp]) => `${levelName(k)} ${percent(bp)}`).join('，') : t('manager.editor.none');
+    }
+    case 'levelNames': {
+      const entries = Object.entries(v as Record<string, string>);
+      return entries.length ? entries.map(([, name]) => name).join('，') : t('manager.editor.none');
     }
     case 'tiers': {
       const tiers = v as { days: number; minSpendFen: number; ratioBp: number }[];

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { CashierView, ShiftReport, StatusSnapshot } from '../../shared/contract';
 import type { Fen } from '../../shared/money';
 import { call, cashierApi, errorMessage, hasCashierApi } from '../api';
+import { setLevelNames } from '../i18n/messages';
 
 export const useSessionStore = defineStore('session', {
   state: () => ({
@@ -31,6 +32,7 @@ export const useSessionStore = defineStore('session', {
       this.unsubscribe?.();
       this.unsubscribe = cashierApi().onStatus((status) => {
         this.status = status;
+        setLevelNames(status.levels?.names, status.levels?.known);
       });
       await this.refresh();
       if (!this.signedIn) await this.loadCashiers();
@@ -38,6 +40,7 @@ export const useSessionStore = defineStore('session', {
     async refresh() {
       try {
         this.status = await call('app.status', {});
+        setLevelNames(this.status.levels?.names, this.status.levels?.known);
         this.loadError = null;
       } catch (error) {
         this.loadError = errorMessage(error);

@@ -23,6 +23,7 @@ export const SETTINGS_FIELDS: readonly FieldInfo[] = [
   { field: 'extractionBp', zh: '提取比例', en: 'Extraction ratio', resolution: 'cashier-over-base' },
   { field: 'defaultRatioBp', zh: '默认返利比例', en: 'Default reward ratio', resolution: 'cashier-over-base' },
   { field: 'levelRatiosBp', zh: '会员等级返利比例', en: 'Member-level ratios', resolution: 'merged-by-level' },
+  { field: 'levelNames', zh: '会员等级名称', en: 'Member level names', resolution: 'merged-by-level' },
   { field: 'tiers', zh: '累计消费档位', en: 'Cumulative-spend tiers', resolution: 'cashier-only' },
   { field: 'lottery', zh: '抽奖返利比例', en: 'Lottery ratio', resolution: 'cashier-over-base' },
   { field: 'settlement', zh: '结算时机', en: 'Settlement event', resolution: 'cashier-over-base' },
@@ -72,6 +73,8 @@ function effectiveValue(layers: SettingsLayers, field: SettingsField): unknown {
     case 'levelRatiosBp':
       // Rule 1 (register) before rule 2 (platform), level by level.
       return { ...(layers.base.levelRatiosBp ?? {}), ...(layers.cashier.levelRatiosBp ?? {}) };
+    case 'levelNames':
+      return { ...(layers.base.levelNames ?? {}), ...(layers.cashier.levelNames ?? {}) };
     case 'tiers':
       // §5 rule 3 reads the register's tiers only.
       return layers.cashier.tiers ?? [];

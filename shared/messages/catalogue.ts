@@ -19,9 +19,11 @@
  * - rule: a priority-chain rule key ('cashier.level'), shown by its label;
  * - level: a member level key ('gold'), shown by its display name;
  * - field: a settings field key, shown by its label;
- * - tender: a tender kind ('wechat'), shown by its label.
+ * - tender: a tender kind ('wechat'), shown by its label;
+ * - fields: settings field keys, comma-separated, shown as their labels;
+ * - items: store / printer / sync setting keys (app_meta), comma-separated, shown as their labels.
  */
-export type ParamKind = 'text' | 'count' | 'fen' | 'bp' | 'instant' | 'rule' | 'level' | 'field' | 'tender';
+export type ParamKind = 'text' | 'count' | 'fen' | 'bp' | 'instant' | 'rule' | 'level' | 'field' | 'tender' | 'fields' | 'items';
 
 interface KindValue {
   text: string;
@@ -33,6 +35,8 @@ interface KindValue {
   level: string;
   field: string;
   tender: string;
+  fields: string;
+  items: string;
 }
 
 export const MESSAGE_CATALOGUE = {
@@ -168,6 +172,23 @@ export const MESSAGE_CATALOGUE = {
   'ratio.cashierDefault': {},
   'ratio.baseDefault': {},
   'ratio.other': { rule: 'rule' },
+
+  // --- the manager audit log (shared/messages/audit.ts) ---------------------
+  'audit.settingsSaveCashier': { fields: 'fields' },
+  'audit.settingsSaveBase': { fields: 'fields' },
+  'audit.storeSave': { items: 'items' },
+  'audit.printerSave': { items: 'items' },
+  'audit.syncSave': { items: 'items' },
+  'audit.exportShifts': { from: 'text', to: 'text', rows: 'count' },
+  'audit.exportQueue': { from: 'text', to: 'text', rows: 'count' },
+  'audit.exportLedger': { from: 'text', to: 'text', rows: 'count' },
+  'audit.pinWrong': {},
+  'audit.pinLocked': { until: 'instant' },
+  'audit.unlock': {},
+  'audit.lock': {},
+  'audit.clockConfirm': { wallAt: 'instant', lastOperationAt: 'instant' },
+  'audit.pinChange': {},
+  'audit.other': {},
 
   // --- what-if notes ---------------------------------------------------------
   'whatIf.emptyStart': {},

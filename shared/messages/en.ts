@@ -129,6 +129,22 @@ export const EN_MESSAGES: MessageTexts = {
   'ratio.baseDefault': 'The platform’s default ratio',
   'ratio.other': '{rule}',
 
+  'audit.settingsSaveCashier': 'changed this register’s settings: {fields}',
+  'audit.settingsSaveBase': 'changed the base settings: {fields}',
+  'audit.storeSave': 'changed the store details: {items}',
+  'audit.printerSave': 'changed the printer settings: {items}',
+  'audit.syncSave': 'changed the sync settings: {items}',
+  'audit.exportShifts': 'exported the shifts {from} – {to} ({rows} rows)',
+  'audit.exportQueue': 'exported the line {from} – {to} ({rows} rows)',
+  'audit.exportLedger': 'exported the ledger {from} – {to} ({rows} rows)',
+  'audit.pinWrong': 'a wrong manager PIN was entered',
+  'audit.pinLocked': 'too many wrong manager PINs: locked until {until}',
+  'audit.unlock': 'unlocked the manager console',
+  'audit.lock': 'locked the manager console',
+  'audit.clockConfirm': 'confirmed the computer clock ({wallAt}; last operation {lastOperationAt})',
+  'audit.pinChange': 'changed their manager PIN',
+  'audit.other': 'another action',
+
   'whatIf.emptyStart': 'Both runs start from an empty line at the start of the window and keep one copy of the settings throughout.',
   'whatIf.levelsNow': 'Members are replayed at their level today, under pseudonyms.',
   'whatIf.randomReturnPinned': 'Random-return outcomes are kept as they happened.',
@@ -152,6 +168,7 @@ function plainValue(kind: ParamKind, value: string | number): string {
     if (kind === 'bp') return formatPercent(value as Bp);
     if (kind === 'instant') return new Date(value).toISOString();
   }
+  if (kind === 'fields' || kind === 'items') return String(value).split(',').join(', ');
   return String(value);
 }
 

@@ -189,11 +189,18 @@ describe.skipIf(!hasChromium)('manager console in Chromium against the real back
     await page.keyboard.press('F9');
     await page.waitForSelector(`${sel('audit-rows')} .audit-field`);
     const first = page.locator(`${sel('audit-rows')} .el-table__row`, { hasText: '提取比例' }).first();
-    expect(await first.locator('.audit-old').textContent()).toBe('1000');
-    expect(await first.locator('.audit-new').textContent()).toBe('1200');
+    // A sentence: who (by name), old → new in %, never bp or JSON.
+    expect(await first.locator('.audit-old').textContent()).toBe('10%');
+    expect(await first.locator('.audit-new').textContent()).toBe('12%');
+    expect(await first.locator('.audit-who').textContent()).toBe('陈店长');
+    const lottery = page.locator(`${sel('audit-rows')} .el-table__row`, { hasText: '抽奖返利比例' }).first();
+    expect(await lottery.locator('.audit-old').textContent()).toBe('50% / 100% / 150% / 200%');
+    expect(await lottery.locator('.audit-new').textContent()).toBe('未设置');
     await page.keyboard.press('Control+2');
-    await page.waitForSelector(`${sel('audit-rows')} .audit-action:has-text("settings.save")`);
-    expect(await page.locator(`${sel('audit-rows')} .audit-action`).allTextContents()).toEqual(expect.arrayContaining(['settings.save', 'console.unlock', 'pin.wrong']));
+    await page.waitForSelector(`${sel('audit-rows')} .audit-action:has-text("修改了本收银台设置")`);
+    expect(await page.locator(`${sel('audit-rows')} .audit-action`).allTextContents()).toEqual(
+      expect.arrayContaining(['修改了本收银台设置：提取比例、抽奖返利比例', '解锁了店长后台', '输入了错误的店长 PIN']),
+    );
   });
 
   it('shows the dashboard figures as the database has them', async () => {

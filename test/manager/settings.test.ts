@@ -99,7 +99,7 @@ describe('rebate settings in the console', () => {
     await h.ok('manager.settings.save', { changes: { extractionBp: 1200, levelRatiosBp: { vip: 20_000 } } });
     view = await h.ok('manager.settings.get', {});
     const f = (name: string) => view.fields.find((x) => x.field === name)!;
-    expect(view.fields.map((x) => x.field)).toHaveLength(20);
+    expect(view.fields.map((x) => x.field)).toHaveLength(21);
     expect(f('extractionBp')).toMatchObject({ effective: 1200, cashier: 1200, base: 800, state: 'overridden', baseOrigin: { source: 'server', actor: 'central' } });
     expect(f('defaultRatioBp')).toMatchObject({ effective: 11_000, cashier: null, base: 11_000, state: 'inherited', baseOrigin: { source: 'server' } });
     expect(f('levelRatiosBp')).toMatchObject({ effective: { gold: 12_000, vip: 20_000 }, state: 'overridden' });

@@ -7,8 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_CATALOGUE, msg, paramKinds, placeholders, type Message, type MessageCode, type ParamKind } from '../../shared/messages/catalogue';
 import { EN_MESSAGES, englishText } from '../../shared/messages/en';
+import { auditActionMessage } from '../../shared/messages/audit';
 import { issueMessage } from '../../shared/messages/issues';
-import { levelDisplayName } from '../../shared/levels';
+import { ratioStepMessage } from '../../shared/messages/ratio-steps';
+import { levelDisplayName, levelsInForce } from '../../shared/levels';
 import { formatYuanGrouped, type Fen } from '../../shared/money';
 import { levelName, messageText, MESSAGE_TEXTS, setLevelNames } from '../../renderer/i18n/messages';
 import { ZH_MESSAGES } from '../../renderer/i18n/messages.zh-CN';
@@ -27,6 +29,8 @@ const SAMPLE: Record<ParamKind, string | number> = {
   level: 'gold',
   field: 'extractionBp',
   tender: 'wechat',
+  fields: 'extractionBp,levelNames',
+  items: 'printer.uri,printer.copies',
 };
 
 function sample(code: MessageCode): Message {
@@ -128,5 +132,33 @@ describe('money and levels', () => {
     expect(levelName('gold', 'zh-CN')).toBe('金卡会员');
     expect(levelName(null, 'zh-CN')).toBe('—');
     setLevelNames({});
+  });
+});
+
+describe('audit rows and ratio steps in words', () => {
+  it('an audited action reads as a sentence, never its key or JSON', () => {
+    const zh = (action: string, detail: unknown) => messageText(auditActionMessage(action, detail), 'zh-CN');
+    expect(zh('settings.save', { layer: 'cashier', fields: ['extractionBp', 'lottery'], auditIds: [1, 2] })).toBe('修改了本收银台设置：提取比例、抽奖返利比例');
+    expect(zh('printer.save', { 'printer.uri': { old: null, new: 'tcp://1.2.3.4:9100' }, 'printer.copies': { old: '1', new: '2' } })).toBe('修改了打印机设置：打印机地址、份数');
+    expect(zh('reports.export', { report: 'queue', from: '2026-01-01', to: '2026-01-31', rows: 12 })).toBe('导出了排队记录 2026-01-01 至 2026-01-31（12 行）');
+    expect(zh('pin.locked', { purpose: 'unlock', lockedUntil: SAMPLE.instant })).toBe('店长 PIN 错误次数过多，锁定到 2026-01-05 10:07:30');
+    expect(zh('something.new', { a: 1 })).toBe('其他操作');
+    expect(zh('settings.save', 'not an object')).toBe('修改了本收银台设置：（无）');
+  });
+
+  it('a ratio step is explained in the UI language, recorded history included', () => {
+    const zh = (rule: string, detail: string) => messageText(ratioStepMessage({ rule, detail }), 'zh-CN');
+    expect(zh('cashier.level', 'register ratio for level "gold"')).toBe('本收银台给 金卡会员 的比例');
+    expect(zh('cashier.tiers', 'spent at least 1000000 fen in the last 30 days')).toBe('近 30 天累计消费满 ¥10,000.00');
+    expect(zh('cashier.tiers', 'no cumulative-spend tiers set')).toBe('未设置累计消费阶梯');
+    expect(zh('base.default', 'platform default ratio')).toBe('基础设置的默认比例');
+    expect(zh('some.rule', 'x')).toBe('其他规则');
+  });
+
+  it('level names in force: the register over the base, key by key', () => {
+    expect(levelsInForce({ base: { levelNames: { gold: '金卡', silver: '银卡' }, levelRatiosBp: { vip3: 100 } }, cashier: { levelNames: { gold: '黄金会员' } } })).toEqual({
+      names: { gold: '黄金会员', silver: '银卡' },
+      known: ['gold', 'silver', 'vip3'],
+    });
   });
 });

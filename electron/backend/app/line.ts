@@ -9,6 +9,7 @@ import { draw, exchange, exchangeQuote, type Entry } from '../../../shared/engin
 import { entryFromRow, type EntryRow } from '../store/queue-store';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
+import { withExplanation } from '../../../shared/messages/ratio-steps';
 import type { RegisterBackend } from './register';
 import { entryView, memberView, payoutView, type PayoutRow } from './views';
 
@@ -82,7 +83,7 @@ export class Line {
       entry: entryView(entry),
       received: payouts('entry_order_id'),
       caused: payouts('order_id'),
-      ratioSteps: details ? (JSON.parse(details.ratio_steps) as CommandOutput<'queue.entry'>['ratioSteps']) : [],
+      ratioSteps: details ? (JSON.parse(details.ratio_steps) as CommandOutput<'queue.entry'>['ratioSteps']).map(withExplanation) : [],
       member: member ? memberView(member) : null,
     };
   }

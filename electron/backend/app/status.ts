@@ -3,6 +3,7 @@
  * the line's totals, and what sync and the printer report.
  */
 import type { StatusSnapshot } from '../../../shared/contract';
+import { levelsInForce } from '../../../shared/levels';
 import { jobCounts, readPrinterSettings } from '../printing/index';
 import { waitingEvents } from '../sync/outbox';
 import { META, type RegisterBackend } from './register';
@@ -52,6 +53,7 @@ export class StatusReader {
       printer: this.printerStatus(),
       queue: { waiting: queue?.waitingCount ?? 0, owedFen: queue?.owedFen ?? 0 },
       clock: this.core.clock.status(),
+      levels: queue ? levelsInForce(queue.layers) : { names: {}, known: [] },
     };
   }
 

@@ -4,6 +4,7 @@
  */
 import type { EntryView, MemberView, PayoutView, RatioStepView, ShiftView } from '../../../shared/contract';
 import { canDraw, type Entry, type Member, type RatioStep } from '../../../shared/engine/index';
+import { withExplanation } from '../../../shared/messages/ratio-steps';
 
 export interface ShiftRow {
   id: number;
@@ -60,7 +61,7 @@ export function memberView(member: Member): MemberView {
 }
 
 export function ratioStepView(step: RatioStep): RatioStepView {
-  return { rule: step.rule, applies: step.applies, ratioBp: step.ratioBp ?? null, detail: step.detail };
+  return withExplanation({ rule: step.rule, applies: step.applies, ratioBp: step.ratioBp ?? null, detail: step.detail });
 }
 
 export interface PayoutRow {

@@ -16,6 +16,7 @@ import { settingsView, sortTiers, type BaseOrigin } from '../../../shared/manage
 import { EMPTY_LAYERS, type SettingsChange, type SettingsField, type SettingsLayers } from '../../../shared/settings';
 import { AppError } from '../app/errors';
 import { msg } from '../../../shared/messages/catalogue';
+import { auditActionMessage } from '../../../shared/messages/audit';
 import { SYNC_META_KEYS } from '../sync/config';
 import type { ManagerConsole } from './console';
 
@@ -27,9 +28,14 @@ interface AuditRow {
   old_value: string | null;
   new_value: string | null;
   actor: string;
+  /** From the join with cashiers (AUDIT_SELECT). */
+  actor_name?: string | null;
   source: SettingsAuditView['source'];
   at: number;
 }
+
+/** settings_audit rows with the actor's name (a manager's id → their name). */
+const AUDIT_SELECT = 'SELECT a.*, c.name AS actor_name FROM settings_audit a LEFT JOIN cashiers c ON c.id = a.actor';
 
 function parseJson(text: string | null): unknown {
   return text === null ? null : (JSON.parse(text) as unknown);
@@ -45,6 +51,7 @@ export function auditView(row: AuditRow): SettingsAuditView {
     oldValue: parseJson(row.old_value),
     newValue: parseJson(row.new_value),
     actor: row.actor,
+    actorName: row.actor_name ?? null,
     source: row.source,
   };
 }
@@ -114,7 +121,7 @@ export async function saveSettings(c: ManagerConsole, input: ParsedCommandInput<
   const changed = c.backend.store.transaction(() => {
     const lastId = (c.db.prepare('SELECT coalesce(max(id), 0) AS id FROM settings_audit').get() as { id: number }).id;
     changeSettings(c.engineContext(), { at: c.backend.now(), [input.layer]: changes, actor: manager.id, source: 'manager' });
-    const rows = c.db.prepare('SELECT * FROM settings_audit WHERE queue_id = ? AND id > ? ORDER BY id').all(queueId, lastId) as AuditRow[];
+    const rows = c.db.prepare(`${AUDIT_SELECT} WHERE a.queue_id = ? AND a.id > ? ORDER BY a.id`).all(queueId, lastId) as AuditRow[];
     c.audit(manager, 'settings.save', { layer: input.layer, fields, auditIds: rows.map((r) => r.id) });
     return rows.map(auditView);
   });
@@ -127,7 +134,7 @@ export async function listAudit(c: ManagerConsole, input: ParsedCommandInput<'ma
   let rows: (SettingsAuditView | ManagerAuditView)[];
   if (input.log === 'settings') {
     rows = (
-      c.db.prepare('SELECT * FROM settings_audit WHERE queue_id = ? AND id < ? ORDER BY id DESC LIMIT ?').all(c.backend.queueId, before, input.limit) as AuditRow[]
+      c.db.prepare(`${AUDIT_SELECT} WHERE a.queue_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?`).all(c.backend.queueId, before, input.limit) as AuditRow[]
     ).map(auditView);
   } else {
     const raw = c.db
@@ -147,6 +154,7 @@ export async function listAudit(c: ManagerConsole, input: ParsedCommandInput<'ma
       cashierName: r.cashier_name,
       action: r.action,
       detail: JSON.parse(r.detail) as unknown,
+      says: auditActionMessage(r.action, JSON.parse(r.detail) as unknown),
     }));
   }
   return { rows, nextBeforeId: rows.length === input.limit ? rows[rows.length - 1]!.id : null };

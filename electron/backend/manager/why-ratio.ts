@@ -19,6 +19,7 @@ import { layersAt, type AuditRowLike } from '../../../shared/manager/settings-vi
 import type { SettingsLayers } from '../../../shared/settings';
 import { AppError } from '../app/errors';
 import { msg } from '../../../shared/messages/catalogue';
+import { withExplanation } from '../../../shared/messages/ratio-steps';
 import type { ManagerConsole } from './console';
 import { currentLayers } from './settings';
 
@@ -47,7 +48,7 @@ export async function whyRatio(c: ManagerConsole, input: ParsedCommandInput<'man
   const stored = c.db.prepare('SELECT ratio_steps FROM checkout_details WHERE queue_id = ? AND order_id = ?').get(queueId, order.id) as
     | { ratio_steps: string }
     | undefined;
-  const recorded = stored ? (JSON.parse(stored.ratio_steps) as RatioStepView[]) : [];
+  const recorded = stored ? (JSON.parse(stored.ratio_steps) as RatioStepView[]).map(withExplanation) : [];
 
   let reconstructed: RatioStepView[] | null = null;
   if (member) {
@@ -56,7 +57,7 @@ export async function whyRatio(c: ManagerConsole, input: ParsedCommandInput<'man
       member,
       spendInLastDays: (days) => store.memberSettledSpend(queueId, member.id, order.paidAt - days * TIME.DAY, order.paidAt),
     });
-    reconstructed = decision.steps.map((s) => ({ rule: s.rule, applies: s.applies, ratioBp: s.ratioBp ?? null, detail: s.detail }));
+    reconstructed = decision.steps.map((s) => withExplanation({ rule: s.rule, applies: s.applies, ratioBp: s.ratioBp ?? null, detail: s.detail }));
   }
   const source: WhyRatioView['source'] = !entry ? 'none' : recorded.length > 0 ? 'recorded' : reconstructed ? 'reconstructed' : 'none';
   const steps = source === 'recorded' ? recorded : source === 'reconstructed' ? reconstructed! : [];
