@@ -5,6 +5,7 @@
  *   npm run central -- admin add-store STORE --name NAME
  *   npm run central -- admin add-register STORE REGISTER      prints a one-time enrolment code
  *   npm run central -- admin revoke-register STORE REGISTER
+ *   npm run central -- admin set-display STORE [--queue-progress on|off] [--amount-waiting on|off]
  *   npm run central -- admin add-admin NAME                    prints an admin credential (once)
  *   npm run central -- admin revoke-admin NAME
  *
@@ -17,7 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RegistryError, addAdmin, addRegister, addStore, revokeAdmin, revokeRegister } from './auth/registry';
+import { RegistryError, addAdmin, addRegister, addStore, revokeAdmin, revokeRegister, setStoreDisplay } from './auth/registry';
 import { openDatabaseFrom, type SqlDb } from './db/adapter';
 import { lockDataDir } from './db/lock';
 import { migrate } from './db/migrate';
@@ -36,7 +37,16 @@ async function open(values: { data?: string; 'database-url'?: string }): Promise
   return openDatabaseFrom({ databaseUrl, dataDir });
 }
 
-async function admin(args: string[], values: { data?: string; 'database-url'?: string; name?: string }): Promise<void> {
+function onOff(value: string | undefined, flag: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'on' && value !== 'off') fail(`--${flag} is on or off, got ${JSON.stringify(value)}`);
+  return value === 'on';
+}
+
+async function admin(
+  args: string[],
+  values: { data?: string; 'database-url'?: string; name?: string; 'queue-progress'?: string; 'amount-waiting'?: string },
+): Promise<void> {
   const [command, ...rest] = args;
   const db = await open(values);
   try {
@@ -64,6 +74,14 @@ async function admin(args: string[], values: { data?: string; 'database-url'?: s
         process.stdout.write(`${rest[0]}/${rest[1]}: ${n} token(s) revoked; enrol it again with admin add-register\n`);
         break;
       }
+      case 'set-display': {
+        if (rest.length !== 1) fail('usage: admin set-display STORE [--queue-progress on|off] [--amount-waiting on|off]');
+        const queueProgress = onOff(values['queue-progress'], 'queue-progress');
+        const amountWaiting = onOff(values['amount-waiting'], 'amount-waiting');
+        await setStoreDisplay(db, rest[0]!, { ...(queueProgress !== undefined ? { queueProgress } : {}), ...(amountWaiting !== undefined ? { amountWaiting } : {}) }, now);
+        process.stdout.write(`store ${rest[0]}: display switches saved\n`);
+        break;
+      }
       case 'add-admin': {
         if (rest.length !== 1) fail('usage: admin add-admin NAME');
         const token = await addAdmin(db, rest[0]!, now);
@@ -76,7 +94,7 @@ async function admin(args: string[], values: { data?: string; 'database-url'?: s
         break;
       }
       default:
-        fail(`unknown admin command ${JSON.stringify(command ?? '')}: add-store, add-register, revoke-register, add-admin, revoke-admin`);
+        fail(`unknown admin command ${JSON.stringify(command ?? '')}: add-store, add-register, revoke-register, set-display, add-admin, revoke-admin`);
     }
   } catch (error) {
     if (error instanceof RegistryError) fail(error.message, 1);
@@ -98,6 +116,8 @@ async function main(): Promise<void> {
         cert: { type: 'string' },
         key: { type: 'string' },
         name: { type: 'string' },
+        'queue-progress': { type: 'string' },
+        'amount-waiting': { type: 'string' },
       },
       strict: true,
       allowPositionals: true,

@@ -119,3 +119,9 @@ export async function adminForToken(db: Queryable, token: string): Promise<strin
 export async function revokeAdmin(db: Queryable, name: string, now: number): Promise<number> {
   return (await db.query('UPDATE admin_credentials SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL', [name, now])).rowCount;
 }
+
+/** The queue page's display switches of a store (absent = shown). */
+export async function setStoreDisplay(db: Queryable, storeId: string, switches: { queueProgress?: boolean; amountWaiting?: boolean }, _now: number): Promise<void> {
+  const { rowCount } = await db.query(`UPDATE stores SET display = display || $2::jsonb WHERE id = $1`, [storeId, JSON.stringify(switches)]);
+  if (rowCount === 0) throw new RegistryError(`no store ${storeId}`);
+}

@@ -1,20 +1,42 @@
-/** GET /q/<code>: placeholder until the queue page lands. */
+/**
+ * GET /q/<查询码>: the customer's queue page. Rate-limited per address; a
+ * malformed code, an unknown one and a wrong guess all get the very same
+ * page and status (200), so the answer tells a guesser nothing.
+ */
 import type http from 'node:http';
+import { parseLookupCode } from '../../shared/lookup-code';
 import type { SqlDb } from '../db/adapter';
 import type { RateLimiter } from '../http/rate-limit';
+import { lookupEntry } from './lookup';
+import { TOO_MANY_PAGE, UNKNOWN_PAGE, renderLookup } from './render';
+
+function sendHtml(res: http.ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+  res.end(html);
+}
 
 export async function handleQueuePage(
-  _db: SqlDb,
-  _req: http.IncomingMessage,
+  db: SqlDb,
+  req: http.IncomingMessage,
   res: http.ServerResponse,
-  _url: URL,
+  url: URL,
   ctx: { limiter: RateLimiter; address: string; now: number },
 ): Promise<void> {
-  if (!ctx.limiter.take(`page:${ctx.address}`, ctx.now)) {
-    res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('查询太频繁，请稍后再试');
-    return;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendHtml(res, 405, UNKNOWN_PAGE);
+  if (!ctx.limiter.take(`page:${ctx.address}`, ctx.now)) return sendHtml(res, 429, TOO_MANY_PAGE);
+  let raw = '';
+  try {
+    raw = decodeURIComponent(url.pathname.slice('/q/'.length));
+  } catch {
+    // a malformed escape is just another unknown code
   }
-  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end('未找到');
+  const code = raw.length <= 64 ? parseLookupCode(raw) : null;
+  if (!code) return sendHtml(res, 200, UNKNOWN_PAGE);
+  sendHtml(res, 200, renderLookup(await lookupEntry(db, code)));
 }

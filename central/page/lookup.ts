@@ -1,0 +1,96 @@
+/**
+ * What the queue page shows for one 查询码, read from the projections: the
+ * entry as of the register's last sync, its place in line and the amount
+ * waiting ahead of it now (both within its own queue, by line order), under
+ * the store's display switches. Nothing about any other customer leaves
+ * this module: only counts and one sum.
+ */
+import type { Queryable } from '../db/adapter';
+
+export interface DisplaySwitches {
+  /** Place in line and progress. */
+  queueProgress: boolean;
+  /** The amount waiting ahead. */
+  amountWaiting: boolean;
+}
+
+export interface QueueEntryView {
+  storeName: string;
+  state: 'waiting' | 'completed' | 'exchanged' | 'cleared' | 'cancelled' | 'points';
+  entitlementFen: number;
+  receivedFen: number;
+  /** received ÷ entitlement in whole percent, floored (100 only when fully received). */
+  progressPercent: number;
+  /** 1 = next in line; null when not waiting or hidden by the store. */
+  placeNow: number | null;
+  aheadFen: number | null;
+  joinedAt: number;
+  /** The register's last sync: everything shown is true as of then. */
+  asOf: number;
+  display: DisplaySwitches;
+}
+
+export type LookupResult = { kind: 'entry'; view: QueueEntryView } | { kind: 'no-entry'; storeName: string; asOf: number } | { kind: 'unknown' };
+
+export function displaySwitches(stored: unknown): DisplaySwitches {
+  const d = (stored && typeof stored === 'object' ? stored : {}) as Record<string, unknown>;
+  return { queueProgress: d.queueProgress !== false, amountWaiting: d.amountWaiting !== false };
+}
+
+export async function lookupEntry(db: Queryable, code: string): Promise<LookupResult> {
+  const { rows } = await db.query<{
+    register: number;
+    queue_id: string;
+    seq: number | null;
+    state: QueueEntryView['state'] | null;
+    entitlement_fen: number | null;
+    received_fen: number | null;
+    joined_at: number | null;
+    store_name: string;
+    display: unknown;
+    last_sync_at: number | null;
+  }>(
+    `SELECT o.register, o.queue_id, e.seq, e.state, e.entitlement_fen, e.received_fen, e.joined_at,
+       s.name AS store_name, s.display, r.last_sync_at
+     FROM orders o
+     JOIN registers r ON r.id = o.register
+     JOIN stores s ON s.id = o.store_id
+     LEFT JOIN entries e ON e.register = o.register AND e.queue_id = o.queue_id AND e.order_id = o.order_id
+     WHERE o.lookup_code = $1 LIMIT 2`,
+    [code],
+  );
+  // Two orders under one code (vanishingly rare): show neither rather than the wrong one.
+  if (rows.length !== 1) return { kind: 'unknown' };
+  const row = rows[0]!;
+  const asOf = row.last_sync_at ?? 0;
+  if (row.seq === null || row.state === null) return { kind: 'no-entry', storeName: row.store_name, asOf };
+  const display = displaySwitches(row.display);
+  let placeNow: number | null = null;
+  let aheadFen: number | null = null;
+  if (row.state === 'waiting' && (display.queueProgress || display.amountWaiting)) {
+    const ahead = await db.query<{ n: number; owed: number }>(
+      `SELECT count(*) AS n, COALESCE(sum(entitlement_fen - received_fen), 0) AS owed FROM entries
+       WHERE register = $1 AND queue_id = $2 AND state = 'waiting' AND seq < $3`,
+      [row.register, row.queue_id, row.seq],
+    );
+    if (display.queueProgress) placeNow = ahead.rows[0]!.n + 1;
+    if (display.amountWaiting) aheadFen = ahead.rows[0]!.owed;
+  }
+  const entitlement = row.entitlement_fen ?? 0;
+  const received = row.received_fen ?? 0;
+  return {
+    kind: 'entry',
+    view: {
+      storeName: row.store_name,
+      state: row.state,
+      entitlementFen: entitlement,
+      receivedFen: received,
+      progressPercent: entitlement > 0 ? Math.floor((received * 100) / entitlement) : 100,
+      placeNow,
+      aheadFen,
+      joinedAt: row.joined_at ?? 0,
+      asOf,
+      display,
+    },
+  };
+}

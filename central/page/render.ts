@@ -1,0 +1,85 @@
+/**
+ * The queue page's HTML: a small, self-contained mobile page in zh-CN (no
+ * script, no external asset), money as ¥1,234.50, times in Asia/Shanghai.
+ */
+import type { LookupResult, QueueEntryView } from './lookup';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Integer fen → ¥1,234.50 (no floats). */
+export function yuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const whole = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}¥${whole}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+export const shanghaiTime = (ms: number) => timeFormat.format(new Date(ms));
+
+const STATE_TEXT: Record<QueueEntryView['state'], string> = {
+  waiting: '排队中',
+  completed: '已全部返还',
+  exchanged: '已兑换',
+  cleared: '已清零（门店定期重置）',
+  cancelled: '已取消（订单已退款）',
+  points: '已转为积分',
+};
+
+const STYLE = `
+body{margin:0;font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;background:#f4f5f7;color:#1f2329}
+main{max-width:480px;margin:0 auto;padding:20px 16px}
+h1{font-size:20px;margin:4px 0 16px}
+.card{background:#fff;border-radius:12px;padding:16px;margin-bottom:12px;box-shadow:0 1px 3px rgba(0,0,0,.06)}
+.row{display:flex;justify-content:space-between;align-items:baseline;padding:8px 0;border-bottom:1px solid #f0f1f3;font-size:16px}
+.row:last-child{border-bottom:0}
+.row b{font-size:20px}
+.state{display:inline-block;padding:2px 10px;border-radius:999px;background:#e8f3ff;color:#1664ff;font-size:14px}
+.bar{height:10px;background:#eef0f3;border-radius:5px;overflow:hidden;margin:8px 0 4px}
+.bar i{display:block;height:100%;background:#1664ff}
+.note{color:#646a73;font-size:13px;line-height:1.6}
+`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex"><title>${esc(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+}
+
+export const UNKNOWN_PAGE = page(
+  '排队进度查询',
+  `<h1>排队进度查询</h1><div class="card"><p>没有找到这个查询码的排队记录。</p>
+<p class="note">请核对小票上的查询码（如 K7QH-2M9D-X4TB）。刚结账的订单要等收银台同步后才能查到，请稍后再试；仍有疑问请询问门店收银台。</p></div>`,
+);
+
+export const TOO_MANY_PAGE = page('排队进度查询', '<h1>排队进度查询</h1><div class="card"><p>查询太频繁了。</p><p class="note">请一分钟后再试。</p></div>');
+
+export function renderLookup(result: LookupResult): string {
+  if (result.kind === 'unknown') return UNKNOWN_PAGE;
+  if (result.kind === 'no-entry') {
+    return page(
+      '排队进度查询',
+      `<h1>${esc(result.storeName)}</h1><div class="card"><p>这笔订单没有排队返利。</p><p class="note">原因见小票上的说明；如有疑问请询问门店收银台。</p></div>`,
+    );
+  }
+  const v = result.view;
+  const rows: string[] = [
+    `<div class="row"><span>状态</span><span class="state">${STATE_TEXT[v.state]}</span></div>`,
+    `<div class="row"><span>应返金额</span><b>${yuan(v.entitlementFen)}</b></div>`,
+    `<div class="row"><span>已返金额</span><b>${yuan(v.receivedFen)}</b></div>`,
+  ];
+  let progress = '';
+  if (v.display.queueProgress) {
+    progress = `<div class="card"><div class="row" style="border:0"><span>返还进度</span><b>${v.progressPercent}%</b></div>
+<div class="bar"><i style="width:${v.progressPercent}%"></i></div></div>`;
+    if (v.placeNow !== null) rows.push(`<div class="row"><span>当前排位</span><b>第 ${v.placeNow} 位</b></div>`);
+  }
+  if (v.aheadFen !== null) rows.push(`<div class="row"><span>前方待返金额</span><b>${yuan(v.aheadFen)}</b></div>`);
+  const asOf = v.asOf > 0 ? `以上为门店 ${shanghaiTime(v.asOf)} 同步时的情况` : '门店尚未同步';
+  return page(
+    '排队进度查询',
+    `<h1>${esc(v.storeName)}</h1><div class="card">${rows.join('')}</div>${progress}
+<p class="note">${asOf}，之后的变化要等下次同步才会显示。入队时间 ${shanghaiTime(v.joinedAt)}。返还按排队顺序进行，不承诺到账日期。</p>`,
+  );
+}
