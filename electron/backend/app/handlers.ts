@@ -64,6 +64,7 @@ const COMMANDS: Implementations = {
   'startup.state': () => ({ mode: 'register', database: null, wal: false, backupDays: [] }),
   'startup.restore': () => {
     throw new AppError('rule', msg('startup.notRefused'), { rule: 'startup-not-refused' });
+  },
   'display.typing': (b, i) => {
     b.requireSession();
     b.customerDisplay.typing(i.amountDueFen, i.deductionFen);
