@@ -5,7 +5,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 /** Manager console, English. Same keys as manager.zh-CN (type-checked). */
 const en: Shape<typeof zh> = {
   title: 'Manager console',
-  tabs: { settings: 'Rebate settings', details: 'Store · printer · sync', dashboard: 'Liability', whatIf: 'What-if', reports: 'Reports', audit: 'Audit log' },
+  tabs: { settings: 'Rebate settings', details: 'Store · printer · sync', dashboard: 'Liability', whatIf: 'What-if', reports: 'Reports', audit: 'Audit log', staff: 'Staff' },
   lock: 'Lock',
   changePin: 'Change PIN',
   unlockedAs: 'Unlocked: {name}',

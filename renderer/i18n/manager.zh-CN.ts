@@ -1,7 +1,7 @@
 /** 店长后台 (manager console), 简体中文. Avoid '@', '|', '{', '}' except named placeholders. */
 export default {
   title: '店长后台',
-  tabs: { settings: '返利设置', details: '门店·打印·同步', dashboard: '负债看板', whatIf: '模拟推演', reports: '报表', audit: '审计日志' },
+  tabs: { settings: '返利设置', details: '门店·打印·同步', dashboard: '负债看板', whatIf: '模拟推演', reports: '报表', audit: '审计日志', staff: '员工' },
   lock: '锁定',
   changePin: '修改 PIN',
   unlockedAs: '已解锁：{name}',

@@ -39,7 +39,7 @@ export const ZH_MESSAGES: MessageTexts = {
   'order.notFound': '本机没有订单 {orderId}，请核对订单号。',
   'order.noEntitlement': '订单 {orderId} 没有排队权益。',
   'order.alreadyRefunded': '订单 {orderId} 已经退过款，不能再退。',
-  'order.refundClosedDay': '订单 {orderId} 属于已日结的班次（已打印 Z 报表），本店设置为已日结订单不能退款。如需退款，请店长在“门店”设置中允许。',
+  'order.refundClosedDay': '订单 {orderId} 属于已日结的班次（已打印日结报表），本店设置为已日结订单不能退款。如需退款，请店长在“门店”设置中允许。',
   'order.refundNeedsShift': '请先开班：退款要记入当前班次。',
   'order.badDay': '{day} 不是有效的日期。',
 

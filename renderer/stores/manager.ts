@@ -8,7 +8,7 @@ import type { CommandInput, CommandName, CommandOutput } from '../../shared/cont
 import type { ManagerSessionView } from '../../shared/contract-manager';
 import { call, CommandFailure } from '../api';
 
-export type ManagerTab = 'settings' | 'details' | 'dashboard' | 'whatIf' | 'reports' | 'audit';
+export type ManagerTab = 'settings' | 'details' | 'dashboard' | 'whatIf' | 'reports' | 'audit' | 'staff';
 
 export const MANAGER_TABS: { tab: ManagerTab; key: string }[] = [
   { tab: 'settings', key: 'F4' },
@@ -17,6 +17,7 @@ export const MANAGER_TABS: { tab: ManagerTab; key: string }[] = [
   { tab: 'whatIf', key: 'F7' },
   { tab: 'reports', key: 'F8' },
   { tab: 'audit', key: 'F9' },
+  { tab: 'staff', key: 'F12' },
 ];
 
 export const useManagerStore = defineStore('manager', {

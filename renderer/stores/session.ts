@@ -9,6 +9,8 @@ export const useSessionStore = defineStore('session', {
   state: () => ({
     status: null as StatusSnapshot | null,
     cashiers: [] as CashierView[],
+    /** Who last signed in at this register (the sign-in screen preselects them). */
+    lastCashierId: null as string | null,
     /** The last X or Z report shown on the shift screen. */
     report: null as ShiftReport | null,
     loadError: null as string | null,
@@ -47,7 +49,9 @@ export const useSessionStore = defineStore('session', {
       }
     },
     async loadCashiers() {
-      this.cashiers = await call('cashiers.list', {});
+      const choices = await call('cashiers.signInChoices', {});
+      this.cashiers = choices.cashiers;
+      this.lastCashierId = choices.lastCashierId;
     },
     async signIn(cashierId: string, pin: string) {
       await call('session.signIn', { cashierId, pin });

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 
-export type View = 'checkout' | 'queue' | 'shift' | 'manager';
+export type View = 'checkout' | 'queue' | 'shift' | 'manager' | 'orders';
 
 export const useUiStore = defineStore('ui', {
   state: () => ({ view: 'checkout' as View, lastScan: '' }),
