@@ -82,8 +82,9 @@ describe.skipIf(serialport !== null)(`serial printer (pty stand-in)${serialport 
   }, 30_000);
 
   it('the address carries the port and the baud rate; a file is refused', () => {
-    expect(parsePrinterUri('serial:/dev/ttyUSB0?baud=19200', 'linux')).toEqual({ kind: 'serial', path: '/dev/ttyUSB0', baudRate: 19200 });
-    expect(parsePrinterUri('serial:COM3', 'win32')).toEqual({ kind: 'serial', path: 'COM3', baudRate: 9600 });
+    expect(parsePrinterUri('serial:/dev/ttyUSB0?baud=19200', 'linux')).toEqual({ kind: 'serial', path: '/dev/ttyUSB0', baudRate: 19200, flow: 'none' });
+    expect(parsePrinterUri('serial:COM3', 'win32')).toEqual({ kind: 'serial', path: 'COM3', baudRate: 9600, flow: 'none' });
+    expect(parsePrinterUri('serial:COM3?baud=115200&flow=rtscts', 'win32')).toEqual({ kind: 'serial', path: 'COM3', baudRate: 115200, flow: 'rtscts' });
     expect(() => parsePrinterUri('serial:COM3?baud=12345', 'win32')).toThrow(/波特率/);
     expect(() => parsePrinterUri('serial:/home/shop/register.db', 'linux')).toThrow(/串口打印机只能填写串口设备/);
   });

@@ -19,6 +19,6 @@ export function createTransport(uri: string | CustomPrinterInterface, options: T
     case 'windows-path':
       return new WindowsPathTransport(uri, target.path);
     case 'serial':
-      return new SerialTransport(uri, target.path, target.baudRate);
+      return new SerialTransport(uri, target.path, target.baudRate, target.flow);
   }
 }

@@ -74,6 +74,9 @@ function deviceError(error: NodeJS.ErrnoException, where: string): PrinterError 
     case 'ENXIO':
     case 'ENODEV':
       return new PrinterError('refused', `打印机设备 ${where} 未连接或已关机`);
+    case 'ENOSPC':
+      // usblp answers a write with ENOSPC while the printer reports paper out.
+      return new PrinterError('not-ready', '打印机缺纸 (paper out)', { online: false, paper: 'out', coverOpen: null });
     case 'EPIPE':
     case 'EIO':
       return new PrinterError('closed', `打印机设备 ${where} 断开了（${error.code}）：请检查连接后重试`);
@@ -148,7 +151,8 @@ export class DeviceFileTransport implements PrinterTransport {
         try {
           taken = await writeSome(fd, data, job.offset);
         } catch (error) {
-          this.drop();
+          // Paper out: what the device took stays taken; the retry goes on from there.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') this.drop();
           throw deviceError(error as NodeJS.ErrnoException, this.path);
         }
         if (taken > 0) {

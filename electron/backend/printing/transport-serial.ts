@@ -19,7 +19,7 @@
 import { IdleDeadline } from './deadline';
 import type { PrinterStatus } from './status';
 import { idleTimeoutError, PrinterError } from './transport-error';
-import type { PrinterTransport, SendOptions, SendResult } from './transport';
+import type { PrinterTransport, SendOptions, SendResult, SerialFlow } from './transport';
 
 interface Port {
   open(cb: (error: Error | null) => void): void;
@@ -29,7 +29,9 @@ interface Port {
   readonly isOpen: boolean;
 }
 
-type SerialPortModule = { SerialPort: new (options: { path: string; baudRate: number; autoOpen: false; lock?: boolean }) => Port & { list?: unknown } };
+type SerialPortModule = {
+  SerialPort: new (options: { path: string; baudRate: number; autoOpen: false; rtscts?: boolean; xon?: boolean; xoff?: boolean }) => Port & { list?: unknown };
+};
 
 export const NO_SERIALPORT = '这台收银机缺少串口组件（serialport），无法使用串口打印机：请重新安装收银程序，或改用 USB / 网络打印机';
 
@@ -77,6 +79,8 @@ export class SerialTransport implements PrinterTransport {
     readonly uri: string,
     readonly path: string,
     readonly baudRate: number,
+    /** With flow control a printer out of paper holds the bytes back (they wait in the port); without it, it may drop them. */
+    readonly flow: SerialFlow = 'none',
   ) {}
 
   private open(): Promise<Port> {
@@ -85,7 +89,14 @@ export class SerialTransport implements PrinterTransport {
       .then(
         ({ SerialPort }) =>
           new Promise<Port>((resolve, reject) => {
-            const port = new SerialPort({ path: this.path, baudRate: this.baudRate, autoOpen: false });
+            const port = new SerialPort({
+              path: this.path,
+              baudRate: this.baudRate,
+              autoOpen: false,
+              rtscts: this.flow === 'rtscts',
+              xon: this.flow === 'xonxoff',
+              xoff: this.flow === 'xonxoff',
+            });
             port.open((error) => (error ? reject(serialError(error, this.path)) : resolve(port)));
           }),
       )

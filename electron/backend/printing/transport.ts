@@ -10,7 +10,7 @@
  *   spooler), RAW bytes — transport-os.ts;
  * - `file:/dev/usb/lp0`, `file:/dev/ttyUSB0` (a device file, written
  *   non-blocking with a real deadline) — transport-device.ts;
- * - `serial:/dev/ttyUSB0?baud=9600` or `serial:COM3?baud=9600` — transport-serial.ts;
+ * - `serial:/dev/ttyUSB0?baud=9600` or `serial:COM3?baud=9600&flow=rtscts` — transport-serial.ts;
  * - `//HOST/SHARE`, `\\HOST\SHARE`, `file:COM1`, `file:LPT1` on Windows
  *   (a shared printer or a port) — transport-device.ts (a killable child);
  * - a custom object `{ execute(buffer), isPrinterConnected?() }` — transport-custom.ts.
@@ -62,7 +62,10 @@ export type PrinterTarget =
   | { kind: 'os'; name: string }
   | { kind: 'device'; path: string }
   | { kind: 'windows-path'; path: string }
-  | { kind: 'serial'; path: string; baudRate: number };
+  | { kind: 'serial'; path: string; baudRate: number; flow: SerialFlow };
+
+/** Serial flow control: none, RTS/CTS wires, or XON/XOFF bytes (what the printer's DIP switches say). */
+export type SerialFlow = 'none' | 'rtscts' | 'xonxoff';
 
 export const SERIAL_BAUD_RATES = [2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 
@@ -83,15 +86,16 @@ export function parsePrinterUri(uri: string, platform: NodeJS.Platform = process
     }
     return { kind: 'os', name };
   }
-  const serial = /^serial:([^?]+)(?:\?baud=(\d+))?$/i.exec(text);
+  const serial = /^serial:([^?]+)(?:\?baud=(\d+)(?:&flow=(none|rtscts|xonxoff))?)?$/i.exec(text);
   if (serial) {
     const path = serial[1]!.trim();
     const baudRate = serial[2] ? Number(serial[2]) : 9600;
+    const flow = (serial[3]?.toLowerCase() ?? 'none') as SerialFlow;
     if (!(SERIAL_BAUD_RATES as readonly number[]).includes(baudRate)) {
       throw new PrinterAddressError('bad-baud', `串口波特率必须是 ${SERIAL_BAUD_RATES.join('、')} 之一，现在是 ${baudRate}`);
     }
     checkDevicePath(path, platform, { serial: true });
-    return { kind: 'serial', path, baudRate };
+    return { kind: 'serial', path, baudRate, flow };
   }
   if (isWindowsSharePath(text)) return { kind: 'windows-path', path: text };
   const file = /^file:(.+)$/i.exec(text);
