@@ -4,8 +4,23 @@
  * bytes that arrive at the stand-in are decoded like the TCP tests. The list
  * for the settings screen shows the queue.
  */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { discoverPrinters, enqueueReceipt, enqueueTestPage, getJob, listJobs, OsPrinterTransport, PrintWorker, setMeta } from '../../electron/backend/printing/index';
+import {
+  discoverPrinters,
+  enqueueReceipt,
+  enqueueTestPage,
+  getJob,
+  listJobs,
+  MAYBE_PRINTED_ERROR,
+  OsPrinterTransport,
+  powershellArgs,
+  PrintWorker,
+  setMeta,
+  WINDOWS_RAW_PRINT,
+} from '../../electron/backend/printing/index';
 import { decodeEscPos } from '../support/escpos-decoder';
 import { cupsUnavailable, PrivateCups } from '../support/cupsd';
 import { FakePrinter } from '../support/fake-printer';
@@ -114,5 +129,45 @@ describe('OS printer without CUPS', () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+});
+
+describe('OS printer: a spooler command that takes the job and does not finish', () => {
+  it('is killed at the limit and the job waits for the cashier (maybe printed), never resent by itself', async () => {
+    // A stand-in `lp` first on PATH: reads the whole job, then hangs.
+    const bin = mkdtempSync(join(tmpdir(), 'qrc-lp-'));
+    writeFileSync(join(bin, 'lp'), '#!/bin/sh\ncat > /dev/null\nexec sleep 30\n');
+    chmodSync(join(bin, 'lp'), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    const db = tempDb();
+    let w: PrintWorker | undefined;
+    try {
+      seedStore(db.db);
+      setMeta(db.db, 'printer.uri', 'printer:Hanging');
+      enqueueTestPage(db.db, { queueId: QUEUE });
+      w = new PrintWorker(db.db, { backoff: { baseMs: 20, maxMs: 40 }, idleMs: 20, statusPollMs: 0, timeoutMs: 400 });
+      w.start();
+      await waitFor(() => getJob(db.db, 1)!.state === 'failed', 10_000, 'failed');
+      await new Promise((r) => setTimeout(r, 300)); // a retry would have started by now
+      const job = getJob(db.db, 1)!;
+      expect(job.attempts).toBe(1);
+      expect(job.nextAttemptAt).toBeNull();
+      expect(job.lastError).toContain(MAYBE_PRINTED_ERROR);
+    } finally {
+      await w?.stop();
+      process.env.PATH = path;
+      db.cleanup();
+      rmSync(bin, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('hands PowerShell its scripts encoded (quotes survive), the printer name through the environment', () => {
+    const args = powershellArgs(WINDOWS_RAW_PRINT);
+    expect(args.slice(0, -1)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand']);
+    const script = Buffer.from(args.at(-1)!, 'base64').toString('utf16le');
+    expect(script).toBe(WINDOWS_RAW_PRINT);
+    expect(script).toContain('pDatatype = "RAW"');
+    expect(script).toContain('$env:QRC_PRINTER');
   });
 });

@@ -6,7 +6,7 @@
  * one that fails adds a Chinese note instead of an entry.
  */
 import fs from 'node:fs';
-import { NO_CUPS, runCommand } from './transport-os';
+import { NO_CUPS, powershellArgs, runCommand } from './transport-os';
 import { loadSerialPort } from './transport-serial';
 
 export interface FoundPrinter {
@@ -33,7 +33,7 @@ async function listDir(dir: string, pattern: RegExp): Promise<string[]> {
 
 async function osPrinters(platform: NodeJS.Platform, timeoutMs: number): Promise<string[]> {
   if (platform === 'win32') {
-    const r = await runCommand('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', 'Get-Printer | ForEach-Object { $_.Name }'], {
+    const r = await runCommand('powershell.exe', powershellArgs('Get-Printer | ForEach-Object { $_.Name }'), {
       timeoutMs,
       missing: '找不到 Windows PowerShell，无法列出系统打印机',
     });

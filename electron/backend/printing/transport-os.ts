@@ -95,8 +95,23 @@ $in = [Console]::OpenStandardInput(); $ms = New-Object System.IO.MemoryStream; $
 
 const WINDOWS_STATUS = `$p = Get-Printer -Name $env:QRC_PRINTER -ErrorAction Stop; Write-Output ("" + $p.PrinterStatus)`;
 
-function powershellArgs(script: string): string[] {
-  return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', script];
+/**
+ * PowerShell arguments for a script, passed as -EncodedCommand (UTF-16LE,
+ * base64): Windows PowerShell 5.1 mangles double quotes inside a -Command
+ * argument, an encoded command arrives byte for byte.
+ */
+export function powershellArgs(script: string): string[] {
+  return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')];
+}
+
+/**
+ * How long the spooler command may take to finish after it has the whole
+ * job. PowerShell compiles the winspool declarations on every start (1–3 s
+ * on a slow till), so Windows gets at least 20 s before the job is called
+ * "maybe printed".
+ */
+function finishAllowanceMs(platform: NodeJS.Platform, timeoutMs: number): number {
+  return platform === 'win32' ? Math.max(timeoutMs, 20_000) : timeoutMs;
 }
 
 export class OsPrinterTransport implements PrinterTransport {
@@ -124,14 +139,17 @@ export class OsPrinterTransport implements PrinterTransport {
         if (settled) return;
         settled = true;
         deadline.stop();
+        clearTimeout(finishTimer);
         if (error) reject(error);
         else resolve({ bytes: data.length, status: null });
       };
-      const deadline = new IdleDeadline(timeoutMs, () => {
+      const expire = (limitMs: number) => {
         child.kill('SIGKILL');
         // Every byte was with the spooler's command: the job may be queued already.
-        finish(idleTimeoutError(`printer:${this.name}`, timeoutMs, allIn));
-      });
+        finish(idleTimeoutError(`printer:${this.name}`, limitMs, allIn));
+      };
+      const deadline = new IdleDeadline(timeoutMs, () => expire(timeoutMs));
+      let finishTimer: NodeJS.Timeout | undefined;
       child.stdout.on('data', () => deadline.touch());
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       child.on('error', (error: NodeJS.ErrnoException) =>
@@ -146,7 +164,10 @@ export class OsPrinterTransport implements PrinterTransport {
         if (offset >= data.length) {
           child.stdin.end(() => {
             allIn = true;
-            deadline.touch();
+            // The job is in: from now on the limit is on the command finishing.
+            deadline.stop();
+            const allowance = finishAllowanceMs(this.platform, timeoutMs);
+            finishTimer = setTimeout(() => expire(allowance), allowance);
           });
           return;
         }
