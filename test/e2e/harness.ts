@@ -226,15 +226,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
  * field; the restore-the-field path is covered by test/renderer/scanner.test.ts.
  */
 export async function scan(page: Page, code: string): Promise<void> {
-  await page.evaluate((text) => {
+  // A string, not a function: the tests' type checking has no DOM library.
+  await page.evaluate(`(() => {
     const target = document.activeElement ?? document.body;
-    const send = (key: string) => {
+    const send = (key) => {
       target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }));
       target.dispatchEvent(new KeyboardEvent('keyup', { key, bubbles: true, cancelable: true, composed: true }));
     };
-    for (const key of text) send(key);
+    for (const key of ${JSON.stringify(code)}) send(key);
     send('Enter');
-  }, code);
+  })()`);
 }
 
 /** Types text like a person (well above the scanner's 35 ms gap). */

@@ -39,7 +39,10 @@ let loaded: Promise<SerialPortModule> | null = null;
 
 /** serialport, or PrinterError('unavailable') where its native binding is not installed. */
 export function loadSerialPort(): Promise<SerialPortModule> {
-  loaded ??= import('serialport').then(
+  // The specifier is a variable on purpose: serialport is optional, and where
+  // `npm ci` could not install it the type checker must not require it either.
+  const optionalModule: string = 'serialport';
+  loaded ??= import(optionalModule).then(
     (m) => ((m as unknown as { default?: SerialPortModule }).default?.SerialPort ? (m as unknown as { default: SerialPortModule }).default : (m as unknown as SerialPortModule)),
     () => {
       loaded = null;
