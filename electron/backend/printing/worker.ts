@@ -232,7 +232,8 @@ export class PrintWorker {
     let payload: EscPosJob;
     let transport: PrinterTransport;
     try {
-      payload = jobPayload(this.db, job, settings, this.now());
+      // Built from the job's own time, so every attempt sends the same bytes (a device that stalled mid-job goes on from where it stopped).
+      payload = jobPayload(this.db, job, settings, job.createdAt);
       transport = this.transportFor(settings);
     } catch (error) {
       // Not the printer's fault: waiting will not fix it, so it waits for the cashier and the queue moves on.
