@@ -2,7 +2,8 @@
  * One Vite config for the whole app:
  *  - the renderer (root: renderer/) builds to dist/;
  *  - vite-plugin-electron/simple builds electron/shell/main.ts to
- *    dist-electron/main.js (ESM) and electron/shell/preload.ts to
+ *    dist-electron/main.js (ESM), electron/backend/heavy/heavy-worker.ts to
+ *    dist-electron/heavy-worker.js (the heavy-work thread) and electron/shell/preload.ts to
  *    dist-electron/preload.cjs (CJS, for the sandboxed preload).
  *
  * `vite` (npm start) serves the renderer, builds main/preload in watch mode and
@@ -71,7 +72,8 @@ export default defineConfig(({ command, mode }) => {
       vue(),
       withElectron && electron({
         main: {
-          entry: r('electron/shell/main.ts'),
+          // main.js, and heavy-worker.js beside it: the worker thread of heavy work (electron/backend/heavy/run.ts).
+          entry: [r('electron/shell/main.ts'), r('electron/backend/heavy/heavy-worker.ts')],
           // Launch from the project root (the plugin would use renderer/).
           onstart: async ({ startup }) => {
             await startup(electronArgv, { cwd: root });

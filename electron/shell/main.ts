@@ -19,13 +19,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_INVOKE_CHANNEL, IPC_STATUS_CHANNEL } from '../../shared/contract';
 import {
   META,
-  runDailyBackup,
   StartupGate,
   startupErrorHtml,
   StatusPublisher,
   type CommandHandler,
   type RegisterBackend,
 } from '../backend/app/index';
+import { BackgroundCheck } from '../backend/app/full-check';
 import { configureManager } from '../backend/manager/index';
 import { PrintWorker } from '../backend/printing/index';
 import { loadOrCreatePhoneKey } from '../backend/members/phone-key-file';
@@ -318,11 +318,14 @@ function runRegister(backend: RegisterBackend, paths: ReturnType<typeof dataPath
   worker.start();
   sync.refresh();
 
+  // The full ledger check and the backup run in a worker thread (issue 15 §2); a violation stops the counter.
+  const ledgerCheck = new BackgroundCheck(backend, paths.db, {
+    onViolation: (violations) =>
+      showStartupError(startupErrorHtml({ ok: false, reason: 'verify-failed', message: `the ledger check found ${violations.length} problem(s)`, violations }, paths.db)),
+  });
   let backingUp: Promise<unknown> = Promise.resolve();
   const backup = () =>
-    (backingUp = backingUp.then(() =>
-      runDailyBackup(paths.db, paths.backups, { timezone: backend.timezone }).catch((error: unknown) => console.error('backup failed', error)),
-    ));
+    (backingUp = backingUp.then(() => ledgerCheck.backup(paths.backups).catch((error: unknown) => console.error('backup failed', error))));
   // Auto-completions and resets fall due by themselves: apply them every minute.
   const tick = setInterval(() => {
     try {

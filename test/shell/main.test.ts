@@ -63,8 +63,8 @@ describe('the Electron main process', () => {
     const pushes = win.sent.filter(([channel]) => channel === IPC_STATUS_CHANNEL).map(([, s]) => s as StatusSnapshot);
     expect(pushes.at(-1)?.cashier?.name).toBe('店长');
 
-    // Today's backup was taken at start-up.
-    await new Promise((r) => setTimeout(r, 50));
+    // Today's backup was taken at start-up (in the heavy-work thread, after the full ledger check: give it time on a loaded machine).
+    for (let i = 0; i < 600 && !existsSync(path.join(dir, 'backups')); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(path.join(dir, 'backups'))).toBe(true);
 
     // Closing the window remembers its bounds.

@@ -25,6 +25,7 @@ import { msg, type MessageCode } from '../../../shared/messages/catalogue';
 import { englishText } from '../../../shared/messages/en';
 import { MANAGER_COMMANDS } from '../manager/commands';
 import { AppError } from './errors';
+import { haltedBy } from './full-check';
 import { consoleLogger, type Logger, type RegisterBackend } from './register';
 
 type Implementations = {
@@ -107,6 +108,15 @@ export function createCommandHandler(backend: RegisterBackend, log: Logger = con
     }
     const parsed = parseCommandInput(name, payload);
     if (!parsed.ok) return parsed;
+    const halt = haltedBy(backend);
+    if (halt && name !== 'app.status') {
+      // The background ledger check found a violation: the counter stops, as a failed start-up check would (full-check.ts).
+      return fail({
+        code: 'rule',
+        rule: 'ledger-check-failed',
+        message: `账本检查发现 ${halt.length} 个问题，收银台已停止营业。请勿删除数据库文件，联系管理员或技术支持 (the ledger check found ${halt.length} problem(s))`,
+      });
+    }
     try {
       const run = COMMANDS[name] as (b: RegisterBackend, input: unknown) => unknown;
       const value = (await run(backend, parsed.value)) as CommandOutput<typeof name>;

@@ -26,9 +26,9 @@ export function buildDashboard(c: ManagerConsole, days: number): DashboardView {
   const totals = ledgerTotals(db, queueId);
   const sum = (kind: string) => totals[kind]?.amount ?? 0;
   const units = (kind: string) => totals[kind]?.units ?? 0;
-  // entry_counts is kept by triggers (migration 007): no count over every entry ever made.
+  // No count over every entry ever made: seqs are dense (next_seq − 1 entries), completions are counted by a trigger (migration 010).
   const counts = db
-    .prepare("SELECT coalesce(sum(n), 0) AS n, coalesce(sum(CASE state WHEN 'completed' THEN n ELSE 0 END), 0) AS completed FROM entry_counts WHERE queue_id = ?")
+    .prepare('SELECT q.next_seq - 1 AS n, coalesce((SELECT n FROM entry_completed c WHERE c.queue_id = q.id), 0) AS completed FROM queues q WHERE q.id = ?')
     .get(queueId) as {
     n: number;
     completed: number;

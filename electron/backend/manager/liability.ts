@@ -88,7 +88,11 @@ export function tailView(db: Db, queueId: string, layers: SettingsLayers, poolFe
   };
 }
 
-/** Ledger totals by kind (the ledger_totals rows a trigger keeps, migration 007): forfeits split by cause, points split by source. */
+/**
+ * Ledger totals of the kinds the queue row does not count (the ledger_totals rows a
+ * trigger keeps, migrations 007/010): forfeits split by cause (clearing, cancellation),
+ * points split by source (exchange_points, random_points). Other kinds are absent.
+ */
 export function ledgerTotals(db: Db, queueId: string): Record<string, { amount: number; units: number }> {
   const rows = db.prepare('SELECT kind, amount_fen AS amount, units FROM ledger_totals WHERE queue_id = ?').all(queueId) as {
     kind: string;

@@ -11,6 +11,8 @@ import { managerSchema } from './005-manager';
 import { membersSchema } from './006-members';
 import { flatCountersSchema } from './007-flat-counters';
 import { staffOrdersSchema } from './008-staff-orders';
+import { verifiedCheckpointSchema } from './009-verified-checkpoint';
+import { lighterCountersSchema } from './010-lighter-counters';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -28,4 +30,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'members: keyed phone digests, counter enrolment, canonical ids; orders: the receipt lookup code', sql: membersSchema },
   { version: 7, name: "flat counters: print jobs per state, ledger totals, entries per state; the print worker's head index", sql: flatCountersSchema },
   { version: 8, name: 'staff and orders: disabled cashiers, refund tenders, print slips, order paging indexes', sql: staffOrdersSchema },
+  { version: 9, name: 'verified checkpoint: start-up checks only what came after the last full check', sql: verifiedCheckpointSchema },
+  { version: 10, name: 'lighter counters: completed entries per queue, ledger totals of the kinds the queue does not count', sql: lighterCountersSchema },
 ];

@@ -1,0 +1,74 @@
+/**
+ * The full ledger check in the background (issue 15 §2): every invariant of
+ * `verify.ts` plus SQLite's quick_check and foreign-key check, run in a
+ * worker thread on its own read-only connection — after start-up, before
+ * every backup, and on demand (`pos verify` runs the same check from the
+ * command line). When it passes, the counter's connection records the
+ * verified checkpoint, so the next start-up checks only what came after.
+ *
+ * A violation stops the counter as a failed start-up check does: every
+ * command but the status is refused from then on (handlers.ts), and the shell
+ * is told so it shows the refusal page.
+ */
+import type { Violation } from '../store/verify';
+import { writeCheckpoints } from '../store/verify-since';
+import type { CheckedBackupOutput, FullCheckOutput } from '../heavy/tasks';
+import { runHeavy } from '../heavy/run';
+import type { RegisterBackend } from './register';
+
+const halted = new WeakMap<RegisterBackend, Violation[]>();
+
+/** The violations that stopped this register, or null while it may trade. */
+export function haltedBy(backend: RegisterBackend): Violation[] | null {
+  return halted.get(backend) ?? null;
+}
+
+export interface BackgroundCheckOptions {
+  /** The shell shows the refusal page. */
+  onViolation?: (violations: Violation[]) => void;
+  nativeBinding?: string;
+}
+
+export class BackgroundCheck {
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly backend: RegisterBackend,
+    private readonly file: string,
+    private readonly options: BackgroundCheckOptions = {},
+  ) {}
+
+  /** The full check now (after any one already running). */
+  check(): Promise<FullCheckOutput> {
+    const next = this.running.then(() => this.settle(runHeavy('fullCheck', this.input()).promise));
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The full check, then today's verified backup if it passed (both in the worker). */
+  backup(backupsDir: string): Promise<CheckedBackupOutput> {
+    const next = this.running.then(() =>
+      this.settle(runHeavy('checkedBackup', { ...this.input(), backupsDir, timezone: this.backend.timezone }).promise),
+    );
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  private input() {
+    return { file: this.file, now: this.backend.viewNow(), ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}) };
+  }
+
+  private async settle<T extends FullCheckOutput>(work: Promise<T>): Promise<T> {
+    const result = await work;
+    if (result.violations.length > 0) {
+      halted.set(this.backend, result.violations);
+      this.backend.log.error(`the background ledger check found ${result.violations.length} problem(s): the counter is stopped`, result.violations);
+      this.options.onViolation?.(result.violations);
+    } else if (!this.backend.db.open) {
+      // The register closed while the check ran: nothing to record.
+    } else {
+      writeCheckpoints(this.backend.db, result.checkpoints);
+    }
+    return result;
+  }
+}

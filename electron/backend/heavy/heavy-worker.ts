@@ -1,0 +1,24 @@
+/**
+ * The entry of a heavy-work thread (worker_threads): runs one task named in
+ * workerData and posts `{ type: 'progress' }` messages, then one
+ * `{ type: 'done', value }` or `{ type: 'failed', message }`. Cancelling is
+ * terminating the thread (run.ts): a task holds nothing the counter needs.
+ * Built as its own entry (vite.config.ts) next to main.js.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { HEAVY_TASKS, type HeavyTaskName } from './registry';
+
+const { task, input } = workerData as { task: HeavyTaskName; input: unknown };
+const port = parentPort!;
+
+async function main(): Promise<void> {
+  try {
+    const run = HEAVY_TASKS[task] as (input: unknown, progress: (done: number, total: number) => void) => unknown;
+    const value = await run(input, (done, total) => port.postMessage({ type: 'progress', done, total }));
+    port.postMessage({ type: 'done', value });
+  } catch (error) {
+    port.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+void main();

@@ -1,0 +1,13 @@
+/** The tasks a heavy-work thread can run, by name (the worker imports only this). */
+import { checkedBackup, fullCheck, type CheckedBackupInput, type CheckedBackupOutput, type FullCheckInput, type FullCheckOutput } from './tasks';
+
+export type Progress = (done: number, total: number) => void;
+
+export const HEAVY_TASKS = {
+  fullCheck: (input: FullCheckInput): FullCheckOutput => fullCheck(input),
+  checkedBackup: (input: CheckedBackupInput): Promise<CheckedBackupOutput> => checkedBackup(input),
+};
+
+export type HeavyTaskName = keyof typeof HEAVY_TASKS;
+export type HeavyInput<N extends HeavyTaskName> = Parameters<(typeof HEAVY_TASKS)[N]>[0];
+export type HeavyOutput<N extends HeavyTaskName> = Awaited<ReturnType<(typeof HEAVY_TASKS)[N]>>;
