@@ -159,4 +159,6 @@ export const ZH_MESSAGES: MessageTexts = {
   'restore.newerVersion': '这个备份来自更新版本的收银台，请先安装新版本。',
   'restore.noManager': '这个备份里没有店长，不能用它恢复。请选择别的一天。',
   'restore.busy': '正在恢复，请稍候。',
+
+  'ledger.checkFailed': '账本检查发现 {problems} 个问题，收银台已停止营业。请勿删除数据库文件，请联系店长或技术支持。',
 };

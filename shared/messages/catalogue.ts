@@ -207,6 +207,9 @@ export const MESSAGE_CATALOGUE = {
   'restore.newerVersion': {},
   'restore.noManager': {},
   'restore.busy': {},
+
+  // --- the background ledger check (docs/store.md "Start-up check") ---------
+  'ledger.checkFailed': { problems: 'count' },
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export type MessageCode = keyof typeof MESSAGE_CATALOGUE;

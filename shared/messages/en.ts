@@ -160,6 +160,8 @@ export const EN_MESSAGES: MessageTexts = {
   'restore.newerVersion': 'That backup comes from a newer version of the register: install it first.',
   'restore.noManager': 'That backup has no manager; choose another day.',
   'restore.busy': 'A restore is already running; wait for it.',
+
+  'ledger.checkFailed': 'The ledger check found {problems} problem(s): the register has stopped taking sales. Do not delete the database file; call the store manager or support.',
 };
 
 function plainValue(kind: ParamKind, value: string | number): string {

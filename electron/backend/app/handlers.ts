@@ -111,11 +111,8 @@ export function createCommandHandler(backend: RegisterBackend, log: Logger = con
     const halt = haltedBy(backend);
     if (halt && name !== 'app.status') {
       // The background ledger check found a violation: the counter stops, as a failed start-up check would (full-check.ts).
-      return fail({
-        code: 'rule',
-        rule: 'ledger-check-failed',
-        message: `账本检查发现 ${halt.length} 个问题，收银台已停止营业。请勿删除数据库文件，联系管理员或技术支持 (the ledger check found ${halt.length} problem(s))`,
-      });
+      const reason = msg('ledger.checkFailed', { problems: halt.length });
+      return fail({ code: 'rule', rule: 'ledger-check-failed', message: englishText(reason), reason });
     }
     try {
       const run = COMMANDS[name] as (b: RegisterBackend, input: unknown) => unknown;
