@@ -49,7 +49,8 @@ export const commandInputs = {
     memberId: id.nullable(),
     pointsDeductionFen: fenInput.default(0),
     loveDeductionFen: fenInput.default(0),
-    tenders: z.array(tenderSchema).min(1, { error: 'at least one tender' }).max(8),
+    /** Empty only when deductions cover the whole amount (actual paid ¥0); the register checks it (tender-short). */
+    tenders: z.array(tenderSchema).max(8),
   }),
   'order.complete': z.strictObject({ orderId: id }),
   'queue.list': z.strictObject({

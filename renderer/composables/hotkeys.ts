@@ -35,8 +35,9 @@ function onKeydown(event: KeyboardEvent): void {
   if (event.defaultPrevented || event.isComposing) return;
   const name = keyName(event);
   // Printable keys typed into a field belong to the field ('+' = split
-  // tender is the one exception: amounts never contain it).
-  if (name.length === 1 && name !== '+' && isTyping(event)) return;
+  // tender and '*' = amount received are the exceptions: amounts never
+  // contain them).
+  if (name.length === 1 && name !== '+' && name !== '*' && isTyping(event)) return;
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i]!;
     const handler = layer.keys()[name];

@@ -1,3 +1,4 @@
+import counterFlow from './counter-flow.en';
 import type zh from './zh-CN';
 import manager from './manager.en';
 import staffOrders from './staff-orders.en';
@@ -6,6 +7,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 /** English (second language). Same keys as zh-CN (type-checked). */
 const en: Shape<typeof zh> = {
+  counterFlow,
   app: {
     title: 'Queue Rebate Cashier',
     noApi: 'The cashier backend (window.cashier) is missing. Open this page inside the cashier app.',

@@ -1,8 +1,10 @@
+import counterFlow from './counter-flow.zh-CN';
 import manager from './manager.zh-CN';
 import staffOrders from './staff-orders.zh-CN';
 
 /** 简体中文 (default). Avoid '@', '|', '{', '}' in texts except for named placeholders. */
 export default {
+  counterFlow,
   app: {
     title: '排队返利收银台',
     noApi: '找不到收银后台（window.cashier）。请在收银机程序中打开本页面。',

@@ -5,103 +5,38 @@
  */
 import { defineStore } from 'pinia';
 import type { CheckoutOutcome, MemberView, TenderKind } from '../../shared/contract';
-import type { Fen } from '../../shared/money';
+import { classifyScan, type ScanKind } from '../../shared/scan';
 import { call, CommandFailure, errorMessage } from '../api';
+import {
+  computeFigures,
+  fenToText,
+  needsLargeChangeCheck,
+  quickAmountFen,
+  type CheckoutFigures,
+  type Field,
+  type FormProblem,
+  type QuickAmount,
+  type TenderLine,
+} from '../checkout-figures';
 import { applyKeypad, parseAmountText } from '../money-input';
 
-export interface TenderLine {
-  kind: TenderKind;
-  /** Typed yuan text; empty on the last line = "the rest". */
-  text: string;
-}
-
-export type Field = 'amount' | 'points' | 'love' | 'member' | `tender:${number}`;
-
-/** A problem with the form, as an i18n key and its parameters. */
-export interface FormProblem {
-  key: string;
-  params?: Record<string, string | number>;
-  /** The i18n key of the field (for amount-format problems). */
-  field?: string;
-}
-
-export interface CheckoutFigures {
-  amountDueFen: Fen | null;
-  pointsFen: Fen;
-  loveFen: Fen;
-  actualPaidFen: Fen | null;
-  tenders: { kind: TenderKind; amountFen: Fen }[];
-  totalTenderedFen: Fen;
-  changeFen: Fen;
-  remainingFen: Fen;
-  problem: FormProblem | null;
-}
+export { computeFigures, type CheckoutFigures, type Field, type FormProblem, type TenderLine } from '../checkout-figures';
 
 type MemberState = 'none' | 'looking' | 'found' | 'unknown';
 
-const fenOf = (n: number) => n as Fen;
+/** A scan (or a typed code) that is not a member: told on the checkout, never looked up. */
+export type ScanNotice =
+  | { kind: 'pay-code'; wallet: 'wechat' | 'alipay' | 'unionpay' }
+  | { kind: 'foreign-receipt' }
+  | { kind: 'receipt-code'; code: string }
+  | { kind: 'other'; code: string };
 
-export function computeFigures(amountText: string, pointsText: string, loveText: string, lines: TenderLine[]): CheckoutFigures {
-  const empty: CheckoutFigures = {
-    amountDueFen: null,
-    pointsFen: fenOf(0),
-    loveFen: fenOf(0),
-    actualPaidFen: null,
-    tenders: [],
-    totalTenderedFen: fenOf(0),
-    changeFen: fenOf(0),
-    remainingFen: fenOf(0),
-    problem: null,
-  };
-  const parse = (text: string, field: string): { fen: Fen | null; problem: FormProblem | null } => {
-    const parsed = parseAmountText(text);
-    if (parsed.ok) return { fen: parsed.fen, problem: null };
-    return { fen: null, problem: { key: parsed.reason === 'format' ? 'checkout.errors.amountFormat' : 'checkout.errors.amountTooLarge', field } };
-  };
-  const due = parse(amountText, 'checkout.amountDue');
-  if (due.problem) return { ...empty, problem: due.problem };
-  if (due.fen === null) return { ...empty, problem: { key: 'checkout.errors.amountRequired' } };
-  if (due.fen < 1) return { ...empty, problem: { key: 'checkout.errors.amountZero' } };
-  const amountDueFen = due.fen;
-  const points = parse(pointsText, 'checkout.points');
-  if (points.problem) return { ...empty, amountDueFen, problem: points.problem };
-  const love = parse(loveText, 'checkout.love');
-  if (love.problem) return { ...empty, amountDueFen, problem: love.problem };
-  const pointsFen = points.fen ?? fenOf(0);
-  const loveFen = love.fen ?? fenOf(0);
-  const base = { ...empty, amountDueFen, pointsFen, loveFen };
-  if (pointsFen + loveFen > amountDueFen) return { ...base, problem: { key: 'checkout.errors.deductionsTooLarge' } };
-  const actualPaidFen = fenOf(amountDueFen - pointsFen - loveFen);
-  const withPaid = { ...base, actualPaidFen, remainingFen: actualPaidFen };
-  if (actualPaidFen === 0) return { ...withPaid, problem: { key: 'checkout.errors.nothingToPay' } };
+/** The question open over the checkout (a ConfirmDialog): large change, or throwing the sale away. */
+export type CheckoutQuestion = 'large-change' | 'discard' | null;
 
-  // Typed tender amounts; the last line may be left empty to take the rest.
-  const typed: { kind: TenderKind; amountFen: Fen | null }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const parsed = parse(line.text, `tender.${line.kind}`);
-    if (parsed.problem) return { ...withPaid, problem: parsed.problem };
-    if (parsed.fen === 0 || (parsed.fen === null && i < lines.length - 1)) return { ...withPaid, problem: { key: 'checkout.errors.tenderZero' } };
-    typed.push({ kind: line.kind, amountFen: parsed.fen });
-  }
-  const typedSum = typed.reduce((sum, t) => sum + (t.amountFen ?? 0), 0);
-  const tenders = typed.flatMap((t) => {
-    if (t.amountFen !== null) return [{ kind: t.kind, amountFen: t.amountFen }];
-    const rest = actualPaidFen - typedSum;
-    return rest > 0 ? [{ kind: t.kind, amountFen: fenOf(rest) }] : [];
-  });
-  const total = fenOf(tenders.reduce((sum, t) => sum + t.amountFen, 0));
-  const figures = { ...withPaid, tenders, totalTenderedFen: total };
-  if (total < actualPaidFen) {
-    const short = fenOf(actualPaidFen - total);
-    return { ...figures, remainingFen: short, problem: { key: 'checkout.errors.tendersShort', params: { amountFen: short } } };
-  }
-  const nonCash = tenders.filter((t) => t.kind !== 'cash').reduce((sum, t) => sum + t.amountFen, 0);
-  if (nonCash > actualPaidFen) {
-    return { ...figures, remainingFen: fenOf(0), problem: { key: 'checkout.errors.changeWithoutCash', params: { amountFen: nonCash - actualPaidFen } } };
-  }
-  if (tenders.length === 0) return { ...figures, problem: { key: 'checkout.errors.tenderZero' } };
-  return { ...figures, remainingFen: fenOf(0), changeFen: fenOf(total - actualPaidFen) };
+/** A signature of what would be paid, so "asked once" is forgotten when anything changes. */
+function paySignature(f: CheckoutFigures): string {
+  return `${f.amountDueFen}|${f.pointsFen}|${f.loveFen}|${f.tenders.map((t) => `${t.kind}:${t.amountFen}`).join(',')}`;
 }
 
 export const useCheckoutStore = defineStore('checkout', {
@@ -125,9 +60,19 @@ export const useCheckoutStore = defineStore('checkout', {
     result: null as CheckoutOutcome | null,
     /** performance.now() of the Enter that paid (for the e2e timing). */
     enterAt: 0,
+    /** A pay code / foreign receipt / unknown code that was scanned (or typed) on this sale. */
+    scanNotice: null as ScanNotice | null,
+    question: null as CheckoutQuestion,
+    /** The sale (paySignature) whose large change the cashier already confirmed. */
+    largeChangeConfirmed: '',
+    /** This register's queue (receipt QRs of other queues are told apart). */
+    queueId: '',
   }),
   getters: {
     figures: (s): CheckoutFigures => computeFigures(s.amountText, s.pointsText, s.loveText, s.lines),
+    /** Anything typed or found that Esc would throw away. */
+    hasWork: (s): boolean =>
+      Boolean(s.amountText.trim() || s.pointsText.trim() || s.loveText.trim() || s.memberQuery.trim() || s.member || s.lines.some((l) => l.text.trim())),
   },
   actions: {
     setField(field: Field, text: string) {
@@ -158,6 +103,8 @@ export const useCheckoutStore = defineStore('checkout', {
       this.setField(field, applyKeypad(this.fieldText(field), key));
     },
     setTenderKind(kind: TenderKind) {
+      // Picking the tender is what the pay-code notice asked for: it has been read.
+      this.scanNotice = null;
       const line = this.lines[this.activeLine] ?? this.lines[this.lines.length - 1];
       if (line) line.kind = kind;
       this.problem = null;
@@ -186,6 +133,14 @@ export const useCheckoutStore = defineStore('checkout', {
         this.clearMember();
         return null;
       }
+      // Classify before looking up: a pay code or a receipt is never a member (issue 10 §4).
+      const scan = classifyScan(q, this.queueId);
+      if (this.noticeFor(scan, q)) {
+        this.memberQuery = '';
+        this.memberState = 'none';
+        return null;
+      }
+      this.scanNotice = null;
       this.memberQuery = q;
       this.memberState = 'looking';
       this.serverError = null;
@@ -236,6 +191,10 @@ export const useCheckoutStore = defineStore('checkout', {
         this.problem = figures.problem;
         return null;
       }
+      if (needsLargeChangeCheck(figures) && this.largeChangeConfirmed !== paySignature(figures)) {
+        this.question = 'large-change';
+        return null;
+      }
       this.busy = true;
       this.problem = null;
       this.serverError = null;
@@ -245,7 +204,7 @@ export const useCheckoutStore = defineStore('checkout', {
           memberId: this.memberState === 'found' && this.member ? this.member.id : null,
           pointsDeductionFen: figures.pointsFen,
           loveDeductionFen: figures.loveFen,
-          tenders: figures.tenders,
+          tenders: figures.actualPaidFen === 0 ? [] : figures.tenders,
         });
         this.result = outcome;
         return outcome;
@@ -264,7 +223,53 @@ export const useCheckoutStore = defineStore('checkout', {
       }
     },
     newSale() {
+      const queueId = this.queueId;
       this.$reset();
+      this.queueId = queueId;
+    },
+    /** Sets the notice for a code that must not be looked up as a member; true when it did. */
+    noticeFor(scan: ScanKind, code: string): boolean {
+      if (scan.kind === 'pay-code') this.scanNotice = { kind: 'pay-code', wallet: scan.wallet };
+      else if (scan.kind === 'foreign-receipt') this.scanNotice = { kind: 'foreign-receipt' };
+      else if (scan.kind === 'other') this.scanNotice = { kind: 'other', code: code.slice(0, 40) };
+      else return false;
+      return true;
+    },
+    /** The tender line the received keys work on: the one being edited, else the last (it takes the rest). */
+    receivedLine(): number {
+      return this.activeField.startsWith('tender:') ? Number(this.activeField.slice('tender:'.length)) : this.lines.length - 1;
+    },
+    /** What line `index` still has to cover: actual paid less what the other lines typed. */
+    owedFor(index: number): number {
+      const paid = this.figures.actualPaidFen;
+      if (paid === null) return 0;
+      let others = 0;
+      this.lines.forEach((l, i) => {
+        const parsed = parseAmountText(l.text);
+        if (i !== index && parsed.ok && parsed.fen !== null) others += parsed.fen;
+      });
+      return Math.max(0, paid - others);
+    },
+    dismissNotice() {
+      this.scanNotice = null;
+    },
+    /** The cashier confirmed the large change: pay (asked once per sale as it stands). */
+    confirmLargeChange() {
+      this.largeChangeConfirmed = paySignature(this.figures);
+      this.question = null;
+    },
+    /**
+     * A quick key on the received field: the line takes what it still has to
+     * cover exactly, or that rounded up to the next ¥10 / ¥50 / ¥100 note.
+     * Returns the line's index.
+     */
+    quickReceived(quick: QuickAmount): number {
+      const index = this.receivedLine();
+      if (!this.lines[index]) return index;
+      const amount = quickAmountFen(this.owedFor(index), quick);
+      if (amount > 0) this.setField(`tender:${index}`, fenToText(amount));
+      this.activeLine = index;
+      return index;
     },
   },
 });

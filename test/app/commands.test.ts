@@ -126,7 +126,23 @@ describe('the register through createCommandHandler', () => {
     expect(short).toMatchObject({ ok: false, error: { code: 'rule', rule: 'tender-short' } });
     const overDeducted = await h.call('checkout.submit', { amountDueFen: 100, memberId: null, pointsDeductionFen: 101, tenders: [{ kind: 'cash', amountFen: 1 }] });
     expect(overDeducted).toMatchObject({ ok: false, error: { code: 'rule', rule: 'deduction-exceeds' } });
+    const noTender = await h.call('checkout.submit', { amountDueFen: 100, memberId: null, pointsDeductionFen: 99, tenders: [] });
+    expect(noTender).toMatchObject({ ok: false, error: { code: 'rule', rule: 'tender-short' } });
     expect(h.backend.db.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 1 });
+    h.close();
+  });
+
+  it('an order paid wholly by points and love value (actual paid ¥0) completes without a tender', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    const r = await h.ok('checkout.submit', { amountDueFen: 3000, memberId: null, pointsDeductionFen: 2000, loveDeductionFen: 1000, tenders: [] });
+    expect(r).toMatchObject({ actualPaidFen: 0, changeFen: 0, deductionFen: 3000 });
+    expect(h.backend.db.prepare('SELECT count(*) AS n FROM order_tenders').get()).toEqual({ n: 0 });
+    expect(h.backend.db.prepare('SELECT count(*) AS n FROM print_jobs').get()).toEqual({ n: 1 });
+    const x = await h.ok('shift.report', {});
+    expect(x).toMatchObject({ orders: 1, salesFen: 0, deductions: { pointsFen: 2000, loveFen: 1000 } });
+    expect(r.receiptLines.join('\n')).toContain('积分抵扣');
+    expect(verifyDatabase(h.backend.db)).toEqual([]);
     h.close();
   });
 

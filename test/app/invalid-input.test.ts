@@ -85,7 +85,6 @@ const CHECKOUT_EXTRA: [string, unknown][] = [
   ...BAD_AMOUNTS.map(([what, v]) => [`points deduction ${what}`, { ...GOOD['checkout.submit'], pointsDeductionFen: v }] as [string, unknown]),
   ['zero amount due', { ...GOOD['checkout.submit'], amountDueFen: 0 }],
   ['amount over 10,000,000.00 yuan', { ...GOOD['checkout.submit'], amountDueFen: 1_000_000_001 }],
-  ['no tenders', { ...GOOD['checkout.submit'], tenders: [] }],
   ['nine tenders', { ...GOOD['checkout.submit'], tenders: Array(9).fill({ kind: 'cash', amountFen: 100 }) }],
   ['an unknown tender kind', { ...GOOD['checkout.submit'], tenders: [{ kind: 'bitcoin', amountFen: 100 }] }],
   ['a tender with an extra field', { ...GOOD['checkout.submit'], tenders: [{ kind: 'cash', amountFen: 100, note: 'x' }] }],

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckoutOutcome } from '../../shared/contract';
 import { applyKeypad, parseAmountText } from '../../renderer/money-input';
+import { fenToText, needsLargeChangeCheck, quickAmountFen } from '../../renderer/checkout-figures';
 import { computeFigures, useCheckoutStore } from '../../renderer/stores/checkout';
 import CheckoutView from '../../renderer/views/CheckoutView.vue';
 import { fakeApi, flush, mountWith, press } from './helpers';
@@ -79,10 +80,29 @@ describe('tenders, split tender and change', () => {
   });
   it('deductions lower what is paid; too much deduction is refused', () => {
     expect(computeFigures('88', '10', '5', [{ kind: 'card', text: '' }]).actualPaidFen).toBe(7300);
-    expect(computeFigures('10', '8', '5', [{ kind: 'card', text: '' }]).problem?.key).toBe('checkout.errors.deductionsTooLarge');
+    // Flagged as it is typed, with how much too much, and where to correct it.
+    expect(computeFigures('10', '8', '5', [{ kind: 'card', text: '' }]).problem).toEqual({ key: 'counterFlow.deductionOver', params: { amountFen: 300 }, focus: 'love' });
+  });
+  it('paid wholly by points / love value: no tender, no problem', () => {
+    const f = computeFigures('30', '20', '10', [{ kind: 'cash', text: '' }]);
+    expect(f).toMatchObject({ actualPaidFen: 0, tenders: [], problem: null });
+  });
+  it('an empty line that is not the last says which line it is; the last one shows what it takes', () => {
+    const f = computeFigures('100', '', '', [{ kind: 'cash', text: '' }, { kind: 'wechat', text: '' }]);
+    expect(f.problem).toEqual({ key: 'counterFlow.emptyLine', params: { n: 1 }, field: 'tender.cash', focus: 'tender:0' });
+    expect(computeFigures('100', '', '', [{ kind: 'cash', text: '30' }, { kind: 'wechat', text: '' }]).lastLineTakesFen).toBe(7000);
+  });
+  it('large change or received ≥ 10× due is asked about; quick keys round up to the next note', () => {
+    expect(needsLargeChangeCheck(computeFigures('100', '', '', [{ kind: 'cash', text: '1000' }]))).toBe(true);
+    expect(needsLargeChangeCheck(computeFigures('5', '', '', [{ kind: 'cash', text: '50' }]))).toBe(true);
+    expect(needsLargeChangeCheck(computeFigures('37.5', '', '', [{ kind: 'cash', text: '100' }]))).toBe(false);
+    expect(needsLargeChangeCheck(computeFigures('37.5', '', '', [{ kind: 'cash', text: '137.5' }]))).toBe(true);
+    expect([quickAmountFen(3750, 'exact'), quickAmountFen(3750, 10), quickAmountFen(3750, 50), quickAmountFen(3750, 100)]).toEqual([3750, 4000, 5000, 10000]);
+    expect(quickAmountFen(5000, 50)).toBe(5000);
+    expect([fenToText(4000), fenToText(3750), fenToText(5), fenToText(12)]).toEqual(['40', '37.5', '0.05', '0.12']);
   });
   it('short tenders and non-cash over the amount are refused', () => {
-    expect(computeFigures('300', '', '', [{ kind: 'cash', text: '100' }]).problem).toEqual({ key: 'checkout.errors.tendersShort', params: { amountFen: 20000 } });
+    expect(computeFigures('300', '', '', [{ kind: 'cash', text: '100' }]).problem).toEqual({ key: 'checkout.errors.tendersShort', params: { amountFen: 20000 }, focus: 'tender:0' });
     expect(computeFigures('100', '', '', [{ kind: 'card', text: '120' }]).problem?.key).toBe('checkout.errors.changeWithoutCash');
   });
 });
@@ -150,5 +170,104 @@ describe('the checkout form', () => {
     const submit = api.calls.find((c) => c.name === 'checkout.submit')!.input as { memberId: unknown };
     expect(submit.memberId).toBeNull();
     expect(useCheckoutStore().result).not.toBeNull();
+  });
+});
+
+describe('checkout fluency (issue 10 §3 §4)', () => {
+  function setup() {
+    const api = fakeApi();
+    api.on('checkout.submit', () => outcome());
+    api.on('members.lookup', () => {
+      throw new Error('a pay code must never be looked up');
+    });
+    wrapper = mountWith(CheckoutView);
+    return api;
+  }
+  const submits = (api: ReturnType<typeof fakeApi>) => api.calls.filter((c) => c.name === 'checkout.submit');
+
+  it('a WeChat pay code typed in the member field is told in Chinese, never looked up, never a tender', async () => {
+    const api = setup();
+    await wrapper!.find('[data-test="amount"]').setValue('50');
+    await wrapper!.find('[data-test="member"]').setValue('134567890123456789');
+    press('Enter');
+    await flush();
+    const notice = wrapper!.find('[data-test="scan-notice"]');
+    expect(notice.text()).toContain('微信付款码');
+    expect(notice.text()).toContain('收款终端');
+    expect(api.calls.map((c) => c.name)).toEqual([]);
+    expect(useCheckoutStore().memberQuery).toBe('');
+    // Picking the tender (F9) closes the notice; Enter then pays with that tender.
+    press('F9');
+    await flush();
+    expect(wrapper!.find('[data-test="scan-notice"]').exists()).toBe(false);
+    press('Enter');
+    await flush();
+    expect(submits(api)[0]!.input).toMatchObject({ memberId: null, tenders: [{ kind: 'wechat', amountFen: 5000 }] });
+  });
+
+  it('change of ¥100 or more asks once: Esc goes back to the received field, Enter then pays', async () => {
+    const api = setup();
+    await wrapper!.find('[data-test="amount"]').setValue('100');
+    await wrapper!.find('[data-test="tender-amount-0"]').setValue('1000');
+    press('Enter');
+    await flush();
+    expect(document.body.textContent).toContain('要找零 ¥900.00');
+    expect(submits(api)).toHaveLength(0);
+    press('Escape');
+    await flush();
+    expect(useCheckoutStore().question).toBeNull();
+    await wrapper!.find('[data-test="tender-amount-0"]').setValue('200');
+    press('Enter');
+    await flush();
+    expect(useCheckoutStore().question).toBe('large-change'); // ¥100 change: asked again (a new amount)
+    press('Enter');
+    await flush();
+    expect(submits(api)).toHaveLength(1);
+    expect(submits(api)[0]!.input).toMatchObject({ tenders: [{ kind: 'cash', amountFen: 20000 }] });
+  });
+
+  it('quick keys: * goes to the amount received, Ctrl+2 takes the next ¥10, Ctrl+1 the exact amount', async () => {
+    setup();
+    await wrapper!.find('[data-test="amount"]').setValue('37.5');
+    press('*', wrapper!.find('[data-test="amount"]').element);
+    await flush();
+    expect(useCheckoutStore().activeField).toBe('tender:0');
+    const ctrl2 = new KeyboardEvent('keydown', { key: '2', ctrlKey: true, bubbles: true, cancelable: true });
+    window.dispatchEvent(ctrl2);
+    await flush();
+    expect(useCheckoutStore().lines[0]!.text).toBe('40');
+    expect(wrapper!.find('[data-test="change"]').text()).toBe('¥2.50');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '1', ctrlKey: true, bubbles: true, cancelable: true }));
+    await flush();
+    expect(useCheckoutStore().lines[0]!.text).toBe('37.5');
+  });
+
+  it('Esc asks before throwing away an amount and a member; with nothing typed it asks nothing', async () => {
+    setup();
+    await wrapper!.find('[data-test="amount"]').setValue('88');
+    press('Escape');
+    await flush();
+    expect(useCheckoutStore().question).toBe('discard');
+    press('Escape');
+    await flush();
+    expect(useCheckoutStore().amountText).toBe('88');
+    press('Escape');
+    await flush();
+    press('Enter');
+    await flush();
+    expect(useCheckoutStore().amountText).toBe('');
+    press('Escape');
+    await flush();
+    expect(useCheckoutStore().question).toBeNull();
+  });
+
+  it('paid wholly by points: Enter completes with no tender', async () => {
+    const api = setup();
+    await wrapper!.find('[data-test="amount"]').setValue('30');
+    await wrapper!.find('[data-test="points"]').setValue('30');
+    expect(wrapper!.find('[data-test="no-tender-needed"]').exists()).toBe(true);
+    press('Enter');
+    await flush();
+    expect(submits(api)[0]!.input).toMatchObject({ amountDueFen: 3000, pointsDeductionFen: 3000, tenders: [] });
   });
 });

@@ -1,0 +1,27 @@
+/** Counter flow (issue 10 §3 §4 §5 §7): scan classes, checkout keys, printer and sync failures, slips. */
+export default {
+  received: 'Received',
+  takesRest: 'Takes the rest: {amount}',
+  typeAmount: 'Type an amount',
+  exact: 'Exact {amount}',
+  emptyLine: 'Line {n} ({field}) has no amount: type one, or remove the line',
+  deductionOver: 'Deductions are {amount} more than the amount due: lower points or love value',
+  noTenderNeeded: 'Paid wholly by points / love value (¥0.00): no tender needed, press Enter to finish',
+  largeChangeTitle: 'Check the amount received',
+  largeChangeText: 'Received {received}, due {due}, change {change}. Is the amount right?',
+  largeChangeConfirm: 'It is right, pay',
+  discardTitle: 'Throw this sale away?',
+  discardText: 'The amounts and the member typed will be cleared.',
+  discardConfirm: 'Throw away',
+  gotIt: 'OK',
+  wallet: { wechat: 'WeChat', alipay: 'Alipay', unionpay: 'UnionPay' },
+  payCode: {
+    title: "That was the customer's {wallet} payment code, not a member code",
+    notHere: 'This register cannot collect it: collect the payment on the store’s payment terminal.',
+    then: 'Once it is paid, pick the tender:',
+  },
+  foreignReceipt: 'This receipt QR is from another register; this register cannot find the order',
+  receiptCode: 'Receipt code {code}: look the order up on the orders screen',
+  unknownCode: 'Unknown code “{code}”: not a member code, phone number or one of our receipts',
+  resultKeys: { draw: 'Draw' },
+};

@@ -1,0 +1,27 @@
+/** 收银台流程（issue 10 §3 §4 §5 §7）：扫码分类、收款快捷键、打印与同步故障、小票。 */
+export default {
+  received: '实收',
+  takesRest: '自动收剩余 {amount}',
+  typeAmount: '请输入金额',
+  exact: '正好 {amount}',
+  emptyLine: '第 {n} 行（{field}）还没有金额：请输入金额，或删除这一行',
+  deductionOver: '抵扣超出应收金额 {amount}，请改小积分或爱心值抵扣',
+  noTenderNeeded: '已全部用积分 / 爱心值抵扣，实付 ¥0.00，不需要付款方式，按 Enter 完成',
+  largeChangeTitle: '请核对收款金额',
+  largeChangeText: '实收 {received}，应付 {due}，要找零 {change}。金额是否输入正确？',
+  largeChangeConfirm: '金额正确，收款',
+  discardTitle: '放弃这笔收款？',
+  discardText: '已输入的金额和会员将被清除。',
+  discardConfirm: '放弃',
+  gotIt: '知道了',
+  wallet: { wechat: '微信', alipay: '支付宝', unionpay: '云闪付（银联）' },
+  payCode: {
+    title: '扫到的是顾客的{wallet}付款码，不是会员码',
+    notHere: '本收银台不能直接扣款：请在门店的收款终端（收款码牌 / 刷卡机）上收取这笔钱。',
+    then: '收款成功后，再选择付款方式：',
+  },
+  foreignReceipt: '这是其他收银台的小票二维码，本收银台查不到这笔订单',
+  receiptCode: '小票查询码 {code}：请到订单页查询这笔订单',
+  unknownCode: '无法识别的条码“{code}”：不是会员码、手机号或本店小票',
+  resultKeys: { draw: '抽奖' },
+};
