@@ -91,14 +91,14 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     await page.keyboard.press('Enter');
     await page.waitForSelector(sel('opening-float'));
     expect(await text('status-cashier')).toContain('林小红');
-  });
+  }, 120_000);
 
   it('opens the shift with a float', async () => {
     await page.locator(sel('opening-float')).fill('500');
     await page.keyboard.press('Enter');
     await page.waitForSelector(sel('checkout-view'));
     expect(await text('status-shift')).toContain('已开班');
-  });
+  }, 120_000);
 
   it('refuses an invalid amount with a message and changes nothing', async () => {
     const before = h.backend.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number };
@@ -107,7 +107,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     await page.waitForSelector(sel('checkout-problem'));
     expect(await text('checkout-problem')).toContain('最多两位小数');
     expect((h.backend.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n).toBe(before.n);
-  });
+  }, 120_000);
 
   it('takes ten checkouts: walk-in, scanned member, split tender, phone, deductions, unknown member', async () => {
     // 1. walk-in, 100.00 cash exact.
@@ -187,7 +187,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     expect(orders).toHaveLength(10);
     const n = (h.backend.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n;
     expect(n).toBe(10);
-  });
+  }, 120_000);
 
   async function openEntry(orderId: string) {
     await page.locator(sel('queue-search')).fill(orderId);
@@ -218,7 +218,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     await page.waitForSelector(sel('draw-dialog'), { state: 'hidden' });
     expect(await page.locator(sel('entry-draw')).count()).toBe(0);
     await closeEntry();
-  });
+  }, 120_000);
 
   it('exchanges an entry to points after a confirmation showing what the customer gets', async () => {
     const target = (await h.ok('queue.list', { state: 'waiting', limit: 100 })).entries.at(-1)!;
@@ -233,7 +233,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     const state = h.backend.db.prepare('SELECT state FROM entries WHERE order_id = ?').get(target.orderId) as { state: string };
     expect(state.state).toBe('exchanged');
     await closeEntry();
-  });
+  }, 120_000);
 
   it('refunds behind the manager PIN: a wrong PIN is refused, the right one refunds', async () => {
     const target = (await h.ok('queue.list', { state: 'waiting', limit: 100 })).entries.at(-1)!;
@@ -253,7 +253,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     expect(await text('entry-state')).toBe('已退款');
     expect((h.backend.db.prepare('SELECT count(*) AS n FROM refunds').get() as { n: number }).n).toBe(1);
     await closeEntry();
-  });
+  }, 120_000);
 
   it('finds everything still there after a reload', async () => {
     const before = await h.ok('queue.list', { limit: 500 });
@@ -268,7 +268,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     expect(rows.length).toBe(before.entries.length);
     expect(await page.locator('.el-table-v2__row', { hasText: '已退款' }).count()).toBe(1);
     expect(await page.locator('.el-table-v2__row', { hasText: '已兑换' }).count()).toBe(1);
-  });
+  }, 120_000);
 
   it('closes the shift with a Z report whose totals match SQL sums on the database file', async () => {
     await page.keyboard.press('F3');
@@ -329,5 +329,5 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     };
     console.log(`[timing] Enter → result panel painted (in page): ${stats(enterToResult)}`);
     console.log(`[timing] Enter → result panel visible (test side, incl. CDP round trips): ${stats(roundTrip)}`);
-  });
+  }, 120_000);
 });
