@@ -16,6 +16,8 @@
  * The ranges do not overlap, and none of them is an 11-digit mobile number.
  */
 
+import { formatLookupCode, parseLookupCode } from './lookup-code';
+
 export type PayWallet = 'wechat' | 'alipay' | 'unionpay';
 
 export type ScanKind =
@@ -25,7 +27,7 @@ export type ScanKind =
   | { kind: 'receipt-qr'; orderId: string }
   /** A receipt QR printed by another register (another queue). */
   | { kind: 'foreign-receipt'; queueId: string; orderId: string }
-  /** The receipt's 查询码 (`XXXX-XXXX`, Crockford base32), upper-cased, with the dash. */
+  /** The receipt's 查询码 (`XXXX-XXXX-XXXX`, typed, or its QR = lookup address + code), in its printed form. */
   | { kind: 'receipt-code'; code: string }
   /** A member QR (`member:<code>`); `code` is what follows the prefix. */
   | { kind: 'member-qr'; code: string }
@@ -38,7 +40,6 @@ export type ScanKind =
 
 const MEMBER_QR = /^(?:member|mbr|m)[:：]\s*(.+)$/i;
 const RECEIPT_QR = /^QR:([^:]+):([^:]+)$/;
-const CROCKFORD_CODE = /^[0-9A-HJKMNP-TV-Z]{4}-?[0-9A-HJKMNP-TV-Z]{4}$/;
 const MEMBER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 
 /** Which wallet a run of digits is a payment code of, or null. */
@@ -90,9 +91,11 @@ export function classifyScan(raw: string, queueId: string): ScanKind {
   const phone = /^(?:\+?86)?(1[3-9]\d{9})$/.exec(compact);
   if (phone && /^\+?[\d\s-]+$/.test(code)) return { kind: 'phone', phone: phone[1]! };
 
-  const upper = code.toUpperCase();
-  if (CROCKFORD_CODE.test(upper) && upper.includes('-')) {
-    return { kind: 'receipt-code', code: upper };
+  // The 查询码: its QR (a lookup address ending in the code) or the code as
+  // printed, with its dashes (12 bare characters may be a member code).
+  const lookup = parseLookupCode(code);
+  if (lookup && (/^https?:\/\//i.test(code) || /^[0-9a-z]{4}[-\s][0-9a-z]{4}[-\s][0-9a-z]{4}$/i.test(code))) {
+    return { kind: 'receipt-code', code: formatLookupCode(lookup) };
   }
 
   if (MEMBER_CODE.test(code)) return { kind: 'member-code', code };

@@ -21,7 +21,6 @@ export default {
     then: 'Once it is paid, pick the tender:',
   },
   foreignReceipt: 'This receipt QR is from another register; this register cannot find the order',
-  receiptCode: 'Receipt code {code}: look the order up on the orders screen',
   unknownCode: 'Unknown code “{code}”: not a member code, phone number or one of our receipts',
   resultKeys: { draw: 'Draw' },
 };

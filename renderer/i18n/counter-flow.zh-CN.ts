@@ -21,7 +21,6 @@ export default {
     then: '收款成功后，再选择付款方式：',
   },
   foreignReceipt: '这是其他收银台的小票二维码，本收银台查不到这笔订单',
-  receiptCode: '小票查询码 {code}：请到订单页查询这笔订单',
   unknownCode: '无法识别的条码“{code}”：不是会员码、手机号或本店小票',
   resultKeys: { draw: '抽奖' },
 };

@@ -19,6 +19,7 @@ import {
   type TenderLine,
 } from '../checkout-figures';
 import { applyKeypad, parseAmountText } from '../money-input';
+import { useUiStore } from './ui';
 
 export { computeFigures, type CheckoutFigures, type Field, type FormProblem, type TenderLine } from '../checkout-figures';
 
@@ -28,7 +29,6 @@ type MemberState = 'none' | 'looking' | 'found' | 'unknown';
 export type ScanNotice =
   | { kind: 'pay-code'; wallet: 'wechat' | 'alipay' | 'unionpay' }
   | { kind: 'foreign-receipt' }
-  | { kind: 'receipt-code'; code: string }
   | { kind: 'other'; code: string };
 
 /** The question open over the checkout (a ConfirmDialog): large change, or throwing the sale away. */
@@ -229,7 +229,10 @@ export const useCheckoutStore = defineStore('checkout', {
     },
     /** Sets the notice for a code that must not be looked up as a member; true when it did. */
     noticeFor(scan: ScanKind, code: string): boolean {
-      if (scan.kind === 'pay-code') this.scanNotice = { kind: 'pay-code', wallet: scan.wallet };
+      if (scan.kind === 'receipt-qr' || scan.kind === 'receipt-code') {
+        // A receipt typed or scanned into the member field: open that order, as a scan would.
+        useUiStore().openOrder(scan.kind === 'receipt-qr' ? scan.orderId : scan.code);
+      } else if (scan.kind === 'pay-code') this.scanNotice = { kind: 'pay-code', wallet: scan.wallet };
       else if (scan.kind === 'foreign-receipt') this.scanNotice = { kind: 'foreign-receipt' };
       else if (scan.kind === 'other') this.scanNotice = { kind: 'other', code: code.slice(0, 40) };
       else return false;

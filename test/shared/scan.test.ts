@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { receiptQrPayload, receiptShortCode } from '../../shared/receipt/index';
+import { formatLookupCode } from '../../shared/lookup-code';
 import { classifyScan, payCodeWallet } from '../../shared/scan';
 
 const Q = 'register-1';
@@ -51,15 +51,19 @@ describe('members, phones, receipts, anything else', () => {
     // 12 digits starting 1 is not a phone (it is a member code).
     expect(classifyScan('138001380001', Q).kind).toBe('member-code');
   });
-  it('this register’s receipt QR opens its order; another register’s is told apart', () => {
-    expect(classifyScan(receiptQrPayload(Q, 'register-1-20260105-000001'), Q)).toEqual({ kind: 'receipt-qr', orderId: 'register-1-20260105-000001' });
-    expect(classifyScan(receiptQrPayload('店-2', '单号 1'), Q)).toEqual({ kind: 'foreign-receipt', queueId: '店-2', orderId: '单号 1' });
+  it('an older receipt QR (QR:<queue>:<order>) opens its order; another register’s is told apart', () => {
+    expect(classifyScan('QR:register-1:register-1-20260105-000001', Q)).toEqual({ kind: 'receipt-qr', orderId: 'register-1-20260105-000001' });
+    expect(classifyScan(`QR:${encodeURIComponent('店-2')}:${encodeURIComponent('单号 1')}`, Q)).toEqual({ kind: 'foreign-receipt', queueId: '店-2', orderId: '单号 1' });
     expect(classifyScan('QR:register-1:%E0%A4%A', Q)).toEqual({ kind: 'other' });
   });
-  it('the receipt’s 查询码, in any case, with its dash', () => {
-    const code = receiptShortCode(Q, 'register-1-20260105-000001');
+  it('the receipt’s 查询码 as printed (any case, dashes or spaces) or its QR (lookup address + code)', () => {
+    const code = formatLookupCode('K7QH2M9DX4TB');
+    expect(code).toBe('K7QH-2M9D-X4TB');
     expect(classifyScan(code, Q)).toEqual({ kind: 'receipt-code', code });
-    expect(classifyScan(code.toLowerCase(), Q)).toEqual({ kind: 'receipt-code', code });
+    expect(classifyScan('k7qh 2m9d x4tb', Q)).toEqual({ kind: 'receipt-code', code });
+    expect(classifyScan('https://q.example.cn/q/K7QH2M9DX4TB', Q)).toEqual({ kind: 'receipt-code', code });
+    // Twelve bare characters may be a member code: looked up as one.
+    expect(classifyScan('K7QH2M9DX4TB', Q)).toEqual({ kind: 'member-code', code: 'K7QH2M9DX4TB' });
   });
   it('member codes, and anything else', () => {
     expect(classifyScan('VIP0001', Q)).toEqual({ kind: 'member-code', code: 'VIP0001' });
