@@ -1,14 +1,15 @@
 import { defineStore } from 'pinia';
+import { useOrdersStore } from './orders';
 
 export type View = 'checkout' | 'queue' | 'shift' | 'manager' | 'orders';
 
 export const useUiStore = defineStore('ui', {
-  state: () => ({ view: 'checkout' as View, lastScan: '', orderToOpen: null as string | null }),
+  state: () => ({ view: 'checkout' as View, lastScan: '' }),
   actions: {
-    /** A scanned receipt (its order number or 查询码): the line searches for it and opens it (QueueView takes it). */
+    /** A scanned or typed receipt (its order number or 查询码) from any counter screen: the orders screen finds and shows it. */
     openOrder(orderIdOrCode: string) {
-      this.orderToOpen = orderIdOrCode;
-      this.view = 'queue';
+      this.view = 'orders';
+      void useOrdersStore().searchFor(orderIdOrCode);
     },
     go(view: View) {
       this.view = view;
