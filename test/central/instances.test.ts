@@ -52,7 +52,10 @@ async function failoverProxy(ports: number[]): Promise<number> {
   const server = net.createServer((client) => {
     client.pause();
     const tryUpstream = (i: number) => {
-      if (i >= ports.length) return client.destroy();
+      if (i >= ports.length) {
+        client.destroy();
+        return;
+      }
       const upstream = net.connect(ports[i]!, '127.0.0.1');
       let connected = false;
       upstream.once('connect', () => {
