@@ -186,7 +186,7 @@ export class CentralStore {
         // Seen before: acknowledged again, not applied twice — if it is the same event.
         const existing = this.eventAt.get(id, e.seq) as string | undefined;
         if (existing !== e.id) {
-          throw new BatchRefused({ code: 'conflict', message: `seq ${e.seq} is already held as event ${existing ?? '(none)'}, not ${e.id}` });
+          throw new BatchRefused({ code: 'conflict', message: `seq ${e.seq} is already held as event ${existing ?? '(none)'}, not ${e.id}`, expectedSeq: held + 1 });
         }
       }
       duplicates += chunk.length - inserted;

@@ -234,7 +234,15 @@ export interface StatusSnapshot {
   exchangeName: string;
   cashier: CashierView | null;
   shift: ShiftView | null;
-  sync: { state: 'not-configured' | 'offline' | 'connecting' | 'online'; lastSyncAt: number | null; waiting: number; lastError: string | null };
+  sync: {
+    state: 'not-configured' | 'offline' | 'connecting' | 'online';
+    lastSyncAt: number | null;
+    waiting: number;
+    /** English, for the log and a tooltip. */
+    lastError: string | null;
+    /** What the status bar says about sync, translated by the renderer (a failure, or after a restore what happened and what to do). */
+    problem?: Message | null;
+  };
   printer: { state: 'not-configured' | 'online' | 'offline' | 'error'; detail: string | null; pendingJobs: number };
   queue: { waiting: number; owedFen: number };
   clock: ClockStatus;

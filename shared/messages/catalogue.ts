@@ -210,6 +210,22 @@ export const MESSAGE_CATALOGUE = {
 
   // --- the background ledger check (docs/store.md "Start-up check") ---------
   'ledger.checkFailed': { problems: 'count' },
+  // --- sync problems on the status bar (docs/security.md §5, §7) -----------------
+  'sync.restoredBehindServer': { fromSeq: 'count', toSeq: 'count', nextSeq: 'count' },
+  'sync.conflict': { seq: 'count' },
+  'sync.ackBeyond': { ackedSeq: 'count', numberedSeq: 'count' },
+  'sync.serverLostData': { expectedSeq: 'count', firstSeq: 'count' },
+  'sync.unreachable': {},
+  'sync.connectionLost': {},
+  'sync.noAck': {},
+  'sync.badAnswer': {},
+  'sync.refusedBatch': {},
+  'sync.badHello': {},
+  'sync.badToken': {},
+  'sync.protocolVersion': {},
+  'sync.serverError': {},
+  'sync.badOutboxRow': {},
+  'sync.other': {},
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export type MessageCode = keyof typeof MESSAGE_CATALOGUE;

@@ -162,6 +162,21 @@ export const EN_MESSAGES: MessageTexts = {
   'restore.busy': 'A restore is already running; wait for it.',
 
   'ledger.checkFailed': 'The ledger check found {problems} problem(s): the register has stopped taking sales. Do not delete the database file; call the store manager or support.',
+  'sync.restoredBehindServer': 'This register was restored from a backup; the server holds records {fromSeq}–{toSeq} from after the backup that this register lost. New records continue from {nextSeq}, nothing of the server is overwritten, and sync goes on. Tell the alliance operator this register was restored so they can check those records; once the server can send them back, recover them from the manager console.',
+  'sync.conflict': 'The server already holds record {seq} with different content (was this register restored or copied?). Sync has stopped; sales are still recorded here and nothing is lost. Call the alliance operator.',
+  'sync.ackBeyond': 'The server confirmed records up to {ackedSeq}, but this register has only numbered up to {numberedSeq}; nothing was removed. Call the alliance operator.',
+  'sync.serverLostData': 'The server needs record {expectedSeq} again, but this register already sent it and no longer has it (it starts at {firstSeq}). The server must restore its data: call the alliance operator.',
+  'sync.unreachable': 'Cannot reach the server: check the network; the register keeps selling and sends later.',
+  'sync.connectionLost': 'The connection to the server was lost; retrying. Nothing is lost.',
+  'sync.noAck': 'The server did not confirm in time; the records stay here and are sent again.',
+  'sync.badAnswer': 'The server answered something this register does not understand; nothing was removed. Call the alliance operator if it persists.',
+  'sync.refusedBatch': 'The server refused the records; they stay here and are sent again. Call the alliance operator if it persists.',
+  'sync.badHello': 'The server refused this register\'s sign-in: check the store and register numbers in the sync settings.',
+  'sync.badToken': 'The server refused the access token: enter the right token in the sync settings.',
+  'sync.protocolVersion': 'The server speaks another version of sync: update this register or ask the alliance operator.',
+  'sync.serverError': 'The server had a problem; retrying later. Nothing is lost.',
+  'sync.badOutboxRow': 'A record waiting to be sent is damaged; sync has stopped there. Call support; sales are still recorded.',
+  'sync.other': 'Sync failed; retrying. Nothing is lost.',
 };
 
 function plainValue(kind: ParamKind, value: string | number): string {

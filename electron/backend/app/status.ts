@@ -4,6 +4,7 @@
  */
 import type { StatusSnapshot } from '../../../shared/contract';
 import { levelsInForce } from '../../../shared/levels';
+import type { Message } from '../../../shared/messages/catalogue';
 import { jobCounts, readPrinterSettings } from '../printing/index';
 import { waitingEvents } from '../sync/outbox';
 import { META, type RegisterBackend } from './register';
@@ -14,6 +15,7 @@ export interface SyncStatusSource {
   lastSyncAt: number | null;
   waiting: number;
   lastError: string | null;
+  problem?: Message | null;
 }
 
 /** What the print worker reports (electron/backend/printing/worker.ts `PrinterState`), structurally. */
@@ -61,7 +63,7 @@ export class StatusReader {
     const source = this.syncSource?.() ?? null;
     if (source) {
       const state = source.connection === 'stopped' ? 'offline' : source.connection;
-      return { state, lastSyncAt: source.lastSyncAt, waiting: source.waiting, lastError: source.lastError };
+      return { state, lastSyncAt: source.lastSyncAt, waiting: source.waiting, lastError: source.lastError, problem: source.problem ?? null };
     }
     // Rows up to last_acked_seq were acknowledged and wait only for the bulk purge; counted from min/max seq, never row by row.
     const waiting = waitingEvents(

@@ -31,6 +31,13 @@ import type { Db } from '../store/database';
 import { applyBaseSettingsPush, applyMembersPush, recordRefused, type ApplyOutcome } from './apply';
 import { checkServerUrl, type SyncConfig } from './config';
 import { Outbox, OutboxError } from './outbox';
+import { clearRestoreMarker, readRestoreGap, reconcileRestoreGap, restoreMarker, type RestoreGap } from './restore-gap';
+import { msg, type Message } from '../../../shared/messages/catalogue';
+
+/** What the status bar says after a restore met a server holding more. */
+export function restoreProblem(gap: RestoreGap): Message {
+  return msg('sync.restoredBehindServer', { fromSeq: gap.fromSeq, toSeq: gap.toSeq, nextSeq: gap.nextSeq });
+}
 
 export interface SyncStatus {
   connection: 'stopped' | 'connecting' | 'online' | 'offline';
@@ -44,6 +51,10 @@ export interface SyncStatus {
   lastErrorAt: number | null;
   /** The latest failure will not go away by retrying (bad token, protocol version, a gap the register cannot fill). */
   blocked: boolean;
+  /** The latest failure as a catalogue message for the status bar (null: none). */
+  problem: Message | null;
+  /** After a restore: the server's events this register lost (docs/sync.md "After a restore"); shown until resolved. */
+  restoreGap: RestoreGap | null;
 }
 
 export interface SyncLogger {
@@ -100,6 +111,8 @@ class SyncError extends Error {
   constructor(
     message: string,
     readonly blocked = false,
+    /** What the status bar says (translated by the renderer); the English message is for the log. */
+    readonly problem: Message = msg('sync.other'),
   ) {
     super(message);
   }
@@ -133,6 +146,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   private loop: Promise<void> | null = null;
   private wakeIdle: (() => void) | null = null;
   private wakeAny: (() => void) | null = null;
+  /** A restored register that has not met the server yet (restore-gap.ts). */
+  private restorePending = false;
 
   constructor(options: SyncClientOptions) {
     super();
@@ -162,7 +177,10 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       lastError: null,
       lastErrorAt: null,
       blocked: false,
+      problem: null,
+      restoreGap: readRestoreGap(this.db),
     };
+    this.restorePending = restoreMarker(this.db) !== null;
   }
 
   status(): SyncStatus {
@@ -241,7 +259,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
         this.purge();
         const at = this.now();
         this.outbox.markSynced(at);
-        this.setStatus({ lastSyncAt: at, waiting: 0, lastError: null, lastErrorAt: null, blocked: false });
+        this.setStatus({ lastSyncAt: at, waiting: 0, lastError: null, lastErrorAt: null, blocked: false, problem: null });
         succeeded();
         this.emit('drained');
         await this.pause(this.pollIntervalMs, true);
@@ -258,7 +276,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     const first = events[0]!.seq;
     const last = events[events.length - 1]!.seq;
     const answer = (socket.timeout(this.ackTimeoutMs).emitWithAck(MESSAGES.batch, { events }) as Promise<unknown>).catch((error: unknown) => {
-      throw new SyncError(`no acknowledgement for events ${first}–${last} (${describe(error)}); they stay in the outbox and will be sent again`);
+      throw new SyncError(`no acknowledgement for events ${first}–${last} (${describe(error)}); they stay in the outbox and will be sent again`, false, msg('sync.noAck'));
     });
     // Marked handled now: a batch behind a failed one is abandoned, its rejection expected.
     answer.catch(() => {});
@@ -270,7 +288,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     const parsed = parseMessage(batchAckSchema, raw, 'batch acknowledgement');
     if (!parsed.ok) {
       this.refuse(`${MESSAGES.batch} ack`, raw, parsed.error);
-      throw new SyncError(`${parsed.error}; nothing was removed from the outbox`);
+      throw new SyncError(`${parsed.error}; nothing was removed from the outbox`, false, msg('sync.badAnswer'));
     }
     const ack = parsed.value;
     if (!ack.ok) {
@@ -279,36 +297,66 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
           `the server needs events from seq ${ack.error.expectedSeq}, but this register's outbox starts at ${first}: ` +
             'those events were acknowledged by the server before and are no longer here. The server must restore its data.',
           true,
+          msg('sync.serverLostData', { expectedSeq: ack.error.expectedSeq, firstSeq: first }),
         );
       }
-      throw new SyncError(`the server refused events ${first}–${last}: ${ack.error.code}: ${ack.error.message}`, ack.error.code === 'conflict');
+      if (ack.error.code === 'conflict') {
+        // The server holds 1..expectedSeq−1: a restored register behind it renumbers past them and goes on.
+        const gap = ack.error.expectedSeq !== undefined ? this.reconcileRestore(ack.error.expectedSeq - 1) : null;
+        if (gap) throw new SyncError(`restored register: the server holds seq ${gap.fromSeq}–${gap.toSeq} this register lost; new events renumbered from ${gap.nextSeq}`, false, restoreProblem(gap));
+        throw new SyncError(`the server refused events ${first}–${last}: conflict: ${ack.error.message}`, true, msg('sync.conflict', { seq: first }));
+      }
+      throw new SyncError(`the server refused events ${first}–${last}: ${ack.error.code}: ${ack.error.message}`, false, msg('sync.refusedBatch'));
     }
     if (ack.appliedSeq < first) {
-      throw new SyncError(`the server acknowledged only up to seq ${ack.appliedSeq} after being sent ${first}–${last}; nothing was removed`);
+      throw new SyncError(`the server acknowledged only up to seq ${ack.appliedSeq} after being sent ${first}–${last}; nothing was removed`, false, msg('sync.badAnswer'));
     }
     const numbered = this.db
       .prepare('SELECT max(coalesce((SELECT max(seq) FROM outbox), 0), coalesce((SELECT last_acked_seq FROM sync_state WHERE id = 1), 0)) AS n')
       .pluck()
       .get() as number;
     if (ack.appliedSeq > numbered) {
+      // A restored register: the server holds events from after the backup (restore-gap.ts).
+      const gap = this.reconcileRestore(ack.appliedSeq);
+      if (gap) throw new SyncError(`restored register: the server holds seq ${gap.fromSeq}–${gap.toSeq} this register lost; new events renumbered from ${gap.nextSeq}`, false, restoreProblem(gap));
       // An ack for events this register never numbered: a confused or hostile server (or a
       // register restored from an old backup). Applying it would mark unsent rows as delivered
       // (docs/security.md §7). An ack beyond this batch but within what was numbered is a
       // retransmission after a lost ack: only this batch is settled, the rest is sent again.
       const error = `acknowledgement up to seq ${ack.appliedSeq}, but this register has numbered events only up to ${numbered}`;
       this.refuse(`${MESSAGES.batch} ack`, raw, error);
-      throw new SyncError(`the server acknowledged up to seq ${ack.appliedSeq} but this register numbered only up to ${numbered}; nothing was removed`);
+      throw new SyncError(
+        `the server acknowledged up to seq ${ack.appliedSeq} but this register numbered only up to ${numbered}; nothing was removed`,
+        false,
+        msg('sync.ackBeyond', { ackedSeq: ack.appliedSeq, numberedSeq: numbered }),
+      );
+    }
+    if (this.restorePending) {
+      // The server agrees with what the restored register numbered: nothing was lost.
+      clearRestoreMarker(this.db);
+      this.restorePending = false;
     }
     const upTo = Math.min(ack.appliedSeq, last);
     const at = this.now();
     this.outbox.acknowledge(upTo, at);
     this.unpurged += upTo - first + 1;
     if (this.unpurged >= this.purgeEvery) this.purge();
-    this.setStatus({ lastSyncAt: at, waiting: this.outbox.waitingAfter(upTo), lastError: null, lastErrorAt: null, blocked: false });
+    this.setStatus({ lastSyncAt: at, waiting: this.outbox.waitingAfter(upTo), lastError: null, lastErrorAt: null, blocked: false, problem: null });
     if (upTo < last) {
       // The batches sent after this one would start past a hole: start over from the database.
-      throw new SyncError(`the server acknowledged ${first}–${upTo} of ${first}–${last}; the rest will be sent again`);
+      throw new SyncError(`the server acknowledged ${first}–${upTo} of ${first}–${last}; the rest will be sent again`, false, msg('sync.connectionLost'));
     }
+  }
+
+  /** Renumbers a restored register past what the server holds (restore-gap.ts); null when not a restore case. */
+  private reconcileRestore(serverHeld: number): RestoreGap | null {
+    if (!this.restorePending) return null;
+    const gap = reconcileRestoreGap(this.db, serverHeld, this.now());
+    if (!gap) return null;
+    this.restorePending = false;
+    this.logger.warn(`restored register: the server holds seq ${gap.fromSeq}–${gap.toSeq} that this register lost; new events continue from ${gap.nextSeq}`);
+    this.setStatus({ restoreGap: gap });
+    return gap;
   }
 
   private purge(): void {
@@ -343,7 +391,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       const timer = setTimeout(() => {
         settle();
         socket.close();
-        reject(new SyncError(`cannot reach ${this.url.origin}: no answer within ${this.connectTimeoutMs} ms`));
+        reject(new SyncError(`cannot reach ${this.url.origin}: no answer within ${this.connectTimeoutMs} ms`, false, msg('sync.unreachable')));
       }, this.connectTimeoutMs);
       const settle = () => {
         clearTimeout(timer);
@@ -374,22 +422,23 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       socket.once('disconnect', (reason) => {
         settle();
         socket.close();
-        reject(new SyncError(`cannot reach ${this.url.origin}: connection closed during the hello (${reason})`));
+        reject(new SyncError(`cannot reach ${this.url.origin}: connection closed during the hello (${reason})`, false, msg('sync.unreachable')));
       });
       socket.connect();
     });
   }
 
   private connectError(error: Error & { data?: unknown }): SyncError {
-    if (error.data === undefined) return new SyncError(`cannot reach ${this.url.origin}: ${error.message}`);
+    if (error.data === undefined) return new SyncError(`cannot reach ${this.url.origin}: ${error.message}`, false, msg('sync.unreachable'));
     const parsed = parseMessage(refusalSchema, error.data, 'connection refusal');
     if (!parsed.ok) {
       this.refuse('connect_error', error.data, parsed.error);
-      return new SyncError(`the server refused the connection: ${error.message} (${parsed.error})`);
+      return new SyncError(`the server refused the connection: ${error.message} (${parsed.error})`, false, msg('sync.badAnswer'));
     }
     const refusal = parsed.value;
     const permanent = refusal.code !== 'server-error';
-    return new SyncError(`the server refused this register (${refusal.code}): ${refusal.message}`, permanent);
+    const problem = { 'bad-hello': msg('sync.badHello'), 'bad-token': msg('sync.badToken'), 'protocol-version': msg('sync.protocolVersion'), 'server-error': msg('sync.serverError') }[refusal.code];
+    return new SyncError(`the server refused this register (${refusal.code}): ${refusal.message}`, permanent, problem);
   }
 
   private attach(socket: Socket): void {
@@ -397,7 +446,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     socket.on('disconnect', (reason) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if (!this.stopped) this.fail(new SyncError(`connection lost (${reason})`), false);
+      if (!this.stopped) this.fail(new SyncError(`connection lost (${reason})`, false, msg('sync.connectionLost')), false);
       this.wakeIdle?.();
     });
     socket.on(MESSAGES.baseSettings, (...args: unknown[]) =>
@@ -462,6 +511,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     const message = describe(error);
     // A bad outbox row stays bad however often it is read.
     const blocked = (error instanceof SyncError && error.blocked) || error instanceof OutboxError;
+    const problem = error instanceof SyncError ? error.problem : error instanceof OutboxError ? msg('sync.badOutboxRow') : msg('sync.other');
     this.logger.warn(`sync: ${message}`);
     if (closeSocket) this.closeSocket();
     this.setStatus({
@@ -470,6 +520,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       lastError: message,
       lastErrorAt: this.now(),
       blocked,
+      problem,
       waiting: safeWaiting(this.outbox),
     });
   }

@@ -8,7 +8,9 @@
  * the outbox simply keeps growing: nothing is lost by running offline.
  */
 import type { Db } from '../store/database';
-import { SyncClient, type SyncClientOptions, type SyncStatus } from './client';
+import type { Message } from '../../../shared/messages/catalogue';
+import { restoreProblem, SyncClient, type SyncClientOptions, type SyncStatus } from './client';
+import { readRestoreGap } from './restore-gap';
 import { completeSyncConfig, readSyncConfig, SyncConfigError, type SecretBox, type SyncConfig } from './config';
 import { Outbox } from './outbox';
 
@@ -18,6 +20,8 @@ export interface SupervisedStatus {
   lastSyncAt: number | null;
   waiting: number;
   lastError: string | null;
+  /** The status bar's sentence: the current failure, else what a restore left to do (restore-gap.ts). */
+  problem: Message | null;
 }
 
 export type ClientFactory = (options: SyncClientOptions) => SyncClient;
@@ -61,9 +65,18 @@ export class SyncSupervisor {
   status(): SupervisedStatus {
     if (this.client) {
       const s: SyncStatus = this.client.status();
-      return { connection: s.connection, configured: true, lastSyncAt: s.lastSyncAt, waiting: s.waiting, lastError: s.lastError };
+      const problem = s.problem ?? (s.restoreGap ? restoreProblem(s.restoreGap) : null);
+      return { connection: s.connection, configured: true, lastSyncAt: s.lastSyncAt, waiting: s.waiting, lastError: s.lastError, problem };
     }
-    return { connection: 'stopped', configured: false, lastSyncAt: this.outbox.state().lastSyncAt, waiting: this.outbox.waiting(), lastError: this.configError };
+    const gap = readRestoreGap(this.db);
+    return {
+      connection: 'stopped',
+      configured: false,
+      lastSyncAt: this.outbox.state().lastSyncAt,
+      waiting: this.outbox.waiting(),
+      lastError: this.configError,
+      problem: gap ? restoreProblem(gap) : null,
+    };
   }
 
   async stop(): Promise<void> {

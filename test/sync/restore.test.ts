@@ -1,0 +1,96 @@
+/**
+ * A register restored from a backup meets the reference server, which holds
+ * the events made after the backup (docs/sync.md "After a restore",
+ * docs/security.md §5): the register stops numbering over them, sync goes
+ * on, and the status says in Chinese what happened and what to do.
+ */
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCentralServer } from '../../central/central-server';
+import { writeVerifiedBackup } from '../../electron/backend/app/backups';
+import { restoreBackup } from '../../electron/backend/app/restore';
+import { openDatabase, type Db } from '../../electron/backend/store/database';
+import { restoreProblem, SyncClient } from '../../electron/backend/sync/client';
+import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
+import { readRestoreGap, restoreMarker } from '../../electron/backend/sync/restore-gap';
+import { SyncSupervisor } from '../../electron/backend/sync/supervisor';
+import { messageText } from '../../renderer/i18n/messages';
+import { addOutboxEvents, Cleanup, createRegisterDb, expectServerHoldsExactly, tempDir, TOKEN, waitFor } from './helpers';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+
+function startClient(db: Db, url: string): SyncClient {
+  const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url });
+  const client = new SyncClient({ db, config, batchSize: 100, backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 50 });
+  cleanup.add(() => client.stop());
+  client.start();
+  return client;
+}
+
+/**
+ * Register events 1–3, a backup, events 4–7, all synced; then the database is
+ * lost and the backup restored (its outbox holds 1–3, not yet acknowledged).
+ */
+async function restoredRegister(): Promise<{ db: Db; file: string; url: string; server: Awaited<ReturnType<typeof startCentralServer>>; before: string[] }> {
+  const dir = tempDir(cleanup);
+  const server = await startCentralServer({ port: 0, dbPath: path.join(dir, 'central.db'), tokens: [TOKEN] });
+  cleanup.add(() => server.close());
+  const file = path.join(dir, 'register.db');
+  const db = createRegisterDb(file);
+  db.prepare("INSERT INTO cashiers (id, name, role, pin_hash, created_at) VALUES ('m1', '店长', 'manager', 'scrypt$1024$8$1$AAAA$AAAA', 0)").run();
+  const before = addOutboxEvents(db, 3);
+  const backup = path.join(dir, 'backup.db');
+  await writeVerifiedBackup(file, backup);
+  before.push(...addOutboxEvents(db, 4));
+  const client = startClient(db, server.url);
+  await waitFor(() => server.store.events({}).length === 7, 10_000, 'the 7 events on the server');
+  await client.stop();
+  db.close();
+  await restoreBackup(backup, file);
+  const restored = openDatabase(file);
+  cleanup.add(() => restored.close());
+  return { db: restored, file, url: server.url, server, before };
+}
+
+describe('sync after a restore', () => {
+  it('events numbered after the restore are renumbered past the server’s, sent, and the status says what happened (conflict path)', async () => {
+    const r = await restoredRegister();
+    expect(restoreMarker(r.db)).toBe(3);
+    const after = addOutboxEvents(r.db, 2); // numbered 4 and 5: the server holds other events under those seqs
+    const client = startClient(r.db, r.url);
+    await waitFor(() => r.server.store.events({}).length === 9, 10_000, 'the 2 new events on the server');
+    await expectServerHoldsExactly(r.server.store, [...r.before, ...after]);
+    const gap = readRestoreGap(r.db);
+    expect(gap).toMatchObject({ fromSeq: 4, toSeq: 7, nextSeq: 8 });
+    expect(restoreMarker(r.db)).toBeNull();
+    // Later events continue after them, never over the server's.
+    const later = addOutboxEvents(r.db, 1);
+    client.notify();
+    await waitFor(() => r.server.store.events({}).length === 10, 10_000, 'a later event');
+    expect(r.server.store.events({}).at(-1)).toMatchObject({ seq: 10, id: later[0] });
+    // What the status bar says, in Chinese: what happened and what to do.
+    const text = messageText(restoreProblem(gap!), 'zh-CN');
+    expect(text).toContain('第 4–7 号');
+    expect(text).toContain('第 8 号');
+    expect(text).toContain('联系联盟运营方');
+    expect(text).not.toMatch(/[A-Za-z]/);
+  }, 30_000);
+
+  it('with nothing new, the server’s acknowledgement beyond the backup is taken once and the status keeps the notice (ack path)', async () => {
+    const r = await restoredRegister();
+    const supervisor = new SyncSupervisor(r.db, plainSecretBox);
+    cleanup.add(() => supervisor.stop());
+    // The supervisor reads the URL from the settings.
+    r.db.prepare("INSERT INTO app_meta (key, value) VALUES ('sync.url', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(r.url);
+    supervisor.refresh();
+    await waitFor(() => readRestoreGap(r.db), 10_000, 'the restore gap');
+    expect(readRestoreGap(r.db)).toMatchObject({ fromSeq: 4, toSeq: 7, nextSeq: 8 });
+    const more = addOutboxEvents(r.db, 2);
+    supervisor.refresh();
+    await waitFor(() => r.server.store.events({}).length === 9, 10_000, 'the new events');
+    await expectServerHoldsExactly(r.server.store, [...r.before, ...more]);
+    await waitFor(() => supervisor.status().lastError === null, 5_000, 'the retry to succeed');
+    expect(supervisor.status().problem).toMatchObject({ code: 'sync.restoredBehindServer', params: { fromSeq: 4, toSeq: 7, nextSeq: 8 } });
+  }, 30_000);
+});
