@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, scan, startHarness, typeSlowly } from '../test/e2e/harness';
 import { REFUSAL_MANAGER_PIN, startRefusalHarness } from '../test/e2e/refusal-harness';
+import { staffOrdersShots } from './screenshots-orders';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'docs', 'screenshots');
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     return;
   }
   mkdirSync(outDir, { recursive: true });
+  // `--only-orders`: just the staff section and the orders screen (issue 10 §1–§2).
+  if (process.argv.includes('--only-orders')) return staffOrdersShots(outDir);
   await refusalShots();
   // `--only-refusal`: just the refusal page (docs/security.md §5).
   if (process.argv.includes('--only-refusal')) return;
@@ -184,6 +187,7 @@ async function main(): Promise<void> {
   } finally {
     await h.close();
   }
+  await staffOrdersShots(outDir);
 }
 
 /** The refusal page: a register whose database is gone, a wrong PIN, then the restore. */

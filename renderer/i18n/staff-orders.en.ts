@@ -117,7 +117,7 @@ export default {
       handBackTitle: '1. Hand back to the customer (the way they paid)',
       handBackTotal: 'Total handed back',
       cashNote: 'Cash from the drawer (net of the change given)',
-      channelNote: '{tender}: back to the customer’s {tender}',
+      channelNote: 'back to the customer’s {tender}',
       deductionsNote: 'Points {points} and love value {love} were deductions: no cash back, handle them in the membership system.',
       lineTitle: '2. What it does to the line',
       forfeits: 'Remaining entitlement cancelled',

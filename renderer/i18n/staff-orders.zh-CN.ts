@@ -117,7 +117,7 @@ export default {
       handBackTitle: '① 退给顾客（按原支付方式）',
       handBackTotal: '合计退还',
       cashNote: '现金从钱箱退还（已扣除当时找零）',
-      channelNote: '{tender}：原路退回到顾客的 {tender}',
+      channelNote: '原路退回到顾客的{tender}',
       deductionsNote: '积分 {points}、爱心值 {love} 是抵扣，不退现金，请在会员系统处理。',
       lineTitle: '② 对排队返利的影响',
       forfeits: '作废剩余待返',
