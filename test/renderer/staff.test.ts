@@ -1,0 +1,113 @@
+/** The staff section (员工) in happy-dom with a fake API: keys open each dialog with its first field focused; reset asks for the manager PIN; sign-in preselects the last cashier. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StaffView } from '../../shared/contract-manager';
+import StaffPanel from '../../renderer/manager/StaffPanel.vue';
+import { useManagerStore } from '../../renderer/stores/manager';
+import SignInView from '../../renderer/views/SignInView.vue';
+import { fakeApi, flush, mountWith, press, statusFixture } from './helpers';
+
+const person = (id: string, name: string, over: Partial<StaffView> = {}): StaffView => ({
+  id,
+  name,
+  role: 'cashier',
+  createdAt: 0,
+  createdByName: '陈店长',
+  disabledAt: null,
+  disabledByName: null,
+  ...over,
+});
+
+let wrapper: ReturnType<typeof mountWith> | null = null;
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = null;
+  document.body.innerHTML = '';
+});
+
+async function typeInto(selector: string, text: string) {
+  const input = document.querySelector<HTMLInputElement>(selector)!;
+  input.value = text;
+  input.dispatchEvent(new Event('input'));
+  await flush();
+  return input;
+}
+
+describe('the staff section', () => {
+  it('Insert adds a person (name focused first, PIN twice), Ctrl+D disables the chosen one, Ctrl+P resets a PIN with the manager PIN', async () => {
+    const api = fakeApi();
+    let staff = [person('m1', '陈店长', { role: 'manager', createdByName: null }), person('c1', '林小红')];
+    api.on('manager.staff.list', () => ({ staff }));
+    api.on('manager.staff.create', (raw) => {
+      const i = raw as { name: string; role: 'cashier' | 'manager' };
+      const p = person('c2', i.name, { role: i.role });
+      staff = [...staff, p];
+      return p;
+    });
+    api.on('manager.staff.setDisabled', (raw) => {
+      const i = raw as { cashierId: string; disabled: boolean };
+      staff = staff.map((s) => (s.id === i.cashierId ? { ...s, disabledAt: i.disabled ? 1 : null } : s));
+      return staff.find((s) => s.id === i.cashierId)!;
+    });
+    api.on('manager.staff.resetPin', (raw) => staff.find((s) => s.id === (raw as { cashierId: string }).cashierId)!);
+    wrapper = mountWith(StaffPanel);
+    useManagerStore().session = { managerId: 'm1', name: '陈店长', expiresAt: 0 };
+    await flush();
+    expect(wrapper.findAll('[data-test="staff-row"]').map((r) => r.attributes('data-name'))).toEqual(['陈店长', '林小红']);
+
+    press('Insert');
+    await flush();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(document.activeElement?.getAttribute('data-test')).toBe('staff-name');
+    await typeInto('[data-test="staff-name"]', '周晓明');
+    await typeInto('[data-test="staff-pin"]', '9753');
+    const again = await typeInto('[data-test="staff-pin-again"]', '9751');
+    press('Enter', again);
+    await flush();
+    expect(document.querySelector('[data-test="staff-error"]')!.textContent).toBe('两次输入的 PIN 码不一致');
+    await typeInto('[data-test="staff-pin-again"]', '9753');
+    press('Enter', again);
+    await flush();
+    expect(api.calls.find((c) => c.name === 'manager.staff.create')!.input).toEqual({ name: '周晓明', role: 'cashier', pin: '9753' });
+    expect(wrapper.find('[data-test="staff-notice"]').text()).toBe('已添加 周晓明');
+    expect(document.activeElement?.getAttribute('data-test')).toBe('staff-list');
+
+    // The new person is chosen; ↑ to 林小红, Ctrl+D, Enter.
+    press('ArrowUp');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'd', ctrlKey: true, bubbles: true, cancelable: true }));
+    await flush();
+    expect(document.body.textContent).toContain('停用 林小红？');
+    press('Enter');
+    await flush();
+    expect(api.calls.find((c) => c.name === 'manager.staff.setDisabled')!.input).toEqual({ cashierId: 'c1', disabled: true });
+    expect(wrapper.find('[data-test="staff-notice"]').text()).toBe('已停用 林小红');
+
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'p', ctrlKey: true, bubbles: true, cancelable: true }));
+    await flush();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(document.activeElement?.getAttribute('data-test')).toBe('staff-manager-pin');
+    await typeInto('[data-test="staff-manager-pin"]', '2468');
+    await typeInto('[data-test="staff-pin"]', '5555');
+    const pinAgain = await typeInto('[data-test="staff-pin-again"]', '5555');
+    press('Enter', pinAgain);
+    await flush();
+    expect(api.calls.find((c) => c.name === 'manager.staff.resetPin')!.input).toEqual({ managerPin: '2468', cashierId: 'c1', newPin: '5555' });
+  });
+});
+
+describe('sign-in', () => {
+  it('preselects whoever last signed in here and points to the staff section', async () => {
+    const api = fakeApi();
+    api.on('app.status', () => statusFixture({ cashier: null, shift: null }));
+    api.on('cashiers.signInChoices', () => ({
+      cashiers: [
+        { id: 'm1', name: '陈店长', role: 'manager' },
+        { id: 'c1', name: '林小红', role: 'cashier' },
+      ],
+      lastCashierId: 'c1',
+    }));
+    wrapper = mountWith(SignInView);
+    await flush();
+    expect(wrapper.find('.cashier[aria-checked="true"] .name').text()).toBe('林小红');
+    expect(wrapper.find('[data-test="sign-in-staff-hint"]').text()).toContain('员工');
+  });
+});
