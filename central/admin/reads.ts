@@ -48,7 +48,12 @@ export async function storesPage(db: Queryable, after: string, limit: number, no
        (SELECT COALESCE(sum(e.entitlement_fen - e.received_fen), 0) FROM entries e WHERE e.store_id = s.id AND e.state = 'waiting') AS owed,
        (SELECT COALESCE(sum(o.extracted_fen), 0) FROM orders o WHERE o.store_id = s.id AND o.paid_at > $3) AS recent_extracted,
        l.*
-     FROM stores s JOIN store_liability l ON l.store_id = s.id
+     FROM stores s CROSS JOIN LATERAL (
+       SELECT COALESCE(sum(m.sales_fen), 0) AS sales_fen, COALESCE(sum(m.extracted_fen), 0) AS extracted_fen,
+         COALESCE(sum(m.paid_out_fen), 0) AS paid_out_fen, COALESCE(sum(m.undistributed_fen), 0) AS undistributed_fen,
+         COALESCE(sum(m.forfeited_fen), 0) AS forfeited_fen, COALESCE(sum(m.exchanged_fen), 0) AS exchanged_fen,
+         COALESCE(sum(m.entitled_fen), 0) AS entitled_fen, COALESCE(sum(m.entitled_base_fen), 0) AS entitled_base_fen
+       FROM register_money m JOIN registers r ON r.id = m.register WHERE r.store_id = s.id) l
      WHERE s.id > $1 ORDER BY s.id LIMIT $2`,
     [after, limit, now - 7 * 86_400_000],
   );

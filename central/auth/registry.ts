@@ -35,7 +35,6 @@ export async function addStore(db: Queryable, storeId: string, name: string, now
   if (!name.trim() || name.length > 200) throw new RegistryError('a store needs a name of 1–200 characters');
   const { rowCount } = await db.query('INSERT INTO stores (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [storeId, name.trim(), now]);
   if (rowCount === 0) throw new RegistryError(`store ${storeId} exists already`);
-  await db.query('INSERT INTO store_liability (store_id) VALUES ($1) ON CONFLICT DO NOTHING', [storeId]);
 }
 
 /**

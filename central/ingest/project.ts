@@ -1,6 +1,6 @@
 /**
  * Projects a batch's new events into the tables the service queries
- * (orders, entries, store_liability), inside the batch's transaction.
+ * (orders, entries, register_money), inside the batch's transaction.
  *
  * A batch is projected in phases, each one statement over arrays (unnest), so
  * a 500-event batch costs a handful of round trips, not thousands:
@@ -10,7 +10,7 @@
  *   4. the ledger rows' effect on entries, summed per entry: payouts add to
  *      `received` (reaching the entitlement completes the entry); clearing,
  *      cancellation, exchange and random-return rows finish it;
- *   5. the store's money counters.
+ *   5. the register's money counters (a store's are their sum: no row every register of a store would queue on).
  * The phase order is the engine's own: an entry joins before anything pays
  * it, and draws only before its first payout, so summing per entry is exact.
  */
@@ -207,11 +207,12 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
   if (enrolled.length > 0) await projectMembers(tx, register, enrolled);
   if (Object.values(money).some((v) => v !== 0)) {
     await tx.query(
-      `UPDATE store_liability SET sales_fen = sales_fen + $2, extracted_fen = extracted_fen + $3, paid_out_fen = paid_out_fen + $4,
-         undistributed_fen = undistributed_fen + $5, forfeited_fen = forfeited_fen + $6, exchanged_fen = exchanged_fen + $7,
-         entitled_fen = entitled_fen + $8, entitled_base_fen = entitled_base_fen + $9
-       WHERE store_id = $1`,
-      [register.storeId, money.sales, money.extracted, money.paidOut, money.undistributed, money.forfeited, money.exchanged, money.entitled, money.entitledBase],
+      `INSERT INTO register_money AS m (register, sales_fen, extracted_fen, paid_out_fen, undistributed_fen, forfeited_fen, exchanged_fen,
+         entitled_fen, entitled_base_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (register) DO UPDATE SET sales_fen = m.sales_fen + $2, extracted_fen = m.extracted_fen + $3, paid_out_fen = m.paid_out_fen + $4,
+         undistributed_fen = m.undistributed_fen + $5, forfeited_fen = m.forfeited_fen + $6, exchanged_fen = m.exchanged_fen + $7,
+         entitled_fen = m.entitled_fen + $8, entitled_base_fen = m.entitled_base_fen + $9`,
+      [register.id, money.sales, money.extracted, money.paidOut, money.undistributed, money.forfeited, money.exchanged, money.entitled, money.entitledBase],
     );
   }
 }

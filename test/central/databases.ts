@@ -41,7 +41,8 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
   return ['setpriv', [`--reuid=${pw.stdout.trim()}`, `--regid=${gid.stdout.trim()}`, '--clear-groups', '--', command, ...args]];
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** `durable`: keep fsync on (benchmarks); tests run without it. */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   if (!existsSync(path.join(PG_BIN, 'initdb'))) throw new Error(`PostgreSQL is not installed (${PG_BIN}/initdb missing): .ci/run installs Debian's postgresql`);
   const dir = mkdtempSync(path.join(tmpdir(), 'central-pg-'));
   if (process.getuid?.() === 0) {
@@ -56,8 +57,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   const port = await freePort();
   const [cmd, args] = asPostgres(path.join(PG_BIN, 'postgres'), [
     '-D', data, '-h', '127.0.0.1', '-p', String(port), '-k', dir,
-    // A throwaway server: no fsync, small memory.
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'shared_buffers=32MB', '-c', 'max_connections=200',
+    // A throwaway server: no fsync (unless a benchmark wants commits as durable as in production), small memory.
+    ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    '-c', 'shared_buffers=64MB', '-c', 'max_connections=200',
   ]);
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';

@@ -4,15 +4,17 @@
  * projections against the engine's own view, admin reads behind a
  * credential, the register's sync client end to end.
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { addAdmin, addRegister, enrol, revokeRegister } from '../../central/auth/registry';
 import { migrate } from '../../central/db/migrate';
+import { openDatabase } from '../../electron/backend/store/database';
 import { SyncClient } from '../../electron/backend/sync/client';
 import { completeSyncConfig, plainSecretBox, readSyncConfig, writeSyncConfig } from '../../electron/backend/sync/config';
 import { enrolRegister } from '../../electron/backend/sync/enrol';
 import { MESSAGES, type BatchAck } from '../../shared/sync/protocol';
-import { Cleanup, addOutboxEvents, createRegisterDb, outboxCount, tempDir, waitFor } from '../sync/helpers';
+import { Cleanup, ROOT, addOutboxEvents, createRegisterDb, outboxCount, tempDir, waitFor } from '../sync/helpers';
 import { DATABASES, openTestDatabase, stopSharedPostgres } from './databases';
 import { engineDay, enrolled, rawClient, serviceOn, toWire } from './fixtures';
 
@@ -24,10 +26,10 @@ describe.each(DATABASES)('central service on %s', (kind) => {
   it('applies the numbered migrations once', async () => {
     const db = await openTestDatabase(kind);
     cleanup.add(() => db.close());
-    expect(await migrate(db)).toEqual([1, 2, 3]);
+    expect(await migrate(db)).toEqual([1, 2, 3, 4]);
     expect(await migrate(db)).toEqual([]);
     const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
   }, 60_000);
 
   it('enrols a register once per code; its token is stored hashed; revoking stops it', async () => {
@@ -187,5 +189,28 @@ describe.each(DATABASES)('central service on %s', (kind) => {
       { local_id: 'A-M1', member_id: 'A-M1' },
       { local_id: 'B-M1', member_id: 'A-M1' },
     ]);
+  }, 60_000);
+
+  it.skipIf(kind !== 'PGlite')('pos enrol takes the code on stdin and saves the settings', async () => {
+    const { db, service } = await serviceOn(kind, cleanup);
+    await enrolled(db, 'S1', 'seed');
+    const { code } = await db.transaction((tx) => addRegister(tx, 'S1', 'R5', Date.now()));
+    const dir = tempDir(cleanup);
+    const file = path.join(dir, 'register.db');
+    createRegisterDb(file).close();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'electron/backend/cli/pos.ts'), 'enrol', '--db', file, '--server', service.url], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.end(`${code}\n`);
+    const status = await new Promise((resolve) => child.once('exit', resolve));
+    expect(out).toContain('已注册为门店 S1 的收银机 R5');
+    expect(status).toBe(0);
+    const reg = openDatabase(file);
+    cleanup.add(() => reg.close());
+    expect(readSyncConfig(reg, plainSecretBox)).toMatchObject({ url: service.url, storeId: 'S1', registerId: 'R5', token: expect.any(String) });
   }, 60_000);
 });

@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: 'sync --db PATH [--server URL --token T] [--until-empty [--timeout S]]: send the outbox to the central server',
     load: async () => (await import('./sync-command')).runSync,
   },
+  enrol: {
+    summary: 'enrol --db PATH --server URL [--allow-insecure] < code: trade the one-time enrolment code (stdin or POS_ENROL_CODE) for this register\'s token',
+    load: async () => (await import('./enrol-command')).runEnrol,
+  },
 };
 
 function usage(): string {
