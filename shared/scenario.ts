@@ -189,7 +189,7 @@ function applyEvent(ctx: EngineContext, event: ScenarioEvent, at: number): void 
 }
 
 /** Replays a scenario on an empty store and reports what the engine decided. */
-export function replayScenario(scenario: Scenario, store: ReplayStore): ScenarioReport {
+export function replayScenario(scenario: Scenario, store: ReplayStore, onProgress?: (done: number, total: number) => void): ScenarioReport {
   let eventNumber = 0;
   const ctx: EngineContext = {
     store,
@@ -204,6 +204,7 @@ export function replayScenario(scenario: Scenario, store: ReplayStore): Scenario
     createQueue(store, SCENARIO_QUEUE_ID, { base: scenario.base, cashier: scenario.cashier }, firstAt);
   });
   const errors: ScenarioReport['errors'] = [];
+  const total = scenario.events.length;
   scenario.events.forEach((event, index) => {
     try {
       store.transaction(() => applyEvent(ctx, event, Date.parse(event.at)));
@@ -211,6 +212,7 @@ export function replayScenario(scenario: Scenario, store: ReplayStore): Scenario
       if (!(error instanceof RuleError)) throw error;
       errors.push({ event: index, message: error.message });
     }
+    if (onProgress && (index + 1) % 2000 === 0) onProgress(index + 1, total);
   });
   return report(store, store.loadQueue(SCENARIO_QUEUE_ID)!, errors);
 }

@@ -1,9 +1,12 @@
 /** The tasks a heavy-work thread can run, by name (the worker imports only this). */
+import type { WhatIfView } from '../../../shared/contract-manager';
+import { runWhatIf, type WhatIfRun } from '../manager/what-if';
 import { checkedBackup, fullCheck, type CheckedBackupInput, type CheckedBackupOutput, type FullCheckInput, type FullCheckOutput } from './tasks';
 
 export type Progress = (done: number, total: number) => void;
 
 export const HEAVY_TASKS = {
+  whatIf: (input: WhatIfRun, progress: Progress): WhatIfView => runWhatIf(input, progress),
   fullCheck: (input: FullCheckInput): FullCheckOutput => fullCheck(input),
   checkedBackup: (input: CheckedBackupInput): Promise<CheckedBackupOutput> => checkedBackup(input),
 };

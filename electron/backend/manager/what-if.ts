@@ -27,6 +27,7 @@ import { openDatabase } from '../store/database';
 import { SqliteQueueStore } from '../store/queue-store';
 import type { ManagerConsole } from './console';
 import { tailView } from './liability';
+import { runHeavy } from '../heavy/run';
 
 interface OrderRow {
   id: string;
@@ -125,9 +126,9 @@ export function buildScenario(history: RecordedHistory, layers: SettingsLayers, 
 }
 
 /** Replays one scenario on a temporary database (via simulateOnDatabase) and reads the results from it. */
-function replay(document: Record<string, unknown>, dir: string, name: string, timezone: string, to: number): WhatIfResult {
+function replay(document: Record<string, unknown>, dir: string, name: string, timezone: string, to: number, onProgress?: (done: number, total: number) => void): WhatIfResult {
   const file = join(dir, `${name}.db`);
-  const report = simulateOnDatabase(parseScenario(document), file);
+  const report = simulateOnDatabase(parseScenario(document), file, { fast: true, ...(onProgress ? { onProgress } : {}) });
   const db = openDatabase(file);
   try {
     const queue = new SqliteQueueStore(db).loadQueue(SCENARIO_QUEUE_ID)!;
@@ -159,7 +160,8 @@ export interface WhatIfRun {
   edited: SettingsLayers;
 }
 
-export function runWhatIf(run: WhatIfRun): WhatIfView {
+/** Replays both copies; `onProgress` counts the events of both runs (done of total). */
+export function runWhatIf(run: WhatIfRun, onProgress?: (done: number, total: number) => void): WhatIfView {
   const from = run.now - run.days * TIME.DAY;
   const history = readHistory(run.file, run.queueId, from, run.now);
   const sameRandomReturn = JSON.stringify(resolveSettings(run.current).randomReturn ?? null) === JSON.stringify(resolveSettings(run.edited).randomReturn ?? null);
@@ -167,8 +169,11 @@ export function runWhatIf(run: WhatIfRun): WhatIfView {
   const editedDoc = buildScenario(history, run.edited, { timezone: run.timezone, to: run.now, pinRandomReturn: sameRandomReturn });
   const dir = mkdtempSync(join(tmpdir(), 'qrc-whatif-'));
   try {
-    const current = replay(currentDoc, dir, 'current', run.timezone, run.now);
-    const edited = replay(editedDoc, dir, 'edited', run.timezone, run.now);
+    const n1 = (currentDoc.events as unknown[]).length;
+    const total = n1 + (editedDoc.events as unknown[]).length;
+    const current = replay(currentDoc, dir, 'current', run.timezone, run.now, onProgress && ((done) => onProgress(done, total)));
+    const edited = replay(editedDoc, dir, 'edited', run.timezone, run.now, onProgress && ((done) => onProgress(n1 + done, total)));
+    onProgress?.(total, total);
     return {
       from,
       to: run.now,
@@ -194,5 +199,6 @@ export async function whatIf(c: ManagerConsole, input: ParsedCommandInput<'manag
   await c.authorize(input.managerPin, 'whatIf');
   const current = c.backend.store.loadQueue(c.backend.queueId)!.layers;
   const edited: SettingsLayers = { base: input.base ?? current.base, cashier: input.cashier };
-  return runWhatIf({ file: c.db.name, queueId: c.backend.queueId, timezone: c.backend.timezone, now: c.now(), days: input.days, current, edited });
+  // In a worker thread with its own read-only connection: the counter answers while it replays (issue 15 §2).
+  return runHeavy('whatIf', { file: c.db.name, queueId: c.backend.queueId, timezone: c.backend.timezone, now: c.now(), days: input.days, current, edited }).promise;
 }
