@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, scan, startHarness, typeSlowly } from '../test/e2e/harness';
+import { screenshotCustomerDisplay } from '../test/e2e/customer-display';
 import { REFUSAL_MANAGER_PIN, startRefusalHarness } from '../test/e2e/refusal-harness';
 import { staffOrdersShots } from './screenshots-orders';
 
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   // `--only-orders`: just the staff section and the orders screen (issue 10 §1–§2).
   if (process.argv.includes('--only-orders')) return staffOrdersShots(outDir);
   await refusalShots();
+  await customerShots();
   // `--only-refusal`: just the refusal page (docs/security.md §5).
   if (process.argv.includes('--only-refusal')) return;
   const h = await startHarness({ viewport: { width: 1366, height: 820 } });
@@ -206,6 +208,16 @@ async function refusalShots(): Promise<void> {
     await page.click('[data-test="refusal-restore"]');
     await page.waitForSelector('[data-test="refusal-done"]', { timeout: 30_000 });
     await shot(page, 'security-refusal-restored');
+  } finally {
+    await h.close();
+  }
+}
+
+/** The customer display (客显): idle, typing, result, draw at 1024×768 and 800×600 (issue #12 §2). */
+async function customerShots(): Promise<void> {
+  const h = await startHarness();
+  try {
+    for (const file of await screenshotCustomerDisplay(h, outDir)) console.log(`wrote ${path.relative(root, file)}`);
   } finally {
     await h.close();
   }

@@ -29,6 +29,7 @@ import { BackgroundCheck } from '../backend/app/full-check';
 import { configureManager } from '../backend/manager/index';
 import { PrintWorker } from '../backend/printing/index';
 import { loadOrCreatePhoneKey } from '../backend/members/phone-key-file';
+import { CUSTOMER_DISPLAY_META, openCustomerWindow } from './customer-window';
 import { plainSecretBox, type SecretBox } from '../backend/sync/config';
 import { SyncSupervisor } from '../backend/sync/supervisor';
 import { DEFAULT_WINDOW_STATE, loadWindowState, MIN_SIZE, placeOnScreens, saveWindowState, type WindowState } from './window-state';
@@ -317,6 +318,13 @@ function runRegister(backend: RegisterBackend, paths: ReturnType<typeof dataPath
   });
   worker.start();
   sync.refresh();
+  // The customer-facing display (客显) on a second screen, when there is one and the manager did not turn it off.
+  try {
+    const devUrl = devServerUrl();
+    openCustomerWindow(backend.customerDisplay, backend.meta(CUSTOMER_DISPLAY_META), { devTools: !app.isPackaged, ...(devUrl ? { devUrl } : {}) });
+  } catch (error) {
+    console.error('the customer display could not open', error);
+  }
 
   // The full ledger check and the backup run in a worker thread (issue 15 §2); a violation stops the counter.
   const ledgerCheck = new BackgroundCheck(backend, paths.db, {
