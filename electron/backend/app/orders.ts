@@ -30,6 +30,9 @@ import { AppError } from './errors';
 import type { RegisterBackend } from './register';
 import { entryView, memberView, payoutView, type PayoutRow } from './views';
 
+/** How far back part of an order number is looked for when no day is chosen. */
+export const PART_NUMBER_DAYS = 31;
+
 /** app_meta: may an order of a closed day (its shift closed) be refunded? 'allow' (default) or 'forbid'. */
 export const REFUND_CLOSED_DAYS_META = 'refund.closedDays';
 
@@ -147,6 +150,12 @@ export class Orders {
       where.push("o.id LIKE ? ESCAPE '\\'");
       params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       matchedBy = 'number';
+      // A LIKE walks rows one by one: without a day it looks through the last
+      // PART_NUMBER_DAYS days only (older orders: pick the day, or type the whole number / 查询码).
+      if (!input.day) {
+        where.push('o.paid_at >= ?');
+        params.push(this.core.viewNow() - PART_NUMBER_DAYS * 86_400_000);
+      }
     }
     if (input.before) {
       where.push('(o.paid_at, o.id) < (?, ?)');
