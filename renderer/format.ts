@@ -21,6 +21,19 @@ export function timeOnly(ms: number | null | undefined): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/**
+ * A time zone as a person names it in the UI language (Asia/Shanghai → 中国标准时间), by the
+ * browser's own time-zone names; the IANA id only if the browser does not know it.
+ */
+export function timeZoneName(timeZone: string, locale: string): string {
+  try {
+    const parts = new Intl.DateTimeFormat(locale === 'en' ? 'en' : 'zh-CN', { timeZone, timeZoneName: 'long' }).formatToParts(Date.now());
+    return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
 /** Progress in whole per-mille, by integers (for the bar; display only). */
 export function progressPercent(received: number, entitlement: number): number {
   if (entitlement <= 0) return 100;

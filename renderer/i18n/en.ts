@@ -15,6 +15,7 @@ const en: Shape<typeof zh> = {
     language: 'Language',
   },
   keys: { enter: 'Enter', esc: 'Esc' },
+  keypad: { clear: 'C' },
   nav: { checkout: 'Checkout', queue: 'Line', shift: 'Shift', manager: 'Manager', signOut: 'Sign out' },
   clock: {
     behind: { title: 'The PC clock is wrong: sales are paused', detail: 'The PC clock ({now}) is more than 5 minutes before the last operation ({last}).' },

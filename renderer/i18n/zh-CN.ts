@@ -12,6 +12,7 @@ export default {
     language: '语言',
   },
   keys: { enter: 'Enter', esc: 'Esc' },
+  keypad: { clear: '清空' },
   nav: { checkout: '收银', queue: '队列', shift: '班次', manager: '店长后台', signOut: '退出登录' },
   clock: {
     behind: { title: '电脑时间不对，收银已暂停', detail: '电脑时间 {now} 比上一笔操作 {last} 早了 5 分钟以上。' },

@@ -9,6 +9,7 @@ import { localParts } from '../engine/time';
 import type { NoEntitlementReason, RatioRule } from '../engine/types';
 import type { Align, DeductionKind, Receipt, ReceiptData, ReceiptLine, ReceiptOptions, TenderKind } from './types';
 import { cleanText, columnsFor, labelValue, textColumns, wrapText } from './width';
+import { registerDisplayName } from '../register-name';
 
 export const DEFAULT_RECEIPT_TIMEZONE = 'Asia/Shanghai';
 
@@ -92,7 +93,7 @@ export function buildReceipt(data: ReceiptData, options: ReceiptOptions): Receip
   if (data.refunded) text('【已退款】', 'center', true);
   rule();
 
-  row('收银台', data.registerId);
+  row('收银台', registerDisplayName(data.registerId));
   if (data.cashier) row('收银员', data.cashier);
   row('单号', data.orderId);
   row('时间', formatReceiptTime(data.paidAt, data.timezone ?? DEFAULT_RECEIPT_TIMEZONE));
