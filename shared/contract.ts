@@ -275,7 +275,7 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'checkout.submit': CheckoutOutcome;
   'order.complete': { orderId: string; extractedFen: number; paidToQueueFen: number };
   'queue.list': { entries: EntryView[]; nextAfterSeq: number | null; totalWaiting: number };
-  'queue.entry': { entry: EntryView; received: PayoutView[]; caused: PayoutView[]; ratioSteps: RatioStepView[]; member: MemberView | null };
+  'queue.entry': { entry: EntryView; received: PayoutView[]; caused: PayoutView[]; ratioSteps: RatioStepView[]; member: MemberView | null; cashierName?: string | null };
   'queue.draw': { entry: EntryView; drawnBp: number };
   'queue.exchangeQuote': { orderId: string; to: 'points' | 'vouchers'; remainingFen: number; units: number };
   'queue.exchange': { entry: EntryView; convertedFen: number; units: number };

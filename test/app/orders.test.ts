@@ -200,6 +200,8 @@ describe('orders', () => {
     configure(h.backend, { extractionBp: 1000, defaultRatioBp: 10_000 });
     addMember(h.backend.db, { id: 'A' });
     const a = await h.ok('checkout.submit', { amountDueFen: 10_000, memberId: 'A', tenders: [{ kind: 'alipay', amountFen: 10_000 }] });
+    // The line names who sold it.
+    expect((await h.ok('queue.entry', { orderId: a.orderId })).cashierName).toBe('店长');
     expect(await h.ok('queue.refund', { orderId: a.orderId, managerPin: '2468' })).toEqual({ orderId: a.orderId, forfeitedFen: 10_000 });
     expect(h.backend.db.prepare('SELECT kind, amount_fen FROM refund_tenders').all()).toEqual([{ kind: 'alipay', amount_fen: 10_000 }]);
     expect(h.backend.db.prepare("SELECT count(*) AS n FROM print_jobs WHERE slip = 'refund'").get()).toEqual({ n: 1 });

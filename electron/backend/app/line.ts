@@ -85,6 +85,8 @@ export class Line {
       caused: payouts('order_id'),
       ratioSteps: details ? (JSON.parse(details.ratio_steps) as CommandOutput<'queue.entry'>['ratioSteps']).map(withExplanation) : [],
       member: member ? memberView(member) : null,
+      // Who sold it, by name (history keeps a disabled person's name).
+      cashierName: this.core.staff.nameOf((this.core.sql('SELECT cashier_id FROM orders WHERE queue_id = ? AND id = ?').get(queueId, input.orderId) as { cashier_id: string | null } | undefined)?.cashier_id ?? null),
     };
   }
 
