@@ -1,11 +1,13 @@
 /**
- * `npm run central -- --port N --db PATH [--token T]…`: runs the reference
- * central server until SIGINT/SIGTERM.
+ * `CENTRAL_TOKENS=t1,t2 npm run central -- --port N --db PATH [--token-file FILE]`:
+ * runs the reference central server until SIGINT/SIGTERM.
  *
  *   --port N          0 picks a free port (default 0)
  *   --db PATH         the server's SQLite file (created if missing)
- *   --token T         a register token to accept; repeat for several. Also
+ *   --token-file FILE register tokens to accept, one per line; and/or
  *                     CENTRAL_TOKENS=t1,t2. Without any, one is generated and printed.
+ *                     Never on the command line (--token is refused: argv is
+ *                     visible to every user of the machine, docs/security.md §3).
  *   --host H          address to listen on (default 127.0.0.1)
  *   --cert PEM --key PEM   serve https/wss
  *   --delay-before-apply-ms N, --delay-before-ack-ms N   slow batches down (tests)
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         db: { type: 'string' },
         token: { type: 'string', multiple: true },
+        'token-file': { type: 'string' },
         host: { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
@@ -51,7 +54,16 @@ async function main(): Promise<void> {
   }
   if (!values.db) fail('--db PATH is required');
   if (Boolean(values.cert) !== Boolean(values.key)) fail('--cert and --key go together');
-  const tokens = [...(values.token ?? []), ...(process.env.CENTRAL_TOKENS ?? '').split(',').filter(Boolean)];
+  if (values.token) fail('--token is refused: a token on the command line is visible to every user of this machine; use CENTRAL_TOKENS=t1,t2 or --token-file FILE');
+  let fromFile: string[] = [];
+  if (values['token-file']) {
+    try {
+      fromFile = readFileSync(values['token-file'], 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    } catch (error) {
+      fail(`cannot read the token file: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const tokens = [...fromFile, ...(process.env.CENTRAL_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean)];
   if (tokens.length === 0) {
     const generated = randomBytes(18).toString('base64url');
     tokens.push(generated);

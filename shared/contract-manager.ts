@@ -88,6 +88,8 @@ export const managerCommandInputs = {
     registerId: id.optional(),
     token: z.string().min(1).max(4096).optional(),
     allowInsecure: z.boolean().optional(),
+    /** The manager agreed to keep the token unencrypted: this computer has no OS key store (docs/security.md §3). */
+    storeTokenInClear: z.boolean().optional(),
   }),
   /** "Why this ratio?": the priority chain (queue-rebate.md §5) step by step for one order. */
   'manager.whyRatio': z.strictObject({ ...managerPin, orderId: id }),
@@ -197,7 +199,16 @@ export interface DetailsView {
     /** A stored value the printer module cannot read (the other fields show defaults then). */
     error: Message | null;
   };
-  sync: { url: string | null; storeId: string | null; registerId: string | null; tokenSet: boolean; allowInsecure: boolean; configured: boolean };
+  sync: {
+    url: string | null;
+    storeId: string | null;
+    registerId: string | null;
+    tokenSet: boolean;
+    allowInsecure: boolean;
+    configured: boolean;
+    /** The stored token is kept unencrypted (no OS key store; the manager agreed). */
+    tokenInClear?: boolean;
+  };
 }
 
 export interface WhyRatioView {

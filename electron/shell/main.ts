@@ -250,8 +250,9 @@ const MINUTE = 60_000;
 /**
  * The sync token is kept encrypted by the OS (DPAPI, Keychain, libsecret)
  * through safeStorage. Where the OS offers no key store (a Linux box without
- * a keyring) the token is stored marked as plain rather than refusing sync;
- * the manager screen says so.
+ * a keyring) the box is `plainSecretBox` (`inClear`): saving a token then
+ * needs the manager's explicit agreement (docs/security.md §3), and the
+ * console shows the token as unencrypted.
  */
 export function osSecretBox(): SecretBox {
   if (!safeStorage.isEncryptionAvailable()) return plainSecretBox;

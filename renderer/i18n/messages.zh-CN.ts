@@ -176,4 +176,5 @@ export const ZH_MESSAGES: MessageTexts = {
   'sync.serverError': '总部出了问题，稍后重试，记录不会丢失。',
   'sync.badOutboxRow': '有一条待发送的记录损坏，同步停在这里。请联系技术支持；本机照常收银。',
   'sync.other': '同步失败，正在重试，记录不会丢失。',
+  'sync.tokenInClearConfirm': '这台电脑没有安全的密钥存储：同步令牌只能不加密地保存在本机磁盘上，能复制文件的人都能读到。仍然保存吗？',
 };

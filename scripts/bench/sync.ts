@@ -61,8 +61,8 @@ async function rawServer(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ event: 'listening', url: `http://127.0.0.1:${port}`, port })}\n`);
 }
 
-function startChild(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -98,7 +98,7 @@ function makeEvents(count: number): WireEvent[] {
 }
 
 async function drain(events: WireEvent[], dir: string): Promise<{ seconds: number; eventsPerSecond: number }> {
-  const central = await startChild(['central/server.ts', '--port', '0', '--db', join(dir, 'central.db'), '--token', TOKEN]);
+  const central = await startChild(['central/server.ts', '--port', '0', '--db', join(dir, 'central.db')], { CENTRAL_TOKENS: TOKEN });
   const db = openDatabase(join(dir, 'register.db'));
   try {
     const insert = db.prepare('INSERT INTO outbox (event_id, queue_id, type, at, payload) VALUES (?, ?, ?, ?, ?)');

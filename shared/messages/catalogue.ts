@@ -226,6 +226,7 @@ export const MESSAGE_CATALOGUE = {
   'sync.serverError': {},
   'sync.badOutboxRow': {},
   'sync.other': {},
+  'sync.tokenInClearConfirm': {},
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export type MessageCode = keyof typeof MESSAGE_CATALOGUE;

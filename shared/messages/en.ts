@@ -177,6 +177,7 @@ export const EN_MESSAGES: MessageTexts = {
   'sync.serverError': 'The server had a problem; retrying later. Nothing is lost.',
   'sync.badOutboxRow': 'A record waiting to be sent is damaged; sync has stopped there. Call support; sales are still recorded.',
   'sync.other': 'Sync failed; retrying. Nothing is lost.',
+  'sync.tokenInClearConfirm': 'This computer has no secure key store: the sync token would be kept unencrypted on this disk, readable by anyone who can copy the files. Keep it anyway?',
 };
 
 function plainValue(kind: ParamKind, value: string | number): string {

@@ -106,7 +106,7 @@ describe('rebate settings in the console', () => {
     expect(f('rebateName')).toMatchObject({ effective: '本店返利', state: 'inherited', baseOrigin: { source: 'local' } });
     expect(f('paused')).toMatchObject({ effective: false, cashier: null, base: null, state: 'default', baseOrigin: { source: 'default' } });
     // With a server configured the base layer belongs to it.
-    await h.ok('manager.sync.save', { url: 'wss://central.example.com', storeId: 's1', registerId: 'r1', token: 'secret-token' });
+    await h.ok('manager.sync.save', { url: 'wss://central.example.com', storeId: 's1', registerId: 'r1', token: 'secret-token', storeTokenInClear: true });
     expect((await h.ok('manager.settings.get', {})).baseEditable).toBe(false);
     expect(await h.call('manager.settings.save', { layer: 'base', changes: { extractionBp: 1 } })).toMatchObject({ ok: false, error: { rule: 'base-from-server' } });
     h.close();
@@ -133,8 +133,9 @@ describe('rebate settings in the console', () => {
       ok: false,
       error: { rule: 'invalid-input', reason: { code: 'sync.insecureUrl', params: { url: 'ws://10.0.0.2:3000' } }, issues: [{ path: 'url', reason: { code: 'sync.insecureUrl' } }] },
     });
-    d = await h.ok('manager.sync.save', { url: 'wss://central.example.com', storeId: 'store-1', registerId: 'reg-1', token: 'tok-SECRET-123' });
-    expect(d.sync).toEqual({ url: 'wss://central.example.com', storeId: 'store-1', registerId: 'reg-1', tokenSet: true, allowInsecure: false, configured: true });
+    // The harness has no OS key store (plainSecretBox): the manager must agree to an unencrypted token (docs/security.md §3).
+    d = await h.ok('manager.sync.save', { url: 'wss://central.example.com', storeId: 'store-1', registerId: 'reg-1', token: 'tok-SECRET-123', storeTokenInClear: true });
+    expect(d.sync).toEqual({ url: 'wss://central.example.com', storeId: 'store-1', registerId: 'reg-1', tokenSet: true, allowInsecure: false, configured: true, tokenInClear: true });
     expect(JSON.stringify(d)).not.toContain('tok-SECRET-123');
     expect(JSON.stringify(await h.ok('manager.details.get', {}))).not.toContain('SECRET');
     expect(h.backend.meta('sync.token')).toBe('plain:tok-SECRET-123');

@@ -118,7 +118,7 @@ describe('pos sync --until-empty', () => {
     addOutboxEvents(db, 5);
     db.close();
     const port = await freePort();
-    const child = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', `http://127.0.0.1:${port}`, '--token', TOKEN, '--until-empty', '--timeout', '2']);
+    const child = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', `http://127.0.0.1:${port}`, '--until-empty', '--timeout', '2'], { env: { POS_SYNC_TOKEN: TOKEN } });
     cleanup.add(() => kill(child));
     expect(await exited(child)).toBe(1);
     expect(child.output()).toMatch(/pos sync: gave up after 2 s: 5 event\(s\) still in the outbox; last error: cannot reach http:\/\/127\.0\.0\.1:\d+/);
@@ -131,7 +131,7 @@ describe('pos sync --until-empty', () => {
     const dbPath = path.join(dir, 'register.db');
     createRegisterDb(dbPath).close();
 
-    const refused = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', server.url, '--token', 'wrong', '--until-empty']);
+    const refused = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', server.url, '--until-empty'], { env: { POS_SYNC_TOKEN: 'wrong' } });
     cleanup.add(() => kill(refused));
     expect(await exited(refused)).toBe(1);
     expect(refused.output()).toMatch(/pos sync: cannot sync: the server refused this register \(bad-token\)/);
@@ -142,7 +142,7 @@ describe('pos sync --until-empty', () => {
     expect(insecure.output()).toMatch(/pos sync: refusing the unencrypted address ws:\/\/192\.0\.2\.1:4000/);
 
     // With an empty outbox it exits 0 once it has talked to the server.
-    const empty = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', server.url, '--token', TOKEN, '--until-empty']);
+    const empty = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', server.url, '--until-empty'], { env: { POS_SYNC_TOKEN: TOKEN } });
     cleanup.add(() => kill(empty));
     expect(await exited(empty)).toBe(0);
     expect(empty.output()).toMatch(/outbox empty: 0 event\(s\) sent/);

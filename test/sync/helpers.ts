@@ -139,9 +139,10 @@ export async function expectServerHoldsExactly(server: string | CentralStore, id
 }
 
 /** A child process running TypeScript through tsx's loader (one process, so SIGKILL really kills it). */
-export function spawnTs(script: string, args: string[], options: { cwd?: string } = {}): ChildProcess & { output: () => string } {
+export function spawnTs(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -164,7 +165,8 @@ export async function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKIL
 
 /** The reference server as a child process; resolves once it printed its address. */
 export async function spawnCentral(cleanup: Cleanup, dbPath: string, port: number, extra: string[] = []): Promise<{ child: ChildProcess; url: string; port: number }> {
-  const child = spawnTs('central/server.ts', ['--port', String(port), '--db', dbPath, '--token', TOKEN, ...extra]);
+  // Tokens never on argv (docs/security.md §3): the environment.
+  const child = spawnTs('central/server.ts', ['--port', String(port), '--db', dbPath, ...extra], { env: { CENTRAL_TOKENS: TOKEN } });
   cleanup.add(() => kill(child));
   let buffer = '';
   const listening = await new Promise<{ url: string; port: number }>((resolve, reject) => {

@@ -56,7 +56,8 @@ describe('sync supervisor', () => {
     // The same server under another name: the settings changed, so the client is replaced.
     const renamed = server.url.replace('127.0.0.1', 'localhost');
     expect(renamed).not.toBe(server.url);
-    writeSyncConfig(db, { url: renamed }, plainSecretBox);
+    // Another address clears the token (docs/security.md §3): the manager enters it again with the address.
+    writeSyncConfig(db, { url: renamed, token: TOKEN }, plainSecretBox);
     const late = addOutboxEvents(db, 4);
     supervisor.refresh();
     await waitFor(() => supervisor.status().connection === 'online' && supervisor.status().waiting === 0, 10_000, 'second drain');

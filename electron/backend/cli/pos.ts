@@ -21,7 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
     load: async () => (await import('./print-receipt-command')).runPrintReceipt,
   },
   sync: {
-    summary: 'sync --db PATH [--server URL --token T] [--until-empty [--timeout S]]: send the outbox to the central server',
+    summary: 'sync --db PATH [--server URL] [--token-file FILE] [--until-empty [--timeout S]]: send the outbox to the central server (token: POS_SYNC_TOKEN or --token-file, never on the command line)',
     load: async () => (await import('./sync-command')).runSync,
   },
   enrol: {

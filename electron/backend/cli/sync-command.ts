@@ -1,5 +1,5 @@
 /**
- * `pos sync --db PATH [--server URL] [--token T] [--until-empty] [--timeout S]`
+ * `pos sync --db PATH [--server URL] [--token-file FILE] [--until-empty] [--timeout S]`
  *
  * Sends the register's outbox to the central server. With --until-empty it
  * exits 0 once connected with an empty outbox, and 1 with the reason when it
@@ -7,15 +7,18 @@
  * refuses this register. Without it, it keeps syncing until SIGINT/SIGTERM.
  *
  * The server address, store id, register id and token come from app_meta
- * (docs/sync.md) unless given: --server, --store, --register, --token,
- * --allow-insecure. A token stored by the app's OS keychain cannot be read
- * here: pass --token.
+ * (docs/sync.md) unless given: --server, --store, --register,
+ * --allow-insecure. The token never comes from argv (docs/security.md §3):
+ * --token-file FILE or the POS_SYNC_TOKEN environment variable; a token
+ * stored by the app's OS keychain cannot be read here. A stored token is
+ * used only for the server it was saved for, never for another --server.
  */
 import { readFileSync } from 'node:fs';
 import { openDatabase } from '../store/database';
 import { SyncClient, type SyncLogger } from '../sync/client';
-import { completeSyncConfig, plainSecretBox, readSyncConfig, type SyncConfig } from '../sync/config';
+import { completeSyncConfig, plainSecretBox, readSyncConfig, tokenBinding, type SyncConfig } from '../sync/config';
 import { UsageError, optionalFlag, parseArgs, requireFlag } from './args';
+import { readSecret, secretOnArgv, SYNC_TOKEN_ENV } from './secret-input';
 
 function wholeNumber(value: string | undefined, name: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -25,10 +28,11 @@ function wholeNumber(value: string | undefined, name: string, fallback: number, 
 
 export async function runSync(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    value: ['db', 'server', 'token', 'store', 'register', 'timeout', 'batch-size', 'ca'],
+    value: ['db', 'server', 'token', 'token-file', 'store', 'register', 'timeout', 'batch-size', 'ca'],
     boolean: ['until-empty', 'allow-insecure', 'verbose'],
   });
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${args.positional[0]}`);
+  if (args.flags.has('token')) throw secretOnArgv('token', SYNC_TOKEN_ENV);
   const dbPath = requireFlag(args, 'db');
   const untilEmpty = args.flags.get('until-empty') === true;
   const verbose = args.flags.get('verbose') === true;
@@ -40,7 +44,7 @@ export async function runSync(argv: string[]): Promise<number> {
   try {
     const given: Partial<SyncConfig> = {};
     const server = optionalFlag(args, 'server');
-    const token = optionalFlag(args, 'token');
+    const token = readSecret(optionalFlag(args, 'token-file'), SYNC_TOKEN_ENV);
     const storeId = optionalFlag(args, 'store');
     const registerId = optionalFlag(args, 'register');
     if (server !== undefined) given.url = server;
@@ -50,6 +54,8 @@ export async function runSync(argv: string[]): Promise<number> {
     if (args.flags.get('allow-insecure') === true) given.allowInsecure = true;
     // The stored token is only decrypted when none was given.
     const stored = readSyncConfig(db, token === undefined ? plainSecretBox : null);
+    // A stored token belongs to the stored server: never sent to another one given here.
+    if (server !== undefined && stored.url !== undefined && tokenBinding(server) !== tokenBinding(stored.url)) delete stored.token;
     const config = completeSyncConfig({ ...stored, ...given });
 
     const logger: SyncLogger = {

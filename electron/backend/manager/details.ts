@@ -49,6 +49,7 @@ export function detailsView(c: ManagerConsole): DetailsView {
   const storeId = meta(c, SYNC_META_KEYS.storeId);
   const registerId = meta(c, SYNC_META_KEYS.registerId);
   const tokenSet = meta(c, SYNC_META_KEYS.token) !== null;
+  const tokenInClear = meta(c, SYNC_META_KEYS.token)?.startsWith('plain:') ?? false;
   return {
     store: {
       name: meta(c, META_KEYS.storeName),
@@ -66,6 +67,7 @@ export function detailsView(c: ManagerConsole): DetailsView {
       tokenSet,
       allowInsecure: meta(c, SYNC_META_KEYS.allowInsecure) === 'true',
       configured: url !== null && storeId !== null && registerId !== null && tokenSet,
+      tokenInClear,
     },
   };
 }
@@ -153,6 +155,11 @@ export async function saveSync(c: ManagerConsole, input: ParsedCommandInput<'man
   if (input.token !== undefined && !c.secretBox) {
     throw new AppError('rule', msg('manager.noSecretStore'), { rule: 'no-secret-store' });
   }
+  // No OS key store: the token would be kept unencrypted. Never silently: the manager is told and must agree.
+  const inClear = input.token !== undefined && c.secretBox?.inClear === true;
+  if (inClear && input.storeTokenInClear !== true) {
+    throw new AppError('rule', msg('sync.tokenInClearConfirm'), { rule: 'token-in-clear' });
+  }
   c.db.transaction(() => {
     const before = {
       url: getMeta(c.db, SYNC_META_KEYS.url) ?? null,
@@ -177,6 +184,8 @@ export async function saveSync(c: ManagerConsole, input: ParsedCommandInput<'man
       if (after !== old) changes[key] = { old, new: after };
     }
     if (input.token !== undefined) changes[SYNC_META_KEYS.token] = { old: before.token === null ? null : SECRET, new: SECRET };
+    if (inClear) changes['sync.tokenInClear'] = { old: null, new: 'true' };
+    else if (before.token !== null && getMeta(c.db, SYNC_META_KEYS.token) === undefined) changes[SYNC_META_KEYS.token] = { old: SECRET, new: null };
     if (Object.keys(changes).length > 0) c.audit(manager, 'sync.save', changes);
   })();
   return detailsView(c);

@@ -7,9 +7,15 @@
  *   sync.registerId     this register, unique within the store
  *   sync.token          the register's token, as `SecretBox.encrypt` left it
  *   sync.allowInsecure  'true' lets ws:// / http:// reach another machine
+ *   sync.tokenUrl       the server (scheme, host, port) the token was saved for
  *
  * The token is never stored in clear: the Electron shell passes a SecretBox
  * backed by `safeStorage`; Node tools and tests use `plainSecretBox`.
+ *
+ * A token belongs to the server it was saved for (docs/security.md §3):
+ * changing the address to another server clears it, and it is read back only
+ * while the address is that server's — so a changed address (or a CLI
+ * `--server`) never carries the token somewhere else.
  */
 import type { Db } from '../store/database';
 
@@ -19,12 +25,25 @@ export const SYNC_META_KEYS = {
   registerId: 'sync.registerId',
   token: 'sync.token',
   allowInsecure: 'sync.allowInsecure',
+  tokenUrl: 'sync.tokenUrl',
 } as const;
+
+/** What a token is bound to: the server's scheme, host and port ('' when unparsable). */
+export function tokenBinding(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return '';
+  }
+}
 
 /** Encrypts a secret for storage and back (Electron: safeStorage + base64). */
 export interface SecretBox {
   encrypt(plain: string): string;
   decrypt(stored: string): string;
+  /** True when `encrypt` does not encrypt (no OS key store): the manager must agree before a token is kept so. */
+  readonly inClear?: boolean;
 }
 
 /**
@@ -32,6 +51,7 @@ export interface SecretBox {
  * The prefix keeps a value stored this way recognisable.
  */
 export const plainSecretBox: SecretBox = {
+  inClear: true,
   encrypt: (plain) => `plain:${plain}`,
   decrypt: (stored) => {
     if (!stored.startsWith('plain:')) throw new SyncConfigError('the stored sync token was encrypted by another secret store; enter the token again');
@@ -86,6 +106,17 @@ function writeMeta(db: Db, key: string, value: string): void {
   db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
+function deleteMeta(db: Db, key: string): void {
+  db.prepare('DELETE FROM app_meta WHERE key = ?').run(key);
+}
+
+/** True when the stored token may go to `url`: saved for that server, or saved before any address was set. */
+function tokenMayGoTo(db: Db, url: string | undefined): boolean {
+  const bound = readMeta(db, SYNC_META_KEYS.tokenUrl);
+  if (url === undefined) return true;
+  return bound !== undefined && bound !== '' && bound === tokenBinding(url);
+}
+
 /** What app_meta holds; any field may be missing. The token is decrypted with `box` (not read at all with null). */
 export function readSyncConfig(db: Db, box: SecretBox | null): Partial<SyncConfig> {
   const token = readMeta(db, SYNC_META_KEYS.token);
@@ -97,7 +128,7 @@ export function readSyncConfig(db: Db, box: SecretBox | null): Partial<SyncConfi
   if (url) config.url = url;
   if (storeId) config.storeId = storeId;
   if (registerId) config.registerId = registerId;
-  if (token && box) config.token = box.decrypt(token);
+  if (token && box && tokenMayGoTo(db, url)) config.token = box.decrypt(token);
   if (allow !== undefined) config.allowInsecure = allow === 'true';
   return config;
 }
@@ -105,13 +136,27 @@ export function readSyncConfig(db: Db, box: SecretBox | null): Partial<SyncConfi
 /** Saves the settings the manager entered; the token only ever leaves through `box.encrypt`. */
 export function writeSyncConfig(db: Db, config: Partial<SyncConfig>, box: SecretBox): void {
   db.transaction(() => {
+    const oldUrl = readMeta(db, SYNC_META_KEYS.url);
     if (config.url !== undefined) {
       checkServerUrl(config.url, config.allowInsecure ?? readMeta(db, SYNC_META_KEYS.allowInsecure) === 'true');
       writeMeta(db, SYNC_META_KEYS.url, config.url);
+      const bound = readMeta(db, SYNC_META_KEYS.tokenUrl);
+      if (config.token === undefined && readMeta(db, SYNC_META_KEYS.token) !== undefined) {
+        // Another server: the old token must never reach it. A token entered before any address binds to the first one.
+        if (oldUrl === undefined && (bound === undefined || bound === '')) writeMeta(db, SYNC_META_KEYS.tokenUrl, tokenBinding(config.url));
+        else if (bound !== tokenBinding(config.url)) {
+          deleteMeta(db, SYNC_META_KEYS.token);
+          deleteMeta(db, SYNC_META_KEYS.tokenUrl);
+        }
+      }
     }
     if (config.storeId !== undefined) writeMeta(db, SYNC_META_KEYS.storeId, config.storeId);
     if (config.registerId !== undefined) writeMeta(db, SYNC_META_KEYS.registerId, config.registerId);
-    if (config.token !== undefined) writeMeta(db, SYNC_META_KEYS.token, box.encrypt(config.token));
+    if (config.token !== undefined) {
+      writeMeta(db, SYNC_META_KEYS.token, box.encrypt(config.token));
+      const url = readMeta(db, SYNC_META_KEYS.url);
+      writeMeta(db, SYNC_META_KEYS.tokenUrl, url === undefined ? '' : tokenBinding(url));
+    }
     if (config.allowInsecure !== undefined) writeMeta(db, SYNC_META_KEYS.allowInsecure, config.allowInsecure ? 'true' : 'false');
   })();
 }
