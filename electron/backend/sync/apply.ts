@@ -16,6 +16,7 @@ import { parseSettingsLayer, type SettingsChange, type SettingsLayer } from '../
 import type { BaseSettingsPush, MembersPush } from '../../../shared/sync/protocol';
 import type { Db } from '../store/database';
 import { SqliteQueueStore } from '../store/queue-store';
+import { redactPersonal } from './masking';
 
 export const SERVER_ACTOR = 'central';
 
@@ -143,9 +144,10 @@ export function applyMembersPush(db: Db, message: string, push: MembersPush, at:
 export function recordRefused(db: Db, message: string, raw: unknown, error: string, at: number): void {
   let body: string;
   try {
-    body = JSON.stringify(raw, (_k, v: unknown) => (typeof v === 'function' ? '[function]' : v)) ?? String(raw);
+    // Without personal fields (docs/security.md §3): a refused members push is exactly the one that may carry them.
+    body = JSON.stringify(redactPersonal(raw), (_k, v: unknown) => (typeof v === 'function' ? '[function]' : v)) ?? String(raw);
   } catch {
-    body = String(raw);
+    body = '[unreadable]';
   }
   const pushId = raw !== null && typeof raw === 'object' && Number.isSafeInteger((raw as { pushId?: unknown }).pushId) ? (raw as { pushId: number }).pushId : null;
   recordInbound(db, at, message.slice(0, 200), pushId, 'refused', error.slice(0, 2000), body.slice(0, 4000));

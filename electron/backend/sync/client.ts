@@ -31,6 +31,7 @@ import type { Db } from '../store/database';
 import { applyBaseSettingsPush, applyMembersPush, recordRefused, type ApplyOutcome } from './apply';
 import { checkServerUrl, type SyncConfig } from './config';
 import { Outbox, OutboxError } from './outbox';
+import { maskingProblem } from './masking';
 import { clearRestoreMarker, readRestoreGap, reconcileRestoreGap, restoreMarker, type RestoreGap } from './restore-gap';
 import { msg, type Message } from '../../../shared/messages/catalogue';
 
@@ -458,6 +459,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     socket.on(MESSAGES.members, (...args: unknown[]) =>
       this.onPush(MESSAGES.members, args, (raw) => {
         const parsed = parseMessage(membersPushSchema, raw, 'members push');
+        const unmasked = parsed.ok ? maskingProblem(parsed.value.members) : null;
+        if (unmasked) return { ok: false, error: unmasked };
         return parsed.ok ? { ok: true, pushId: parsed.value.pushId, apply: (at) => applyMembersPush(this.db, MESSAGES.members, parsed.value, at) } : parsed;
       }),
     );
