@@ -6,6 +6,7 @@
  *   npm run central -- admin add-register STORE REGISTER      prints a one-time enrolment code
  *   npm run central -- admin revoke-register STORE REGISTER
  *   npm run central -- admin set-display STORE [--queue-progress on|off] [--amount-waiting on|off]
+ *   npm run central -- admin new-epoch                          after restoring a copy of the data
  *   npm run central -- admin add-admin NAME                    prints an admin credential (once)
  *   npm run central -- admin revoke-admin NAME
  *
@@ -20,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RegistryError, addAdmin, addRegister, addStore, revokeAdmin, revokeRegister, setStoreDisplay } from './auth/registry';
 import { openDatabaseFrom, type SqlDb } from './db/adapter';
+import { renewEpoch } from './db/epoch';
 import { lockDataDir } from './db/lock';
 import { migrate } from './db/migrate';
 import { startCentralService } from './service';
@@ -82,6 +84,12 @@ async function admin(
         process.stdout.write(`store ${rest[0]}: display switches saved\n`);
         break;
       }
+      case 'new-epoch': {
+        if (rest.length !== 0) fail('usage: admin new-epoch');
+        await renewEpoch(db, now);
+        process.stdout.write('a new epoch is in force: registers count pushes afresh (run this after restoring a copy of the data)\n');
+        break;
+      }
       case 'add-admin': {
         if (rest.length !== 1) fail('usage: admin add-admin NAME');
         const token = await addAdmin(db, rest[0]!, now);
@@ -94,7 +102,7 @@ async function admin(
         break;
       }
       default:
-        fail(`unknown admin command ${JSON.stringify(command ?? '')}: add-store, add-register, revoke-register, set-display, add-admin, revoke-admin`);
+        fail(`unknown admin command ${JSON.stringify(command ?? '')}: add-store, add-register, revoke-register, set-display, new-epoch, add-admin, revoke-admin`);
     }
   } catch (error) {
     if (error instanceof RegistryError) fail(error.message, 1);

@@ -19,6 +19,7 @@ import { MAX_PACKET_BYTES, PROTOCOL_VERSION, type BatchAck } from '../shared/syn
 import { RegistryError, enrol } from './auth/registry';
 import { handleAdmin, pushRequest } from './admin/http';
 import type { SqlDb } from './db/adapter';
+import { serviceEpoch } from './db/epoch';
 import { migrate } from './db/migrate';
 import { RateLimiter } from './http/rate-limit';
 import { RequestError, readJson, sendJson } from './http/util';
@@ -51,6 +52,8 @@ export interface CentralService {
   pushMembers(body: unknown): Promise<number>;
   /** Registers connected to this instance. */
   connected(): number;
+  /** The epoch every push carries (central/db/epoch.ts). */
+  epoch: string;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   const log = options.logger ?? { info: () => {}, warn: () => {} };
   const now = options.now ?? Date.now;
   await migrate(db);
+  const epoch = await serviceEpoch(db, now());
   const limiter = new RateLimiter(options.pageRatePerMinute ?? 30, 10);
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -71,7 +75,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   };
   const httpServer = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: MAX_PACKET_BYTES, pingInterval: 10_000, pingTimeout: 10_000 });
-  const sockets = attachRegisterSockets(io, { db, log, now, pushAckTimeoutMs: options.pushAckTimeoutMs ?? 10_000, onBatchCommitted: options.onBatchCommitted });
+  const sockets = attachRegisterSockets(io, { db, log, now, epoch, pushAckTimeoutMs: options.pushAckTimeoutMs ?? 10_000, onBatchCommitted: options.onBatchCommitted });
   // A push added by any instance reaches the registers connected to this one.
   const stopListening = await db.listen(PUSH_CHANNEL, () => sockets.deliverToLive());
 
@@ -110,6 +114,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     pushBaseSettings: (body) => pushRequest(db, 'base-settings', body, now()),
     pushMembers: (body) => pushRequest(db, 'members', body, now()),
     connected: () => sockets.connected(),
+    epoch,
     async close() {
       await stopListening();
       await new Promise<void>((resolve) => {

@@ -39,7 +39,8 @@ export function openPostgres(connectionString: string, options: { max?: number }
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === INT8 || oid === NUMERIC ? toNumber : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
   };
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types });
+  // 25: a batch holds its connection for a few round trips and a commit; registers beyond the pool wait their turn.
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 25, types });
   // An idle client's error (the server went away) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   let listener: pg.Client | null = null;

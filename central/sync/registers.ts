@@ -37,6 +37,8 @@ export interface RegisterSocketsOptions {
   db: SqlDb;
   log: ServiceLogger;
   now: () => number;
+  /** Sent with every push, so a register can tell a new or restored service database from a duplicate. */
+  epoch: string;
   pushAckTimeoutMs: number;
   /** Called after a batch was committed (or refused), before its ack is sent. */
   onBatchCommitted?: (register: IngestRegister, answer: BatchAck) => void;
@@ -170,7 +172,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
       for (let push = await nextPush(db, register.id); push && socket.connected; push = await nextPush(db, register.id)) {
         let raw: unknown;
         try {
-          raw = await socket.timeout(options.pushAckTimeoutMs).emitWithAck(push.message, { ...push.body, pushId: push.id, issuedAt: push.createdAt });
+          raw = await socket.timeout(options.pushAckTimeoutMs).emitWithAck(push.message, { ...push.body, pushId: push.id, issuedAt: push.createdAt, epoch: options.epoch });
         } catch {
           log.warn(`${registerKey(register)} did not answer push ${push.id}; it is sent again on the next connection`);
           return;

@@ -206,7 +206,9 @@ async function runCase(target: Target, kind: 'steady' | 'offline', names: string
       eventsPerSecond: Math.round(sent / seconds),
       ackP50Ms: round(pct(latencies, 50)),
       ackP99Ms: round(pct(latencies, 99)),
-      lost: sent - held.distinct,
+      // Acknowledged but not held (must be 0); held beyond what was acknowledged is a batch whose ack was lost (sent again in real life).
+      lost: Math.max(0, sent - held.distinct),
+      heldUnacknowledged: Math.max(0, held.distinct - sent),
       duplicated: held.events - held.distinct,
       failedBatches,
       serverCpuSeconds: round(cpu.server),

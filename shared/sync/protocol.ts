@@ -68,6 +68,12 @@ const ackedSeqSchema = wholeNumber('acknowledged seq', 0);
 /** Milliseconds since the Unix epoch. */
 const instantSchema = wholeNumber('instant (ms)', 0);
 const pushIdSchema = wholeNumber('pushId', 1);
+/**
+ * The service's epoch (hex): changes whenever the service's database is new or
+ * restored, so push ids counted from 1 again are not taken for duplicates.
+ * Optional: a server without epochs (the reference test double) sends none.
+ */
+const epochSchema = z.string().regex(/^[0-9a-f]{16,64}$/, { error: 'epoch must be 16–64 lowercase hex digits' });
 
 // ---------------------------------------------------------------------------
 // Register → server
@@ -204,6 +210,7 @@ export const baseSettingsPushSchema = z.strictObject({
   /** Increases with every push the server makes; a register ignores ids it already applied. */
   pushId: pushIdSchema,
   issuedAt: instantSchema,
+  epoch: epochSchema.optional(),
   queueId: ident('queueId').optional(),
   settings: settingsLayerSchema,
 });
@@ -239,6 +246,7 @@ export const membersPushSchema = z
   .strictObject({
     pushId: pushIdSchema,
     issuedAt: instantSchema,
+    epoch: epochSchema.optional(),
     members: z.array(memberRecordSchema).min(1).max(MAX_PUSH_MEMBERS),
   })
   .superRefine((push, ctx) => {

@@ -213,4 +213,26 @@ describe.each(DATABASES)('central service on %s', (kind) => {
     cleanup.add(() => reg.close());
     expect(readSyncConfig(reg, plainSecretBox)).toMatchObject({ url: service.url, storeId: 'S1', registerId: 'R5', token: expect.any(String) });
   }, 60_000);
+
+  it('pushes carry the epoch: a new or restored service database counting push ids from 1 again is not taken for a duplicate', async () => {
+    const dir = tempDir(cleanup);
+    const reg = createRegisterDb(path.join(dir, 'register.db'));
+    cleanup.add(() => reg.close());
+    const hasMember = (id: string) => reg.prepare('SELECT 1 FROM members WHERE id = ?').get(id) !== undefined;
+    const epochs: string[] = [];
+    for (const member of ['m-first', 'm-after-restore']) {
+      const { db, service } = await serviceOn(kind, cleanup);
+      epochs.push(service.epoch);
+      await enrolled(db, 'S1', 'seed');
+      const { code } = await db.transaction((tx) => addRegister(tx, 'S1', 'R1', Date.now()));
+      await enrolRegister(reg, { url: service.url, code, box: plainSecretBox });
+      expect(await service.pushMembers({ members: [{ id: member, level: 'gold' }] })).toBe(1);
+      const client = new SyncClient({ db: reg, config: completeSyncConfig(readSyncConfig(reg, plainSecretBox)), backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 100 });
+      client.start();
+      await waitFor(() => hasMember(member), 20_000, `push 1 of epoch ${epochs.length} to be applied`);
+      await client.stop();
+    }
+    expect(epochs[0]).not.toBe(epochs[1]);
+    expect(epochs[0]).toMatch(/^[0-9a-f]{32}$/);
+  }, 90_000);
 });

@@ -46,9 +46,25 @@ function recordInbound(db: Db, at: number, message: string, pushId: number | nul
   );
 }
 
-/** Runs `apply` unless the push was seen before; logs it and moves `last_push_id` in the same transaction. */
-function applyOnce(db: Db, message: string, pushId: number, at: number, apply: () => void): ApplyOutcome {
+/** app_meta key of the service epoch the register's `last_push_id` counts in. */
+export const SERVER_EPOCH_KEY = 'sync.serverEpoch';
+
+/**
+ * Runs `apply` unless the push was seen before; logs it and moves
+ * `last_push_id` in the same transaction. A push carrying an epoch other
+ * than the one `last_push_id` counts in comes from a new or restored service
+ * database whose push ids started again: the count restarts at 0 under the
+ * new epoch (so its push 1 is applied, not taken for a duplicate).
+ */
+function applyOnce(db: Db, message: string, pushId: number, at: number, apply: () => void, epoch?: string): ApplyOutcome {
   return db.transaction((): ApplyOutcome => {
+    if (epoch !== undefined) {
+      const known = db.prepare('SELECT value FROM app_meta WHERE key = ?').pluck().get(SERVER_EPOCH_KEY) as string | undefined;
+      if (known !== epoch) {
+        db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SERVER_EPOCH_KEY, epoch);
+        if (known !== undefined) db.prepare('UPDATE sync_state SET last_push_id = 0 WHERE id = 1').run();
+      }
+    }
     if (pushId <= lastPushId(db)) {
       recordInbound(db, at, message, pushId, 'duplicate');
       return 'duplicate';
@@ -92,7 +108,7 @@ export function applyBaseSettingsPush(db: Db, message: string, push: BaseSetting
       changeSettings(engineContext(db, queue.id), { at: Math.max(at, queue.clock ?? at), base: change, actor: SERVER_ACTOR, source: 'server' });
     }
     if (push.queueId === undefined) db.prepare('UPDATE sync_state SET base_settings = ? WHERE id = 1').run(stored);
-  });
+  }, push.epoch);
 }
 
 /**
@@ -137,7 +153,7 @@ export function applyMembersPush(db: Db, message: string, push: MembersPush, at:
       if (localId) adopt.run({ ...row, canonicalId: m.id, localId });
       else upsert.run(row);
     }
-  });
+  }, push.epoch);
 }
 
 /** Logs a message that was refused (malformed, unknown, or failed to apply); nothing else changes. */
