@@ -21,6 +21,16 @@ if (!hasChromium) console.warn(`e2e skipped: ${CHROMIUM} is missing (apt-get ins
 const sel = (id: string) => `[data-test="${id}"]`;
 const PIN = '2468';
 
+/** Latin words on screen, after key names, order numbers, 查询码 and the allowed acronyms are taken out (the rules of latin-words.e2e.test.ts). */
+async function latinOnScreen(page: Page): Promise<string[]> {
+  const text = await page.evaluate('document.body.innerText');
+  const rest = String(text)
+    .replace(/\b(?:Ctrl|Shift|Alt)\+\S+|\b(?:F(?:[1-9]|1[0-2])|Enter|Esc|PgUp|PgDn|Insert)\b/g, ' ')
+    .replace(/\b[A-Za-z0-9_.-]+-\d{8}-\d{6}\b/g, ' ')
+    .replace(/\b[A-Z0-9]{4}(?:-[A-Z0-9]{4}){2,}\b/g, ' ');
+  return (rest.match(/[A-Za-z][A-Za-z0-9-]*/g) ?? []).filter((w) => !['English', 'PIN', 'QR'].includes(w));
+}
+
 describe.skipIf(!hasChromium)('staff and orders in Chromium against the real backend', () => {
   let h: Harness;
   let page: Page;
@@ -77,6 +87,7 @@ describe.skipIf(!hasChromium)('staff and orders in Chromium against the real bac
     await addPerson('周晓明', '9753');
     // After the dialog the list has the focus again.
     expect(await activeTest()).toBe('staff-list');
+    expect(await latinOnScreen(page)).toEqual([]);
     const names = await page.locator(sel('staff-row')).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
     expect(names).toEqual(expect.arrayContaining(['陈店长', '林小红', '周晓明']));
     expect(q<{ n: number }>("SELECT count(*) AS n FROM cashiers WHERE role = 'cashier'").n).toBe(2);
@@ -128,6 +139,7 @@ describe.skipIf(!hasChromium)('staff and orders in Chromium against the real bac
     expect(await text('order-details-paid')).toBe('¥88.80');
     expect(await page.locator(sel('order-details-tender-wechat')).textContent()).toContain('¥30.00');
     expect(await activeTest()).toBe('orders-list');
+    expect(await latinOnScreen(page)).toEqual([]);
   }, 120_000);
 
   it('F5 reprints it (副本); F8 shows what to hand back per tender; the manager PIN refunds it; the audit log names the manager', async () => {
@@ -143,6 +155,7 @@ describe.skipIf(!hasChromium)('staff and orders in Chromium against the real bac
     expect(await page.locator(sel('refund-hand-back-wechat')).textContent()).toContain('¥30.00');
     expect(await page.locator(sel('refund-hand-back-cash')).textContent()).toContain('¥58.80');
     expect(await text('refund-hand-back-total')).toBe('¥88.80');
+    expect(await latinOnScreen(page)).toEqual([]);
     // The PIN field has the focus: a wrong PIN first, then the right one.
     await page.waitForFunction(() => document.activeElement?.closest('[data-test="order-refund-pin"]') !== null);
     await typeSlowly(page, '1111');
