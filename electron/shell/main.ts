@@ -119,9 +119,28 @@ export function hardenSession(): void {
       },
     });
   });
+  guardDownloads(ses);
   // A cashier needs no camera, microphone, geolocation, notifications…
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
+}
+
+/**
+ * Files the page saves (CSV exports): docs/security.md §2. Only what the page
+ * itself made (a blob: URL) may be saved, and always through the save dialog,
+ * where the person at the register picks the place: the page gives a file
+ * NAME (its last path segment only), never a path, and the main process never
+ * writes a download anywhere by itself. Backups go only to <userData>/backups.
+ */
+export function guardDownloads(ses: Pick<Electron.Session, 'on'>): void {
+  ses.on('will-download', (event, item) => {
+    if (!item.getURL().startsWith('blob:')) {
+      event.preventDefault();
+      return;
+    }
+    const name = path.basename(item.getFilename().replace(/\\/g, '/')).replace(/^\.+/, '') || 'export.csv';
+    item.setSaveDialogOptions({ title: '保存导出文件', defaultPath: path.join(app.getPath('documents'), name) });
+  });
 }
 
 let mainWindow: BrowserWindow | null = null;

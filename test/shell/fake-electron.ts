@@ -26,6 +26,8 @@ export function createFakeElectron() {
     workAreas: [{ x: 0, y: 0, width: 1920, height: 1080 }],
     /** Every Menu.setApplicationMenu argument (null = the default menu removed). */
     menus: [] as unknown[],
+    /** session.defaultSession.on(…) handlers ('will-download'). */
+    sessionHandlers: new Map<string, Handler>(),
   };
   class BrowserWindow implements FakeWindow {
     static getAllWindows = () => state.windows;
@@ -74,6 +76,7 @@ export function createFakeElectron() {
   const app = {
     isPackaged: false,
     getPath: (name: string) => {
+      if (name === 'documents') return '/home/cashier/Documents';
       if (name !== 'userData') throw new Error(`unexpected getPath(${name})`);
       return state.userData;
     },
@@ -90,6 +93,7 @@ export function createFakeElectron() {
     defaultSession: {
       webRequest: { onHeadersReceived: () => {} },
       setPermissionRequestHandler: () => {},
+      on: (event: string, fn: Handler) => state.sessionHandlers.set(event, fn),
       setPermissionCheckHandler: () => {},
     },
   };

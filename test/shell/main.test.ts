@@ -153,6 +153,31 @@ describe('the Electron main process', () => {
   });
 });
 
+describe('files the page saves (docs/security.md §2)', () => {
+  it('only blob: downloads, always through the save dialog, named by their last segment only', async () => {
+    await boot(tempDir());
+    const willDownload = fake.state.sessionHandlers.get('will-download')!;
+    expect(willDownload).toBeDefined();
+    const download = (url: string, filename: string) => {
+      const calls: { prevented: boolean; dialog: Record<string, unknown> | null; savePath: string | null } = { prevented: false, dialog: null, savePath: null };
+      const item = {
+        getURL: () => url,
+        getFilename: () => filename,
+        setSaveDialogOptions: (o: Record<string, unknown>) => (calls.dialog = o),
+        setSavePath: (p: string) => (calls.savePath = p),
+      };
+      willDownload({ preventDefault: () => (calls.prevented = true) }, item);
+      return calls;
+    };
+    expect(download('https://evil.example/payload.exe', 'payload.exe')).toMatchObject({ prevented: true, dialog: null, savePath: null });
+    expect(download('file:///etc/passwd', 'passwd')).toMatchObject({ prevented: true });
+    const csv = download('blob:file:///a1b2', '..\\..\\cashier.db');
+    expect(csv).toMatchObject({ prevented: false, savePath: null });
+    expect(csv.dialog?.['defaultPath']).toBe(path.join('/home/cashier/Documents', 'cashier.db'));
+    expect(download('blob:file:///a1b2', '../../x/订单.csv').dialog?.['defaultPath']).toBe(path.join('/home/cashier/Documents', '订单.csv'));
+  });
+});
+
 describe('packaged builds (docs/security.md §6)', () => {
   it('remove the default menu and turn DevTools off; development keeps both', async () => {
     fake.state.menus.length = 0;
