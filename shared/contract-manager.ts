@@ -124,6 +124,13 @@ export const managerCommandInputs = {
   'manager.staff.setDisabled': z.strictObject({ ...managerPin, cashierId: id, disabled: z.boolean() }),
   /** Always needs a manager PIN typed with it, even in an unlocked console. */
   'manager.staff.resetPin': z.strictObject({ managerPin: pin, cashierId: id, newPin: pin }),
+  /** The customer display (客显): which screen, or off (docs/display.md). */
+  'manager.customerDisplay.get': z.strictObject({ ...managerPin }),
+  'manager.customerDisplay.save': z.strictObject({
+    ...managerPin,
+    /** 'auto' = the first screen that is not the cashier's; a screen id; 'off' = no customer display. */
+    display: z.union([z.literal('auto'), z.literal('off'), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]),
+  }),
 } as const;
 
 // ---------------------------------------------------------------------------
@@ -343,6 +350,16 @@ export interface ManagerCommandOutputs {
   'manager.staff.rename': StaffView;
   'manager.staff.setDisabled': StaffView;
   'manager.staff.resetPin': StaffView;
+  'manager.customerDisplay.get': CustomerDisplayView;
+  'manager.customerDisplay.save': CustomerDisplayView;
+}
+
+/** The customer display's screen choice and the screens attached now (none known outside the Electron shell). */
+export interface CustomerDisplayView {
+  display: 'auto' | 'off' | number;
+  screens: { id: number; width: number; height: number; primary: boolean }[];
+  /** The screen the display is on now, or null (off, one screen, or the chosen one is not attached). */
+  showingOn: number | null;
 }
 
 export interface PrinterDiscoveryView {

@@ -339,12 +339,24 @@ function runRegister(backend: RegisterBackend, paths: ReturnType<typeof dataPath
   worker.start();
   sync.refresh();
   // The customer-facing display (客显) on a second screen, when there is one and the manager did not turn it off.
-  try {
-    const devUrl = devServerUrl();
-    openCustomerWindow(backend.customerDisplay, backend.meta(CUSTOMER_DISPLAY_META), { devTools: !app.isPackaged, ...(devUrl ? { devUrl } : {}) });
-  } catch (error) {
-    console.error('the customer display could not open', error);
-  }
+  const devUrl = devServerUrl();
+  let customerWindow: BrowserWindow | null = null;
+  const showCustomerDisplay = (setting: string | undefined) => {
+    try {
+      if (customerWindow && !customerWindow.isDestroyed()) customerWindow.close();
+      customerWindow = openCustomerWindow(backend.customerDisplay, setting, { devTools: !app.isPackaged, ...(devUrl ? { devUrl } : {}) });
+    } catch (error) {
+      console.error('the customer display could not open', error);
+    }
+  };
+  backend.screenControl = {
+    screens: () => {
+      const primary = screen.getPrimaryDisplay().id;
+      return screen.getAllDisplays().map((d) => ({ id: d.id, bounds: d.bounds, primary: d.id === primary }));
+    },
+    apply: showCustomerDisplay,
+  };
+  showCustomerDisplay(backend.meta(CUSTOMER_DISPLAY_META));
 
   // The full ledger check and the backup run in a worker thread (issue 15 §2); a violation stops the counter.
   const ledgerCheck = new BackgroundCheck(backend, paths.db, {

@@ -328,6 +328,16 @@ const en: Shape<typeof zh> = {
     receiptHint: 'Keep your receipt: its lookup code shows your place in line',
   },
   members: {
+    display: {
+      title: 'Customer display',
+      auto: 'Automatic: the first screen that is not the cashier’s',
+      screen: 'Screen {n} ({width}×{height})',
+      primary: ' (the cashier’s screen, not selectable)',
+      off: 'Off',
+      showing: 'The customer display is open',
+      notShowing: 'The customer display is not open (off, or the chosen screen is not attached)',
+      oneScreen: 'Only one screen found: it opens when a second screen is attached',
+    },
     enrol: 'Enrol new member',
     enrolTitle: 'Enrol a new member',
     enrolHint: 'No member has this phone number. Enrol now and this sale earns {rebateName}.',

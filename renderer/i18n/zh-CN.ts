@@ -327,6 +327,16 @@ export default {
   },
   /** Members at the counter: enrolment (helper "members", issue #12). */
   members: {
+    display: {
+      title: '顾客显示屏（客显）',
+      auto: '自动：第一块非收银屏幕',
+      screen: '屏幕 {n}（{width}×{height}）',
+      primary: '（收银屏，不可选）',
+      off: '关闭',
+      showing: '顾客显示屏已打开',
+      notShowing: '顾客显示屏未打开（已关闭，或所选屏幕未连接）',
+      oneScreen: '只检测到一块屏幕：接上第二块屏幕后自动打开',
+    },
     enrol: '登记新会员',
     enrolTitle: '登记新会员',
     enrolHint: '未找到这个手机号的会员，可以现在登记，本单即可累计{rebateName}。',

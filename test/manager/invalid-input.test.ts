@@ -29,6 +29,8 @@ const GOOD: { [N in ManagerCommandName]: Record<string, unknown> } = {
   'manager.staff.rename': { cashierId: 'c', name: 'N' },
   'manager.staff.setDisabled': { cashierId: 'c', disabled: true },
   'manager.staff.resetPin': { managerPin: MANAGER_PIN, cashierId: 'c', newPin: '1234' },
+  'manager.customerDisplay.get': {},
+  'manager.customerDisplay.save': { display: 'off' },
 };
 
 let h: Harness;

@@ -66,4 +66,28 @@ describe('customer display state', () => {
     expect(chooseCustomerDisplay(screens, 1, '42')).toBeNull();
     expect(chooseCustomerDisplay([screens[0]!], 1, undefined)).toBeNull();
   });
+
+  it('the manager chooses the screen (or off): saved, audited, and the shell told to move the window', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    const applied: string[] = [];
+    const b = { x: 0, y: 0, width: 1920, height: 1080 };
+    h.backend.screenControl = {
+      screens: () => [{ id: 1, bounds: b, primary: true }, { id: 5, bounds: { ...b, x: 1920, width: 1024, height: 768 }, primary: false }],
+      apply: (setting) => applied.push(setting),
+    };
+    await h.ok('manager.unlock', { pin: '2468' });
+    expect(await h.ok('manager.customerDisplay.get', {})).toEqual({
+      display: 'auto',
+      screens: [{ id: 1, width: 1920, height: 1080, primary: true }, { id: 5, width: 1024, height: 768, primary: false }],
+      showingOn: 5,
+    });
+    expect(await h.ok('manager.customerDisplay.save', { display: 'off' })).toMatchObject({ display: 'off', showingOn: null });
+    expect(await h.ok('manager.customerDisplay.save', { display: 5 })).toMatchObject({ display: 5, showingOn: 5 });
+    expect(applied).toEqual(['off', '5']);
+    expect(await h.call('manager.customerDisplay.save', { display: -1 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    const audit = h.backend.db.prepare("SELECT detail FROM manager_audit WHERE action = 'customerDisplay.save' ORDER BY id").pluck().all();
+    expect(audit).toEqual([JSON.stringify({ 'display.customer': { old: 'auto', new: 'off' } }), JSON.stringify({ 'display.customer': { old: 'off', new: '5' } })]);
+    h.close();
+  });
 });

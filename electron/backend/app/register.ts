@@ -32,6 +32,7 @@ import { Line } from './line';
 import { Members } from './members';
 import { Orders } from './orders';
 import { CustomerDisplay } from '../customer/display';
+import type { ScreenControl } from '../manager/customer-display';
 import { DEFAULT_SCRYPT } from './pin';
 import { Receipts } from './receipts';
 import { Shifts } from './shifts';
@@ -109,6 +110,8 @@ export class RegisterBackend {
   readonly orders: Orders;
   /** What the customer-facing display shows (客显); the shell pushes it to the customer window. */
   readonly customerDisplay: CustomerDisplay;
+  /** The screens and the customer window, installed by the Electron shell (none in tests and the CLI). */
+  screenControl: ScreenControl | null = null;
   readonly clock: CounterClock;
   private readonly statusReader: StatusReader;
 

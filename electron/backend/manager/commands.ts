@@ -7,6 +7,7 @@ import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract
 import type { ManagerCommandName } from '../../../shared/contract-manager';
 import type { RegisterBackend } from '../app/register';
 import { managerFor } from './console';
+import { getCustomerDisplay, saveCustomerDisplay } from './customer-display';
 import { dashboard } from './dashboard';
 import { getDetails, savePrinter, saveStore, saveSync } from './details';
 import { discover, testPage } from './printers';
@@ -45,4 +46,6 @@ export const MANAGER_COMMANDS: ManagerImplementations = {
   'manager.staff.rename': (b, i) => renameStaff(managerFor(b), i),
   'manager.staff.setDisabled': (b, i) => setStaffDisabled(managerFor(b), i),
   'manager.staff.resetPin': (b, i) => resetStaffPin(managerFor(b), i),
+  'manager.customerDisplay.get': (b, i) => getCustomerDisplay(managerFor(b), b.screenControl, i),
+  'manager.customerDisplay.save': (b, i) => saveCustomerDisplay(managerFor(b), b.screenControl, i),
 };
