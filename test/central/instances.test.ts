@@ -13,7 +13,7 @@ import { addAdmin, addRegister } from '../../central/auth/registry';
 import { openPostgres } from '../../central/db/adapter';
 import { migrate } from '../../central/db/migrate';
 import { SyncClient } from '../../electron/backend/sync/client';
-import { completeSyncConfig, plainSecretBox, readSyncConfig, writeSyncConfig } from '../../electron/backend/sync/config';
+import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
 import { enrolRegister } from '../../electron/backend/sync/enrol';
 import { MESSAGES } from '../../shared/sync/protocol';
 import { Cleanup, ROOT, createRegisterDb, kill, outboxCount, tempDir, waitFor } from '../sync/helpers';
@@ -111,8 +111,8 @@ describe('two central instances on one PostgreSQL', () => {
     const reg = createRegisterDb(path.join(dir, 'register.db'));
     cleanup.add(() => reg.close());
     const { code } = await db.transaction((tx) => addRegister(tx, 'S1', 'R1', Date.now()));
-    await enrolRegister(reg, { url: a.url, code, box: plainSecretBox });
-    writeSyncConfig(reg, { url: `http://127.0.0.1:${proxyPort}` }, plainSecretBox);
+    // Enrolled through the proxy (the address registers know), which sends it to A for now.
+    await enrolRegister(reg, { url: `http://127.0.0.1:${proxyPort}`, code, box: plainSecretBox });
     const events = engineDay('cashier-1', 250).events;
     const insert = reg.prepare('INSERT INTO outbox (event_id, queue_id, type, at, payload) VALUES (?, ?, ?, ?, ?)');
     for (const e of events) insert.run(e.id, e.queueId, e.type, e.at, JSON.stringify(e.payload));
