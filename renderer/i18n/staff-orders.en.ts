@@ -128,6 +128,7 @@ export default {
       confirm: 'Refund',
       done: 'Refunded {amount}, approved by {manager}; the refund slip is printing',
     },
+    closedDays: { label: 'Refunds of closed days', allow: 'Allowed', forbid: 'Not allowed' },
     errors: { pin: 'A PIN is 4–8 digits' },
   },
   resultReprint: 'Reprint receipt',

@@ -128,6 +128,7 @@ export default {
       confirm: '确认退款',
       done: '已退款 {amount}，由 {manager} 批准；退款单已送打印',
     },
+    closedDays: { label: '已日结订单退款', allow: '允许', forbid: '不允许' },
     errors: { pin: 'PIN 码是 4–8 位数字' },
   },
   resultReprint: '重打小票',
