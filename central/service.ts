@@ -10,6 +10,7 @@
  *   POST /enrol {code}          {storeId, registerId, token}  (one-time code → the register's token)
  *   GET  /q/<查询码>             the customer's queue page (zh-CN)
  *   /admin/…                    needs an admin credential
+ *   /recovery/…                 a register's own events, for rebuilding it (its token)
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -25,6 +26,7 @@ import { RateLimiter } from './http/rate-limit';
 import { RequestError, readJson, sendJson } from './http/util';
 import type { IngestRegister } from './ingest/apply-batch';
 import { handleQueuePage } from './page/route';
+import { handleRecovery } from './recovery/http';
 import { PUSH_CHANNEL } from './push/store';
 import { attachRegisterSockets, type ServiceLogger } from './sync/registers';
 
@@ -92,6 +94,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     }
     if (url.pathname.startsWith('/q/')) return handleQueuePage(db, req, res, url, { limiter, address, now: now() });
     if (await handleAdmin(db, req, res, url, now())) return;
+    if (await handleRecovery(db, req, res, url)) return;
     sendJson(res, 404, { error: `no ${req.method} ${url.pathname} here` });
   }
 

@@ -180,9 +180,10 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
   }
   for (const d of draws) {
     const { rows } = await tx.query<{ old: number }>(
-      `UPDATE entries e SET entitlement_fen = $4, updated_at = $5,
-         state = CASE WHEN $4 = 0 AND e.state = 'waiting' THEN 'completed' ELSE e.state END,
-         finished_at = CASE WHEN $4 = 0 AND e.state = 'waiting' THEN $5 ELSE e.finished_at END
+      // Typed casts: PostgreSQL deduces $4 as bigint in SET and integer in `$4 = 0` otherwise, and refuses the statement.
+      `UPDATE entries e SET entitlement_fen = $4::bigint, updated_at = $5::bigint,
+         state = CASE WHEN $4::bigint = 0 AND e.state = 'waiting' THEN 'completed' ELSE e.state END,
+         finished_at = CASE WHEN $4::bigint = 0 AND e.state = 'waiting' THEN $5::bigint ELSE e.finished_at END
        FROM (SELECT entitlement_fen AS old FROM entries WHERE register = $1 AND queue_id = $2 AND order_id = $3 FOR UPDATE) prev
        WHERE e.register = $1 AND e.queue_id = $2 AND e.order_id = $3 RETURNING prev.old`,
       [register.id, d.queueId, d.orderId, d.entitlementFen, d.at],

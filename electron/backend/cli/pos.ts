@@ -28,6 +28,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: 'enrol --db PATH --server URL [--allow-insecure] < code: trade the one-time enrolment code (stdin or POS_ENROL_CODE) for this register\'s token',
     load: async () => (await import('./enrol-command')).runEnrol,
   },
+  recover: {
+    summary: 'recover --from-server --db PATH [--server URL] [--token-file FILE]: rebuild the database from the events the central service holds (token: POS_SYNC_TOKEN or the file); close the app first',
+    load: async () => (await import('./recover-command')).runRecover,
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,73 @@
+/**
+ * `pos recover --from-server --db PATH [--server URL] [--token-file FILE] [--allow-insecure] [--ca PEM]`
+ *
+ * Rebuilds the register's database from the events the central service holds
+ * of it (docs/central.md "Disaster recovery"): into a new database when the
+ * disk was lost, or into a restored backup that has not sold since. Close the
+ * app first. The token: POS_SYNC_TOKEN, or --token-file (never on the command
+ * line, where every user of the machine could read it); the address: --server,
+ * or the one the database already has. Exit 0 when rebuilt, 1 when refused
+ * (nothing changed).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readSecret, SYNC_TOKEN_ENV } from './secret-input';
+import { openDatabase } from '../store/database';
+import { readSyncConfig } from '../sync/config';
+import { recoverFromServer, RecoveryError, type RecoveryReport } from '../recovery/recover';
+import { optionalFlag, parseArgs, requireFlag, UsageError } from './args';
+
+function when(ms: number | null): string {
+  return ms === null ? 'never' : new Date(ms).toISOString();
+}
+
+/** The report: what came back, and plainly what cannot. */
+export function describeRecovery(r: RecoveryReport): string[] {
+  const s = r.server;
+  return [
+    `rebuilt ${s.storeId}/${s.registerId} from the service: events ${r.hadUpTo + 1}..${s.lastSeq} (${r.events} applied, ${r.skipped} already here) in ${r.seconds.toFixed(1)} s`,
+    `  ${r.orders} orders, ${r.entries} entries, ${r.ledgerRows} ledger rows, ${r.membersEnrolled} members enrolled here, ${r.memberPushes} member pushes` +
+      (r.placeholderMembers > 0 ? `, ${r.placeholderMembers} members the service never sent (kept by id only)` : ''),
+    `  new events are numbered from ${r.nextSeq}`,
+    `the service last heard from this register at ${when(s.lastSeenAt)} (last sync ${when(s.lastSyncAt)}; its newest event is from ${when(s.lastEventAt)}).`,
+    '  Anything this register did after that and never sent is not on the service and cannot come back: ' +
+      'check the paper receipts and the cash drawer from that time on and enter those sales again.',
+  ];
+}
+
+export async function runRecover(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { value: ['db', 'server', 'token-file', 'ca', 'page-size'], boolean: ['from-server', 'allow-insecure'] });
+  if (args.positional.length > 0) throw new UsageError(`unexpected argument ${args.positional[0]}`);
+  if (args.flags.get('from-server') !== true) throw new UsageError('say where from: --from-server (the only source so far)');
+  const dbPath = requireFlag(args, 'db');
+  const tokenFile = optionalFlag(args, 'token-file');
+  const token = readSecret(tokenFile, SYNC_TOKEN_ENV);
+  if (!token) throw new UsageError('the register token is needed: set POS_SYNC_TOKEN or give --token-file FILE (the token this register enrolled with)');
+  const pageSize = optionalFlag(args, 'page-size');
+  if (pageSize !== undefined && !/^\d{1,4}$/.test(pageSize)) throw new UsageError('--page-size must be 1–2000');
+  const caFile = optionalFlag(args, 'ca');
+  const isNew = !existsSync(dbPath);
+
+  const db = openDatabase(dbPath);
+  try {
+    const stored = readSyncConfig(db, null);
+    const url = optionalFlag(args, 'server') ?? stored.url;
+    if (!url) throw new UsageError('--server URL is needed (this database does not name its service)');
+    const report = await recoverFromServer(db, {
+      url,
+      token,
+      allowInsecure: args.flags.get('allow-insecure') === true || stored.allowInsecure === true,
+      ...(caFile ? { ca: readFileSync(caFile, 'utf8') } : {}),
+      ...(pageSize ? { pageSize: Number(pageSize) } : {}),
+      onProgress: (done, total) => process.stderr.write(`pos recover: ${done}/${total} events fetched\n`),
+    });
+    for (const line of describeRecovery(report)) process.stdout.write(`pos recover: ${line}\n`);
+    process.stdout.write('pos recover: next: `pos verify --db PATH`, then start the app (or `pos sync`); sync continues after the service\'s events\n');
+    return 0;
+  } catch (error) {
+    if (!(error instanceof RecoveryError)) throw error;
+    process.stderr.write(`pos recover: refused: ${error.message}; ${isNew ? 'the new database holds nothing yet' : 'nothing was changed'}\n`);
+    return 1;
+  } finally {
+    db.close();
+  }
+}
