@@ -142,6 +142,13 @@ export const ZH_MESSAGES: MessageTexts = {
   'audit.lock': '锁定了店长后台',
   'audit.clockConfirm': '确认了电脑时间（电脑时间 {wallAt}，上一笔操作 {lastOperationAt}）',
   'audit.pinChange': '修改了自己的店长 PIN',
+  'audit.staffCreateCashier': '添加了收银员 {name}',
+  'audit.staffCreateManager': '添加了店长 {name}',
+  'audit.staffRename': '把 {old} 改名为 {new}',
+  'audit.staffDisable': '停用了 {name}（不能再登录）',
+  'audit.staffEnable': '重新启用了 {name}',
+  'audit.staffResetPin': '重置了 {name} 的 PIN',
+  'audit.orderRefund': '批准了订单 {orderId} 的退款（{amountFen}）',
   'audit.other': '其他操作',
 
   'whatIf.emptyStart': '两次推演都从时段开始时的空队列起算，全程使用同一份设置。',

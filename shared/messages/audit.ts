@@ -48,6 +48,18 @@ export function auditActionMessage(action: string, rawDetail: unknown): Message 
       return msg('audit.clockConfirm', { wallAt: count(detail.wallAt), lastOperationAt: count(detail.lastOperationAt) });
     case 'pin.change':
       return msg('audit.pinChange');
+    case 'staff.create':
+      return detail.role === 'manager' ? msg('audit.staffCreateManager', { name: text(detail.name) }) : msg('audit.staffCreateCashier', { name: text(detail.name) });
+    case 'staff.rename':
+      return msg('audit.staffRename', { old: text(detail.old), new: text(detail.new) });
+    case 'staff.disable':
+      return msg('audit.staffDisable', { name: text(detail.name) });
+    case 'staff.enable':
+      return msg('audit.staffEnable', { name: text(detail.name) });
+    case 'staff.resetPin':
+      return msg('audit.staffResetPin', { name: text(detail.name) });
+    case 'order.refund':
+      return msg('audit.orderRefund', { orderId: text(detail.orderId), amountFen: count(detail.amountFen) });
     default:
       return msg('audit.other');
   }

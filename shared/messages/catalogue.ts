@@ -188,6 +188,13 @@ export const MESSAGE_CATALOGUE = {
   'audit.lock': {},
   'audit.clockConfirm': { wallAt: 'instant', lastOperationAt: 'instant' },
   'audit.pinChange': {},
+  'audit.staffCreateCashier': { name: 'text' },
+  'audit.staffCreateManager': { name: 'text' },
+  'audit.staffRename': { old: 'text', new: 'text' },
+  'audit.staffDisable': { name: 'text' },
+  'audit.staffEnable': { name: 'text' },
+  'audit.staffResetPin': { name: 'text' },
+  'audit.orderRefund': { orderId: 'text', amountFen: 'fen' },
   'audit.other': {},
 
   // --- what-if notes ---------------------------------------------------------

@@ -143,6 +143,13 @@ export const EN_MESSAGES: MessageTexts = {
   'audit.lock': 'locked the manager console',
   'audit.clockConfirm': 'confirmed the computer clock ({wallAt}; last operation {lastOperationAt})',
   'audit.pinChange': 'changed their manager PIN',
+  'audit.staffCreateCashier': 'added the cashier {name}',
+  'audit.staffCreateManager': 'added the manager {name}',
+  'audit.staffRename': 'renamed {old} to {new}',
+  'audit.staffDisable': 'disabled {name} (can no longer sign in)',
+  'audit.staffEnable': 'enabled {name} again',
+  'audit.staffResetPin': 'reset the PIN of {name}',
+  'audit.orderRefund': 'approved the refund of order {orderId} ({amountFen})',
   'audit.other': 'another action',
 
   'whatIf.emptyStart': 'Both runs start from an empty line at the start of the window and keep one copy of the settings throughout.',

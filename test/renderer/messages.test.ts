@@ -142,6 +142,8 @@ describe('audit rows and ratio steps in words', () => {
     expect(zh('printer.save', { 'printer.uri': { old: null, new: 'tcp://1.2.3.4:9100' }, 'printer.copies': { old: '1', new: '2' } })).toBe('修改了打印机设置：打印机地址、份数');
     expect(zh('reports.export', { report: 'queue', from: '2026-01-01', to: '2026-01-31', rows: 12 })).toBe('导出了排队记录 2026-01-01 至 2026-01-31（12 行）');
     expect(zh('pin.locked', { purpose: 'unlock', lockedUntil: SAMPLE.instant })).toBe('店长 PIN 错误次数过多，锁定到 2026-01-05 10:07:30');
+    expect(zh('staff.rename', { cashierId: 'c-1', old: '林小红', new: '林晓红' })).toBe('把 林小红 改名为 林晓红');
+    expect(zh('order.refund', { orderId: 'R-20260105-000001', amountFen: 1_234_500, handBack: [] })).toBe('批准了订单 R-20260105-000001 的退款（¥12,345.00）');
     expect(zh('something.new', { a: 1 })).toBe('其他操作');
     expect(zh('settings.save', 'not an object')).toBe('修改了本收银台设置：（无）');
   });
