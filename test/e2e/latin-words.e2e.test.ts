@@ -4,7 +4,8 @@
  * real backend, must show no Latin word outside a short allow-list.
  *
  * What counts as shown: the text of every rendered element (display not
- * none, visibility not hidden, with a box) and the placeholders of fields.
+ * none, visibility not hidden, with a box), their tooltips (title) and the
+ * placeholders of fields.
  * The values inside fields are what a person typed (or an identifier being
  * edited) and are not counted; the chart is a canvas (its labels are checked
  * in test/renderer). Before words are counted, these are taken out: URLs and
@@ -47,6 +48,11 @@ async function visibleTexts(page: Page): Promise<string[]> {
       if (!text || !parent || parent.closest('script, style, noscript, textarea')) continue;
       if (!shown(parent)) continue;
       out.push(text);
+    }
+    // Tooltips are read on hover.
+    for (const el of Array.from(document.querySelectorAll('[title]'))) {
+      const title = el.getAttribute('title')?.trim();
+      if (title && shown(el)) out.push(title);
     }
     for (const field of Array.from(document.querySelectorAll('input[placeholder], textarea[placeholder]'))) {
       const placeholder = field.getAttribute('placeholder')?.trim();

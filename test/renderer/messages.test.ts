@@ -12,6 +12,7 @@ import { issueMessage } from '../../shared/messages/issues';
 import { ratioStepMessage } from '../../shared/messages/ratio-steps';
 import { levelDisplayName, levelsInForce } from '../../shared/levels';
 import { formatYuanGrouped, type Fen } from '../../shared/money';
+import { registerDisplayName } from '../../shared/register-name';
 import { levelName, messageText, MESSAGE_TEXTS, setLevelNames } from '../../renderer/i18n/messages';
 import { ZH_MESSAGES } from '../../renderer/i18n/messages.zh-CN';
 import { yuan } from '../../renderer/money-input';
@@ -118,6 +119,12 @@ describe('money and levels', () => {
     expect(yuan(123_456_789)).toBe('¥1,234,567.89');
     expect(yuan(-1_234_500)).toBe('-¥12,345.00');
     expect(yuan(null)).toBe('—');
+  });
+
+  it('a register is named for a person', () => {
+    expect(registerDisplayName('register-1')).toBe('1 号收银台');
+    expect(registerDisplayName('register-12', 'en')).toBe('Register 12');
+    expect(registerDisplayName('前台收银')).toBe('前台收银');
   });
 
   it('a level is shown by its name, never its key', () => {
