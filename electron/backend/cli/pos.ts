@@ -32,6 +32,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: 'recover --from-server --db PATH [--server URL] [--token-file FILE]: rebuild the database from the events the central service holds (token: POS_SYNC_TOKEN or the file); close the app first',
     load: async () => (await import('./recover-command')).runRecover,
   },
+  'phone-key': {
+    summary: 'phone-key --key-file PATH [--from FILE]: install the alliance phone key (file or POS_PHONE_KEY, never on the command line); without one, print the installed key id',
+    load: async () => (await import('./phone-key-command')).runPhoneKey,
+  },
 };
 
 function usage(): string {
