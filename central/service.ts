@@ -15,10 +15,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { MAX_PACKET_BYTES, PROTOCOL_VERSION, type BatchAck } from '../shared/sync/protocol';
 import { RegistryError, enrol } from './auth/registry';
-import { handleAdmin, pushRequest } from './admin/http';
+import { handleAdmin, pushRequest, requireAdmin } from './admin/http';
 import type { SqlDb } from './db/adapter';
 import { serviceEpoch } from './db/epoch';
 import { migrate } from './db/migrate';
@@ -66,6 +67,9 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   await migrate(db);
   const epoch = await serviceEpoch(db, now());
   const limiter = new RateLimiter(options.pageRatePerMinute ?? 30, 10);
+  // How long the event loop was kept from other registers (GET /admin/stats reads and resets it).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handleHttp(req, res).catch((error: unknown) => {
@@ -93,6 +97,15 @@ export async function startCentralService(options: CentralServiceOptions): Promi
       return sendJson(res, 200, await db.transaction((tx) => enrol(tx, code, now())));
     }
     if (url.pathname.startsWith('/q/')) return handleQueuePage(db, req, res, url, { limiter, address, now: now() });
+    if (url.pathname === '/admin/stats' && req.method === 'GET') {
+      const stats = { connected: sockets.connected(), loopDelayMaxMs: Math.round(loopDelay.max / 1e5) / 10, loopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10 };
+      // Answered only with an admin credential (handleAdmin's check), then reset.
+      if (await requireAdmin(db, req, res)) {
+        loopDelay.reset();
+        sendJson(res, 200, stats);
+      }
+      return;
+    }
     if (await handleAdmin(db, req, res, url, now())) return;
     if (await handleRecovery(db, req, res, url)) return;
     sendJson(res, 404, { error: `no ${req.method} ${url.pathname} here` });
@@ -119,6 +132,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     connected: () => sockets.connected(),
     epoch,
     async close() {
+      loopDelay.disable();
       await stopListening();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

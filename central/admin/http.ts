@@ -6,6 +6,7 @@
  *   GET  /admin/registers?after=CURSOR&limit=N    registers with their sync state
  *   GET  /admin/events?store=S&register=R&after=SEQ&limit=N   (limit required)
  *   GET  /admin/pushes?after=ID&limit=N
+ *   GET  /admin/stats                             registers connected, event-loop delay since the last read
  *   POST /admin/push/base-settings {settings, queueId?, storeId?, registerId?}
  *   POST /admin/push/members       {members, storeId?, registerId?}
  */
@@ -39,15 +40,19 @@ export async function pushRequest(db: SqlDb, kind: 'base-settings' | 'members', 
   return db.transaction((tx) => addPush(tx, message, target, content as Record<string, unknown>, now));
 }
 
+/** true when the request carries a live admin credential; otherwise answers 401 and returns false. */
+export async function requireAdmin(db: SqlDb, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  const token = bearer(req);
+  if (token && (await adminForToken(db, token)) !== null) return true;
+  sendJson(res, 401, { error: 'an admin credential is required: Authorization: Bearer <token from `admin add-admin`>' });
+  return false;
+}
+
 /** Answers an /admin/… (or the old /events) request; false when the path is not an admin route. */
 export async function handleAdmin(db: SqlDb, req: http.IncomingMessage, res: http.ServerResponse, url: URL, now: number): Promise<boolean> {
   const path = url.pathname === '/events' ? '/admin/events' : url.pathname;
   if (!path.startsWith('/admin/')) return false;
-  const token = bearer(req);
-  if (!token || (await adminForToken(db, token)) === null) {
-    sendJson(res, 401, { error: 'an admin credential is required: Authorization: Bearer <token from `admin add-admin`>' });
-    return true;
-  }
+  if (!(await requireAdmin(db, req, res))) return true;
   if (req.method === 'GET') {
     const limit = () => intParam(url, 'limit', 1, MAX_PAGE, path === '/admin/events' ? undefined : 100);
     switch (path) {

@@ -20,7 +20,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { addRegister, addStore, enrol } from '../../central/auth/registry';
+import { addAdmin, addRegister, addStore, enrol } from '../../central/auth/registry';
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { openPostgres, type SqlDb } from '../../central/db/adapter';
@@ -69,6 +69,8 @@ const round = (x: number) => Math.round(x * 10) / 10;
 
 interface Target {
   name: string;
+  /** The server's longest event-loop stall since the last call (ms), when it can tell. */
+  loopStall?: () => Promise<number | null>;
   /** Processes whose CPU time is the server's, and the database's (PostgreSQL). */
   serverPids: () => number[];
   databasePids: () => number[];
@@ -158,6 +160,7 @@ async function runCase(target: Target, kind: 'steady' | 'offline', names: string
   for (let i = 0; i < names.length; i += 50) sockets.push(...(await Promise.all(names.slice(i, i + 50).map((n) => connect(target.url, 'BENCH', n, target.token(n))))));
   const latencies: number[] = [];
   failedBatches = 0;
+  await target.loopStall?.();
   const cpuBefore = { server: cpuSeconds(target.serverPids()), db: cpuSeconds(target.databasePids()) };
   const start = performance.now();
   let sent = 0;
@@ -195,6 +198,7 @@ async function runCase(target: Target, kind: 'steady' | 'offline', names: string
   for (const s of sockets) s.close();
   latencies.sort((a, b) => a - b);
   const held = await target.count(names);
+  const stall = (await target.loopStall?.()) ?? null;
   process.stdout.write(
     `${JSON.stringify({
       bench: 'central',
@@ -211,6 +215,7 @@ async function runCase(target: Target, kind: 'steady' | 'offline', names: string
       heldUnacknowledged: Math.max(0, held.distinct - sent),
       duplicated: held.events - held.distinct,
       failedBatches,
+      serverLoopStallMaxMs: stall,
       serverCpuSeconds: round(cpu.server),
       databaseCpuSeconds: round(cpu.db),
     })}\n`,
@@ -226,10 +231,15 @@ async function serviceTarget(db: SqlDb, databaseUrl: string, names: string[]): P
     const { code } = await db.transaction((tx) => addRegister(tx, 'BENCH', n, now));
     tokens.set(n, (await db.transaction((tx) => enrol(tx, code, now))).token);
   }
+  const adminToken = await addAdmin(db, 'bench', now);
   const { child, url } = await spawnServer('central/main.ts', ['--port', '0'], { CENTRAL_DATABASE_URL: databaseUrl });
   return {
     name: 'service (PostgreSQL)',
     url,
+    loopStall: async () => {
+      const res = await fetch(`${url}/admin/stats`, { headers: { authorization: `Bearer ${adminToken}` } });
+      return ((await res.json()) as { loopDelayMaxMs: number }).loopDelayMaxMs;
+    },
     serverPids: () => [child.pid!],
     databasePids: postgresPids,
     token: (n) => tokens.get(n)!,
@@ -248,7 +258,7 @@ async function serviceTarget(db: SqlDb, databaseUrl: string, names: string[]): P
 
 async function referenceTarget(dir: string): Promise<Target> {
   const file = path.join(dir, 'reference.db');
-  const { child, url } = await spawnServer('central/server.ts', ['--port', '0', '--db', file, '--token', REF_TOKEN]);
+  const { child, url } = await spawnServer('central/server.ts', ['--port', '0', '--db', file], { CENTRAL_TOKENS: REF_TOKEN });
   return {
     name: 'reference (SQLite)',
     url,

@@ -128,6 +128,9 @@ describe.each(DATABASES)('central service on %s', (kind) => {
     expect(page.events.map((e) => e.seq)).toEqual([3, 4]);
     const registers = (await (await fetch(`${service.url}/admin/registers?limit=5`, { headers: admin })).json()) as { registers: { registerId: string; lastSeq: number }[] };
     expect(registers.registers).toMatchObject([{ registerId: 'R1', lastSeq: sent.length }]);
+    expect((await fetch(`${service.url}/admin/stats`)).status).toBe(401);
+    const stats = await (await fetch(`${service.url}/admin/stats`, { headers: admin })).json();
+    expect(stats).toMatchObject({ connected: 1, loopDelayMaxMs: expect.any(Number), loopDelayP99Ms: expect.any(Number) });
   }, 60_000);
 
   it("a register enrols with its code and drains its outbox through the sync client", async () => {
