@@ -116,6 +116,7 @@ export const ZH_MESSAGES: MessageTexts = {
   'input.timeout': '超时为 100–120000 毫秒',
   'input.atLeastOneTender': '至少要有一种付款方式',
   'input.amountMin': '应收金额至少 ¥0.01',
+  'input.lookupUrl': '查询地址必须以 https://（或 http://）开头，且不能有空格',
 
   'ratio.cashierLevel': '本收银台给 {level} 的比例',
   'ratio.baseLevel': '基础设置给 {level} 的比例',

@@ -160,6 +160,7 @@ export const MESSAGE_CATALOGUE = {
   'input.timeout': {},
   'input.atLeastOneTender': {},
   'input.amountMin': {},
+  'input.lookupUrl': {},
 
   // --- why this ratio? (engine/ratio.ts steps) -------------------------------
   'ratio.cashierLevel': { level: 'level' },

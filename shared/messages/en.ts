@@ -117,6 +117,7 @@ export const EN_MESSAGES: MessageTexts = {
   'input.timeout': 'The timeout is 100–120000 ms.',
   'input.atLeastOneTender': 'At least one tender.',
   'input.amountMin': 'The amount due must be at least ¥0.01.',
+  'input.lookupUrl': 'The lookup address must start with https:// (or http://) and hold no spaces.',
 
   'ratio.cashierLevel': 'This register’s ratio for {level}',
   'ratio.baseLevel': 'The platform’s ratio for {level}',

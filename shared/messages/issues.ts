@@ -42,6 +42,10 @@ const OWN_SENTENCES: readonly [string, MessageCode][] = [
   ['at least one tender', 'input.atLeastOneTender'],
   ['the amount due must be at least 1 fen', 'input.amountMin'],
   ['the input must be a plain object', 'input.notPlainObject'],
+  ['a mainland mobile number', 'member.phoneInvalid'],
+  ['the lookup address must start with', 'input.lookupUrl'],
+  ['a backup is named by its day', 'input.dateFormat'],
+  ['a name is needed', 'input.empty'],
 ];
 
 function unit(path: readonly PropertyKey[]): 'fen' | 'bp' | 'plain' {

@@ -40,7 +40,7 @@ function sample(code: MessageCode): Message {
 }
 
 /** Latin words a Chinese screen may show (see test/e2e/latin-words.e2e.test.ts for the whole list). */
-const ALLOWED_LATIN = new Set(['PIN', 'CSV', 'QR', 'X', 'Z', 'F1', 'F3', 'HH', 'MM', 'tcp', 'IP', 'printer', 'file', 'wss', 'https', 'example', 'com', 'central', 'T10', 'YYYY', // printer address syntax the shop types (issue 11):
+const ALLOWED_LATIN = new Set(['PIN', 'CSV', 'QR', 'X', 'Z', 'F1', 'F3', 'HH', 'MM', 'tcp', 'IP', 'printer', 'file', 'wss', 'https', 'http', 'example', 'com', 'central', 'T10', 'YYYY', // printer address syntax the shop types (issue 11):
   'serial', 'baud', 'dev', 'usb', 'lp0', 'ttyUSB0', 'COM3', 'LPT1']);
 
 function latinWords(text: string): string[] {
@@ -106,6 +106,7 @@ describe('zod issues as messages', () => {
     expect(issueMessage({ code: 'invalid_format', path: ['pin'], message: 'a PIN is 4–8 digits' })).toEqual(msg('input.pinFormat'));
     expect(issueMessage({ code: 'unrecognized_keys', path: [], message: 'x', keys: ['evil'] })).toEqual(msg('input.unknownField', { keys: 'evil' }));
     expect(issueMessage({ code: 'whatever', path: [], message: 'Some English' })).toEqual(msg('input.invalid'));
+    expect(issueMessage({ code: 'invalid_format', path: ['phone'], message: 'a mainland mobile number: 11 digits starting 13–19' })).toEqual(msg('member.phoneInvalid'));
   });
 });
 
