@@ -9,7 +9,7 @@ import { seededRandom } from '../../shared/engine/index';
 import { BackgroundCheck } from '../../electron/backend/app/full-check';
 import { createCommandHandler } from '../../electron/backend/app/handlers';
 import { startRegister } from '../../electron/backend/app/startup';
-import { readCheckpoints } from '../../electron/backend/store/verify-since';
+import { readCheckpoints, verifySince } from '../../electron/backend/store/verify-since';
 import { addMember, CHEAP_SCRYPT, configure, quietLogger, T0, tempDir } from '../app/helpers';
 
 const sale = (fen: number) => ({ amountDueFen: fen, memberId: 'M1', tenders: [{ kind: 'cash' as const, amountFen: fen }] });
@@ -107,6 +107,34 @@ describe('start-up checks what came after the checkpoint', () => {
     const after = readCheckpoints(r.backend!.db)[0]!;
     expect(after.ledgerId).toBeGreaterThan(before.ledgerId);
     expect(after.extractedFen).toBe(r.backend!.store.loadQueue(r.backend!.queueId)!.extractedFen);
+    r.backend!.close();
+  }, 60_000);
+
+  it('start-up reads only after the checkpoint: every statement of verifySince is planned on a rowid range or an index lookup, never a walk', async () => {
+    const { r } = await registerWithHistory(3);
+    const db = r.backend!.db;
+    const seen: { sql: string; args: unknown[] }[] = [];
+    const prepare = db.prepare.bind(db);
+    const spy = (sql: string) => {
+      const st = prepare(sql);
+      for (const m of ['all', 'get'] as const) {
+        const run = st[m].bind(st) as (...a: unknown[]) => unknown;
+        (st as unknown as Record<string, unknown>)[m] = (...args: unknown[]) => {
+          seen.push({ sql, args });
+          return run(...args);
+        };
+      }
+      return st;
+    };
+    (db as unknown as { prepare: typeof spy }).prepare = spy;
+    expect(verifySince(db, readCheckpoints(db))).toEqual([]);
+    (db as unknown as { prepare: typeof prepare }).prepare = prepare;
+    expect(seen.length).toBeGreaterThan(4);
+    for (const { sql, args } of seen) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((p) => p.detail).join(' | ');
+      // A SCAN of a growing table, or a SEARCH on queue_id alone (the whole queue's rows), would grow with history.
+      expect(plan, sql).not.toMatch(/SCAN (ledger|orders|entries|l|p|o|e)\b|\(queue_id=\?\)/);
+    }
     r.backend!.close();
   }, 60_000);
 });

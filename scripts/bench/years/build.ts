@@ -18,7 +18,7 @@ import { changeSettings, seededRandom } from '../../../shared/engine/index';
 import { createCommandHandler } from '../../../electron/backend/app/handlers';
 import { RegisterBackend, type Logger } from '../../../electron/backend/app/register';
 
-export const DAY = 86_400_000;
+const DAY = 86_400_000;
 /** The day every built register's history ends (local midnight in Shanghai), so sizes compare. */
 export const START = Date.parse('2023-12-01T00:00:00+08:00');
 export const CHECKOUTS_PER_DAY = 400;
