@@ -69,6 +69,34 @@ const displaySchema = z.strictObject({
   pendingAmount: z.boolean().optional(),
 });
 
+/**
+ * A map keyed by member level, with no prototype (docs/security.md §7): a
+ * level is any name, `__proto__`, `constructor` and `toString` included.
+ * zod's record assigns `out[key] = value`, which for `__proto__` sets the
+ * prototype instead of keeping the level; here every key is defined as an
+ * own property of an `Object.create(null)` map.
+ */
+function levelMap<V extends z.ZodType>(value: V, what: string) {
+  return z
+    .custom<Record<string, z.input<V>>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { error: `${what} must map level names to values` })
+    .transform((input, ctx) => {
+      const out = Object.create(null) as Record<string, z.output<V>>;
+      for (const key of Object.keys(input)) {
+        if (key.length < 1 || key.length > 40) {
+          ctx.addIssue({ code: 'custom', message: 'a level name is 1–40 characters', path: [key] });
+          continue;
+        }
+        const parsed = value.safeParse((input as Record<string, unknown>)[key]);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+          continue;
+        }
+        Object.defineProperty(out, key, { value: parsed.data, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    });
+}
+
 /** One layer of settings; `null` in a change means "unset this field". */
 export const settingsLayerSchema = z.strictObject({
   enabled: z.boolean().optional(),
@@ -76,9 +104,9 @@ export const settingsLayerSchema = z.strictObject({
   exchangeName: z.string().trim().min(1).max(20).optional(),
   extractionBp: extractionBpSchema.optional(),
   defaultRatioBp: rewardBpSchema.optional(),
-  levelRatiosBp: z.record(z.string().min(1).max(40), rewardBpSchema).optional(),
+  levelRatiosBp: levelMap(rewardBpSchema, 'levelRatiosBp').optional(),
   /** What a person sees for a level key (gold → 金卡会员); merged level by level, the register's over the base (shared/levels.ts). */
-  levelNames: z.record(z.string().min(1).max(40), z.string().trim().min(1).max(20)).optional(),
+  levelNames: levelMap(z.string().trim().min(1).max(20), 'levelNames').optional(),
   tiers: z
     .array(tierSchema)
     .max(50)

@@ -51,3 +51,33 @@ describe('payloads and error messages', () => {
     expect(JSON.stringify(r.error).length).toBeLessThan(10_000);
   });
 });
+
+describe('a level named __proto__ works like any name (docs/security.md §7)', () => {
+  it('its ratio survives settings parsing, storage and reload, and a checkout uses it', async () => {
+    const { parseSettingsLayer } = await import('../../shared/settings');
+    const { changeSettings, seededRandom } = await import('../../shared/engine/index');
+    const { openHarness, readyToSell } = await import('../app/helpers');
+    const layer = parseSettingsLayer(JSON.parse('{"levelRatiosBp": {"__proto__": 13000, "constructor": 9000}, "levelNames": {"__proto__": "原型卡"}}'));
+    expect(Object.keys(layer.levelRatiosBp!)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(layer.levelRatiosBp!)).toBeNull();
+    expect(JSON.stringify(layer)).toContain('"__proto__":13000');
+
+    const h = openHarness();
+    await readyToSell(h);
+    const b = h.backend;
+    b.store.transaction(() =>
+      changeSettings(
+        { store: b.store, queueId: b.queueId, timezone: b.timezone, random: seededRandom(1), newEventId: () => `set-proto` },
+        { at: b.now(), cashier: JSON.parse('{"extractionBp": 1000, "defaultRatioBp": 10000, "levelRatiosBp": {"__proto__": 13000}}'), actor: 'test', source: 'manager' },
+      ),
+    );
+    b.db.prepare("INSERT INTO members (id, level, source, updated_at) VALUES ('M-proto', '__proto__', 'local', 0)").run();
+    const reopened = h.reopen();
+    const [manager] = await reopened.ok('cashiers.list', {});
+    await reopened.ok('session.signIn', { cashierId: manager!.id, pin: '2468' });
+    const out = await reopened.ok('checkout.submit', { amountDueFen: 10_000, memberId: 'M-proto', tenders: [{ kind: 'cash', amountFen: 10_000 }] });
+    expect(out.entry?.ratioBp).toBe(13_000);
+    expect(out.entry?.rule).toBe('cashier.level');
+    reopened.close();
+  });
+});
