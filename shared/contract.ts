@@ -14,6 +14,7 @@ import { managerCommandInputs, type ManagerCommandOutputs } from './contract-man
 import { msg, type Message } from './messages/catalogue';
 import { englishText } from './messages/en';
 import { issueMessage } from './messages/issues';
+import type { PrintCause, SyncCause } from './failures';
 
 const id = z.string().trim().min(1).max(64);
 const fenInput = z.number().int({ error: 'an amount must be a whole number of fen' }).min(0, { error: 'an amount cannot be negative' }).max(MAX_PAYMENT_FEN);
@@ -108,6 +109,12 @@ export const commandInputs = {
   'display.typing': z.strictObject({ amountDueFen: fenInput, deductionFen: fenInput }),
   /** The customer display back to idle (the next customer). */
   'display.idle': z.strictObject({}),
+  // Print jobs at the counter (issue 10 §5): every job not printed, retry / reprint / skip with a reason, a test page.
+  'printJobs.list': z.strictObject({}),
+  'printJobs.retry': z.strictObject({ jobId: z.number().int().positive() }),
+  'printJobs.reprint': z.strictObject({ jobId: z.number().int().positive() }),
+  'printJobs.skip': z.strictObject({ jobId: z.number().int().positive(), reason: z.string().trim().min(1).max(200) }),
+  'printer.testPage': z.strictObject({}),
   ...managerCommandInputs,
 } as const;
 
@@ -242,8 +249,20 @@ export interface StatusSnapshot {
     lastError: string | null;
     /** What the status bar says about sync, translated by the renderer (a failure, or after a restore what happened and what to do). */
     problem?: Message | null;
+    /** Since when sync has been failing (the first failure after the last success), and why (translated by the screen). */
+    failingSince?: number | null;
+    cause?: SyncCause | null;
   };
-  printer: { state: 'not-configured' | 'online' | 'offline' | 'error'; detail: string | null; pendingJobs: number };
+  printer: {
+    state: 'not-configured' | 'online' | 'offline' | 'error';
+    detail: string | null;
+    pendingJobs: number;
+    /** Why the printer is not printing (translated by the screen: 缺纸, 纸仓盖未关 …). */
+    cause?: PrintCause | null;
+    /** The oldest job that failed (the banner's subject), and the failed jobs waiting for the cashier. */
+    failedJob?: { jobId: number; orderId: string | null; kind: PrintQueueJobView['kind']; cause: PrintCause; at: number } | null;
+    needsCashier?: number;
+  };
   queue: { waiting: number; owedFen: number };
   clock: ClockStatus;
   /** Member level display names in force and the level keys the settings know (shared/levels.ts); screens never show a raw key. */
@@ -259,6 +278,25 @@ export interface StartupState {
   wal: boolean;
   /** Refused: the local days (YYYY-MM-DD) of the backups that can be restored, newest first. */
   backupDays: string[];
+}
+
+/** A print job as the counter's print-jobs list shows it. */
+export interface PrintQueueJobView {
+  id: number;
+  kind: 'receipt' | 'test' | 'slip';
+  orderId: string | null;
+  /** For a slip: what it is (exchange, draw, X / Z report). */
+  slip: string | null;
+  copy: boolean;
+  state: 'pending' | 'printing' | 'failed' | 'done' | 'skipped' | 'previewed';
+  attempts: number;
+  /** When the worker tries again by itself; null = waits for the cashier. */
+  nextAttemptAt: number | null;
+  cause: PrintCause | null;
+  /** The printer's or the system's own words (for the technician). */
+  detail: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface CommandOutputs extends ManagerCommandOutputs {
@@ -294,6 +332,11 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'startup.restore': { restoredDay: string; keptAside: boolean };
   'display.typing': null;
   'display.idle': null;
+  'printJobs.list': { jobs: PrintQueueJobView[]; needsCashier: number };
+  'printJobs.retry': PrintQueueJobView;
+  'printJobs.reprint': { jobId: number };
+  'printJobs.skip': PrintQueueJobView;
+  'printer.testPage': { jobId: number };
 }
 
 export type CommandOutput<N extends CommandName> = CommandOutputs[N];

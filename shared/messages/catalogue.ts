@@ -76,6 +76,10 @@ export const MESSAGE_CATALOGUE = {
 
   // --- orders and the line -------------------------------------------------
   'order.notFound': { orderId: 'text' },
+  'printJob.notFound': { jobId: 'count' },
+  'printJob.alreadyPrinted': { jobId: 'count' },
+  'printJob.alreadySkipped': { jobId: 'count' },
+  'printJob.printingNow': { jobId: 'count' },
   'order.noEntitlement': { orderId: 'text' },
   'order.alreadyRefunded': { orderId: 'text' },
   'order.refundClosedDay': { orderId: 'text' },

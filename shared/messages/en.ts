@@ -38,6 +38,10 @@ export const EN_MESSAGES: MessageTexts = {
   'member.exists': 'This phone number is already a member here: look it up instead.',
 
   'order.notFound': 'There is no order {orderId} on this register.',
+  'printJob.notFound': 'There is no print job {jobId}.',
+  'printJob.alreadyPrinted': 'Print job {jobId} has printed: reprint it for a copy (副本).',
+  'printJob.alreadySkipped': 'Print job {jobId} was skipped: reprint it to print it.',
+  'printJob.printingNow': 'Print job {jobId} is printing now: wait for it to finish or fail.',
   'order.noEntitlement': 'Order {orderId} earned no place in the line.',
   'order.alreadyRefunded': 'Order {orderId} is already refunded.',
   'order.refundClosedDay': 'Order {orderId} belongs to a closed day (its shift report is printed) and this store does not refund closed days. A manager can allow it under Store settings.',

@@ -76,6 +76,11 @@ const COMMANDS: Implementations = {
     b.customerDisplay.idle();
     return null;
   },
+  'printJobs.list': (b) => b.printDesk.list(),
+  'printJobs.retry': (b, i) => b.printDesk.retry(i),
+  'printJobs.reprint': (b, i) => b.printDesk.reprint(i),
+  'printJobs.skip': (b, i) => b.printDesk.skip(i),
+  'printer.testPage': (b) => b.printDesk.testPage(),
   ...MANAGER_COMMANDS,
 };
 

@@ -34,6 +34,7 @@ import { Orders } from './orders';
 import { CustomerDisplay } from '../customer/display';
 import type { ScreenControl } from '../manager/customer-display';
 import { DEFAULT_SCRYPT } from './pin';
+import { PrintDesk } from './print-desk';
 import { Receipts } from './receipts';
 import { Shifts } from './shifts';
 import { Staff } from './staff';
@@ -110,8 +111,12 @@ export class RegisterBackend {
   readonly orders: Orders;
   /** What the customer-facing display shows (客显); the shell pushes it to the customer window. */
   readonly customerDisplay: CustomerDisplay;
+<<<<<<< HEAD
   /** The screens and the customer window, installed by the Electron shell (none in tests and the CLI). */
   screenControl: ScreenControl | null = null;
+=======
+  readonly printDesk: PrintDesk;
+>>>>>>> 465f659 (Print and sync failures the cashier sees: a banner on every counter screen with the cause in Chinese (缺纸, 纸仓盖未关, 打印机拒绝连接, 超时, 断开, 中断 …) and what to do, retry / reprint / skip with a reason (on the job and in the audit log); the print-jobs list (Ctrl+J) of every job not printed, crash-left jobs flagged as waiting for the cashier; a test page from the printer settings (Ctrl+P); sync banner and status bar say since when, how many events wait and why; saving printer or sync settings refreshes the status at once)
   readonly clock: CounterClock;
   private readonly statusReader: StatusReader;
 
@@ -155,6 +160,7 @@ export class RegisterBackend {
     this.members = new Members(this);
     this.orders = new Orders(this);
     this.customerDisplay = new CustomerDisplay({ settings: () => this.settings(), storeName: () => this.meta(META.storeName) ?? '' });
+    this.printDesk = new PrintDesk(this);
     this.statusReader = new StatusReader(this);
     this.ensureQueue();
     // A scheduled reset missed while the app was closed is applied now, once.

@@ -7,6 +7,8 @@ import { levelsInForce } from '../../../shared/levels';
 import type { Message } from '../../../shared/messages/catalogue';
 import { jobCounts, readPrinterSettings } from '../printing/index';
 import { waitingEvents } from '../sync/outbox';
+import { printCause, syncCause } from '../../../shared/failures';
+import { jobsNeedingCashier, oldestFailedJob } from '../printing/failures';
 import { META, type RegisterBackend } from './register';
 
 /** What the sync client reports (electron/backend/sync/client.ts `SyncStatus`), structurally. */
@@ -59,11 +61,25 @@ export class StatusReader {
     };
   }
 
+  /** The first failure seen after the last success (sync's "since when"); null while it works. */
+  private syncFailingSince: number | null = null;
+
   private syncStatus(): StatusSnapshot['sync'] {
     const source = this.syncSource?.() ?? null;
     if (source) {
       const state = source.connection === 'stopped' ? 'offline' : source.connection;
-      return { state, lastSyncAt: source.lastSyncAt, waiting: source.waiting, lastError: source.lastError, problem: source.problem ?? null };
+      const failing = source.lastError !== null || state === 'offline';
+      if (!failing) this.syncFailingSince = null;
+      else this.syncFailingSince ??= this.core.wallNow();
+      return {
+        state,
+        lastSyncAt: source.lastSyncAt,
+        waiting: source.waiting,
+        lastError: source.lastError,
+        failingSince: this.syncFailingSince,
+        cause: failing ? (syncCause(source.lastError) ?? 'unreachable') : null,
+        problem: source.problem ?? null,
+      };
     }
     // Rows up to last_acked_seq were acknowledged and wait only for the bulk purge; counted from min/max seq, never row by row.
     const waiting = waitingEvents(
@@ -74,14 +90,26 @@ export class StatusReader {
     return { state: 'not-configured', lastSyncAt: null, waiting, lastError: null };
   }
 
+  /** The failed jobs the counter screen's banner and list show (issue 10 §5). */
+  private printFailures(): Pick<StatusSnapshot['printer'], 'failedJob' | 'needsCashier'> {
+    const { db } = this.core;
+    const failed = oldestFailedJob(db);
+    return {
+      failedJob: failed ? { jobId: failed.id, orderId: failed.orderId, kind: failed.kind, cause: printCause(failed.lastError), at: failed.updatedAt } : null,
+      needsCashier: jobsNeedingCashier(db),
+    };
+  }
+
   private printerStatus(): StatusSnapshot['printer'] {
     const source = this.printerSource?.() ?? null;
     if (source) {
       const pendingJobs = source.jobs.pending + source.jobs.printing + source.jobs.failed;
-      if (!source.configured) return { state: 'not-configured', detail: null, pendingJobs };
-      if (source.online === true) return { state: 'online', detail: null, pendingJobs };
+      const failures = this.printFailures();
+      if (!source.configured) return { state: 'not-configured', detail: null, pendingJobs, cause: null, ...failures };
+      if (source.online === true) return { state: 'online', detail: null, pendingJobs, cause: null, ...failures };
       const problem = source.coverOpen === true || source.paper === 'out';
-      return { state: problem ? 'error' : 'offline', detail: source.lastError, pendingJobs };
+      const cause = source.paper === 'out' ? 'paper-out' : source.coverOpen === true ? 'cover-open' : source.lastError ? printCause(source.lastError) : null;
+      return { state: problem ? 'error' : 'offline', detail: source.lastError, pendingJobs, cause, ...failures };
     }
     const { db } = this.core;
     const counts = jobCounts(db);
@@ -90,8 +118,10 @@ export class StatusReader {
     try {
       configured = readPrinterSettings(db).uri !== null;
     } catch (error) {
-      return { state: 'error', detail: (error as Error).message, pendingJobs };
+      return { state: 'error', detail: (error as Error).message, pendingJobs, cause: 'other', ...this.printFailures() };
     }
-    return configured ? { state: 'offline', detail: 'the print worker is not running', pendingJobs } : { state: 'not-configured', detail: null, pendingJobs };
+    return configured
+      ? { state: 'offline', detail: 'the print worker is not running', pendingJobs, cause: 'offline', ...this.printFailures() }
+      : { state: 'not-configured', detail: null, pendingJobs, cause: null, ...this.printFailures() };
   }
 }

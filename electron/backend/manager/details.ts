@@ -139,6 +139,8 @@ export async function savePrinter(c: ManagerConsole, input: ParsedCommandInput<'
     });
     if (Object.keys(changes).length > 0) c.audit(manager, 'printer.save', changes);
   })();
+  // The print worker and the status bar look at the new settings at once (issue 10 §5).
+  c.backend.notifyChanged();
   return detailsView(c);
 }
 
@@ -188,5 +190,7 @@ export async function saveSync(c: ManagerConsole, input: ParsedCommandInput<'man
     else if (before.token !== null && getMeta(c.db, SYNC_META_KEYS.token) === undefined) changes[SYNC_META_KEYS.token] = { old: SECRET, new: null };
     if (Object.keys(changes).length > 0) c.audit(manager, 'sync.save', changes);
   })();
+  // The sync supervisor restarts its client from the new settings and the status bar follows at once.
+  c.backend.notifyChanged();
   return detailsView(c);
 }

@@ -70,6 +70,8 @@ export class PrintWorker {
   private wakeUp: (() => void) | null = null;
   private transports = new Map<string, PrinterTransport>();
   private lastStatusAt = 0;
+  /** The printer settings the last status check used: saving new ones asks the printer at once. */
+  private checkedSettings: string | null = null;
   private state: PrinterState = {
     configured: false,
     uri: null,
@@ -109,6 +111,7 @@ export class PrintWorker {
       .prepare(`UPDATE print_jobs SET state = 'failed', last_error = ?, next_attempt_at = NULL, updated_at = ? WHERE state = 'printing'`)
       .run(INTERRUPTED_ERROR, now);
     this.running = true;
+    this.checkedSettings = this.settingsKey();
     this.refreshCounts();
     this.loopDone = this.loop();
   }
@@ -171,7 +174,8 @@ export class PrintWorker {
       )
       .get() as Parameters<typeof toJob>[0] | undefined;
     if (!head) {
-      if (this.statusPollMs > 0 && now - this.lastStatusAt >= this.statusPollMs) await this.checkStatus();
+      const settingsChanged = this.checkedSettings !== null && this.settingsKey() !== this.checkedSettings;
+      if (settingsChanged || (this.statusPollMs > 0 && now - this.lastStatusAt >= this.statusPollMs)) await this.checkStatus();
       return this.idleMs;
     }
     if (head.next_attempt_at! > now) return Math.min(head.next_attempt_at! - now, this.idleMs);
@@ -181,6 +185,15 @@ export class PrintWorker {
 
   private settings(): PrinterSettings {
     return readPrinterSettings(this.db);
+  }
+
+  /** The settings in force as text ('invalid: …' when they do not parse), to notice a change. */
+  private settingsKey(): string {
+    try {
+      return JSON.stringify(this.settings());
+    } catch (error) {
+      return `invalid: ${message(error)}`;
+    }
   }
 
   private transportFor(settings: PrinterSettings): PrinterTransport {
@@ -281,6 +294,7 @@ export class PrintWorker {
   /** Asks the printer for its state now (the status bar's refresh). Never throws. */
   async checkStatus(): Promise<PrinterState> {
     this.lastStatusAt = this.now();
+    this.checkedSettings = this.settingsKey();
     let settings: PrinterSettings;
     try {
       settings = this.settings();

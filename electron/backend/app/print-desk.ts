@@ -1,0 +1,96 @@
+/**
+ * The print queue as the cashier handles it (issue 10 §5): the list of every
+ * job not printed, retry, a reprint (copy), skip with a reason — recorded on
+ * the job and in the audit log — and a test page from the settings.
+ * The worker does the printing; every change here kicks it (notifyChanged).
+ */
+import type { CommandOutput, ParsedCommandInput, PrintQueueJobView } from '../../../shared/contract';
+import { msg } from '../../../shared/messages/catalogue';
+import { printCause } from '../../../shared/failures';
+import { enqueueTestPage, getJob, reprintJob, retryJob, skipJob, type PrintJob } from '../printing/index';
+import { jobsNeedingCashier, openJobs } from '../printing/failures';
+import { AppError } from './errors';
+import type { RegisterBackend } from './register';
+
+export function printQueueJobView(job: PrintJob & { slip?: string | null }): PrintQueueJobView {
+  const failed = job.state === 'failed';
+  return {
+    id: job.id,
+    kind: job.kind,
+    orderId: job.orderId,
+    slip: job.slip ?? null,
+    copy: job.copy,
+    state: job.state,
+    attempts: job.attempts,
+    nextAttemptAt: job.nextAttemptAt,
+    cause: failed ? printCause(job.lastError) : null,
+    detail: failed ? job.lastError : job.state === 'skipped' ? job.skipReason : null,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+  };
+}
+
+export class PrintDesk {
+  constructor(private readonly core: RegisterBackend) {}
+
+  list(): CommandOutput<'printJobs.list'> {
+    this.core.requireSession();
+    const { db } = this.core;
+    return { jobs: openJobs(db).map(printQueueJobView), needsCashier: jobsNeedingCashier(db) };
+  }
+
+  private job(jobId: number): PrintJob {
+    const job = getJob(this.core.db, jobId);
+    if (!job || job.queueId !== this.core.queueId) throw new AppError('not-found', msg('printJob.notFound', { jobId }));
+    return job;
+  }
+
+  /** A job still open (retry, skip): refused with the reason when it printed, was skipped or is printing now. */
+  private openJob(jobId: number): PrintJob {
+    const job = this.job(jobId);
+    if (job.state === 'done') throw new AppError('rule', msg('printJob.alreadyPrinted', { jobId }), { rule: 'print-job-printed' });
+    if (job.state === 'skipped') throw new AppError('rule', msg('printJob.alreadySkipped', { jobId }), { rule: 'print-job-skipped' });
+    if (job.state === 'printing') throw new AppError('rule', msg('printJob.printingNow', { jobId }), { rule: 'print-job-printing' });
+    return job;
+  }
+
+  /** Runs a print-queue change in one transaction, then kicks the worker and the status bar. */
+  private change<T>(run: () => T): T {
+    const result = this.core.db.transaction(run)();
+    this.core.notifyChanged();
+    return result;
+  }
+
+  retry(input: ParsedCommandInput<'printJobs.retry'>): PrintQueueJobView {
+    this.core.requireSession();
+    this.openJob(input.jobId);
+    return printQueueJobView(this.change(() => retryJob(this.core.db, input.jobId, this.core.wallNow())));
+  }
+
+  reprint(input: ParsedCommandInput<'printJobs.reprint'>): CommandOutput<'printJobs.reprint'> {
+    this.core.requireSession();
+    this.job(input.jobId);
+    return { jobId: this.change(() => reprintJob(this.core.db, input.jobId, this.core.wallNow())) };
+  }
+
+  /** Skips a job with the cashier's reason: on the job (skip_reason, skipped_by) and in the audit log. */
+  skip(input: ParsedCommandInput<'printJobs.skip'>): PrintQueueJobView {
+    const cashier = this.core.requireSession();
+    const before = this.openJob(input.jobId);
+    const at = this.core.wallNow();
+    return printQueueJobView(
+      this.change(() => {
+        const job = skipJob(this.core.db, input.jobId, { reason: input.reason, by: cashier.id, now: at });
+        this.core
+          .sql('INSERT INTO manager_audit (at, manager_id, cashier_id, action, detail) VALUES (?, NULL, ?, ?, ?)')
+          .run(at, cashier.id, 'print.skip', JSON.stringify({ jobId: job.id, orderId: job.orderId, kind: job.kind, state: before.state, reason: input.reason, lastError: before.lastError }));
+        return job;
+      }),
+    );
+  }
+
+  testPage(): CommandOutput<'printer.testPage'> {
+    this.core.requireSession();
+    return { jobId: this.change(() => enqueueTestPage(this.core.db, { queueId: this.core.queueId, now: this.core.wallNow() })) };
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * What the counter screen needs to show a print failure (issue 10 §5): the
+ * oldest job that failed, the jobs that wait for the cashier (failed with no
+ * automatic retry: a crash mid-send, a receipt that cannot be built), and the
+ * list of every job not printed.
+ *
+ * Every query names the states of the partial index `print_jobs_open`
+ * (`state IN ('pending', 'printing', 'failed')`), so it reads the few open
+ * jobs, never years of printed ones.
+ */
+import type { Db } from '../store/database';
+import { statement } from '../store/statements';
+import { toJob, type PrintJob } from './jobs';
+
+const OPEN = `state IN ('pending', 'printing', 'failed')`;
+
+/** The oldest job that failed (its cause is the banner's), or undefined. */
+export function oldestFailedJob(db: Db): PrintJob | undefined {
+  const row = statement(db, `SELECT * FROM print_jobs WHERE ${OPEN} AND state = 'failed' ORDER BY id LIMIT 1`).get() as Parameters<typeof toJob>[0] | undefined;
+  return row ? toJob(row) : undefined;
+}
+
+/** Failed jobs the worker will not retry by itself: they wait for the cashier (retry, reprint or skip). */
+export function jobsNeedingCashier(db: Db): number {
+  return (statement(db, `SELECT count(*) AS n FROM print_jobs WHERE ${OPEN} AND state = 'failed' AND next_attempt_at IS NULL`).get() as { n: number }).n;
+}
+
+/** Every job not printed yet (pending, printing, failed), newest first. */
+export function openJobs(db: Db, limit = 200): PrintJob[] {
+  return (statement(db, `SELECT * FROM print_jobs WHERE ${OPEN} ORDER BY id DESC LIMIT ?`).all(limit) as Parameters<typeof toJob>[0][]).map(toJob);
+}
