@@ -111,12 +111,9 @@ export class RegisterBackend {
   readonly orders: Orders;
   /** What the customer-facing display shows (客显); the shell pushes it to the customer window. */
   readonly customerDisplay: CustomerDisplay;
-<<<<<<< HEAD
   /** The screens and the customer window, installed by the Electron shell (none in tests and the CLI). */
   screenControl: ScreenControl | null = null;
-=======
   readonly printDesk: PrintDesk;
->>>>>>> 465f659 (Print and sync failures the cashier sees: a banner on every counter screen with the cause in Chinese (缺纸, 纸仓盖未关, 打印机拒绝连接, 超时, 断开, 中断 …) and what to do, retry / reprint / skip with a reason (on the job and in the audit log); the print-jobs list (Ctrl+J) of every job not printed, crash-left jobs flagged as waiting for the cashier; a test page from the printer settings (Ctrl+P); sync banner and status bar say since when, how many events wait and why; saving printer or sync settings refreshes the status at once)
   readonly clock: CounterClock;
   private readonly statusReader: StatusReader;
 
