@@ -53,6 +53,11 @@ const GOOD: { [N in CounterCommand]: Record<string, unknown> } = {
   'startup.restore': { backupDay: '2026-03-02', managerPin: '2468' },
   'display.typing': { amountDueFen: 100, deductionFen: 0 },
   'display.idle': {},
+  'printJobs.list': {},
+  'printJobs.retry': { jobId: 1 },
+  'printJobs.reprint': { jobId: 1 },
+  'printJobs.skip': { jobId: 1, reason: '顾客不要' },
+  'printer.testPage': {},
 };
 
 /** Bad payloads for a command: not an object, an unknown field, each required field missing, wrong types. */
