@@ -46,9 +46,18 @@ export interface RegisterSocketsOptions {
 
 const SUPPORTED_VERSIONS = [PROTOCOL_VERSION];
 
-/** Checks every event's payload against its type's schema (shared/sync/events.ts). */
-export function checkPayloads(batch: EventBatch): string | null {
-  for (const event of batch.events) {
+/** Events checked between two yields of the event loop (a 2 000-event batch never holds it in one piece). */
+const CHECK_CHUNK = 100;
+
+/**
+ * Checks every event's payload against its type's schema
+ * (shared/sync/events.ts), a chunk at a time, letting other registers'
+ * messages through between chunks.
+ */
+export async function checkPayloads(batch: EventBatch): Promise<string | null> {
+  for (let i = 0; i < batch.events.length; i++) {
+    if (i > 0 && i % CHECK_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const event = batch.events[i]!;
     const parsed = eventPayloadSchemas[event.type].safeParse(event.payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -108,14 +117,17 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
         return;
       }
       const parsed = parseMessage(eventBatchSchema, args[0], 'event batch');
-      const problem = !parsed.ok ? parsed.error : args.length !== 1 ? `a batch carries one argument, got ${args.length}` : checkPayloads(parsed.value);
-      if (problem !== null || !parsed.ok) {
-        const message = problem ?? 'malformed event batch';
+      const refuse = (message: string) => {
         log.warn(`${key}: refused a batch: ${message}`);
         ack({ ok: false, error: { code: 'invalid', message } });
-        return;
-      }
-      applier.add(parsed.value, ack);
+      };
+      if (!parsed.ok) return refuse(parsed.error);
+      if (args.length !== 1) return refuse(`a batch carries one argument, got ${args.length}`);
+      // Batches keep their arrival order: the applier takes each one's place now, its check finishes later.
+      applier.add(
+        checkPayloads(parsed.value).then((problem) => (problem === null ? parsed.value : problem)),
+        ack,
+      );
     });
 
     socket.onAny((name: unknown, ...args: unknown[]) => {
@@ -135,15 +147,22 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
 
   /** One socket's batches, one at a time in arrival order; each acknowledged after its commit. */
   function batchApplier(register: IngestRegister) {
-    const waiting: { batch: EventBatch; ack: (answer: BatchAck) => void }[] = [];
+    /** Each batch as its payload check will leave it: the batch, or why it is refused. */
+    const waiting: { batch: Promise<EventBatch | string>; ack: (answer: BatchAck) => void }[] = [];
     let running = false;
     async function run(): Promise<void> {
       running = true;
       try {
         for (let item = waiting.shift(); item; item = waiting.shift()) {
           let answer: BatchAck;
+          const batch = await item.batch;
+          if (typeof batch === 'string') {
+            log.warn(`${registerKey(register)}: refused a batch: ${batch}`);
+            item.ack({ ok: false, error: { code: 'invalid', message: batch } });
+            continue;
+          }
           try {
-            answer = await applyBatch(db, register, item.batch.events, now());
+            answer = await applyBatch(db, register, batch.events, now());
           } catch (error) {
             log.warn(`${registerKey(register)}: a batch failed: ${String(error)}`);
             answer = { ok: false, error: { code: 'internal', message: 'the service could not store the batch' } };
@@ -156,7 +175,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
       }
     }
     return {
-      add(batch: EventBatch, ack: (answer: BatchAck) => void): void {
+      add(batch: Promise<EventBatch | string>, ack: (answer: BatchAck) => void): void {
         waiting.push({ batch, ack });
         if (!running) void run();
       },
