@@ -12,14 +12,14 @@
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatYuan, type Fen } from '../../shared/money';
+import { formatYuanGrouped, type Fen } from '../../shared/money';
 import { chromiumAvailable, CHROMIUM, scan, startHarness, type Harness } from './harness';
 
 const hasChromium = chromiumAvailable();
 if (!hasChromium) console.warn(`e2e skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
 
 const sel = (id: string) => `[data-test="${id}"]`;
-const y = (fen: number) => `¥${formatYuan(fen as Fen)}`;
+const y = (fen: number) => `¥${formatYuanGrouped(fen as Fen)}`;
 
 describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backend', () => {
   let h: Harness;
