@@ -34,6 +34,10 @@ function fail(message: string, code = 2): never {
 async function open(values: { data?: string; 'database-url'?: string }): Promise<SqlDb> {
   const databaseUrl = values['database-url'] ?? process.env.CENTRAL_DATABASE_URL;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('the database URL must start with postgres:// or postgresql://');
+  // A command line is visible to every user of the machine: a password goes in the environment (or ~/.pgpass), never there.
+  if (values['database-url'] && /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(values['database-url'])) {
+    fail('--database-url must not carry a password (a command line is visible to every user of this machine); set CENTRAL_DATABASE_URL or use ~/.pgpass');
+  }
   const dataDir = values.data ?? 'central-data';
   if (!databaseUrl) lockDataDir(dataDir);
   return openDatabaseFrom({ databaseUrl, dataDir });
