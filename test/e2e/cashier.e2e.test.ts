@@ -276,7 +276,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     await page.keyboard.press('F5');
     await page.waitForSelector(sel('report-X'));
     const expectedCash = await text('report-expected-cash');
-    await page.locator(sel('counted-cash')).fill(expectedCash.replace('¥', ''));
+    await page.locator(sel('counted-cash')).fill(expectedCash.replace(/[¥,]/g, ''));
     await page.keyboard.press('F8');
     await page.waitForSelector(sel('confirm-close-confirm'));
     await page.keyboard.press('Enter');
