@@ -42,7 +42,7 @@ async function atSize(outDir: string, width: number, height: number): Promise<vo
     // Lock first (the set-up commands above unlocked the console with their PIN): the door, then the PIN.
     await h.ok('manager.lock', {});
     await page.keyboard.press('Control+g');
-    await page.waitForFunction(`document.activeElement?.closest('[data-test="manager-unlock-pin"]') != null`);
+    await page.waitForSelector('[data-test="manager-unlock-pin"]:focus');
     await typeSlowly(page, PIN);
     await page.keyboard.press('Enter');
     await page.waitForSelector(`${sel('manager-view')}[data-unlocked="yes"]`);
@@ -95,7 +95,7 @@ async function atSize(outDir: string, width: number, height: number): Promise<vo
 
     await page.keyboard.press('F8');
     await page.waitForSelector(sel('order-refund-dialog'));
-    await page.waitForFunction(`document.activeElement?.closest('[data-test="order-refund-pin"]') != null`);
+    await page.waitForSelector('[data-test="order-refund-pin"]:focus');
     await shot(page, outDir, `27-order-refund-${suffix}`);
   } finally {
     await h.close();

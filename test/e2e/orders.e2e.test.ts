@@ -23,7 +23,7 @@ const PIN = '2468';
 
 /** Latin words on screen, after key names, order numbers, 查询码 and the allowed acronyms are taken out (the rules of latin-words.e2e.test.ts). */
 async function latinOnScreen(page: Page): Promise<string[]> {
-  const text = await page.evaluate('document.body.innerText');
+  const text = await page.evaluate(() => document.body.innerText);
   const rest = String(text)
     .replace(/\b(?:Ctrl|Shift|Alt)\+\S+|\b(?:F(?:[1-9]|1[0-2])|Enter|Esc|PgUp|PgDn|Insert)\b/g, ' ')
     .replace(/\b[A-Za-z0-9_.-]+-\d{8}-\d{6}\b/g, ' ')
