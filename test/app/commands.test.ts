@@ -1,5 +1,6 @@
 /** Every command of the contract through createCommandHandler, on a real SQLite file: the good paths. */
 import { describe, expect, it } from 'vitest';
+import { jobPreview } from '../../electron/backend/printing/index';
 import { verifyDatabase } from '../../electron/backend/store/verify';
 import { addMember, configure, openHarness, readyToSell, T0 } from './helpers';
 
@@ -218,6 +219,13 @@ describe('the register through createCommandHandler', () => {
     expect(await h.call('queue.refundPreview', { orderId: b.orderId })).toMatchObject({ ok: false, error: { rule: 'already-refunded' } });
     const exchanged = await h.ok('queue.exchange', { orderId: a.orderId, to: 'points' });
     expect(exchanged).toMatchObject({ convertedFen: 5000, units: 10_000, entry: { state: 'exchanged' } });
+    // The draw and the exchange each queued a slip for the customer (issue 10 §7), built from the database.
+    const slips = h.backend.db.prepare(`SELECT id, slip, kind, order_id, queue_id, copy FROM print_jobs WHERE slip IN ('draw', 'exchange') ORDER BY id`).all() as { id: number; slip: 'draw' | 'exchange'; order_id: string; queue_id: string }[];
+    expect(slips.map((j) => [j.slip, j.order_id])).toEqual([['draw', a.orderId], ['exchange', a.orderId]]);
+    const slipText = (slip: 'draw' | 'exchange') =>
+      jobPreview(h.backend.db, { kind: 'receipt', queueId: 'register-1', orderId: a.orderId, copy: false, slip }, { width: 58, copies: 1, drawer: true }).lines.map((l) => l.text).join('\n');
+    expect(slipText('draw')).toMatch(/抽奖凭条[\s\S]*50%[\s\S]*待返权益\s+￥50\.00/);
+    expect(slipText('exchange')).toMatch(/兑换的待返权益\s+￥50\.00[\s\S]*获得积分\s+10000 分/);
     const receipt = await h.ok('receipt.preview', { orderId: a.orderId, copy: false });
     expect(receipt.lines.length).toBeGreaterThan(5);
     const reprint = await h.ok('receipt.reprint', { orderId: a.orderId });

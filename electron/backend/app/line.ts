@@ -6,6 +6,7 @@
 import { parseLookupCode } from '../../../shared/lookup-code';
 import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract';
 import { draw, exchange, exchangeQuote, type Entry } from '../../../shared/engine/index';
+import { enqueueSlip } from '../printing/index';
 import { entryFromRow, type EntryRow } from '../store/queue-store';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
@@ -92,7 +93,12 @@ export class Line {
 
   drawEntry(input: ParsedCommandInput<'queue.draw'>): CommandOutput<'queue.draw'> {
     this.core.requireSession();
-    const result = this.core.store.transaction(() => draw(this.core.ctx(), { orderId: input.orderId, at: this.core.now() }));
+    // The customer's draw slip commits with the draw, or neither does (issue 10 §7).
+    const result = this.core.store.transaction(() => {
+      const drawn = draw(this.core.ctx(), { orderId: input.orderId, at: this.core.now() });
+      enqueueSlip(this.core.db, { queueId: this.core.queueId, orderId: input.orderId, slip: 'draw', now: this.core.wallNow() });
+      return drawn;
+    });
     this.core.notifyChanged();
     this.core.customerDisplay.drawn(result.entry, result.drawnBp);
     return { entry: entryView(result.entry), drawnBp: result.drawnBp };
@@ -107,7 +113,11 @@ export class Line {
 
   exchangeEntry(input: ParsedCommandInput<'queue.exchange'>): CommandOutput<'queue.exchange'> {
     this.core.requireSession();
-    const result = this.core.store.transaction(() => exchange(this.core.ctx(), { orderId: input.orderId, at: this.core.now(), to: input.to }));
+    const result = this.core.store.transaction(() => {
+      const exchanged = exchange(this.core.ctx(), { orderId: input.orderId, at: this.core.now(), to: input.to });
+      enqueueSlip(this.core.db, { queueId: this.core.queueId, orderId: input.orderId, slip: 'exchange', now: this.core.wallNow() });
+      return exchanged;
+    });
     this.core.notifyChanged();
     return { entry: entryView(result.entry), convertedFen: result.convertedFen, units: result.units };
   }

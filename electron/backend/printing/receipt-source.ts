@@ -19,9 +19,11 @@ import {
   type TenderKind,
 } from '../../../shared/receipt/index';
 import { formatLookupCode, isLookupUrl } from '../../../shared/lookup-code';
+import { buildEntrySlip } from '../../../shared/receipt/entry-slip';
 import { buildRefundSlip } from '../../../shared/receipt/refund-slip';
 import { encodeGb18030 } from './encode';
 import type { PrintSlip } from './jobs';
+import { loadEntrySlipData } from './entry-slip-source';
 import { loadRefundSlipData } from './refund-slip-source';
 import { getMeta, META_KEYS, type PrinterSettings } from './settings';
 
@@ -166,6 +168,9 @@ export interface JobRef {
 
 /** The receipts one job prints: the receipt and, for copies > 1, extra copies marked 副本. */
 export function jobReceipts(db: Db, job: JobRef, settings: Pick<PrinterSettings, 'width' | 'copies' | 'drawer'>, now = Date.now()): Receipt[] {
+  if ((job.slip === 'draw' || job.slip === 'exchange') && job.orderId !== null) {
+    return [buildEntrySlip(loadEntrySlipData(db, { queueId: job.queueId, orderId: job.orderId, slip: job.slip }), { width: settings.width, copy: job.copy })];
+  }
   if (job.slip === 'refund' && job.orderId !== null) {
     return [buildRefundSlip(loadRefundSlipData(db, { queueId: job.queueId, orderId: job.orderId }), { width: settings.width, copy: job.copy, drawer: settings.drawer })];
   }
