@@ -105,6 +105,8 @@ export const commandInputs = {
   'startup.state': z.strictObject({}),
   /** Refused start-up only: restores the backup of that local day, behind a manager PIN of the BACKUP. */
   'startup.restore': z.strictObject({ backupDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a backup is named by its day, YYYY-MM-DD' }), managerPin: pin }),
+  /** Refused start-up only: restores that backup (same PIN rule), then adds everything the alliance service holds of this register beyond it. */
+  'startup.recoverFromServer': z.strictObject({ backupDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a backup is named by its day, YYYY-MM-DD' }), managerPin: pin }),
   /** The customer display (客显) while the cashier types: what is due and the deductions (issue #12 §2). */
   'display.typing': z.strictObject({ amountDueFen: fenInput, deductionFen: fenInput }),
   /** The customer display back to idle (the next customer). */
@@ -278,6 +280,8 @@ export interface StartupState {
   wal: boolean;
   /** Refused: the local days (YYYY-MM-DD) of the backups that can be restored, newest first. */
   backupDays: string[];
+  /** Refused: the newest backup names the alliance service and holds this register's token, so 「从联盟服务器恢复」 is offered (docs/central.md "Disaster recovery"). */
+  server: boolean;
 }
 
 /** A print job as the counter's print-jobs list shows it. */
@@ -330,6 +334,8 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'startup.state': StartupState;
   /** The day of the backup restored, and whether a (missing/empty) database file was kept aside. */
   'startup.restore': { restoredDay: string; keptAside: boolean };
+  /** `recovered`: how many records came back from the service, up to which number, and when it last heard from this register. */
+  'startup.recoverFromServer': { restoredDay: string; keptAside: boolean; recovered: { events: number; toSeq: number; lastSeenAt: number | null } };
   'display.typing': null;
   'display.idle': null;
   'printJobs.list': { jobs: PrintQueueJobView[]; needsCashier: number };

@@ -297,6 +297,8 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
     {
       // The phone digest key lives in its own file, never in the database (docs/security.md §3).
       phoneKey: loadOrCreatePhoneKey(paths.phoneKey, secretBox),
+      // 「从联盟服务器恢复」 reads the backup's sync token with the same key store.
+      secretBox,
       onOpen: (backend) => {
         opened = backend;
         runRegister(backend, paths, secretBox);

@@ -300,6 +300,16 @@ const en: Shape<typeof zh> = {
       other: 'The restore did not finish and nothing changed. Retry or call support',
     },
   },
+  serverRecovery: {
+    offer: 'This register synced with the alliance service: restore the backup, then add back everything it sent after the backup.',
+    button: 'Recover from the alliance service',
+    done: 'Restored the backup of {day} and added {events} records from the alliance service.',
+    lostAfter: 'The service last heard from this register at {when}. Sales made after that and never sent cannot come back: enter them again from the receipts and the drawer.',
+    never: 'never',
+    unreachable: 'The alliance service cannot be reached or does not accept this register; nothing was restored. Check the network, or restore the backup alone and call the alliance operator',
+    noServer: 'This backup does not name the alliance service and this register\'s token: restore the backup alone',
+    failed: 'The backup was restored, but the records from the alliance service could not be added: call the alliance operator before selling',
+  },
   manager,
   customer: {
     welcome: 'Welcome',

@@ -297,6 +297,16 @@ export default {
       other: '恢复没有完成，什么也没有改动。请重试或联系技术支持',
     },
   },
+  serverRecovery: {
+    offer: '本机连过联盟服务器：可以先恢复备份，再从联盟服务器补回备份之后已上传的所有记录。',
+    button: '从联盟服务器恢复',
+    done: '已从 {day} 的备份恢复，并从联盟服务器补回 {events} 条记录。',
+    lostAfter: '联盟服务器最后一次收到本机数据是 {when}。此后本机没来得及上传的销售已无法找回，请按小票和钱箱补录。',
+    never: '从未',
+    unreachable: '连不上联盟服务器，或服务器不认本机的凭证，什么都没有恢复。请检查网络；也可以只恢复备份，并联系联盟管理员',
+    noServer: '这个备份里没有联盟服务器的地址和本机的凭证，请只恢复备份',
+    failed: '备份已经恢复，但没能从联盟服务器补回之后的记录。请先联系联盟管理员，再开始收银',
+  },
   manager,
   /** The customer-facing display (客显, helper "members", issue #12 §2). */
   customer: {

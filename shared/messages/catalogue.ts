@@ -219,6 +219,9 @@ export const MESSAGE_CATALOGUE = {
   'restore.newerVersion': {},
   'restore.noManager': {},
   'restore.busy': {},
+  'recover.noServer': {},
+  'recover.unreachable': {},
+  'recover.failed': {},
 
   // --- the background ledger check (docs/store.md "Start-up check") ---------
   'ledger.checkFailed': { problems: 'count' },

@@ -172,6 +172,9 @@ export const EN_MESSAGES: MessageTexts = {
   'restore.newerVersion': 'That backup comes from a newer version of the register: install it first.',
   'restore.noManager': 'That backup has no manager; choose another day.',
   'restore.busy': 'A restore is already running; wait for it.',
+  'recover.noServer': 'This backup does not name the alliance service and this register\'s token; restore the backup alone, or rebuild with pos recover --from-server.',
+  'recover.unreachable': 'The alliance service cannot be reached or does not accept this register; nothing was restored. Check the network, or restore the backup alone and call the alliance operator.',
+  'recover.failed': 'The backup was restored, but the records from the alliance service could not be added; call the alliance operator before selling.',
 
   'ledger.checkFailed': 'The ledger check found {problems} problem(s): the register has stopped taking sales. Do not delete the database file; call the store manager or support.',
   'sync.restoredBehindServer': 'This register was restored from a backup; the server holds records {fromSeq}–{toSeq} from after the backup that this register lost. New records continue from {nextSeq}, nothing of the server is overwritten, and sync goes on. Tell the alliance operator this register was restored so they can check those records; once the server can send them back, recover them from the manager console.',

@@ -51,6 +51,7 @@ const GOOD: { [N in CounterCommand]: Record<string, unknown> } = {
   'orders.refund': { orderId: 'o', managerPin: '2468' },
   'startup.state': {},
   'startup.restore': { backupDay: '2026-03-02', managerPin: '2468' },
+  'startup.recoverFromServer': { backupDay: '2026-03-02', managerPin: '2468' },
   'display.typing': { amountDueFen: 100, deductionFen: 0 },
   'display.idle': {},
   'printJobs.list': {},

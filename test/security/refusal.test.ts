@@ -28,7 +28,7 @@ describe('the start-up gate on a lost database', () => {
     const paths = await lostRegister();
     const gate = new StartupGate(paths, { logger: quietLogger, scryptCost: CHEAP_SCRYPT });
     expect(gate.start()).toMatchObject({ ok: false, reason: 'database-lost' });
-    expect(await gate.handle('startup.state', {})).toEqual({ ok: true, value: { mode: 'refused', database: 'missing', wal: false, backupDays: ['2026-03-02'] } });
+    expect(await gate.handle('startup.state', {})).toEqual({ ok: true, value: { mode: 'refused', database: 'missing', wal: false, backupDays: ['2026-03-02'], server: false } });
     expect(await gate.handle('setup.createManager', { name: '路人', pin: '1111' })).toMatchObject({ ok: false, error: { code: 'rule', rule: 'startup-refused' } });
     expect(await gate.handle('app.status', {})).toMatchObject({ ok: false, error: { rule: 'startup-refused' } });
     expect(await gate.handle('startup.restore', { backupDay: '2026-03-02', managerPin: 'abc' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });

@@ -62,8 +62,11 @@ const COMMANDS: Implementations = {
   'orders.refundPreview': (b, i) => b.orders.refundPreview(i),
   'orders.refund': (b, i) => b.orders.refund(i),
   // Answered by the StartupGate while start-up is refused; an open register says so.
-  'startup.state': () => ({ mode: 'register', database: null, wal: false, backupDays: [] }),
+  'startup.state': () => ({ mode: 'register', database: null, wal: false, backupDays: [], server: false }),
   'startup.restore': () => {
+    throw new AppError('rule', msg('startup.notRefused'), { rule: 'startup-not-refused' });
+  },
+  'startup.recoverFromServer': () => {
     throw new AppError('rule', msg('startup.notRefused'), { rule: 'startup-not-refused' });
   },
   'display.typing': (b, i) => {

@@ -21,6 +21,8 @@ import { createCommandHandler, toCommandError, type CommandHandler } from './han
 import { consoleLogger, type Logger, type RegisterBackend } from './register';
 import { restoreBackup, RestoreRefused } from './restore';
 import { startRegister, type LostDatabase, type StartOptions, type StartupDecision } from './startup';
+import { backupNamesServer, backupServer, checkServer, recoverRestored, type ServerRecoverySummary } from '../recovery/startup-recovery';
+import type { SecretBox } from '../sync/config';
 
 export const RESTORE_MAX_FAILURES = 5;
 export const RESTORE_LOCK_MS = 5 * 60_000;
@@ -31,6 +33,8 @@ export interface StartupGateOptions extends StartOptions {
   log?: Logger;
   /** Monotonic milliseconds for the PIN lock (default performance.now). */
   monotonic?: () => number;
+  /** Reads the sync token a backup holds, for 「从联盟服务器恢复」 (the shell's OS key store). */
+  secretBox?: SecretBox;
 }
 
 const dayOf = (file: string) => /cashier-(\d{4}-\d{2}-\d{2})\.db$/.exec(path.basename(file))?.[1] ?? null;
@@ -75,7 +79,7 @@ export class StartupGate {
       const reason = msg('command.unknown', { name: typeof name === 'string' ? name.slice(0, 64) : typeof name });
       return fail({ code: 'invalid-input', message: englishText(reason), reason });
     }
-    if (name !== 'startup.state' && name !== 'startup.restore') {
+    if (name !== 'startup.state' && name !== 'startup.restore' && name !== 'startup.recoverFromServer') {
       const reason = msg('startup.refused');
       return fail({ code: 'rule', rule: 'startup-refused', message: englishText(reason), reason });
     }
@@ -84,18 +88,33 @@ export class StartupGate {
     try {
       if (name === 'startup.state') return ok(this.state());
       const input = parsed.value as { backupDay: string; managerPin: string };
-      return ok(await this.restore(input.backupDay, input.managerPin));
+      return ok(await this.restore(input.backupDay, input.managerPin, name === 'startup.recoverFromServer'));
     } catch (error) {
       return fail(toCommandError(error, this.log, name));
     }
   };
 
   state(): StartupState {
-    if (!this.lost) return { mode: 'register', database: null, wal: false, backupDays: [] };
-    return { mode: 'refused', database: this.lost.db, wal: this.lost.wal, backupDays: this.lost.backups.map(dayOf).filter((d): d is string => d !== null) };
+    if (!this.lost) return { mode: 'register', database: null, wal: false, backupDays: [], server: false };
+    const newest = this.lost.backups[0];
+    return {
+      mode: 'refused',
+      database: this.lost.db,
+      wal: this.lost.wal,
+      backupDays: this.lost.backups.map(dayOf).filter((d): d is string => d !== null),
+      server: newest !== undefined && backupNamesServer(newest, this.binding()),
+    };
   }
 
-  private async restore(backupDay: string, managerPin: string): Promise<{ restoredDay: string; keptAside: boolean }> {
+  private binding(): { nativeBinding?: string } {
+    return this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {};
+  }
+
+  private async restore(
+    backupDay: string,
+    managerPin: string,
+    fromServer = false,
+  ): Promise<{ restoredDay: string; keptAside: boolean; recovered?: ServerRecoverySummary }> {
     if (this.monotonic() < this.lockedUntil) {
       const until = Date.now() + (this.lockedUntil - this.monotonic());
       throw new AppError('locked', msg('restore.locked', { until }), { lockedUntil: until });
@@ -105,14 +124,19 @@ export class StartupGate {
     if (!file) throw refusalOf['not-found'](backupDay);
     this.busy = true;
     try {
+      // The service is asked before anything is restored: unreachable or refusing, nothing changes.
+      const server = fromServer ? backupServer(file, this.options.secretBox, this.binding()) : null;
+      if (server) await checkServer(server);
       const result = await restoreBackup(file, this.paths.db, { managerPin, ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}) });
       this.failures = 0;
+      // Before the register opens, so nothing new is numbered ahead of the service's events.
+      const recovered = server ? await recoverRestored(this.paths.db, server, this.binding()) : undefined;
       const decision = startRegister(this.paths.db, { ...this.options, backupsDir: this.paths.backups });
       if (!decision.ok) throw new Error(`the restored database did not open: ${decision.message}`);
       this.log.info(`restored ${file} into ${this.paths.db}; kept aside: ${result.keptAside.join(', ') || 'nothing'}`);
       this.lost = null;
       this.opened(decision.backend);
-      return { restoredDay: backupDay, keptAside: result.keptAside.length > 0 };
+      return { restoredDay: backupDay, keptAside: result.keptAside.length > 0, ...(recovered ? { recovered } : {}) };
     } catch (error) {
       if (!(error instanceof RestoreRefused)) throw error;
       if (error.reason === 'wrong-pin' && ++this.failures >= RESTORE_MAX_FAILURES) {
