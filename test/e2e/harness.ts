@@ -178,6 +178,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 820 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    // A loaded CI machine (2 cores, the whole suite) is slow to serve Vite's
+    // first, cold page and to settle a screen: wait longer than Playwright's 30 s.
+    context.setDefaultTimeout(60_000);
+    context.setDefaultNavigationTimeout(120_000);
     await context.exposeBinding('__cashierInvoke', async (_source, name: unknown, input: unknown) => handle(name, input));
     await context.addInitScript({ content: INSTALL_CASHIER_API });
     const page = await context.newPage();

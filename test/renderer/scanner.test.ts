@@ -46,8 +46,14 @@ describe('a scan at the checkout goes to member lookup, whatever has the focus',
     wrapper?.unmount();
   });
 
+  // Each key is stamped 5 ms after the previous one, as a scanner sends them:
+  // on a loaded machine the real time between two awaited keys here can pass
+  // the 35 ms scan gap and make the test flaky.
+  let clock = 1_000;
   function fire(target: EventTarget, key: string) {
     const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+    clock += 5;
+    Object.defineProperty(event, 'timeStamp', { value: clock });
     const accepted = target.dispatchEvent(event);
     // What the browser would do for an unhandled printable key in a text field.
     if (accepted && key.length === 1 && target instanceof HTMLInputElement) {
