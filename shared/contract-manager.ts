@@ -131,7 +131,15 @@ export const managerCommandInputs = {
     /** 'auto' = the first screen that is not the cashier's; a screen id; 'off' = no customer display. */
     display: z.union([z.literal('auto'), z.literal('off'), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]),
   }),
+  /** What the central server sent that the register refused, newest first, in words (docs/security.md §7). */
+  'manager.sync.log': z.strictObject({ ...managerPin, limit: z.number().int().min(1).max(200).default(50) }),
 } as const;
+
+/** One refused message from the server, for the manager: when, and what it was, as a catalogue message. */
+export interface SyncLogEntry {
+  at: number;
+  reason: Message;
+}
 
 // ---------------------------------------------------------------------------
 // Outputs.
@@ -352,6 +360,7 @@ export interface ManagerCommandOutputs {
   'manager.staff.resetPin': StaffView;
   'manager.customerDisplay.get': CustomerDisplayView;
   'manager.customerDisplay.save': CustomerDisplayView;
+  'manager.sync.log': { entries: SyncLogEntry[] };
 }
 
 /** The customer display's screen choice and the screens attached now (none known outside the Electron shell). */

@@ -175,6 +175,8 @@ const en: Shape<typeof zh> = {
     tokenNotSet: 'No token',
     tokenKeep: 'Empty = keep',
     tokenInClearTitle: 'The token cannot be stored encrypted',
+    syncLog: 'Messages from the server that were refused',
+    syncLogEmpty: 'No refused messages',
     tokenInClearKeep: 'Keep it anyway',
     tokenInClearNow: 'Token stored unencrypted (no secure store on this computer)',
     tokenUrlNote: 'A new server address clears the token: enter the new server\'s token too',

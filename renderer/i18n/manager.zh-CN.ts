@@ -171,6 +171,8 @@ export default {
     tokenNotSet: '令牌未设置',
     tokenKeep: '留空 = 不修改',
     tokenInClearTitle: '令牌无法加密保存',
+    syncLog: '查看总部消息拒收记录',
+    syncLogEmpty: '没有被拒收的消息',
     tokenInClearKeep: '仍然保存',
     tokenInClearNow: '令牌未加密保存（这台电脑没有安全存储）',
     tokenUrlNote: '更换服务器地址会清除令牌，请同时填写新服务器的令牌',

@@ -192,4 +192,9 @@ export const ZH_MESSAGES: MessageTexts = {
   'sync.badOutboxRow': '有一条待发送的记录损坏，同步停在这里。请联系技术支持；本机照常收银。',
   'sync.other': '同步失败，正在重试，记录不会丢失。',
   'sync.tokenInClearConfirm': '这台电脑没有安全的密钥存储：同步令牌只能不加密地保存在本机磁盘上，能复制文件的人都能读到。仍然保存吗？',
+  'syncLog.members': '总部推送的会员资料被拒收（没有打码或格式不对），本机没有保存。',
+  'syncLog.settings': '总部推送的设置被拒收（格式不对），本机保留原来的设置。',
+  'syncLog.ack': '总部的确认和本机发送的记录对不上，本机没有删除任何记录。',
+  'syncLog.connect': '总部拒绝连接，且回复看不懂，本机会继续重试。',
+  'syncLog.unknown': '总部发来本机不认识的消息，已忽略。',
 };

@@ -242,6 +242,11 @@ export const MESSAGE_CATALOGUE = {
   'sync.badOutboxRow': {},
   'sync.other': {},
   'sync.tokenInClearConfirm': {},
+  'syncLog.members': {},
+  'syncLog.settings': {},
+  'syncLog.ack': {},
+  'syncLog.connect': {},
+  'syncLog.unknown': {},
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export type MessageCode = keyof typeof MESSAGE_CATALOGUE;

@@ -193,6 +193,11 @@ export const EN_MESSAGES: MessageTexts = {
   'sync.badOutboxRow': 'A record waiting to be sent is damaged; sync has stopped there. Call support; sales are still recorded.',
   'sync.other': 'Sync failed; retrying. Nothing is lost.',
   'sync.tokenInClearConfirm': 'This computer has no secure key store: the sync token would be kept unencrypted on this disk, readable by anyone who can copy the files. Keep it anyway?',
+  'syncLog.members': 'Member records from the server were refused (not masked, or malformed); nothing was saved.',
+  'syncLog.settings': 'Settings from the server were refused (malformed); the register kept its settings.',
+  'syncLog.ack': 'The server\'s confirmation did not match what was sent; nothing was removed from the register.',
+  'syncLog.connect': 'The server refused the connection with an unreadable answer; the register keeps retrying.',
+  'syncLog.unknown': 'The server sent a message this register does not know; it was ignored.',
 };
 
 function plainValue(kind: ParamKind, value: string | number): string {

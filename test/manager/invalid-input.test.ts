@@ -31,6 +31,7 @@ const GOOD: { [N in ManagerCommandName]: Record<string, unknown> } = {
   'manager.staff.resetPin': { managerPin: MANAGER_PIN, cashierId: 'c', newPin: '1234' },
   'manager.customerDisplay.get': {},
   'manager.customerDisplay.save': { display: 'off' },
+  'manager.sync.log': {},
 };
 
 let h: Harness;

@@ -67,3 +67,24 @@ describe('masking of pushed members', () => {
     });
   });
 });
+
+describe('the sync log the manager reads (docs/security.md §7)', () => {
+  it('every refused message, newest first, as a Chinese sentence without English, ids or personal data', async () => {
+    const { managerHarness, MANAGER_PIN } = await import('../manager/helpers');
+    const { recordRefused } = await import('../../electron/backend/sync/apply');
+    const { messageText } = await import('../../renderer/i18n/messages');
+    const h = await managerHarness();
+    await h.ok('manager.unlock', { pin: MANAGER_PIN });
+    recordRefused(h.backend.db, MESSAGES.members, { pushId: 1, members: [{ id: 'm', displayName: '张三' }] }, 'members.0.displayName: a display name must arrive masked', 1000);
+    recordRefused(h.backend.db, `${MESSAGES.batch} ack`, { ok: true, appliedSeq: 99 }, 'acknowledgement up to seq 99', 2000);
+    recordRefused(h.backend.db, 'sync:teleport', [1, 2], 'unknown message', 3000);
+    const { entries } = await h.ok('manager.sync.log', {});
+    expect(entries.map((e) => [e.at, e.reason.code])).toEqual([
+      [3000, 'syncLog.unknown'],
+      [2000, 'syncLog.ack'],
+      [1000, 'syncLog.members'],
+    ]);
+    for (const e of entries) expect(messageText(e.reason, 'zh-CN')).not.toMatch(/[A-Za-z]|张三/);
+    h.close();
+  });
+});

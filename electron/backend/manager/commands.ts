@@ -14,6 +14,7 @@ import { discover, testPage } from './printers';
 import { exportReport, listShiftReports } from './reports';
 import { createStaff, listStaff, renameStaff, resetStaffPin, setStaffDisabled } from './staff';
 import { getSettings, listAudit, saveSettings } from './settings';
+import { syncLog } from './sync-log';
 import { whatIf } from './what-if';
 import { whyRatio } from './why-ratio';
 
@@ -48,4 +49,5 @@ export const MANAGER_COMMANDS: ManagerImplementations = {
   'manager.staff.resetPin': (b, i) => resetStaffPin(managerFor(b), i),
   'manager.customerDisplay.get': (b, i) => getCustomerDisplay(managerFor(b), b.screenControl, i),
   'manager.customerDisplay.save': (b, i) => saveCustomerDisplay(managerFor(b), b.screenControl, i),
+  'manager.sync.log': (b, i) => syncLog(managerFor(b), i),
 };
