@@ -145,6 +145,9 @@ async function measureSize(days: number, fresh: { p50: number; p99: number }): P
     const warm = open(file, clock);
     emit({ ...base, case: 'start-up, warm', ms: warm.startMs });
     const backend = warm.backend;
+    // The builder ran no print worker: its receipts are still pending. Settle them as the worker would have (no printer:
+    // previewed), or the worker's backlog of a year of receipts would be measured instead of the counter.
+    backend.db.prepare("UPDATE print_jobs SET state = 'previewed', next_attempt_at = NULL WHERE state = 'pending'").run();
     const w = wire(backend);
     await w.call('session.signIn', { cashierId: (backend.db.prepare("SELECT id FROM cashiers WHERE role = 'manager' LIMIT 1").pluck().get() as string), pin: MANAGER_PIN }).catch(() => undefined);
     await w.call('shift.open', { openingFloatFen: 0 }).catch(() => undefined);

@@ -93,7 +93,9 @@ export async function writeVerifiedBackup(dbPath: string, destPath: string, opti
   rmSync(partial, { force: true });
   const source = new Database(dbPath, { fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   try {
-    await source.backup(partial);
+    // VACUUM INTO copies one read snapshot: unlike the online backup API it is not restarted by every commit
+    // of the counter's connection (measured: a 426 MiB register never finished under a busy counter).
+    source.prepare('VACUUM INTO ?').run(partial);
   } finally {
     source.close();
   }
