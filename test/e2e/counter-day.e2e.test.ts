@@ -49,7 +49,9 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
   }, 60_000);
 
   const shot = async (name: string) => {
-    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+    if (!SHOTS) return;
+    await page.waitForTimeout(600); // let the dialog's fade-in finish
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   };
   const orders = () => (h.backend.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n;
   const jobsIn = (state: string) => (h.backend.db.prepare('SELECT count(*) AS n FROM print_jobs WHERE state = ?').get(state) as { n: number }).n;
