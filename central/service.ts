@@ -11,6 +11,7 @@
  *   GET  /q/<查询码>             the customer's queue page (zh-CN)
  *   /admin/…                    needs an admin credential
  *   /recovery/…                 a register's own events, for rebuilding it (its token)
+ *   /console                    the alliance console (zh-CN, admin credential → session cookie)
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -28,6 +29,7 @@ import { RequestError, readJson, sendJson } from './http/util';
 import type { IngestRegister } from './ingest/apply-batch';
 import { handleQueuePage } from './page/route';
 import { handleRecovery } from './recovery/http';
+import { Console } from './console/route';
 import { PUSH_CHANNEL } from './push/store';
 import { attachRegisterSockets, type ServiceLogger } from './sync/registers';
 
@@ -85,6 +87,8 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   // A push added by any instance reaches the registers connected to this one.
   const stopListening = await db.listen(PUSH_CHANNEL, () => sockets.deliverToLive());
 
+  const operatorConsole = new Console(db, Boolean(options.tls));
+
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const address = req.socket.remoteAddress ?? 'unknown';
@@ -108,6 +112,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     }
     if (await handleAdmin(db, req, res, url, now())) return;
     if (await handleRecovery(db, req, res, url)) return;
+    if (await operatorConsole.handle(req, res, url, now())) return;
     sendJson(res, 404, { error: `no ${req.method} ${url.pathname} here` });
   }
 
