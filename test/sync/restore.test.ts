@@ -11,7 +11,7 @@ import { writeVerifiedBackup } from '../../electron/backend/app/backups';
 import { restoreBackup } from '../../electron/backend/app/restore';
 import { openDatabase, type Db } from '../../electron/backend/store/database';
 import { restoreProblem, SyncClient } from '../../electron/backend/sync/client';
-import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
+import { completeSyncConfig, plainSecretBox, readSyncConfig, writeSyncConfig } from '../../electron/backend/sync/config';
 import { readRestoreGap, restoreMarker } from '../../electron/backend/sync/restore-gap';
 import { SyncSupervisor } from '../../electron/backend/sync/supervisor';
 import { messageText } from '../../renderer/i18n/messages';
@@ -81,8 +81,8 @@ describe('sync after a restore', () => {
     const r = await restoredRegister();
     const supervisor = new SyncSupervisor(r.db, plainSecretBox);
     cleanup.add(() => supervisor.stop());
-    // The supervisor reads the URL from the settings.
-    r.db.prepare("INSERT INTO app_meta (key, value) VALUES ('sync.url', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(r.url);
+    // The supervisor reads the URL from the settings (the token, entered before any address, binds to it).
+    writeSyncConfig(r.db, { url: r.url }, plainSecretBox);
     supervisor.refresh();
     await waitFor(() => readRestoreGap(r.db), 10_000, 'the restore gap');
     expect(readRestoreGap(r.db)).toMatchObject({ fromSeq: 4, toSeq: 7, nextSeq: 8 });
