@@ -91,6 +91,14 @@ export const managerCommandInputs = {
     /** The manager agreed to keep the token unencrypted: this computer has no OS key store (docs/security.md §3). */
     storeTokenInClear: z.boolean().optional(),
   }),
+  /** Enrolment (issue 13 §2): trades the alliance's one-time code for this register's token, saved bound to `url`. */
+  'manager.sync.enrol': z.strictObject({
+    ...managerPin,
+    url: z.string().trim().min(1, { error: 'the server address is needed' }).max(300),
+    code: z.string().trim().min(1, { error: 'the enrolment code is needed' }).max(64, { error: 'the enrolment code is at most 64 characters' }),
+    allowInsecure: z.boolean().optional(),
+    storeTokenInClear: z.boolean().optional(),
+  }),
   /** "Why this ratio?": the priority chain (queue-rebate.md §5) step by step for one order. */
   'manager.whyRatio': z.strictObject({ ...managerPin, orderId: id }),
   /** The liability dashboard; `days` = how many local days the day-by-day series covers (today included). */
@@ -346,6 +354,7 @@ export interface ManagerCommandOutputs {
   'manager.store.save': DetailsView;
   'manager.printer.save': DetailsView;
   'manager.sync.save': DetailsView;
+  'manager.sync.enrol': DetailsView;
   'manager.whyRatio': WhyRatioView;
   'manager.dashboard': DashboardView;
   'manager.whatIf': WhatIfView;

@@ -197,4 +197,11 @@ export const ZH_MESSAGES: MessageTexts = {
   'syncLog.ack': '总部的确认和本机发送的记录对不上，本机没有删除任何记录。',
   'syncLog.connect': '总部拒绝连接，且回复看不懂，本机会继续重试。',
   'syncLog.unknown': '总部发来本机不认识的消息，已忽略。',
+  'sync.enrol.done': '注册成功：本机是门店 {storeId} 的收银台 {registerId}，同步马上开始。',
+  'sync.enrol.badCode': '注册码格式不对：请照联盟给的注册码原样输入（字母、数字和短横线）。',
+  'sync.enrol.codeRefused': '注册码已用过、无效或已过期：请向联盟运营方索取新的注册码。设置未改动。',
+  'sync.enrol.unreachable': '无法连接服务器 {url}：请检查地址和网络后重试。设置未改动。',
+  'sync.enrol.tooOften': '尝试太频繁：请一分钟后再试。',
+  'sync.enrol.serverError': '服务器暂时无法注册：请稍后重试。设置未改动。',
+  'sync.enrol.badAnswer': '服务器的回答无法识别：请确认地址指向联盟的中心服务。设置未改动。',
 };

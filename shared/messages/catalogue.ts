@@ -247,6 +247,14 @@ export const MESSAGE_CATALOGUE = {
   'syncLog.ack': {},
   'syncLog.connect': {},
   'syncLog.unknown': {},
+  // --- enrolment from the manager console (issue 13 §2) ---------------------------
+  'sync.enrol.done': { storeId: 'text', registerId: 'text' },
+  'sync.enrol.badCode': {},
+  'sync.enrol.codeRefused': {},
+  'sync.enrol.unreachable': { url: 'text' },
+  'sync.enrol.tooOften': {},
+  'sync.enrol.serverError': {},
+  'sync.enrol.badAnswer': {},
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export type MessageCode = keyof typeof MESSAGE_CATALOGUE;

@@ -198,6 +198,13 @@ export const EN_MESSAGES: MessageTexts = {
   'syncLog.ack': 'The server\'s confirmation did not match what was sent; nothing was removed from the register.',
   'syncLog.connect': 'The server refused the connection with an unreadable answer; the register keeps retrying.',
   'syncLog.unknown': 'The server sent a message this register does not know; it was ignored.',
+  'sync.enrol.done': 'Enrolled: this register is register {registerId} of store {storeId}; sync starts now.',
+  'sync.enrol.badCode': 'That is not an enrolment code: type it exactly as the alliance gave it (e.g. ABCD-EFGH-…).',
+  'sync.enrol.codeRefused': 'The code is already used, unknown or expired: ask the alliance operator for a new code. Nothing was changed.',
+  'sync.enrol.unreachable': 'Cannot reach the server {url}: check the address and the network, then try again. Nothing was changed.',
+  'sync.enrol.tooOften': 'Too many tries: wait a minute and try again.',
+  'sync.enrol.serverError': 'The server cannot enrol registers right now: try again later. Nothing was changed.',
+  'sync.enrol.badAnswer': 'The answer is not from the alliance\'s central service: check the server address. Nothing was changed.',
 };
 
 function plainValue(kind: ParamKind, value: string | number): string {

@@ -17,6 +17,7 @@ const GOOD: { [N in ManagerCommandName]: Record<string, unknown> } = {
   'manager.store.save': { name: 'S' },
   'manager.printer.save': { copies: 1 },
   'manager.sync.save': { storeId: 's' },
+  'manager.sync.enrol': { url: 'wss://central.example.com', code: 'ABCD-EFGH' },
   'manager.whyRatio': { orderId: 'o' },
   'manager.dashboard': { days: 7 },
   'manager.whatIf': { days: 7, cashier: {} },

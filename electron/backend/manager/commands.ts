@@ -9,6 +9,7 @@ import type { RegisterBackend } from '../app/register';
 import { managerFor } from './console';
 import { getCustomerDisplay, saveCustomerDisplay } from './customer-display';
 import { dashboard } from './dashboard';
+import { enrolSync } from './enrol';
 import { getDetails, savePrinter, saveStore, saveSync } from './details';
 import { discover, testPage } from './printers';
 import { exportReport, listShiftReports } from './reports';
@@ -35,6 +36,7 @@ export const MANAGER_COMMANDS: ManagerImplementations = {
   'manager.store.save': (b, i) => saveStore(managerFor(b), i),
   'manager.printer.save': (b, i) => savePrinter(managerFor(b), i),
   'manager.sync.save': (b, i) => saveSync(managerFor(b), i),
+  'manager.sync.enrol': (b, i) => enrolSync(managerFor(b), i),
   'manager.whyRatio': (b, i) => whyRatio(managerFor(b), i),
   'manager.dashboard': (b, i) => dashboard(managerFor(b), i),
   'manager.whatIf': (b, i) => whatIf(managerFor(b), i),

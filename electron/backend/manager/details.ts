@@ -25,12 +25,12 @@ function meta(c: ManagerConsole, key: string): string | null {
 }
 
 /** One invalid field as a ManagerInputError (the English message of the reason is the log's). */
-function inputError(path: string, reason: Message): ManagerInputError {
+export function inputError(path: string, reason: Message): ManagerInputError {
   return new ManagerInputError(reason, [{ path, message: englishText(reason), reason }]);
 }
 
 /** sync/config.ts says why an address is refused in English; the screen gets the matching code. */
-function syncUrlReason(english: string, url: string): Message {
+export function syncUrlReason(english: string, url: string): Message {
   if (/unencrypted/.test(english)) return msg('sync.insecureUrl', { url });
   if (/not a URL/.test(english)) return msg('sync.badUrl', { url });
   return msg('sync.badScheme', { url });
