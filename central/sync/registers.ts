@@ -92,7 +92,8 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
         }
         await db.query('UPDATE registers SET last_seen_at = $2 WHERE id = $1', [register.id, now()]);
         if (hello.value.lastAckedSeq > register.lastSeq) {
-          log.warn(`${registerKey(register)} says seq ${hello.value.lastAckedSeq} was acknowledged, but this service holds only up to ${register.lastSeq}: data was lost here`);
+          log.warn(`${registerKey(register)} says seq ${hello.value.lastAckedSeq} was acknowledged, but this service holds only up to ${register.lastSeq}: data was lost here; asking it to send again from ${register.lastSeq + 1}`);
+          socket.data.resendFrom = register.lastSeq + 1;
         }
         socket.data.register = { id: register.id, storeId: register.storeId, registerId: register.registerId } satisfies IngestRegister;
         next();
@@ -141,6 +142,10 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
       if (live.get(register.id) === socket) live.delete(register.id);
       log.info(`${key} disconnected (${reason})`);
     });
+
+    // A restored service: the register keeps acknowledged events for a while (docs/sync.md "A restored service").
+    const resendFrom = socket.data.resendFrom as number | undefined;
+    if (resendFrom !== undefined) socket.emit(MESSAGES.resend, { fromSeq: resendFrom, epoch: options.epoch });
 
     void deliverPushes(socket, register);
   });

@@ -27,6 +27,8 @@ export const MESSAGES = {
   batch: 'sync:batch',
   baseSettings: 'sync:base-settings',
   members: 'sync:members',
+  /** Server → register, no ack: "I hold your events only up to fromSeq − 1; send again from fromSeq" (a restored service). */
+  resend: 'sync:resend',
 } as const;
 export type MessageName = (typeof MESSAGES)[keyof typeof MESSAGES];
 
@@ -264,6 +266,17 @@ export const pushAckSchema = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(false), error: protocolErrorSchema }),
 ]);
 export type PushAck = z.infer<typeof pushAckSchema>;
+
+/**
+ * A restored service (its data older than what it once acknowledged) asks a
+ * register to send again from `fromSeq` = its own last seq + 1. Sent on
+ * connection when the hello's `lastAckedSeq` is beyond what the service holds.
+ */
+export const resendRequestSchema = z.strictObject({
+  fromSeq: seqSchema,
+  epoch: epochSchema.optional(),
+});
+export type ResendRequest = z.infer<typeof resendRequestSchema>;
 
 // ---------------------------------------------------------------------------
 

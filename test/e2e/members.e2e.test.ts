@@ -91,7 +91,7 @@ describe.skipIf(!chromiumAvailable())('enrol at the counter offline, earn, sync,
       'the canonical member',
     );
     expect(row).toEqual({ id: local, canonical_id: 'C-000042', level: 'gold', display_name: '林*', source: 'server' });
-    await waitFor(() => (db.prepare('SELECT COUNT(*) FROM outbox').pluck().get() === 0 ? true : null), 60_000, 'an empty outbox');
+    await waitFor(() => (db.prepare('SELECT COUNT(*) FROM outbox WHERE seq > (SELECT last_acked_seq FROM sync_state)').pluck().get() === 0 ? true : null), 60_000, 'every event acknowledged');
     expect(history()).toBe(before);
     // The centre filed the register's sale under the canonical member through its alias.
     const alias = await central.query<{ member_id: string }>('SELECT member_id FROM member_aliases WHERE local_id = $1', [local]);

@@ -87,8 +87,9 @@ export function addOutboxEvents(db: Db, count: number, payloadBytes = 0): string
   return ids;
 }
 
+/** Events still to send (acknowledged rows stay in the outbox for the retention, docs/sync.md). */
 export function outboxCount(db: Db): number {
-  return db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+  return db.prepare('SELECT count(*) FROM outbox WHERE seq > (SELECT last_acked_seq FROM sync_state WHERE id = 1)').pluck().get() as number;
 }
 
 export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 20): Promise<NonNullable<T>> {

@@ -24,13 +24,14 @@ import {
   membersPushSchema,
   parseMessage,
   refusalSchema,
+  resendRequestSchema,
   type Hello,
   type WireEvent,
 } from '../../../shared/sync/protocol';
 import type { Db } from '../store/database';
 import { applyBaseSettingsPush, applyMembersPush, recordRefused, type ApplyOutcome } from './apply';
 import { checkServerUrl, type SyncConfig } from './config';
-import { Outbox, OutboxError } from './outbox';
+import { ACKED_RETENTION_DAYS, Outbox, OutboxError } from './outbox';
 import { maskingProblem } from './masking';
 import { clearRestoreMarker, readRestoreGap, reconcileRestoreGap, restoreMarker, type RestoreGap } from './restore-gap';
 import { msg, type Message } from '../../../shared/messages/catalogue';
@@ -75,8 +76,10 @@ export interface SyncClientOptions {
   batchBytes?: number;
   /** Batches sent ahead while earlier ones await their ack (default 8; 1 = strictly one at a time). */
   inFlight?: number;
-  /** Acknowledged rows are deleted when the outbox is drained, or after this many during a long drain (default 100 000). */
+  /** Kept for callers of the old option; acknowledged rows now stay `retentionDays` (outbox.ts). */
   purgeEvery?: number;
+  /** Days acknowledged events are kept for a restored service (default ACKED_RETENTION_DAYS = 30). */
+  retentionDays?: number;
   /** How long to wait for the server's ack of one batch (default 15 s). */
   ackTimeoutMs?: number;
   /** How long one connection attempt may take (default 10 s). */
@@ -119,7 +122,8 @@ class SyncError extends Error {
   }
 }
 
-const KNOWN_INBOUND = new Set<string>([MESSAGES.baseSettings, MESSAGES.members]);
+const KNOWN_INBOUND = new Set<string>([MESSAGES.baseSettings, MESSAGES.members, MESSAGES.resend]);
+const PURGE_INTERVAL_MS = 3_600_000;
 
 export class SyncClient extends EventEmitter<SyncClientEvents> {
   private readonly db: Db;
@@ -129,8 +133,9 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   private readonly batchSize: number;
   private readonly batchBytes: number;
   private readonly inFlight: number;
-  private readonly purgeEvery: number;
-  private unpurged = 0;
+  private readonly retentionDays: number;
+  /** When expired acknowledged rows were last purged (ms; 0: not yet since start). */
+  private purgedAt = 0;
   private readonly ackTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly pollIntervalMs: number;
@@ -159,7 +164,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.batchSize = options.batchSize ?? 500;
     this.batchBytes = options.batchBytes ?? 1024 * 1024;
     this.inFlight = options.inFlight ?? 8;
-    this.purgeEvery = options.purgeEvery ?? 100_000;
+    this.retentionDays = options.retentionDays ?? ACKED_RETENTION_DAYS;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 2_000;
@@ -293,6 +298,11 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     }
     const ack = parsed.value;
     if (!ack.ok) {
+      if (ack.error.code === 'gap' && ack.error.expectedSeq !== undefined && ack.error.expectedSeq < first && this.outbox.resendFrom(ack.error.expectedSeq)) {
+        // A restored service: the acknowledged rows it lost are still here (kept ACKED_RETENTION_DAYS).
+        this.logger.warn(`the server holds this register's events only up to ${ack.error.expectedSeq - 1}: sending again from ${ack.error.expectedSeq}`);
+        throw new SyncError(`the server restored older data: sending again from seq ${ack.error.expectedSeq}`, false, msg('sync.connectionLost'));
+      }
       if (ack.error.code === 'gap' && ack.error.expectedSeq !== undefined && ack.error.expectedSeq < first) {
         throw new SyncError(
           `the server needs events from seq ${ack.error.expectedSeq}, but this register's outbox starts at ${first}: ` +
@@ -340,8 +350,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     const upTo = Math.min(ack.appliedSeq, last);
     const at = this.now();
     this.outbox.acknowledge(upTo, at);
-    this.unpurged += upTo - first + 1;
-    if (this.unpurged >= this.purgeEvery) this.purge();
+    this.purge();
     this.setStatus({ lastSyncAt: at, waiting: this.outbox.waitingAfter(upTo), lastError: null, lastErrorAt: null, blocked: false, problem: null });
     if (upTo < last) {
       // The batches sent after this one would start past a hole: start over from the database.
@@ -360,9 +369,33 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     return gap;
   }
 
+  /** Deletes acknowledged rows past the retention, at most once an hour (a bounded DELETE, outbox.ts). */
   private purge(): void {
-    this.unpurged = 0;
-    this.outbox.purge();
+    const at = this.now();
+    if (this.purgedAt !== 0 && at - this.purgedAt < PURGE_INTERVAL_MS) return;
+    this.purgedAt = at;
+    try {
+      this.outbox.purgeExpired(at, this.retentionDays);
+    } catch (error) {
+      this.logger.warn(`could not purge old acknowledged events (tried again in an hour): ${describe(error)}`);
+    }
+  }
+
+  /** The server asked to send again from `fromSeq` (it was restored from a backup). */
+  private onResend(socket: Socket, raw: unknown): void {
+    const parsed = parseMessage(resendRequestSchema, raw, 'resend request');
+    if (!parsed.ok) return this.refuse(MESSAGES.resend, raw, parsed.error);
+    const { fromSeq } = parsed.value;
+    if (!this.outbox.resendFrom(fromSeq)) {
+      const state = this.outbox.state();
+      if (fromSeq - 1 < state.lastAckedSeq) {
+        this.fail(new SyncError(`the server holds events only up to ${fromSeq - 1} and this register no longer keeps them (older than ${this.retentionDays} days)`, true, msg('sync.serverLostData', { expectedSeq: fromSeq, firstSeq: fromSeq })));
+      }
+      return;
+    }
+    this.logger.warn(`the server was restored: it holds this register's events only up to ${fromSeq - 1}; sending again from ${fromSeq}`);
+    // Start over from the database: the pump reads from the lowered mark on the next connection.
+    if (this.socket === socket) this.fail(new SyncError(`the server restored older data: sending again from seq ${fromSeq}`, false, msg('sync.connectionLost')));
   }
 
   private hello(): Hello {
@@ -464,6 +497,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
         return parsed.ok ? { ok: true, pushId: parsed.value.pushId, apply: (at) => applyMembersPush(this.db, MESSAGES.members, parsed.value, at) } : parsed;
       }),
     );
+    socket.on(MESSAGES.resend, (raw: unknown) => this.onResend(socket, raw));
     socket.onAny((name: unknown, ...args: unknown[]) => {
       if (typeof name === 'string' && KNOWN_INBOUND.has(name)) return;
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: unknown) => void) : undefined;

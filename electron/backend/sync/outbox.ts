@@ -2,12 +2,14 @@
  * The register's side of the outbox: read the oldest events as wire events,
  * record what the server acknowledged, and remove it.
  *
- * An ack moves `sync_state.last_acked_seq` (one small row, one commit); the
- * acknowledged rows are deleted a little later in bulk (`purge`): when the
- * outbox has been drained, or every `purgeEvery` events during a long drain.
- * Deleting per batch would rewrite the random-keyed event_id index pages on
- * every ack. Rows at or below `last_acked_seq` are never sent again; every
- * reader of "what is still to send" must use `seq > last_acked_seq`.
+ * An ack moves `sync_state.last_acked_seq` (one small row, one commit): it is
+ * the high-water mark that tells acknowledged rows (seq ≤ it) from waiting
+ * ones. Acknowledged rows are KEPT for `ACKED_RETENTION_DAYS`, so a central
+ * service restored from a backup can be sent them again (`resendFrom`,
+ * docs/sync.md "A restored service"); `purgeExpired` deletes the oldest of
+ * them, a bounded prefix at a time, at most once an hour (the client calls
+ * it, never the checkout). Every reader of "what is still to send" must use
+ * `seq > last_acked_seq`.
  */
 import { wireEventSchema, type WireEvent } from '../../../shared/sync/protocol';
 import type { Db } from '../store/database';
@@ -22,6 +24,12 @@ interface OutboxRow {
 }
 
 /** An outbox row that cannot be sent (a bug upstream): sync stops at it rather than skip it. */
+/** How long acknowledged events stay on the register (docs/sync.md "A restored service"). */
+export const ACKED_RETENTION_DAYS = 30;
+const DAY_MS = 86_400_000;
+/** Most rows one purge looks at: a bounded DELETE, however large the backlog (the next hour takes the next slice). */
+export const PURGE_SLICE = 20_000;
+
 export class OutboxError extends Error {
   override name = 'OutboxError';
 }
@@ -35,23 +43,27 @@ export interface SyncState {
 export class Outbox {
   private readonly selectBatch;
   private readonly countWaiting;
-  private readonly deleteAcknowledged;
   private readonly markAcked;
   private readonly markSyncedAt;
   private readonly readState;
   private readonly maxSeq;
 
-  private readonly deleteAll;
+  private readonly deleteUpTo;
+  private readonly oldestAcked;
+  private readonly lowerAcked;
+  private readonly minSeq;
 
   constructor(private readonly db: Db) {
-    this.deleteAll = db.prepare('DELETE FROM outbox');
+    this.deleteUpTo = db.prepare<[number]>('DELETE FROM outbox WHERE seq <= ?');
+    this.oldestAcked = db.prepare<[number, number]>('SELECT seq, at FROM outbox WHERE seq <= ? ORDER BY seq LIMIT ?');
+    this.lowerAcked = db.prepare<[number, number]>('UPDATE sync_state SET last_acked_seq = ? WHERE id = 1 AND last_acked_seq > ?');
+    this.minSeq = db.prepare('SELECT min(seq) FROM outbox').pluck();
     this.maxSeq = db.prepare('SELECT max(seq) FROM outbox').pluck();
     this.selectBatch = db.prepare<[number, number]>('SELECT seq, event_id, queue_id, type, at, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?');
     // Three O(log n) reads (SQLite's min/max optimisation on the rowid), never a count: see waiting().
     this.countWaiting = db.prepare(
       'SELECT (SELECT min(seq) FROM outbox) AS lo, (SELECT max(seq) FROM outbox) AS hi, (SELECT coalesce(max(last_acked_seq), 0) FROM sync_state) AS acked',
     );
-    this.deleteAcknowledged = db.prepare('DELETE FROM outbox WHERE seq <= (SELECT last_acked_seq FROM sync_state WHERE id = 1)');
     this.markAcked = db.prepare<[number, number]>('UPDATE sync_state SET last_acked_seq = max(last_acked_seq, ?), last_sync_at = ? WHERE id = 1');
     this.markSyncedAt = db.prepare<[number]>('UPDATE sync_state SET last_sync_at = ? WHERE id = 1');
     this.readState = db.prepare('SELECT last_acked_seq, last_push_id, last_sync_at FROM sync_state WHERE id = 1');
@@ -106,20 +118,45 @@ export class Outbox {
   }
 
   /**
-   * Deletes the acknowledged rows; returns how many. When every row is
-   * acknowledged the table is emptied whole (SQLite's truncate
-   * optimisation), which is much cheaper than deleting row by row.
+   * Deletes acknowledged rows older than `retentionDays` (by their `at`);
+   * returns how many. Only a prefix of the outbox (lowest seqs) goes, and at
+   * most `PURGE_SLICE` rows are looked at: the outbox stays contiguous (the
+   * waiting count and a resend depend on it) and the DELETE stays small.
    */
-  purge(): number {
+  purgeExpired(now: number, retentionDays = ACKED_RETENTION_DAYS): number {
+    const cutoff = now - retentionDays * DAY_MS;
     return this.withoutFsync(() =>
       this.db
         .transaction(() => {
-          const acked = this.readState.get() as { last_acked_seq: number };
-          const max = (this.maxSeq.get() as number | null) ?? 0;
-          return (max <= acked.last_acked_seq ? this.deleteAll : this.deleteAcknowledged).run().changes;
+          const acked = (this.readState.get() as { last_acked_seq: number }).last_acked_seq;
+          const rows = this.oldestAcked.all(acked, PURGE_SLICE) as { seq: number; at: number }[];
+          let upTo = 0;
+          for (const row of rows) {
+            if (row.at >= cutoff) break;
+            upTo = row.seq;
+          }
+          return upTo > 0 ? this.deleteUpTo.run(upTo).changes : 0;
         })
         .immediate(),
     );
+  }
+
+  /**
+   * A restored service holds this register's events only up to `fromSeq` − 1:
+   * the acknowledged mark goes back there so the rows after it are sent
+   * again. Returns false (nothing changed) when the outbox no longer has row
+   * `fromSeq` (older than the retention) or the mark is not beyond it.
+   */
+  resendFrom(fromSeq: number): boolean {
+    return this.db
+      .transaction(() => {
+        const acked = (this.readState.get() as { last_acked_seq: number }).last_acked_seq;
+        if (fromSeq - 1 >= acked) return false;
+        const lo = this.minSeq.get() as number | null;
+        if (lo === null || lo > fromSeq) return false;
+        return this.lowerAcked.run(fromSeq - 1, fromSeq - 1).changes === 1;
+      })
+      .immediate();
   }
 
   /** Runs `work` with synchronous=NORMAL (WAL: no fsync per commit); nothing else can run on this connection meanwhile. */
