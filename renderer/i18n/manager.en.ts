@@ -305,6 +305,14 @@ const en: Shape<typeof zh> = {
     testQueued: 'Test page queued',
     baud: 'Serial baud rate',
   },
+  syncEnrol: {
+    title: 'Join the alliance with an enrolment code',
+    hint: 'Enter the server address and the one-time code the alliance operator gave, then press Enter; the token is saved for you (no store, register or token to type).',
+    code: 'Enrolment code',
+    codePlaceholder: 'the one-time code from the alliance',
+    submit: 'Enrol',
+    fillBoth: 'Enter the server address and the enrolment code.',
+  },
 };
 
 export default en;

@@ -301,4 +301,12 @@ export default {
     testQueued: '测试页已加入打印队列',
     baud: '串口波特率',
   },
+  syncEnrol: {
+    title: '用注册码接入联盟',
+    hint: '填写联盟运营方给的服务器地址和一次性注册码，按回车接入；成功后令牌自动保存，不必再填门店、收银台和令牌。',
+    code: '注册码',
+    codePlaceholder: '联盟给的一次性注册码',
+    submit: '接入',
+    fillBoth: '请填写服务器地址和注册码。',
+  },
 } as const;
