@@ -13,6 +13,7 @@ import { flatCountersSchema } from './007-flat-counters';
 import { staffOrdersSchema } from './008-staff-orders';
 import { verifiedCheckpointSchema } from './009-verified-checkpoint';
 import { lighterCountersSchema } from './010-lighter-counters';
+import { lineMemberIndexSchema } from './011-line-member-index';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'staff and orders: disabled cashiers, refund tenders, print slips, order paging indexes', sql: staffOrdersSchema },
   { version: 9, name: 'verified checkpoint: start-up checks only what came after the last full check', sql: verifiedCheckpointSchema },
   { version: 10, name: 'lighter counters: completed entries per queue, ledger totals of the kinds the queue does not count', sql: lighterCountersSchema },
+  { version: 11, name: "line member index: the line filtered by one member pages through (queue_id, member_id, seq)", sql: lineMemberIndexSchema },
 ];
