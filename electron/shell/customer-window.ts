@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, ipcMain, screen } from 'electron';
+import { lockedDownWebPreferences } from './web-preferences';
 import { CUSTOMER_STATE_CHANNEL, type CustomerDisplayState } from '../../shared/customer-display';
 import { chooseCustomerDisplay } from '../backend/customer/choose-display';
 
@@ -35,18 +36,7 @@ export function openCustomerWindow(source: CustomerStateSource, setting: string 
     show: false,
     title: '顾客显示屏',
     backgroundColor: '#0f2a44',
-    webPreferences: {
-      preload: CUSTOMER_PRELOAD_PATH,
-      devTools: options.devTools,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: { preload: CUSTOMER_PRELOAD_PATH, ...lockedDownWebPreferences(options.devTools) },
   });
   const push = (state: CustomerDisplayState) => {
     if (!win.isDestroyed()) win.webContents.send(CUSTOMER_STATE_CHANNEL, state);

@@ -30,6 +30,7 @@ import { configureManager } from '../backend/manager/index';
 import { PrintWorker } from '../backend/printing/index';
 import { loadOrCreatePhoneKey } from '../backend/members/phone-key-file';
 import { CUSTOMER_DISPLAY_META, openCustomerWindow } from './customer-window';
+import { lockedDownWebPreferences } from './web-preferences';
 import { plainSecretBox, type SecretBox } from '../backend/sync/config';
 import { SyncSupervisor } from '../backend/sync/supervisor';
 import { DEFAULT_WINDOW_STATE, loadWindowState, MIN_SIZE, placeOnScreens, saveWindowState, type WindowState } from './window-state';
@@ -165,18 +166,7 @@ export function displayMode(argv: readonly string[], meta: (key: string) => stri
   };
 }
 
-const WEB_PREFERENCES = {
-  // DevTools only in development: a packaged register never hands window.cashier to Ctrl+Shift+I.
-  devTools: !app.isPackaged,
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-  spellcheck: false,
-} as const;
+const WEB_PREFERENCES = lockedDownWebPreferences(!app.isPackaged);
 
 export interface MainWindowOptions {
   kiosk?: boolean;
