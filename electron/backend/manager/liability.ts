@@ -123,6 +123,20 @@ export function averageRewardBp(db: Db, queueId: string, from: number): number |
  * summed in SQL by 15-minute buckets (local day boundaries fall on them),
  * then folded into local days.
  */
+/**
+ * The day-by-day statements, each a range read of the window through a time
+ * index (queue_id, time): the dashboard reads the rows of its 7/30/90 days,
+ * never the register's history (test/perf/dashboard-plan.test.ts explains
+ * each). Summed in 15-minute buckets so any time zone's days can be built.
+ */
+const B = BUCKET_MS;
+export const DAY_ORDERS_SQL = `SELECT paid_at / ${B} AS b, count(*) AS n, sum(actual_paid_fen) AS s FROM orders INDEXED BY orders_by_paid_at WHERE queue_id = ? AND paid_at >= ? GROUP BY b`;
+export const DAY_LEDGER_SQL = `SELECT at / ${B} AS b, kind, sum(amount_fen) AS s FROM ledger INDEXED BY ledger_by_at WHERE queue_id = ? AND at >= ? GROUP BY b, kind`;
+export const DAY_JOINED_SQL = `SELECT joined_at / ${B} AS b, sum(entitlement_fen) AS s FROM entries INDEXED BY entries_by_joined_at
+       WHERE queue_id = ? AND joined_at >= ? AND state <> 'points' AND drawn_at IS NULL GROUP BY b`;
+/** Lottery entries drawn in the window: through entries_by_drawn_at (migration 012); before it, this walked every entry ever made. */
+export const DAY_DRAWN_SQL = `SELECT order_id, joined_at, drawn_at, base_fen, entitlement_fen FROM entries INDEXED BY entries_by_drawn_at WHERE queue_id = ? AND drawn_at >= ? AND state <> 'points'`;
+
 export function dailyFigures(
   db: Db,
   queueId: string,
@@ -145,9 +159,8 @@ export function dailyFigures(
     }
     return lo;
   };
-  const B = BUCKET_MS;
   for (const r of db
-    .prepare(`SELECT paid_at / ${B} AS b, count(*) AS n, sum(actual_paid_fen) AS s FROM orders INDEXED BY orders_by_paid_at WHERE queue_id = ? AND paid_at >= ? GROUP BY b`)
+    .prepare(DAY_ORDERS_SQL)
     .all(queueId, start) as { b: number; n: number; s: number }[]) {
     const i = dayOf(r.b * B);
     if (i < 0) continue;
@@ -155,7 +168,7 @@ export function dailyFigures(
     figures[i]!.salesFen += r.s;
   }
   for (const r of db
-    .prepare(`SELECT at / ${B} AS b, kind, sum(amount_fen) AS s FROM ledger INDEXED BY ledger_by_at WHERE queue_id = ? AND at >= ? GROUP BY b, kind`)
+    .prepare(DAY_LEDGER_SQL)
     .all(queueId, start) as { b: number; kind: string; s: number }[]) {
     const i = dayOf(r.b * B);
     if (i < 0) continue;
@@ -164,16 +177,13 @@ export function dailyFigures(
     if (['payout', 'clearing', 'cancellation', 'exchange_points', 'exchange_vouchers'].includes(r.kind)) owedDelta[i]! -= r.s;
   }
   for (const r of db
-    .prepare(
-      `SELECT joined_at / ${B} AS b, sum(entitlement_fen) AS s FROM entries INDEXED BY entries_by_joined_at
-       WHERE queue_id = ? AND joined_at >= ? AND state <> 'points' AND drawn_at IS NULL GROUP BY b`,
-    )
+    .prepare(DAY_JOINED_SQL)
     .all(queueId, start) as { b: number; s: number }[]) {
     const i = dayOf(r.b * B);
     if (i >= 0) owedDelta[i]! += r.s;
   }
   for (const e of db
-    .prepare(`SELECT order_id, joined_at, drawn_at, base_fen, entitlement_fen FROM entries WHERE queue_id = ? AND drawn_at >= ? AND state <> 'points'`)
+    .prepare(DAY_DRAWN_SQL)
     .all(queueId, start) as { order_id: string; joined_at: number; drawn_at: number; base_fen: number; entitlement_fen: number }[]) {
     const pre = preDrawEntitlement({ orderId: e.order_id, joinedAt: e.joined_at, baseFen: e.base_fen });
     const joinedDay = dayOf(e.joined_at);

@@ -14,6 +14,7 @@ import { staffOrdersSchema } from './008-staff-orders';
 import { verifiedCheckpointSchema } from './009-verified-checkpoint';
 import { lighterCountersSchema } from './010-lighter-counters';
 import { lineMemberIndexSchema } from './011-line-member-index';
+import { drawnIndexSchema } from './012-drawn-index';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'verified checkpoint: start-up checks only what came after the last full check', sql: verifiedCheckpointSchema },
   { version: 10, name: 'lighter counters: completed entries per queue, ledger totals of the kinds the queue does not count', sql: lighterCountersSchema },
   { version: 11, name: "line member index: the line filtered by one member pages through (queue_id, member_id, seq)", sql: lineMemberIndexSchema },
+  { version: 12, name: "drawn index: the dashboard's draws of the window through (queue_id, drawn_at)", sql: drawnIndexSchema },
 ];
