@@ -30,4 +30,14 @@ describe('the line filtered by one member', () => {
     expect(p).not.toMatch(/SCAN entries\b/);
     h.close();
   });
+
+  it("the receipt's 查询码 looks the entry up by order, without walking the line", () => {
+    const h = openHarness();
+    const q = lineQuery(h.backend.queueId, { afterSeq: 0, limit: 50, search: 'ABCDEFGHJKMN' } as Parameters<typeof lineQuery>[1]);
+    const p = plan(h.backend.db, q.sql, q.params);
+    expect(p).toMatch(/SEARCH entries USING INDEX sqlite_autoindex_entries_2 \(queue_id=\? AND order_id=\?\)/);
+    expect(p).toMatch(/SEARCH orders USING INDEX orders_by_lookup_code/);
+    expect(p).not.toMatch(/SCAN entries\b|USING PRIMARY KEY/);
+    h.close();
+  });
 });

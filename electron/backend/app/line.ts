@@ -149,9 +149,10 @@ export function lineQuery(queueId: string, input: ParsedCommandInput<'queue.list
   }
   const code = input.search ? parseLookupCode(input.search) : null;
   if (code) {
-    // The receipt's 查询码, typed or scanned (its QR): exactly that order (issue #12 §3).
-    where.push('order_id IN (SELECT id FROM orders WHERE lookup_code = ? AND queue_id = entries.queue_id)');
-    params.push(code);
+    // The receipt's 查询码, typed or scanned (its QR): exactly that order (issue #12 §3). An equality on order_id
+    // (the code is unique) lets SQLite look the entry up by (queue_id, order_id); a correlated IN walked the line.
+    where.push('order_id = (SELECT id FROM orders WHERE lookup_code = ? AND queue_id = ?)');
+    params.push(code, queueId);
   } else if (input.search) {
     where.push("order_id LIKE ? ESCAPE '\\'");
     params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
