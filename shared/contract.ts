@@ -42,6 +42,8 @@ export const commandInputs = {
   'shift.open': z.strictObject({ openingFloatFen: fenInput }),
   'shift.report': z.strictObject({ shiftId: z.number().int().positive().optional() }),
   'shift.close': z.strictObject({ countedCashFen: fenInput }),
+  /** Prints a shift report on the receipt printer: no shiftId = the X report of the open shift; a closed shift's id = a copy of its Z report. */
+  'shift.print': z.strictObject({ shiftId: z.number().int().positive().optional() }),
   'members.lookup': z.strictObject({ query: z.string().trim().min(1).max(200) }),
   'checkout.submit': z.strictObject({
     /** Optional: the counter numbers orders itself when absent. */
@@ -313,6 +315,8 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'shift.open': ShiftView;
   'shift.report': ShiftReport;
   'shift.close': ShiftReport;
+  /** The job queued and the report as it prints (the on-screen preview). */
+  'shift.print': { jobId: number; report: 'X' | 'Z'; lines: string[] };
   'members.lookup': MemberView | null;
   'checkout.submit': CheckoutOutcome;
   'order.complete': { orderId: string; extractedFen: number; paidToQueueFen: number };

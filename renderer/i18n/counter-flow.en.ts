@@ -44,7 +44,7 @@ export default {
     autoRetry: ', retried by itself soon',
     receiptOf: 'Receipt of order {order}',
     testPage: 'Test page',
-    slip: { refund: 'Refund slip of order {order}', exchange: 'Exchange slip of order {order}', draw: 'Draw slip of order {order}', report: 'Shift report' },
+    slip: { refund: 'Refund slip of order {order}', exchange: 'Exchange slip of order {order}', draw: 'Draw slip of order {order}', report: 'Shift report', 'x-report': 'X report (mid-shift)', 'z-report': 'Z report (shift closed)' },
     state: { pending: 'Waiting', printing: 'Printing', failed: 'Failed', done: 'Printed', skipped: 'Skipped', previewed: 'Screen only (no printer set)' },
     cause: {
       'paper-out': 'out of paper',

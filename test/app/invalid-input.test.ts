@@ -31,6 +31,7 @@ const GOOD: { [N in CounterCommand]: Record<string, unknown> } = {
   'shift.open': { openingFloatFen: 0 },
   'shift.report': {},
   'shift.close': { countedCashFen: 0 },
+  'shift.print': {},
   'members.lookup': { query: 'A' },
   'checkout.submit': { amountDueFen: 100, memberId: null, tenders: [{ kind: 'cash', amountFen: 100 }] },
   'order.complete': { orderId: 'o' },

@@ -43,6 +43,7 @@ const COMMANDS: Implementations = {
   'shift.open': (b, i) => b.shifts.startShift(i),
   'shift.report': (b, i) => b.shifts.shiftReport(i),
   'shift.close': (b, i) => b.shifts.closeShift(i),
+  'shift.print': (b, i) => b.shifts.printReport(i),
   'members.lookup': (b, i) => b.checkout.lookupMember(i),
   'checkout.submit': (b, i) => b.checkout.checkoutSubmit(i),
   'order.complete': (b, i) => b.checkout.completeOrder(i),

@@ -16,9 +16,10 @@ export function printQueueJobView(job: PrintJob & { slip?: string | null }): Pri
   const failed = job.state === 'failed';
   return {
     id: job.id,
-    kind: job.kind,
+    // A shift report is listed as a slip: 'x-report' / 'z-report' (the list's label table).
+    kind: job.kind === 'report' ? 'slip' : job.kind,
     orderId: job.orderId,
-    slip: job.slip ?? null,
+    slip: job.kind === 'report' ? (job.report === 'Z' ? 'z-report' : 'x-report') : (job.slip ?? null),
     copy: job.copy,
     state: job.state,
     attempts: job.attempts,

@@ -2,7 +2,8 @@
  * Shifts: open with a float, X report while open, close with the counted
  * cash into a frozen Z report. One open shift per register.
  */
-import type { ParsedCommandInput, ShiftReport, ShiftView } from '../../../shared/contract';
+import type { CommandOutput, ParsedCommandInput, ShiftReport, ShiftView } from '../../../shared/contract';
+import { enqueueShiftReport, jobPreview, readPrinterSettings } from '../printing/index';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
 import type { RegisterBackend } from './register';
@@ -74,9 +75,58 @@ export class Shifts {
       this.db
         .prepare('UPDATE shifts SET closed_at = ?, closed_by = ?, counted_cash_fen = ?, z_report = ? WHERE id = ? AND closed_at IS NULL')
         .run(closedAt, cashier.id, input.countedCashFen, JSON.stringify(z), row.id);
+      // The Z report prints with the close, in the same transaction: closed shift ⇔ Z job queued.
+      enqueueShiftReport(this.db, { queueId: this.core.queueId, shiftId: row.id, report: 'Z', reportJson: JSON.stringify(z), now: this.core.wallNow() });
       return z;
     })();
     this.core.notifyChanged();
     return report;
+  }
+
+  /**
+   * 「打印报表」: the X report of the open shift (figures frozen now), or, with
+   * a closed shift's id, a copy of its stored Z report. Same queue and same
+   * preview as receipts; returns the lines the screen shows.
+   */
+  printReport(input: ParsedCommandInput<'shift.print'>): CommandOutput<'shift.print'> {
+    this.core.requireSession();
+    const now = this.core.wallNow();
+    const { jobId, report } = this.db.transaction(() => {
+      if (input.shiftId === undefined) {
+        const row = this.requireShift();
+        const x = { ...computeShiftReport(this.db, row, 'X'), takenAt: now };
+        return { jobId: enqueueShiftReport(this.db, { queueId: this.core.queueId, shiftId: row.id, report: 'X', reportJson: JSON.stringify(x), now }), report: 'X' as const };
+      }
+      const row = this.core.sql('SELECT * FROM shifts WHERE id = ?').get(input.shiftId) as ShiftRow | undefined;
+      if (!row) throw new AppError('not-found', msg('shift.notFound', { shiftId: input.shiftId }));
+      if (row.z_report === null) {
+        // An open shift asked by id: its X report.
+        const x = { ...computeShiftReport(this.db, row, 'X'), takenAt: now };
+        return { jobId: enqueueShiftReport(this.db, { queueId: this.core.queueId, shiftId: row.id, report: 'X', reportJson: JSON.stringify(x), now }), report: 'X' as const };
+      }
+      const original = this.core.sql(`SELECT id FROM print_jobs WHERE shift_id = ? AND report = 'Z' AND copy = 0 ORDER BY id LIMIT 1`).get(row.id) as { id: number } | undefined;
+      return {
+        jobId: enqueueShiftReport(this.db, { queueId: this.core.queueId, shiftId: row.id, report: 'Z', reportJson: row.z_report, copy: true, reprintOf: original?.id ?? null, now }),
+        report: 'Z' as const,
+      };
+    })();
+    this.core.notifyChanged();
+    return { jobId, report, lines: this.reportLines(jobId, report === 'Z') };
+  }
+
+  /** The on-screen report; a broken preview never fails the queued job (the print-jobs list shows it). */
+  private reportLines(jobId: number, copy: boolean): string[] {
+    try {
+      let settings;
+      try {
+        settings = readPrinterSettings(this.db);
+      } catch {
+        settings = { width: 80 as const, copies: 1, drawer: false };
+      }
+      return jobPreview(this.db, { id: jobId, kind: 'report', queueId: this.core.queueId, orderId: null, copy }, settings, this.core.wallNow()).lines.map((l) => l.text.trimEnd());
+    } catch (error) {
+      this.core.log.error(`shift report preview of job ${jobId} failed`, error);
+      return [];
+    }
   }
 }

@@ -95,7 +95,7 @@ export class StatusReader {
     const { db } = this.core;
     const failed = oldestFailedJob(db);
     return {
-      failedJob: failed ? { jobId: failed.id, orderId: failed.orderId, kind: failed.kind, cause: printCause(failed.lastError), at: failed.updatedAt } : null,
+      failedJob: failed ? { jobId: failed.id, orderId: failed.orderId, kind: failed.kind === 'report' ? 'slip' : failed.kind, cause: printCause(failed.lastError), at: failed.updatedAt } : null,
       needsCashier: jobsNeedingCashier(db),
     };
   }

@@ -14,11 +14,14 @@ export interface PrintJob {
   id: number;
   queueId: string;
   orderId: string | null;
-  kind: 'receipt' | 'test';
+  kind: 'receipt' | 'test' | 'report';
   copy: boolean;
   /** A slip about the order instead of its receipt ('refund' = 退款单); null = the receipt. */
   slip: PrintSlip | null;
   reprintOf: number | null;
+  /** kind 'report': the shift and which report (X mid-shift, Z at close). */
+  shiftId: number | null;
+  report: 'X' | 'Z' | null;
   state: PrintJobState;
   attempts: number;
   /** When the worker tries again by itself; null = waits for the cashier. */
@@ -36,9 +39,11 @@ interface JobRow {
   id: number;
   queue_id: string;
   order_id: string | null;
-  kind: 'receipt' | 'test';
+  kind: 'receipt' | 'test' | 'report';
   copy: number;
   slip?: PrintSlip | null;
+  shift_id?: number | null;
+  report?: 'X' | 'Z' | null;
   reprint_of: number | null;
   state: PrintJobState;
   attempts: number;
@@ -61,6 +66,8 @@ export function toJob(row: JobRow): PrintJob {
     copy: row.copy === 1,
     slip: row.slip ?? null,
     reprintOf: row.reprint_of,
+    shiftId: row.shift_id ?? null,
+    report: row.report ?? null,
     state: row.state,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
@@ -104,6 +111,28 @@ export function enqueueSlip(db: Db, input: { queueId: string; orderId: string; s
      VALUES (?, ?, 'receipt', ?, ?, ?, 'pending', ?, ?, ?)`,
   ).run(input.queueId, input.orderId, input.copy ? 1 : 0, input.slip, input.reprintOf ?? null, input.now, input.now, input.now);
   return Number(result.lastInsertRowid);
+}
+
+/**
+ * An X or Z report of a shift (migration 013): the figures are frozen on the
+ * job as JSON so a retry or a reprint prints what was asked for.
+ */
+export function enqueueShiftReport(
+  db: Db,
+  input: { queueId: string; shiftId: number; report: 'X' | 'Z'; reportJson: string; copy?: boolean; reprintOf?: number | null; now: number },
+): number {
+  const result = db
+    .prepare(
+      `INSERT INTO print_jobs (queue_id, order_id, kind, copy, reprint_of, shift_id, report, report_json, state, next_attempt_at, created_at, updated_at)
+       VALUES (?, NULL, 'report', ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+    )
+    .run(input.queueId, input.copy ? 1 : 0, input.reprintOf ?? null, input.shiftId, input.report, input.reportJson, input.now, input.now, input.now);
+  return Number(result.lastInsertRowid);
+}
+
+/** The frozen figures of a report job (null for any other job). */
+export function reportJobJson(db: Db, id: number): string | null {
+  return (db.prepare('SELECT report_json FROM print_jobs WHERE id = ?').get(id) as { report_json: string | null } | undefined)?.report_json ?? null;
 }
 
 /** A test page (settings screen): goes through the same queue, so it waits its turn. */
@@ -175,6 +204,9 @@ export function retryJob(db: Db, id: number, now = Date.now()): PrintJob {
 /** A copy of a job's receipt, marked 副本 / COPY: a new job, never opening the drawer. */
 export function reprintJob(db: Db, id: number, now = Date.now()): number {
   const job = requireJob(db, id);
+  if (job.kind === 'report' && job.shiftId !== null && job.report !== null) {
+    return enqueueShiftReport(db, { queueId: job.queueId, shiftId: job.shiftId, report: job.report, reportJson: reportJobJson(db, id)!, copy: true, reprintOf: job.id, now });
+  }
   if (job.kind !== 'receipt' || job.orderId === null) return enqueueTestPage(db, { queueId: job.queueId, now });
   if (job.slip !== null) return enqueueSlip(db, { queueId: job.queueId, orderId: job.orderId, slip: job.slip, copy: true, reprintOf: job.id, now });
   return enqueueReceipt(db, { queueId: job.queueId, orderId: job.orderId, copy: true, reprintOf: job.id, now });

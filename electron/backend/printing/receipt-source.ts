@@ -21,6 +21,8 @@ import {
 import { formatLookupCode, isLookupUrl } from '../../../shared/lookup-code';
 import { buildEntrySlip } from '../../../shared/receipt/entry-slip';
 import { buildRefundSlip } from '../../../shared/receipt/refund-slip';
+import { buildShiftReport } from '../../../shared/receipt/shift-report';
+import { loadShiftReportPrintData } from './shift-report-source';
 import { encodeGb18030 } from './encode';
 import type { PrintSlip } from './jobs';
 import { loadEntrySlipData } from './entry-slip-source';
@@ -158,7 +160,9 @@ export function testPageData(db: Db, queueId: string, now: number): ReceiptData 
 }
 
 export interface JobRef {
-  kind: 'receipt' | 'test';
+  /** Needed for a report job (its figures are frozen on the row). */
+  id?: number;
+  kind: 'receipt' | 'test' | 'report';
   queueId: string;
   orderId: string | null;
   copy: boolean;
@@ -168,6 +172,10 @@ export interface JobRef {
 
 /** The receipts one job prints: the receipt and, for copies > 1, extra copies marked 副本. */
 export function jobReceipts(db: Db, job: JobRef, settings: Pick<PrinterSettings, 'width' | 'copies' | 'drawer'>, now = Date.now()): Receipt[] {
+  if (job.kind === 'report') {
+    if (job.id === undefined) throw new ReceiptSourceError('a shift report job needs its id');
+    return [buildShiftReport(loadShiftReportPrintData(db, job.id), { width: settings.width, copy: job.copy })];
+  }
   if ((job.slip === 'draw' || job.slip === 'exchange') && job.orderId !== null) {
     return [buildEntrySlip(loadEntrySlipData(db, { queueId: job.queueId, orderId: job.orderId, slip: job.slip }), { width: settings.width, copy: job.copy })];
   }

@@ -15,6 +15,7 @@ import { verifiedCheckpointSchema } from './009-verified-checkpoint';
 import { lighterCountersSchema } from './010-lighter-counters';
 import { lineMemberIndexSchema } from './011-line-member-index';
 import { drawnIndexSchema } from './012-drawn-index';
+import { shiftReportJobsSchema } from './013-shift-report-jobs';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'lighter counters: completed entries per queue, ledger totals of the kinds the queue does not count', sql: lighterCountersSchema },
   { version: 11, name: "line member index: the line filtered by one member pages through (queue_id, member_id, seq)", sql: lineMemberIndexSchema },
   { version: 12, name: "drawn index: the dashboard's draws of the window through (queue_id, drawn_at)", sql: drawnIndexSchema },
+  { version: 13, name: 'shift reports: print jobs may be an X or Z report of a shift (print_jobs rebuilt)', sql: shiftReportJobsSchema },
 ];

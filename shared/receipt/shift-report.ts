@@ -1,0 +1,98 @@
+/**
+ * X and Z shift reports on the receipt printer (issue 10 §7). Pure, like
+ * `buildReceipt`: the backend freezes the report's figures on the print job
+ * and this turns them into receipt lines for the printer and the preview.
+ *
+ * What it shows: net sales (takings of the shift's orders), the tenders
+ * (cash net of change), refunds on their own (never netted into a tender),
+ * the opening float, the cash the drawer should hold and, for Z, the counted
+ * cash and the difference. People by name; an old report without a name
+ * shows 「未记录」 rather than an id.
+ */
+import { formatYuanGrouped, fen, type Fen } from '../money';
+import { DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime, TENDER_LABELS } from './build';
+import type { Align, Receipt, ReceiptLine, TenderKind } from './types';
+import { cleanText, columnsFor, labelValue, wrapText, type PaperWidth } from './width';
+
+export interface ShiftReportPrintData {
+  report: 'X' | 'Z';
+  store: { name: string };
+  registerId: string;
+  shiftId: number;
+  cashierName: string | null;
+  openedAt: number;
+  /** Z: when the shift closed; X: when the report was taken. */
+  at: number;
+  timezone?: string;
+  orders: number;
+  salesFen: number;
+  tenders: Partial<Record<TenderKind, number>>;
+  refunds: number;
+  refundedFen: number;
+  openingFloatFen: number;
+  expectedCashFen: number;
+  /** Z only. */
+  countedCashFen: number | null;
+  cashDifferenceFen: number | null;
+}
+
+const TENDER_ORDER: readonly TenderKind[] = ['cash', 'card', 'wechat', 'alipay', 'other'];
+
+/** ￥1,234.50; a negative amount (a short drawer) as -￥12.00. Integer fen only. */
+export function reportMoney(amount: number): string {
+  const whole = Math.trunc(amount);
+  return whole < 0 ? `-￥${formatYuanGrouped(fen(-whole) as Fen)}` : `￥${formatYuanGrouped(fen(whole) as Fen)}`;
+}
+
+function differenceText(diff: number): string {
+  if (diff === 0) return '￥0.00（相符）';
+  return diff > 0 ? `+${reportMoney(diff)}（长款）` : `${reportMoney(diff)}（短款）`;
+}
+
+export function buildShiftReport(data: ShiftReportPrintData, options: { width: PaperWidth; copy: boolean }): Receipt {
+  const columns = columnsFor(options.width);
+  const lines: ReceiptLine[] = [];
+  const text = (value: string, align: Align = 'left', bold = false, size: 1 | 2 = 1) => {
+    for (const part of wrapText(cleanText(value), Math.floor(columns / size))) lines.push({ kind: 'text', text: part, align, bold, size });
+  };
+  const row = (label: string, value: string, bold = false) => {
+    for (const part of labelValue(cleanText(label), cleanText(value), columns)) lines.push({ kind: 'text', text: part, align: 'left', bold, size: 1 });
+  };
+  const rule = () => lines.push({ kind: 'rule', char: '-' });
+  const timezone = data.timezone ?? DEFAULT_RECEIPT_TIMEZONE;
+
+  if (options.copy) text('*** 副本 ***', 'center', true);
+  if (data.store.name) text(data.store.name, 'center', true);
+  text(data.report === 'X' ? 'X 报表（班中）' : 'Z 报表（交班）', 'center', true, 2);
+  rule();
+  row('收银台', data.registerId);
+  row('班次', String(data.shiftId));
+  row('收银员', data.cashierName ?? '未记录');
+  row('开班时间', formatReceiptTime(data.openedAt, timezone));
+  row(data.report === 'X' ? '打印时间' : '交班时间', formatReceiptTime(data.at, timezone));
+  rule();
+  row('订单数', `${data.orders} 笔`);
+  row('净销售额', reportMoney(data.salesFen), true);
+  text('收款方式', 'left', true);
+  for (const kind of TENDER_ORDER) {
+    const amount = data.tenders[kind] ?? 0;
+    if (amount !== 0 || kind === 'cash') row(`  ${TENDER_LABELS[kind]}`, reportMoney(amount));
+  }
+  rule();
+  row('退款', `${data.refunds} 笔`);
+  row('退款金额', reportMoney(data.refundedFen));
+  rule();
+  row('开班备用金', reportMoney(data.openingFloatFen));
+  row('应有现金', reportMoney(data.expectedCashFen), true);
+  if (data.report === 'Z' && data.countedCashFen !== null && data.cashDifferenceFen !== null) {
+    row('实点现金', reportMoney(data.countedCashFen), true);
+    row('差额', differenceText(data.cashDifferenceFen), true);
+  } else {
+    text('班次未结束，数字仍会变化。', 'left');
+  }
+  rule();
+  lines.push({ kind: 'feed', lines: 1 });
+  if (options.copy) text('*** 副本 ***', 'center', true);
+  lines.push({ kind: 'feed', lines: 1 });
+  return { width: options.width, columns, copy: options.copy, openDrawer: false, lines };
+}
