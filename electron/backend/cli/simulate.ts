@@ -16,6 +16,8 @@ import { optionalFlag, parseArgs, UsageError } from './args';
 /** Secondary indexes the engine's statements never use (they serve reports, sync and the counter's screens). */
 const REPLAY_UNUSED_INDEXES = [
   'entries_by_joined_at',
+  'entries_by_member_seq',
+  'entries_by_drawn_at',
   'ledger_by_at',
   'ledger_by_entry',
   'ledger_by_order',
