@@ -17,6 +17,7 @@ const fake = vi.hoisted(() => {
     lockGranted: true,
     quit: 0,
     headersHook: undefined as undefined | Handler,
+    sessionHandlers: new Map<string, Handler>(),
     permissionHook: undefined as undefined | Handler,
     permissionCheck: undefined as undefined | Handler,
   };
@@ -39,6 +40,7 @@ const fake = vi.hoisted(() => {
       webRequest: { onHeadersReceived: (fn: Handler) => (state.headersHook = fn) },
       setPermissionRequestHandler: (fn: Handler) => (state.permissionHook = fn),
       setPermissionCheckHandler: (fn: Handler) => (state.permissionCheck = fn),
+      on: (event: string, fn: Handler) => state.sessionHandlers.set(event, fn),
     },
   };
   const ipcMain = { handle: () => {}, removeHandler: () => {} };
@@ -106,6 +108,8 @@ describe('electron/shell/main.ts security policy', () => {
     fake.state.permissionHook!({}, 'media', (ok: boolean) => (granted = ok));
     expect(granted).toBe(false);
     expect(fake.state.permissionCheck!()).toBe(false);
+    // Downloads are guarded on the same session (only blob: files the page made).
+    expect(fake.state.sessionHandlers.has('will-download')).toBe(true);
   });
 
   it('index.html carries the same CSP in a meta tag (minus frame-ancestors)', () => {
