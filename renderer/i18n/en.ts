@@ -365,6 +365,11 @@ const en: Shape<typeof zh> = {
       failed: 'Not enrolled: {reason}',
     },
   },
+  shiftPrint: {
+    printX: 'Print X report',
+    reprintZ: 'Print the Z report again (copy)',
+    sent: 'Sent to the receipt printer; with no printer set it only shows on screen:',
+  },
   ...staffOrders,
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', error: 'Error', retry: 'Retry' },
 };

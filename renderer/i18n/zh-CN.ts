@@ -364,6 +364,11 @@ export default {
       failed: '登记没有完成：{reason}',
     },
   },
+  shiftPrint: {
+    printX: '打印 X 报表',
+    reprintZ: '补打 Z 报表（副本）',
+    sent: '已送往小票打印机；未设置打印机时只在屏幕上显示：',
+  },
   ...staffOrders,
   common: { ok: '确定', cancel: '取消', close: '关闭', error: '出错了', retry: '重试' },
 } as const;

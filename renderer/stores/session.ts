@@ -77,6 +77,10 @@ export const useSessionStore = defineStore('session', {
       this.report = await call('shift.report', {});
       return this.report;
     },
+    /** Prints the X report of the open shift, or (with a closed shift's id) a copy of its Z; returns the job and the report as printed. */
+    async printReport(shiftId?: number) {
+      return call('shift.print', shiftId === undefined ? {} : { shiftId });
+    },
     async closeShift(countedCashFen: Fen) {
       this.report = await call('shift.close', { countedCashFen });
       await this.refresh();
