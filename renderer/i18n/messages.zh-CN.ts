@@ -153,6 +153,10 @@ export const ZH_MESSAGES: MessageTexts = {
   'audit.staffDisable': '停用了 {name}（不能再登录）',
   'audit.staffEnable': '重新启用了 {name}',
   'audit.staffResetPin': '重置了 {name} 的 PIN',
+  'audit.printSkipReceipt': '跳过了订单 {orderId} 的小票打印，原因：{reason}',
+  'audit.printSkipSlip': '跳过了订单 {orderId} 的凭条打印，原因：{reason}',
+  'audit.printSkipReport': '跳过了 {report} 报表的打印，原因：{reason}',
+  'audit.printSkipTest': '跳过了打印测试页，原因：{reason}',
   'audit.orderRefund': '批准了订单 {orderId} 的退款（{amountFen}）',
   'audit.other': '其他操作',
 

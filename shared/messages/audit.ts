@@ -60,6 +60,14 @@ export function auditActionMessage(action: string, rawDetail: unknown): Message 
       return msg('audit.staffResetPin', { name: text(detail.name) });
     case 'order.refund':
       return msg('audit.orderRefund', { orderId: text(detail.orderId), amountFen: count(detail.amountFen) });
+    case 'print.skip': {
+      // A cashier skipped a print job (print desk): what it was and the reason typed.
+      const reason = text(detail.reason);
+      if (detail.kind === 'report') return msg('audit.printSkipReport', { report: detail.report === 'Z' ? 'Z' : 'X', reason });
+      if (detail.kind === 'test' || typeof detail.orderId !== 'string') return msg('audit.printSkipTest', { reason });
+      if (typeof detail.slip === 'string') return msg('audit.printSkipSlip', { orderId: detail.orderId, reason });
+      return msg('audit.printSkipReceipt', { orderId: detail.orderId, reason });
+    }
     default:
       return msg('audit.other');
   }

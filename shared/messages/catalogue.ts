@@ -200,6 +200,10 @@ export const MESSAGE_CATALOGUE = {
   'audit.staffEnable': { name: 'text' },
   'audit.staffResetPin': { name: 'text' },
   'audit.orderRefund': { orderId: 'text', amountFen: 'fen' },
+  'audit.printSkipReceipt': { orderId: 'text', reason: 'text' },
+  'audit.printSkipSlip': { orderId: 'text', reason: 'text' },
+  'audit.printSkipReport': { report: 'text', reason: 'text' },
+  'audit.printSkipTest': { reason: 'text' },
   'audit.other': {},
 
   // --- what-if notes ---------------------------------------------------------

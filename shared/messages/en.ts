@@ -154,6 +154,10 @@ export const EN_MESSAGES: MessageTexts = {
   'audit.staffDisable': 'disabled {name} (can no longer sign in)',
   'audit.staffEnable': 'enabled {name} again',
   'audit.staffResetPin': 'reset the PIN of {name}',
+  'audit.printSkipReceipt': 'skipped printing the receipt of order {orderId}; reason: {reason}',
+  'audit.printSkipSlip': 'skipped printing a slip of order {orderId}; reason: {reason}',
+  'audit.printSkipReport': 'skipped printing the {report} shift report; reason: {reason}',
+  'audit.printSkipTest': 'skipped printing the test page; reason: {reason}',
   'audit.orderRefund': 'approved the refund of order {orderId} ({amountFen})',
   'audit.other': 'another action',
 

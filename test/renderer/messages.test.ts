@@ -152,6 +152,10 @@ describe('audit rows and ratio steps in words', () => {
     expect(zh('pin.locked', { purpose: 'unlock', lockedUntil: SAMPLE.instant })).toBe('店长 PIN 错误次数过多，锁定到 2026-01-05 10:07:30');
     expect(zh('staff.rename', { cashierId: 'c-1', old: '林小红', new: '林晓红' })).toBe('把 林小红 改名为 林晓红');
     expect(zh('order.refund', { orderId: 'R-20260105-000001', amountFen: 1_234_500, handBack: [] })).toBe('批准了订单 R-20260105-000001 的退款（¥12,345.00）');
+    expect(zh('print.skip', { jobId: 3, orderId: 'R-20260105-000001', kind: 'receipt', slip: null, state: 'failed', reason: '纸卡住了', lastError: 'timeout' })).toBe('跳过了订单 R-20260105-000001 的小票打印，原因：纸卡住了');
+    expect(zh('print.skip', { jobId: 4, orderId: 'R-20260105-000001', kind: 'receipt', slip: 'refund', reason: '顾客不要' })).toBe('跳过了订单 R-20260105-000001 的凭条打印，原因：顾客不要');
+    expect(zh('print.skip', { jobId: 5, orderId: null, kind: 'report', report: 'Z', reason: '已手写' })).toBe('跳过了 Z 报表的打印，原因：已手写');
+    expect(zh('print.skip', { jobId: 6, orderId: null, kind: 'test', reason: '不需要' })).toBe('跳过了打印测试页，原因：不需要');
     expect(zh('something.new', { a: 1 })).toBe('其他操作');
     expect(zh('settings.save', 'not an object')).toBe('修改了本收银台设置：（无）');
   });

@@ -84,7 +84,7 @@ export class PrintDesk {
         const job = skipJob(this.core.db, input.jobId, { reason: input.reason, by: cashier.id, now: at });
         this.core
           .sql('INSERT INTO manager_audit (at, manager_id, cashier_id, action, detail) VALUES (?, NULL, ?, ?, ?)')
-          .run(at, cashier.id, 'print.skip', JSON.stringify({ jobId: job.id, orderId: job.orderId, kind: job.kind, state: before.state, reason: input.reason, lastError: before.lastError }));
+          .run(at, cashier.id, 'print.skip', JSON.stringify({ jobId: job.id, orderId: job.orderId, kind: job.kind, slip: job.slip, report: job.report, state: before.state, reason: input.reason, lastError: before.lastError }));
         return job;
       }),
     );
