@@ -8,7 +8,8 @@ import { fen, formatPercent, formatYuan, type Fen } from '../money';
 import { localParts } from '../engine/time';
 import type { NoEntitlementReason, RatioRule } from '../engine/types';
 import type { Align, DeductionKind, Receipt, ReceiptData, ReceiptLine, ReceiptOptions, TenderKind } from './types';
-import { cleanText, columnsFor, labelValue, textColumns, wrapText } from './width';
+import { cleanText, textColumns } from './width';
+import { lineWriter } from './line-writer';
 import { registerDisplayName } from '../register-name';
 
 export const DEFAULT_RECEIPT_TIMEZONE = 'Asia/Shanghai';
@@ -71,20 +72,11 @@ function asciiOnly(text: string): string {
 }
 
 export function buildReceipt(data: ReceiptData, options: ReceiptOptions): Receipt {
-  const columns = columnsFor(options.width);
-  const lines: ReceiptLine[] = [];
-  const text = (value: string, align: Align = 'left', bold = false, size: 1 | 2 = 1) => {
-    const clean = cleanText(value);
-    for (const part of wrapText(clean, Math.floor(columns / size))) lines.push({ kind: 'text', text: part, align, bold, size });
-  };
+  const { columns, lines, text, row, rule } = lineWriter(options.width);
   const multiline = (value: string | null | undefined, align: Align) => {
     if (!value) return;
     for (const para of value.split(/\r?\n/)) text(para, align);
   };
-  const row = (label: string, value: string, bold = false) => {
-    for (const part of labelValue(cleanText(label), cleanText(value), columns)) lines.push({ kind: 'text', text: part, align: 'left', bold, size: 1 });
-  };
-  const rule = (char: '-' | '=' = '-') => lines.push({ kind: 'rule', char });
 
   if (options.copy) text(COPY_MARK, 'center', true);
   text(data.store.name || '收银小票', 'center', true, 2);

@@ -7,8 +7,9 @@
  */
 import { formatPercent, formatYuan, type Bp, type Fen } from '../money';
 import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime } from './build';
-import type { Align, Receipt, ReceiptLine } from './types';
-import { cleanText, columnsFor, labelValue, wrapText, type PaperWidth } from './width';
+import type { Receipt } from './types';
+import type { PaperWidth } from './width';
+import { lineWriter } from './line-writer';
 
 export type EntrySlipData = {
   store: { name: string };
@@ -25,15 +26,7 @@ export type EntrySlipData = {
 const money = (amount: Fen) => `￥${formatYuan(amount)}`;
 
 export function buildEntrySlip(data: EntrySlipData, options: { width: PaperWidth; copy: boolean }): Receipt {
-  const columns = columnsFor(options.width);
-  const lines: ReceiptLine[] = [];
-  const text = (value: string, align: Align = 'left', bold = false, size: 1 | 2 = 1) => {
-    for (const part of wrapText(cleanText(value), Math.floor(columns / size))) lines.push({ kind: 'text', text: part, align, bold, size });
-  };
-  const row = (label: string, value: string, bold = false) => {
-    for (const part of labelValue(cleanText(label), cleanText(value), columns)) lines.push({ kind: 'text', text: part, align: 'left', bold, size: 1 });
-  };
-  const rule = () => lines.push({ kind: 'rule', char: '-' });
+  const { columns, lines, text, row, rule } = lineWriter(options.width);
 
   if (options.copy) text(COPY_MARK, 'center', true);
   text(data.store.name || '收银小票', 'center', true, 2);

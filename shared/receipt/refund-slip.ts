@@ -5,8 +5,9 @@
  */
 import { formatYuan, type Fen } from '../money';
 import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, DEDUCTION_LABELS, TENDER_LABELS, formatReceiptTime } from './build';
-import type { Align, Receipt, ReceiptLine, TenderKind } from './types';
-import { cleanText, columnsFor, labelValue, wrapText, type PaperWidth } from './width';
+import type { Receipt, TenderKind } from './types';
+import type { PaperWidth } from './width';
+import { lineWriter } from './line-writer';
 
 export interface RefundSlipData {
   store: { name: string; address?: string | null };
@@ -31,15 +32,7 @@ export interface RefundSlipData {
 const money = (amount: Fen) => `￥${formatYuan(amount)}`;
 
 export function buildRefundSlip(data: RefundSlipData, options: { width: PaperWidth; copy: boolean; drawer?: boolean }): Receipt {
-  const columns = columnsFor(options.width);
-  const lines: ReceiptLine[] = [];
-  const text = (value: string, align: Align = 'left', bold = false, size: 1 | 2 = 1) => {
-    for (const part of wrapText(cleanText(value), Math.floor(columns / size))) lines.push({ kind: 'text', text: part, align, bold, size });
-  };
-  const row = (label: string, value: string, bold = false) => {
-    for (const part of labelValue(cleanText(label), cleanText(value), columns)) lines.push({ kind: 'text', text: part, align: 'left', bold, size: 1 });
-  };
-  const rule = (char: '-' | '=' = '-') => lines.push({ kind: 'rule', char });
+  const { columns, lines, text, row, rule } = lineWriter(options.width);
   const zone = data.timezone ?? DEFAULT_RECEIPT_TIMEZONE;
 
   if (options.copy) text(COPY_MARK, 'center', true);

@@ -11,8 +11,9 @@
  */
 import { formatYuanGrouped, fen, type Fen } from '../money';
 import { DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime, TENDER_LABELS } from './build';
-import type { Align, Receipt, ReceiptLine, TenderKind } from './types';
-import { cleanText, columnsFor, labelValue, wrapText, type PaperWidth } from './width';
+import type { Receipt, TenderKind } from './types';
+import type { PaperWidth } from './width';
+import { lineWriter } from './line-writer';
 
 export interface ShiftReportPrintData {
   report: 'X' | 'Z';
@@ -50,15 +51,7 @@ function differenceText(diff: number): string {
 }
 
 export function buildShiftReport(data: ShiftReportPrintData, options: { width: PaperWidth; copy: boolean }): Receipt {
-  const columns = columnsFor(options.width);
-  const lines: ReceiptLine[] = [];
-  const text = (value: string, align: Align = 'left', bold = false, size: 1 | 2 = 1) => {
-    for (const part of wrapText(cleanText(value), Math.floor(columns / size))) lines.push({ kind: 'text', text: part, align, bold, size });
-  };
-  const row = (label: string, value: string, bold = false) => {
-    for (const part of labelValue(cleanText(label), cleanText(value), columns)) lines.push({ kind: 'text', text: part, align: 'left', bold, size: 1 });
-  };
-  const rule = () => lines.push({ kind: 'rule', char: '-' });
+  const { columns, lines, text, row, rule } = lineWriter(options.width);
   const timezone = data.timezone ?? DEFAULT_RECEIPT_TIMEZONE;
 
   if (options.copy) text('*** 副本 ***', 'center', true);
