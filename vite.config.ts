@@ -4,7 +4,9 @@
  *  - vite-plugin-electron/simple builds electron/shell/main.ts to
  *    dist-electron/main.js (ESM), electron/backend/heavy/heavy-worker.ts to
  *    dist-electron/heavy-worker.js (the heavy-work thread) and electron/shell/preload.ts to
- *    dist-electron/preload.cjs (CJS, for the sandboxed preload).
+ *    dist-electron/preload.cjs and electron/shell/customer-preload.ts to
+ *    dist-electron/customer-preload.cjs (CJS, for the sandboxed preloads);
+ *  - the renderer has two pages: index.html (the counter) and customer.html (客显).
  *
  * `vite` (npm start) serves the renderer, builds main/preload in watch mode and
  * launches Electron; set ELECTRON_STARTUP_PREVENT=1 to serve without launching.
@@ -17,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type UserConfig } from 'vite';
+import electronBuild from 'vite-plugin-electron';
 import electron from 'vite-plugin-electron/simple';
 import pkg from './package.json' with { type: 'json' };
 
@@ -56,6 +59,43 @@ export const electronMainVite = {
   },
 } satisfies UserConfig;
 
+/**
+ * A sandboxed preload: CommonJS, importing only 'electron' (anything else
+ * could not be loaded in the sandbox). Inline maps only while developing: the
+ * packaged preload carries no source (docs/security.md §6).
+ */
+function sandboxedPreloadVite(command: 'build' | 'serve'): UserConfig {
+  return {
+    root,
+    build: {
+      outDir: r('dist-electron'),
+      emptyOutDir: false,
+      sourcemap: command === 'build' ? false : 'inline',
+      target: 'node22',
+      rolldownOptions: {
+        external: ['electron'],
+        output: {
+          format: 'cjs',
+          entryFileNames: '[name].cjs',
+          chunkFileNames: '[name].cjs',
+        },
+      },
+    },
+  };
+}
+
+/** The customer display's preload (exported for test/tooling): a sandboxed preload built in library mode, whose format wins over output.format. */
+export function customerPreloadVite(command: 'build' | 'serve'): UserConfig {
+  const base = sandboxedPreloadVite(command);
+  return {
+    ...base,
+    build: {
+      ...base.build,
+      lib: { entry: r('electron/shell/customer-preload.ts'), formats: ['cjs'], fileName: () => 'customer-preload.cjs' },
+    },
+  };
+}
+
 /** Electron's sandbox needs a setuid helper on Linux that a dev checkout lacks. */
 const electronArgv = process.platform === 'linux' ? ['.', '--no-sandbox'] : ['.'];
 
@@ -82,31 +122,26 @@ export default defineConfig(({ command, mode }) => {
         },
         preload: {
           input: r('electron/shell/preload.ts'),
-          vite: {
-            root,
-            build: {
-              outDir: r('dist-electron'),
-              emptyOutDir: false,
-              // Inline maps only while developing: the packaged preload carries no source (docs/security.md §6).
-              sourcemap: command === 'build' ? false : 'inline',
-              target: 'node22',
-              rolldownOptions: {
-                external: ['electron'],
-                output: {
-                  format: 'cjs',
-                  entryFileNames: '[name].cjs',
-                  chunkFileNames: '[name].cjs',
-                },
-              },
-            },
-          },
+          vite: sandboxedPreloadVite(command),
         },
       }),
+      // The customer display's own narrow preload (listen only). The simple
+      // plugin builds one preload; this second build makes the same kind of
+      // file, and on a change reloads the windows instead of restarting.
+      withElectron && electronBuild([
+        {
+          entry: r('electron/shell/customer-preload.ts'),
+          onstart: ({ reload }) => reload(),
+          vite: customerPreloadVite(command),
+        },
+      ]),
     ],
     build: {
       outDir: r('dist'),
       emptyOutDir: true,
       target: 'chrome130',
+      // The counter's page and the customer display's page (客显, its own window).
+      rolldownOptions: { input: { index: r('renderer/index.html'), customer: r('renderer/customer.html') } },
     },
     server: {
       port: 5173,

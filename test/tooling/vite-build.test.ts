@@ -10,7 +10,7 @@ import path from 'node:path';
 import { build } from 'vite-plugin-electron';
 import { mergeConfig } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { electronMainVite, mainExternals } from '../../vite.config';
+import { customerPreloadVite, electronMainVite, mainExternals } from '../../vite.config';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vite-main-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -47,5 +47,19 @@ describe('main-process build', () => {
     expect(out).toMatch(/from ["']node:fs["']/);
     expect(out).not.toMatch(/sqlite3_open|class Database/);
     expect(out.length).toBeLessThan(2000);
+  }, 60_000);
+
+  it('builds the customer display preload as CommonJS that requires only electron (a sandboxed preload cannot import)', async () => {
+    const outDir = path.join(tmp, 'customer');
+    const config = customerPreloadVite('build');
+    await build({
+      entry: path.join(electronMainVite.root, 'electron/shell/customer-preload.ts'),
+      vite: mergeConfig(config, { logLevel: 'silent', build: { outDir } }),
+    });
+    const out = fs.readFileSync(path.join(outDir, 'customer-preload.cjs'), 'utf8');
+    expect(out).toMatch(/require\(["']electron["']\)/);
+    expect(out).not.toMatch(/^import |\bimport\s*\{/m);
+    expect(out).not.toMatch(/require\(["']\./);
+    expect(out).not.toMatch(/sourceMappingURL/);
   }, 60_000);
 });
