@@ -8,13 +8,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { setStoreDisplay } from '../../central/auth/registry';
 import { yuan } from '../../central/page/render';
 import { formatLookupCode } from '../../shared/lookup-code';
 import { MESSAGES } from '../../shared/sync/protocol';
-import { CHROMIUM, chromiumAvailable } from '../e2e/harness';
+import { chromiumAvailable, launchChromium } from '../e2e/harness';
 import { Cleanup } from '../sync/helpers';
 import { DATABASES, stopSharedPostgres } from './databases';
 import { engineDay, enrolled, rawClient, serviceOn, testLookupCode, toWire } from './fixtures';
@@ -77,7 +76,7 @@ describe.skipIf(!chromiumAvailable())('queue page in Chromium at a phone size', 
   it('reads well on a phone, in Chinese, and shows nothing about anyone else', async () => {
     const { service, code, place } = await syncedStore('PGlite');
     const dir = process.env.CENTRAL_SCREENSHOTS_DIR ?? mkdtempSync(path.join(tmpdir(), 'central-shots-'));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await launchChromium();
     cleanup.add(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();

@@ -9,11 +9,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addAdmin, addRegister, addStore } from '../../central/auth/registry';
 import { coverageSentence } from '../../central/console/route';
-import { CHROMIUM, chromiumAvailable } from '../e2e/harness';
+import { chromiumAvailable, launchChromium } from '../e2e/harness';
 import { engineDay, enrolled, rawClient, serviceOn, toWire } from '../central/fixtures';
 import { Cleanup } from '../sync/helpers';
 
@@ -54,7 +53,7 @@ describe('the alliance console', () => {
   it.skipIf(!chromiumAvailable())('shows stores, liability and registers in Chinese in Chromium', async () => {
     const { service, admin } = await alliance();
     const dir = process.env.CENTRAL_SCREENSHOTS_DIR ?? mkdtempSync(path.join(tmpdir(), 'central-console-'));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await launchChromium();
     cleanup.add(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();

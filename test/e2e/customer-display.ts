@@ -12,7 +12,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { CustomerDisplayState } from '../../shared/customer-display';
-import type { Harness } from './harness';
+import { counterContext, type Harness } from './harness';
 
 const INSTALL_CUSTOMER_API = `
   (() => {
@@ -52,11 +52,7 @@ export async function customerStates(h: Harness): Promise<Record<'idle' | 'typin
 
 export async function openCustomerPage(h: Harness, viewport: { width: number; height: number }): Promise<Page> {
   // A context of its own: the register page's bridge (window.cashier) is installed in the harness's context only.
-  const context = await h.browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  // A loaded CI machine (2 cores, the whole suite) is slow to serve Vite's
-  // first, cold page and to settle a screen: wait longer than Playwright's 30 s.
-  context.setDefaultTimeout(60_000);
-  context.setDefaultNavigationTimeout(120_000);
+  const context = await counterContext(h.browser, viewport);
   const page = await context.newPage();
   page.on('close', () => void context.close().catch(() => {}));
   await page.addInitScript({ content: INSTALL_CUSTOMER_API });

@@ -151,6 +151,25 @@ export const INSTALL_CASHIER_API = `(() => {
   });
 })();`;
 
+/** Debian's Chromium, headless, without the background traffic this machine's closed network refuses. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A zh-CN page context in Shanghai time, as at the counter. */
+export async function counterContext(browser: Browser, viewport: { width: number; height: number } = { width: 1366, height: 820 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  // A loaded CI machine (2 cores, the whole suite) is slow to serve Vite's
+  // first, cold page and to settle a screen: wait longer than Playwright's 30 s.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(120_000);
+  return context;
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'qrc-e2e-'));
   const dbFile = path.join(dir, 'cashier.db');
@@ -172,16 +191,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   try {
     server = await startVite();
     const url = serverUrl(server);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 820 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    // A loaded CI machine (2 cores, the whole suite) is slow to serve Vite's
-    // first, cold page and to settle a screen: wait longer than Playwright's 30 s.
-    context.setDefaultTimeout(60_000);
-    context.setDefaultNavigationTimeout(120_000);
+    browser = await launchChromium();
+    const context = await counterContext(browser, options.viewport);
     await context.exposeBinding('__cashierInvoke', async (_source, name: unknown, input: unknown) => handle(name, input));
     await context.addInitScript({ content: INSTALL_CASHIER_API });
     const page = await context.newPage();

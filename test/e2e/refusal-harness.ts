@@ -8,14 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import type { StatusSnapshot } from '../../shared/contract';
 import { runDailyBackup } from '../../electron/backend/app/backups';
 import { createCommandHandler, StatusPublisher } from '../../electron/backend/app/handlers';
 import { StartupGate } from '../../electron/backend/app/recovery';
 import { RegisterBackend } from '../../electron/backend/app/register';
-import { CHROMIUM, INSTALL_CASHIER_API, quietLogger, serverUrl, startVite, TEST_PHONE_KEY } from './harness';
+import { counterContext, INSTALL_CASHIER_API, launchChromium, quietLogger, serverUrl, startVite, TEST_PHONE_KEY } from './harness';
 
 export const REFUSAL_MANAGER_PIN = '2468';
 const CHEAP = { N: 1024, r: 8, p: 1 };
@@ -80,16 +80,8 @@ export async function startRefusalHarness(options: { viewport?: { width: number;
   try {
     server = await startVite();
     const url = serverUrl(server);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 820 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    // A loaded CI machine (2 cores, the whole suite) is slow to serve Vite's
-    // first, cold page and to settle a screen: wait longer than Playwright's 30 s.
-    context.setDefaultTimeout(60_000);
-    context.setDefaultNavigationTimeout(120_000);
+    browser = await launchChromium();
+    const context = await counterContext(browser, options.viewport);
     await context.exposeBinding('__cashierInvoke', async (_source, name: unknown, input: unknown) => gate.handle(name, input));
     await context.addInitScript({ content: INSTALL_CASHIER_API });
     listeners.push((status) => {
