@@ -6,10 +6,9 @@
  * that stops taking bytes (paper out) and comes back. `bytes()` is what the
  * "printer" really read.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { PythonReaderDevice } from './python-reader';
 
 const READER = `
 import os, sys, fcntl, time
@@ -28,48 +27,17 @@ with open(out, 'ab', buffering=0) as f:
             time.sleep(0.01)  # no writer right now
 `;
 
-export class FifoDevice {
-  private child: ChildProcess | null = null;
-  readonly dir = mkdtempSync(join(tmpdir(), 'qrc-fifo-'));
-  readonly path = join(this.dir, 'lp0');
-  private readonly out = join(this.dir, 'read.bin');
+export class FifoDevice extends PythonReaderDevice {
+  readonly path: string;
 
   /** Creates the FIFO (no reader yet: opening it for writing fails like an unplugged printer). */
   constructor() {
+    super('qrc-fifo-');
+    this.path = join(this.dir, 'lp0');
     execFileSync('mkfifo', [this.path]);
   }
 
   async startReader(): Promise<void> {
-    const child = spawn('python3', ['-c', READER, this.path, this.out], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      child.once('error', reject);
-      child.stdout!.once('data', () => resolve());
-    });
-  }
-
-  pause(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  bytes(): Uint8Array {
-    try {
-      return readFileSync(this.out);
-    } catch {
-      return new Uint8Array(0);
-    }
-  }
-
-  stop(): void {
-    if (this.child) {
-      this.child.kill('SIGCONT');
-      this.child.kill('SIGKILL');
-      this.child = null;
-    }
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.spawnReader(READER, [this.path, this.out]);
   }
 }

@@ -6,10 +6,7 @@
  * `resume()` stop and continue reading (SIGSTOP / SIGCONT): a printer that
  * stops taking bytes and comes back.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { PythonReaderDevice } from './python-reader';
 
 const PAIR = `
 import os, pty, sys, tty, time
@@ -28,43 +25,15 @@ with open(sys.argv[1], 'ab', buffering=0) as f:
             f.write(b)
 `;
 
-export class PtyDevice {
-  private child: ChildProcess | null = null;
-  readonly dir = mkdtempSync(join(tmpdir(), 'qrc-pty-'));
-  private readonly out = join(this.dir, 'read.bin');
+export class PtyDevice extends PythonReaderDevice {
+  /** Our end of the pair (/dev/pts/N), known once started. */
   path = '';
 
+  constructor() {
+    super('qrc-pty-');
+  }
+
   async start(): Promise<void> {
-    const child = spawn('python3', ['-c', PAIR, this.out], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.child = child;
-    this.path = await new Promise<string>((resolve, reject) => {
-      child.once('error', reject);
-      child.stdout!.once('data', (c: Buffer) => resolve(c.toString().trim()));
-    });
-  }
-
-  pause(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  bytes(): Uint8Array {
-    try {
-      return readFileSync(this.out);
-    } catch {
-      return new Uint8Array(0);
-    }
-  }
-
-  stop(): void {
-    if (this.child) {
-      this.child.kill('SIGCONT');
-      this.child.kill('SIGKILL');
-      this.child = null;
-    }
-    rmSync(this.dir, { recursive: true, force: true });
+    this.path = await this.spawnReader(PAIR, [this.out]);
   }
 }
