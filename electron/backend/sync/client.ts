@@ -76,8 +76,6 @@ export interface SyncClientOptions {
   batchBytes?: number;
   /** Batches sent ahead while earlier ones await their ack (default 8; 1 = strictly one at a time). */
   inFlight?: number;
-  /** Kept for callers of the old option; acknowledged rows now stay `retentionDays` (outbox.ts). */
-  purgeEvery?: number;
   /** Days acknowledged events are kept for a restored service (default ACKED_RETENTION_DAYS = 30). */
   retentionDays?: number;
   /** How long to wait for the server's ack of one batch (default 15 s). */
