@@ -69,7 +69,7 @@ async function applyInTransaction(tx: Queryable, register: IngestRegister, event
   );
   const insertedSeqs = new Set(inserted.rows.map((r) => r.seq));
   const seenBefore = events.filter((e) => !insertedSeqs.has(e.seq));
-  if (seenBefore.length > 0) await checkSameContent(tx, register, seenBefore);
+  if (seenBefore.length > 0) await checkSameContent(tx, register, seenBefore, held + 1);
   const fresh = events.filter((e) => insertedSeqs.has(e.seq));
   if (fresh.length > 0) await projectEvents(tx, register, fresh);
   const last = events[events.length - 1]!.seq;
@@ -82,8 +82,13 @@ async function applyInTransaction(tx: Queryable, register: IngestRegister, event
   return { ok: true, appliedSeq, duplicates: seenBefore.length };
 }
 
-/** Events not inserted must be held already, identically, under this register and seq. */
-async function checkSameContent(tx: Queryable, register: IngestRegister, events: WireEvent[]): Promise<void> {
+/**
+ * Events not inserted must be held already, identically, under this register and seq.
+ * A conflict carries `expectedSeq` (the next seq this service expects from the register, as
+ * before the batch: nothing of it stays): a register restored from a backup learns from it how
+ * far the service got (docs/sync.md "After a restore").
+ */
+async function checkSameContent(tx: Queryable, register: IngestRegister, events: WireEvent[], expectedSeq: number): Promise<void> {
   const { rows } = await tx.query<{ seq: number; event_id: string; queue_id: string; type: string; at: number; payload: unknown }>(
     'SELECT seq, event_id, queue_id, type, at, payload FROM events WHERE register = $1 AND seq = ANY($2::bigint[])',
     [register.id, events.map((e) => e.seq)],
@@ -92,11 +97,11 @@ async function checkSameContent(tx: Queryable, register: IngestRegister, events:
   for (const e of events) {
     const h = held.get(e.seq);
     if (!h) {
-      throw new BatchRefused({ code: 'conflict', message: `event id ${e.id} (seq ${e.seq}) is already held under another register or seq` });
+      throw new BatchRefused({ code: 'conflict', message: `event id ${e.id} (seq ${e.seq}) is already held under another register or seq`, expectedSeq });
     }
-    if (h.event_id !== e.id) throw new BatchRefused({ code: 'conflict', message: `seq ${e.seq} is already held as event ${h.event_id}, not ${e.id}` });
+    if (h.event_id !== e.id) throw new BatchRefused({ code: 'conflict', message: `seq ${e.seq} is already held as event ${h.event_id}, not ${e.id}`, expectedSeq });
     // jsonb keeps no key order or duplicate keys: compare parsed values.
     const same = h.queue_id === e.queueId && h.type === e.type && h.at === e.at && isDeepStrictEqual(h.payload, JSON.parse(JSON.stringify(e.payload)));
-    if (!same) throw new BatchRefused({ code: 'conflict', message: `event ${e.id} (seq ${e.seq}) is already held with different content` });
+    if (!same) throw new BatchRefused({ code: 'conflict', message: `event ${e.id} (seq ${e.seq}) is already held with different content`, expectedSeq });
   }
 }

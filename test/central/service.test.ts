@@ -73,11 +73,15 @@ describe.each(DATABASES)('central service on %s', (kind) => {
     const send = (batch: unknown) => socket.timeout(10_000).emitWithAck(MESSAGES.batch, { events: batch }) as Promise<BatchAck>;
     expect(await send(events.slice(0, 4))).toEqual({ ok: true, appliedSeq: 4, duplicates: 0 });
     expect(await send(events)).toEqual({ ok: true, appliedSeq: events.length, duplicates: 4 });
-    const changed = { ...events[1]!, payload: { ...events[1]!.payload, forfeitedFen: 1 } };
-    expect(await send([changed])).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await send([{ ...events[1]!, id: 'another-id' }])).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    // Every conflict says which seq the service expects next (a restored register renumbers from it, docs/sync.md).
     const next = events.length + 1;
-    expect(await send([{ ...events[0]!, seq: next }])).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const changed = { ...events[1]!, payload: { ...events[1]!.payload, forfeitedFen: 1 } };
+    expect(await send([changed])).toMatchObject({ ok: false, error: { code: 'conflict', expectedSeq: next } });
+    expect(await send([{ ...events[1]!, id: 'another-id' }])).toMatchObject({ ok: false, error: { code: 'conflict', expectedSeq: next } });
+    expect(await send([{ ...events[0]!, seq: next }])).toMatchObject({ ok: false, error: { code: 'conflict', expectedSeq: next } });
+    // A restored register's batch: its own seqs again, under new ids, running past what the service holds.
+    const restored = [3, 4, 5, 6, 7, 8].map((seq) => ({ ...events[0]!, id: `restored-${seq}`, seq }));
+    expect(await send(restored)).toMatchObject({ ok: false, error: { code: 'conflict', expectedSeq: next } });
     expect(await send([{ ...events[0]!, id: 'far', seq: next + 5 }])).toMatchObject({ ok: false, error: { code: 'gap', expectedSeq: next } });
     expect(await send([{ ...events[0]!, id: 'bad', seq: next, payload: { nonsense: true } }])).toMatchObject({ ok: false, error: { code: 'invalid' } });
     const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM events');
