@@ -10,7 +10,8 @@
  *   4. the ledger rows' effect on entries, summed per entry: payouts add to
  *      `received` (reaching the entitlement completes the entry); clearing,
  *      cancellation, exchange and random-return rows finish it;
- *   5. the register's money counters (a store's are their sum: no row every register of a store would queue on).
+ *   5. the register's money counters (a store's are their sum: no row every register of a store would queue on);
+ *   6. each queue's settings layers (queue.settings: the queue page's display switches come from them).
  * The phase order is the engine's own: an entry joins before anything pays
  * it, and draws only before its first payout, so summing per entry is exact.
  */
@@ -46,6 +47,7 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
   const draws: { queueId: string; orderId: string; entitlementFen: number; at: number }[] = [];
   const effects = new Map<string, EntryEffect>();
   const enrolled: { member: EventPayloads['member.enrolled']['member']; at: number }[] = [];
+  const settings = new Map<string, SettingsFold>();
 
   for (const event of events) {
     const payload = event.payload as { ledger?: LedgerRowPayload[] };
@@ -75,6 +77,9 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
         draws.push({ queueId: event.queueId, orderId: p.orderId, entitlementFen: p.entitlementFen, at: event.at });
         break;
       }
+      case 'queue.settings':
+        foldSettings(settings, event.queueId, (event.payload as EventPayloads['queue.settings']).changes, event.at);
+        break;
       case 'member.enrolled':
         enrolled.push({ member: (event.payload as EventPayloads['member.enrolled']).member, at: event.at });
         break;
@@ -206,6 +211,7 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
     );
   }
   if (enrolled.length > 0) await projectMembers(tx, register, enrolled);
+  for (const fold of settings.values()) await projectSettings(tx, register, fold);
   if (Object.values(money).some((v) => v !== 0)) {
     await tx.query(
       `INSERT INTO register_money AS m (register, sales_fen, extracted_fen, paid_out_fen, undistributed_fen, forfeited_fen, exchanged_fen,
@@ -216,6 +222,49 @@ export async function projectEvents(tx: Queryable, register: IngestRegister, eve
       [register.id, money.sales, money.extracted, money.paidOut, money.undistributed, money.forfeited, money.exchanged, money.entitled, money.entitledBase],
     );
   }
+}
+
+/** A batch's queue.settings events of one queue, folded: per layer, each field's last value (null = unset). */
+interface SettingsFold {
+  queueId: string;
+  base: Record<string, unknown>;
+  cashier: Record<string, unknown>;
+  at: number;
+}
+
+function foldSettings(folds: Map<string, SettingsFold>, queueId: string, changes: EventPayloads['queue.settings']['changes'], at: number): void {
+  let fold = folds.get(queueId);
+  if (!fold) {
+    fold = { queueId, base: {}, cashier: {}, at };
+    folds.set(queueId, fold);
+  }
+  for (const layer of ['base', 'cashier'] as const) {
+    for (const [field, value] of Object.entries(changes[layer] ?? {})) {
+      if (value !== undefined) fold[layer][field] = value;
+    }
+  }
+  fold.at = Math.max(fold.at, at);
+}
+
+/**
+ * The queue's layers after the batch's settings changes: fields set are
+ * merged over the layer (`||`), fields unset (null) removed (`-`), as the
+ * register's applySettingsChange does. Settings events are rare (a manager's
+ * save), so one statement per changed queue is fine.
+ */
+async function projectSettings(tx: Queryable, register: IngestRegister, fold: SettingsFold): Promise<void> {
+  const split = (layer: Record<string, unknown>) => ({
+    set: JSON.stringify(Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== null))),
+    unset: Object.entries(layer).filter(([, v]) => v === null).map(([k]) => k),
+  });
+  const base = split(fold.base);
+  const cashier = split(fold.cashier);
+  await tx.query(
+    `INSERT INTO queue_settings AS q (register, queue_id, base, cashier, updated_at) VALUES ($1, $2, $3::jsonb, $5::jsonb, $7)
+     ON CONFLICT (register, queue_id) DO UPDATE SET base = (q.base || $3::jsonb) - $4::text[], cashier = (q.cashier || $5::jsonb) - $6::text[],
+       updated_at = GREATEST(q.updated_at, $7)`,
+    [register.id, fold.queueId, base.set, base.unset, cashier.set, cashier.unset, fold.at],
+  );
 }
 
 /**

@@ -4,15 +4,18 @@
  * waiting ahead of it now (both within its own queue, by line order), under
  * the store's display switches. Nothing about any other customer leaves
  * this module: only counts and one sum.
+ *
+ * The switches (shared/customer-display.ts, docs/display.md) are the entry's
+ * queue's own, as the register's manager set them (queue.settings events →
+ * `queue_settings`: the cashier layer's `display` over the base layer's,
+ * every switch on unless set off), and the alliance operator can turn
+ * `queueProgress` / `amountWaiting` off for a whole store (`admin
+ * set-display` → `stores.display`): a figure shows only when neither says off.
  */
+import { DISPLAY_SWITCHES, type DisplaySwitches } from '../../shared/customer-display';
 import type { Queryable } from '../db/adapter';
 
-export interface DisplaySwitches {
-  /** Place in line and progress. */
-  queueProgress: boolean;
-  /** The amount waiting ahead. */
-  amountWaiting: boolean;
-}
+export type { DisplaySwitches };
 
 export interface QueueEntryView {
   storeName: string;
@@ -21,6 +24,8 @@ export interface QueueEntryView {
   receivedFen: number;
   /** received ÷ entitlement in whole percent, floored (100 only when fully received). */
   progressPercent: number;
+  /** entitlement − received while waiting (0 once finished); null when hidden (pendingAmount). */
+  pendingFen: number | null;
   /** 1 = next in line; null when not waiting or hidden by the store. */
   placeNow: number | null;
   aheadFen: number | null;
@@ -32,9 +37,16 @@ export interface QueueEntryView {
 
 export type LookupResult = { kind: 'entry'; view: QueueEntryView } | { kind: 'no-entry'; storeName: string; asOf: number } | { kind: 'unknown' };
 
-export function displaySwitches(stored: unknown): DisplaySwitches {
-  const d = (stored && typeof stored === 'object' ? stored : {}) as Record<string, unknown>;
-  return { queueProgress: d.queueProgress !== false, amountWaiting: d.amountWaiting !== false };
+/**
+ * The switches in force for one queue: the register's layers (the cashier
+ * layer's `display` replaces the base layer's whole, as resolveSettings
+ * does), then the store's switches set by the alliance operator.
+ */
+export function displaySwitches(storeSwitches: unknown, base: unknown, cashier: unknown): DisplaySwitches {
+  const object = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const fromRegister = object(object(cashier).display !== undefined ? object(cashier).display : object(base).display);
+  const fromStore = object(storeSwitches);
+  return Object.fromEntries(DISPLAY_SWITCHES.map((s) => [s, fromRegister[s] !== false && fromStore[s] !== false])) as DisplaySwitches;
 }
 
 export async function lookupEntry(db: Queryable, code: string): Promise<LookupResult> {
@@ -48,13 +60,16 @@ export async function lookupEntry(db: Queryable, code: string): Promise<LookupRe
     joined_at: number | null;
     store_name: string;
     display: unknown;
+    base: unknown;
+    cashier: unknown;
     last_sync_at: number | null;
   }>(
     `SELECT o.register, o.queue_id, e.seq, e.state, e.entitlement_fen, e.received_fen, e.joined_at,
-       s.name AS store_name, s.display, r.last_sync_at
+       s.name AS store_name, s.display, qs.base, qs.cashier, r.last_sync_at
      FROM orders o
      JOIN registers r ON r.id = o.register
      JOIN stores s ON s.id = o.store_id
+     LEFT JOIN queue_settings qs ON qs.register = o.register AND qs.queue_id = o.queue_id
      LEFT JOIN entries e ON e.register = o.register AND e.queue_id = o.queue_id AND e.order_id = o.order_id
      WHERE o.lookup_code = $1 LIMIT 2`,
     [code],
@@ -64,7 +79,7 @@ export async function lookupEntry(db: Queryable, code: string): Promise<LookupRe
   const row = rows[0]!;
   const asOf = row.last_sync_at ?? 0;
   if (row.seq === null || row.state === null) return { kind: 'no-entry', storeName: row.store_name, asOf };
-  const display = displaySwitches(row.display);
+  const display = displaySwitches(row.display, row.base, row.cashier);
   let placeNow: number | null = null;
   let aheadFen: number | null = null;
   if (row.state === 'waiting' && (display.queueProgress || display.amountWaiting)) {
@@ -85,6 +100,7 @@ export async function lookupEntry(db: Queryable, code: string): Promise<LookupRe
       state: row.state,
       entitlementFen: entitlement,
       receivedFen: received,
+      pendingFen: display.pendingAmount ? (row.state === 'waiting' ? Math.max(0, entitlement - received) : 0) : null,
       progressPercent: entitlement > 0 ? Math.floor((received * 100) / entitlement) : 100,
       placeNow,
       aheadFen,

@@ -67,14 +67,16 @@ export function renderLookup(result: LookupResult): string {
   const rows: string[] = [
     `<div class="row"><span>状态</span><span class="state">${STATE_TEXT[v.state]}</span></div>`,
     `<div class="row"><span>应返金额</span><b>${yuan(v.entitlementFen)}</b></div>`,
-    `<div class="row"><span>已返金额</span><b>${yuan(v.receivedFen)}</b></div>`,
   ];
+  if (v.display.totalReceived) rows.push(`<div class="row"><span>已返金额</span><b>${yuan(v.receivedFen)}</b></div>`);
+  if (v.pendingFen !== null) rows.push(`<div class="row"><span>尚待返还</span><b>${yuan(v.pendingFen)}</b></div>`);
   let progress = '';
-  if (v.display.queueProgress) {
+  // The progress bar is received ÷ entitlement: it would tell what totalReceived hides.
+  if (v.display.queueProgress && v.display.totalReceived) {
     progress = `<div class="card"><div class="row" style="border:0"><span>返还进度</span><b>${v.progressPercent}%</b></div>
 <div class="bar"><i style="width:${v.progressPercent}%"></i></div></div>`;
-    if (v.placeNow !== null) rows.push(`<div class="row"><span>当前排位</span><b>第 ${v.placeNow} 位</b></div>`);
   }
+  if (v.placeNow !== null) rows.push(`<div class="row"><span>当前排位</span><b>第 ${v.placeNow} 位</b></div>`);
   if (v.aheadFen !== null) rows.push(`<div class="row"><span>前方待返金额</span><b>${yuan(v.aheadFen)}</b></div>`);
   const asOf = v.asOf > 0 ? `以上为门店 ${shanghaiTime(v.asOf)} 同步时的情况` : '门店尚未同步';
   return page(

@@ -11,7 +11,11 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { setStoreDisplay } from '../../central/auth/registry';
 import { yuan } from '../../central/page/render';
+import { changeSettings, createQueue } from '../../shared/engine/engine';
+import { MemoryQueueStore } from '../../shared/engine/memory-store';
+import type { QueueEvent } from '../../shared/engine/types';
 import { formatLookupCode } from '../../shared/lookup-code';
+import type { SettingsLayer } from '../../shared/settings';
 import { MESSAGES } from '../../shared/sync/protocol';
 import { chromiumAvailable, launchChromium } from '../e2e/harness';
 import { Cleanup } from '../sync/helpers';
@@ -32,10 +36,20 @@ async function syncedStore(kind: (typeof DATABASES)[number], extra: { pageRatePe
   const waiting = day.entries.filter((e) => e.state === 'waiting');
   const target = waiting[2]!;
   const ahead = waiting.filter((e) => e.seq < target.seq);
-  return { db, service, day, target, code: testLookupCode(`q1:${target.orderId}`), place: ahead.length + 1, aheadFen: ahead.reduce((s, e) => s + e.entitlementFen - e.receivedFen, 0) };
+  return { db, service, socket, day, target, code: testLookupCode(`q1:${target.orderId}`), place: ahead.length + 1, aheadFen: ahead.reduce((s, e) => s + e.entitlementFen - e.receivedFen, 0) };
 }
 
 const text = async (res: Response) => ({ status: res.status, body: await res.text() });
+
+/** The queue.settings events the engine writes when the register's manager saves these changes, in order. */
+function settingsEvents(queueId: string, changes: { base?: unknown; cashier?: unknown }[], at: number, prefix: string): QueueEvent[] {
+  const store = new MemoryQueueStore();
+  store.transaction(() => createQueue(store, queueId, { base: {} as SettingsLayer, cashier: {} as SettingsLayer }, at));
+  let n = 0;
+  const ctx = { store, queueId, timezone: 'Asia/Shanghai', random: { int: () => 0 }, newEventId: () => `${queueId}-${prefix}-${++n}` };
+  for (const [i, change] of changes.entries()) store.transaction(() => changeSettings(ctx, { at: at + i, actor: 'manager-1', source: 'manager', ...change }));
+  return store.outbox.filter((e) => e.type === 'queue.settings');
+}
 
 describe.each(DATABASES)('queue page on %s', (kind) => {
   it("shows the entry of the code: entitlement, received, progress, place and amount ahead now, and when it is true as of", async () => {
@@ -58,6 +72,64 @@ describe.each(DATABASES)('queue page on %s', (kind) => {
     expect(bare.body).not.toContain('当前排位');
     expect(bare.body).not.toContain('返还进度');
     expect(bare.body).toContain(yuan(target.entitlementFen));
+  }, 120_000);
+
+  it("follows the display switches the register's manager set for the queue (queue.settings events), over the store's", async () => {
+    const { db, service, socket, day, target, code, place, aheadFen } = await syncedStore(kind);
+    const [hideAhead, baseHidesPlace, cashierUnset] = settingsEvents(
+      'q1',
+      [
+        // The manager hides the amount ahead and what was received (cashier layer).
+        { cashier: { display: { amountWaiting: false, totalReceived: false } } },
+        // The base layer hides the place, but the cashier layer's display (set above) is the one in force …
+        { base: { display: { queueProgress: false } } },
+        // … until the cashier layer's display is unset: then the base layer's is.
+        { cashier: { display: null } },
+      ],
+      Date.now(),
+      'manager',
+    );
+    let seq = day.events.length;
+    const send = async (events: QueueEvent[]) => {
+      const wire = toWire(events, seq + 1);
+      seq += events.length;
+      expect(await socket.timeout(10_000).emitWithAck(MESSAGES.batch, { events: wire })).toMatchObject({ ok: true, appliedSeq: seq });
+    };
+    const page = async () => (await text(await fetch(`${service.url}/q/${code}`))).body;
+
+    await send([hideAhead!]);
+    let body = await page();
+    expect(body).toContain(`第 ${place} 位`);
+    expect(body).toContain('尚待返还');
+    expect(body).toContain(yuan(target.entitlementFen - target.receivedFen));
+    for (const hidden of ['前方待返金额', '已返金额', '返还进度']) expect(body).not.toContain(hidden);
+    expect(body).not.toContain(yuan(aheadFen));
+
+    await send([baseHidesPlace!]);
+    body = await page();
+    expect(body).toContain(`第 ${place} 位`);
+    expect(body).not.toContain('前方待返金额');
+
+    await send([cashierUnset!]);
+    body = await page();
+    expect(body).not.toContain('当前排位');
+    expect(body).not.toContain('返还进度');
+    expect(body).toContain('前方待返金额');
+    expect(body).toContain('已返金额');
+
+    // The operator's store switch hides a figure the register shows; it cannot show one the register hides.
+    await setStoreDisplay(db, 'S1', { amountWaiting: false, queueProgress: true }, Date.now());
+    body = await page();
+    expect(body).not.toContain('前方待返金额');
+    expect(body).not.toContain('当前排位');
+    expect(body).toContain(yuan(target.entitlementFen));
+
+    // In one batch, the last change of a field wins.
+    const [showAll, hidePending] = settingsEvents('q1', [{ base: { display: { queueProgress: true } } }, { base: { display: { pendingAmount: false } } }], Date.now(), 'later');
+    await send([showAll!, hidePending!]);
+    body = await page();
+    expect(body).toContain(`第 ${place} 位`);
+    expect(body).not.toContain('尚待返还');
   }, 120_000);
 
   it('answers unknown, malformed and guessed codes alike, and limits requests per address', async () => {
