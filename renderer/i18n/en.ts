@@ -2,6 +2,7 @@ import counterFlow from './counter-flow.en';
 import type zh from './zh-CN';
 import manager from './manager.en';
 import staffOrders from './staff-orders.en';
+import dayFix from './day-fix.en';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -371,6 +372,7 @@ const en: Shape<typeof zh> = {
     sent: 'Sent to the receipt printer; with no printer set it only shows on screen:',
   },
   ...staffOrders,
+  ...dayFix,
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', error: 'Error', retry: 'Retry' },
 };
 

@@ -1,6 +1,7 @@
 import counterFlow from './counter-flow.zh-CN';
 import manager from './manager.zh-CN';
 import staffOrders from './staff-orders.zh-CN';
+import dayFix from './day-fix.zh-CN';
 
 /** 简体中文 (default). Avoid '@', '|', '{', '}' in texts except for named placeholders. */
 export default {
@@ -370,5 +371,6 @@ export default {
     sent: '已送往小票打印机；未设置打印机时只在屏幕上显示：',
   },
   ...staffOrders,
+  ...dayFix,
   common: { ok: '确定', cancel: '取消', close: '关闭', error: '出错了', retry: '重试' },
 } as const;

@@ -92,6 +92,58 @@ describe('the staff section', () => {
     await flush();
     expect(api.calls.find((c) => c.name === 'manager.staff.resetPin')!.input).toEqual({ managerPin: '2468', cashierId: 'c1', newPin: '5555' });
   });
+
+  it('the add dialog: Ctrl+2 / Ctrl+1 choose the role (keys shown on the buttons), Enter walks to the next empty field, a refused PIN puts the cursor on it', async () => {
+    const api = fakeApi();
+    api.on('manager.staff.list', () => ({ staff: [person('m1', '陈店长', { role: 'manager', createdByName: null })] }));
+    api.on('manager.staff.create', (raw) => person('m2', (raw as { name: string }).name, { role: 'manager' }));
+    wrapper = mountWith(StaffPanel);
+    useManagerStore().session = { managerId: 'm1', name: '陈店长', expiresAt: 0 };
+    await flush();
+    const ctrl = (key: string, target: EventTarget = window) => target.dispatchEvent(new KeyboardEvent('keydown', { key, ctrlKey: true, bubbles: true, cancelable: true }));
+    const focused = () => document.activeElement?.getAttribute('data-test');
+
+    press('Insert');
+    await flush();
+    await new Promise((r) => setTimeout(r, 10));
+    const role = document.querySelector('[data-test="staff-role"]')!;
+    expect(role.querySelector('[data-test="staff-role-cashier"]')!.textContent).toContain('Ctrl+1');
+    expect(role.querySelector('[data-test="staff-role-manager"]')!.textContent).toContain('Ctrl+2');
+    const name = await typeInto('[data-test="staff-name"]', '王店长');
+    // Enter after the name: on to the PIN, nothing refused yet.
+    press('Enter', name);
+    await flush();
+    expect(focused()).toBe('staff-pin');
+    expect(document.querySelector('[data-test="staff-error"]')).toBeNull();
+    // Ctrl+2 while typing in the PIN field: 店长, the cursor stays where the PIN goes.
+    ctrl('2', document.activeElement!);
+    await flush();
+    expect(role.getAttribute('data-role')).toBe('manager');
+    expect(focused()).toBe('staff-pin');
+    const pin = await typeInto('[data-test="staff-pin"]', '12');
+    press('Enter', pin);
+    await flush();
+    expect(focused()).toBe('staff-pin-again');
+    // A PIN too short is refused when the form is complete: the cursor goes back to it.
+    const again = await typeInto('[data-test="staff-pin-again"]', '12');
+    press('Enter', again);
+    await flush();
+    expect(document.querySelector('[data-test="staff-error"]')!.textContent).toBe('PIN 码是 4–8 位数字');
+    expect(focused()).toBe('staff-pin');
+    // Ctrl+1 back to 收银员, Ctrl+2 again; with the PIN typed the cursor goes to the empty repeat.
+    ctrl('1');
+    await flush();
+    expect(role.getAttribute('data-role')).toBe('cashier');
+    await typeInto('[data-test="staff-pin"]', '8642');
+    await typeInto('[data-test="staff-pin-again"]', '');
+    ctrl('2');
+    await flush();
+    expect(focused()).toBe('staff-pin-again');
+    press('Enter', await typeInto('[data-test="staff-pin-again"]', '8642'));
+    await flush();
+    expect(api.calls.find((c) => c.name === 'manager.staff.create')!.input).toEqual({ name: '王店长', role: 'manager', pin: '8642' });
+    expect(focused()).toBe('staff-list');
+  });
 });
 
 describe('sign-in', () => {
