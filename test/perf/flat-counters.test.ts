@@ -6,6 +6,7 @@
  * after checkouts, previews, refunds and rollbacks).
  */
 import { describe, expect, it } from 'vitest';
+import { jobsNeedingCashier, oldestFailedJob } from '../../electron/backend/printing/failures';
 import { jobCounts } from '../../electron/backend/printing/jobs';
 import { PrintWorker } from '../../electron/backend/printing/worker';
 import { Outbox, waitingEvents } from '../../electron/backend/sync/outbox';
@@ -35,6 +36,18 @@ describe('query plans on the counter path', () => {
     // The worker's own statement is the planned one (a drifted copy would fail INDEXED BY or this match).
     expect(PrintWorker.prototype.step.toString()).toContain("INDEXED BY print_jobs_due WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL ORDER BY id LIMIT 1");
     expectNoScanOfGrowingTable(plan(h.backend.db, 'SELECT state, n FROM print_job_counts'));
+    h.close();
+  });
+
+  it("the status snapshot's print failures: a counter row and one entry of print_jobs_failed (migration 015)", () => {
+    const h = openHarness();
+    const db = h.backend.db;
+    expect(plan(db, "SELECT * FROM print_jobs INDEXED BY print_jobs_failed WHERE state = 'failed' ORDER BY id LIMIT 1")).toBe('SCAN print_jobs USING INDEX print_jobs_failed');
+    expect(plan(db, 'SELECT n FROM print_jobs_needing_cashier WHERE id = 1')).toMatch(/SEARCH print_jobs_needing_cashier USING INTEGER PRIMARY KEY/);
+    // The functions the snapshot calls use those statements (no count over print_jobs left).
+    expect(oldestFailedJob.toString()).toContain('INDEXED BY print_jobs_failed');
+    expect(jobsNeedingCashier.toString()).toContain('print_jobs_needing_cashier');
+    expect(jobsNeedingCashier.toString()).not.toMatch(/count\(/);
     h.close();
   });
 
@@ -81,6 +94,20 @@ describe('counters agree with their rows', () => {
     db.prepare("UPDATE print_jobs SET state = 'pending', next_attempt_at = 1 WHERE id <= 2").run();
     db.prepare('DELETE FROM print_jobs WHERE id = 3').run();
     expectCountersMatch(db);
+    // Failures waiting for the cashier come and go (failed with no retry, retried, skipped, deleted).
+    db.prepare("UPDATE print_jobs SET state = 'failed', next_attempt_at = NULL, last_error = 'x' WHERE id BETWEEN 4 AND 8").run();
+    db.prepare("UPDATE print_jobs SET state = 'failed', next_attempt_at = 5, last_error = 'x' WHERE id = 9").run();
+    expect(jobsNeedingCashier(db)).toBe(5);
+    expect(oldestFailedJob(db)?.id).toBe(4);
+    db.prepare('UPDATE print_jobs SET next_attempt_at = 7 WHERE id = 4').run();
+    db.prepare("UPDATE print_jobs SET state = 'skipped', skip_reason = 'r' WHERE id = 5").run();
+    db.prepare('DELETE FROM print_jobs WHERE id = 6').run();
+    expect(() => db.transaction(() => {
+      db.prepare("UPDATE print_jobs SET state = 'failed', next_attempt_at = NULL WHERE id = 10").run();
+      throw new Error('rolled back');
+    })()).toThrow('rolled back');
+    expectCountersMatch(db);
+    expect(jobsNeedingCashier(db)).toBe(2);
     expect(new Outbox(db).waiting()).toBe((db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n);
     h.close();
   });
@@ -97,6 +124,8 @@ describe('counters agree with their rows', () => {
 function expectCountersMatch(db: Db): void {
   const jobs = Object.fromEntries((db.prepare('SELECT state, count(*) AS n FROM print_jobs GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
   const counted = jobCounts(db);
+  expect(jobsNeedingCashier(db)).toBe(db.prepare("SELECT count(*) FROM print_jobs WHERE state = 'failed' AND next_attempt_at IS NULL").pluck().get());
+  expect(oldestFailedJob(db)?.id).toBe(db.prepare("SELECT min(id) FROM print_jobs WHERE state = 'failed'").pluck().get() ?? undefined);
   for (const state of Object.keys(counted) as (keyof typeof counted)[]) expect(counted[state], state).toBe(jobs[state] ?? 0);
   const ledger = db
     .prepare("SELECT queue_id, kind, sum(amount_fen) AS a, sum(units) AS u, count(*) AS n FROM ledger WHERE kind IN ('clearing', 'cancellation', 'exchange_points', 'random_points') GROUP BY 1, 2 ORDER BY 1, 2")

@@ -38,7 +38,8 @@ describe('migration 013: print jobs may be shift reports', () => {
     const countsBefore = old.prepare('SELECT * FROM print_job_counts ORDER BY state').all();
     old.close();
 
-    const db = openDatabase(path);
+    // Migrated to 013 exactly (later migrations add their own indexes and triggers; 015 is checked at the end).
+    const db = openDatabase(path, { migrations: MIGRATIONS.slice(0, 13) });
     expect(db.prepare('SELECT id, queue_id, order_id, kind, copy, slip, reprint_of, state, skip_reason FROM print_jobs ORDER BY id').all()).toEqual(before);
     expect(db.prepare('SELECT * FROM print_job_counts ORDER BY state').all()).toEqual(countsBefore);
     const names = (type: string) =>
@@ -62,5 +63,10 @@ describe('migration 013: print jobs may be shift reports', () => {
     expect(() => db.prepare(`INSERT INTO print_jobs (queue_id, kind, state, created_at, updated_at) VALUES ('q', 'report', 'pending', 2, 2)`).run()).toThrow(/CHECK/);
     expect(verifyDatabase(db)).toEqual([]);
     db.close();
+
+    // 015 counts the failed job waiting for the cashier (id 5) from the rows already there.
+    const latest = openDatabase(path);
+    expect(latest.prepare('SELECT n FROM print_jobs_needing_cashier').pluck().get()).toBe(1);
+    latest.close();
   });
 });

@@ -3,16 +3,14 @@
  * by day, and the tail's expected wait at the order rate of the last 7 and
  * 30 days. Reads only.
  */
-import type { ParsedCommandInput, RatioStepView } from '../../../shared/contract';
+import type { ParsedCommandInput } from '../../../shared/contract';
 import type { DashboardView } from '../../../shared/contract-manager';
-import { applyBp, type Bp, type Fen } from '../../../shared/money';
-import { defaultRatio, TIME } from '../../../shared/engine/index';
+import { TIME } from '../../../shared/engine/index';
 import { lastDays } from '../../../shared/manager/days';
 import { coverage } from '../../../shared/manager/liability';
 import { resolveSettings } from '../../../shared/settings';
 import type { ManagerConsole } from './console';
 import { averageRewardBp, dailyFigures, ledgerTotals, tailView } from './liability';
-import { settingsAt } from './why-ratio';
 
 /** Recent entries for e/r: those joined in the last 30 days. */
 export const COVERAGE_DAYS = 30;
@@ -32,16 +30,6 @@ export function buildDashboard(c: ManagerConsole, days: number): DashboardView {
     .get(queueId) as {
     n: number;
     completed: number;
-  };
-
-  const stepsOf = db.prepare('SELECT ratio_steps FROM checkout_details WHERE queue_id = ? AND order_id = ?');
-  const preDraw = (e: { orderId: string; joinedAt: number; baseFen: number }): number => {
-    // A lottery entry carried the default ratio until its draw: the one its checkout recorded, else the one in force then.
-    const row = stepsOf.get(queueId, e.orderId) as { ratio_steps: string } | undefined;
-    const steps = row ? (JSON.parse(row.ratio_steps) as RatioStepView[]) : [];
-    const lotteryStep = steps.find((s) => s.applies && (s.rule === 'cashier.lottery' || s.rule === 'base.lottery'));
-    const bp = lotteryStep?.ratioBp ?? defaultRatio(settingsAt(c, e.joinedAt)).ratioBp;
-    return applyBp(e.baseFen as Fen, bp as Bp);
   };
 
   return {
@@ -66,7 +54,7 @@ export function buildDashboard(c: ManagerConsole, days: number): DashboardView {
       entriesCompleted: counts.completed,
     },
     coverage: coverage(settings.extractionBp, averageRewardBp(db, queueId, now - COVERAGE_DAYS * TIME.DAY)),
-    days: dailyFigures(db, queueId, lastDays(now, days, timezone), queue.owedFen, preDraw),
+    days: dailyFigures(db, queueId, lastDays(now, days, timezone), queue.owedFen),
     tail: tailView(db, queueId, queue.layers, queue.poolFen, now, timezone),
   };
 }

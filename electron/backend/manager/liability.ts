@@ -117,84 +117,46 @@ export function averageRewardBp(db: Db, queueId: string, from: number): number |
 /**
  * Day by day: sales and orders (by payment time), extracted and paid out (by
  * ledger time), and the amount owed at the end of each day. Owed at the end
- * of day D = owed now − every change to it after D: + the entitlement of each
- * entry joining (its pre-draw entitlement if it drew later), + the change a
- * draw made, − payouts, − clearings, − cancellations, − exchanges. Rows are
- * summed in SQL by 15-minute buckets (local day boundaries fall on them),
- * then folded into local days.
- */
-/**
- * The day-by-day statements, each a range read of the window through a time
- * index (queue_id, time): the dashboard reads the rows of its 7/30/90 days,
- * never the register's history (test/perf/dashboard-plan.test.ts explains
- * each). Summed in 15-minute buckets so any time zone's days can be built.
+ * of day D = owed now − every change to it after D. All of it is read from
+ * quarter_hour_totals (migration 014), whose rows triggers keep in the same
+ * transaction as the orders, ledger rows and entries they count: one range
+ * of the window's quarter hours (≤ 96 rows a day) folded into local days, so
+ * the 90-day dashboard reads ≈ 4 000 small rows whatever the register's age
+ * and never the ledger (test/perf/dashboard-plan.test.ts; its equality with
+ * the former computation from the rows: test/perf/day-totals.test.ts).
  */
 const B = BUCKET_MS;
-export const DAY_ORDERS_SQL = `SELECT paid_at / ${B} AS b, count(*) AS n, sum(actual_paid_fen) AS s FROM orders INDEXED BY orders_by_paid_at WHERE queue_id = ? AND paid_at >= ? GROUP BY b`;
-export const DAY_LEDGER_SQL = `SELECT at / ${B} AS b, kind, sum(amount_fen) AS s FROM ledger INDEXED BY ledger_by_at WHERE queue_id = ? AND at >= ? GROUP BY b, kind`;
-export const DAY_JOINED_SQL = `SELECT joined_at / ${B} AS b, sum(entitlement_fen) AS s FROM entries INDEXED BY entries_by_joined_at
-       WHERE queue_id = ? AND joined_at >= ? AND state <> 'points' AND drawn_at IS NULL GROUP BY b`;
-/** Lottery entries drawn in the window: through entries_by_drawn_at (migration 012); before it, this walked every entry ever made. */
-export const DAY_DRAWN_SQL = `SELECT order_id, joined_at, drawn_at, base_fen, entitlement_fen FROM entries INDEXED BY entries_by_drawn_at WHERE queue_id = ? AND drawn_at >= ? AND state <> 'points'`;
+export const DAY_TOTALS_SQL = `SELECT bucket AS b, orders, sales_fen, extracted_fen, paid_out_fen, owed_delta_fen FROM quarter_hour_totals
+       WHERE queue_id = ? AND bucket >= ? ORDER BY bucket`;
 
-export function dailyFigures(
-  db: Db,
-  queueId: string,
-  days: readonly LocalDate[],
-  owedNowFen: number,
-  preDrawEntitlement: (entry: { orderId: string; joinedAt: number; baseFen: number }) => number,
-): DayFigures[] {
+export function dailyFigures(db: Db, queueId: string, days: readonly LocalDate[], owedNowFen: number): DayFigures[] {
   const figures: DayFigures[] = days.map((d) => ({ date: d.date, orders: 0, salesFen: 0, extractedFen: 0, paidOutFen: 0, owedEndFen: 0 }));
   const owedDelta = days.map(() => 0);
   if (days.length === 0) return figures;
-  const start = days[0]!.start;
-  const dayOf = (at: number): number => {
-    let lo = 0;
-    let hi = days.length - 1;
-    if (at < days[0]!.start || at >= days[hi]!.end) return -1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (days[mid]!.start <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  for (const r of db
-    .prepare(DAY_ORDERS_SQL)
-    .all(queueId, start) as { b: number; n: number; s: number }[]) {
-    const i = dayOf(r.b * B);
-    if (i < 0) continue;
-    figures[i]!.orders += r.n;
-    figures[i]!.salesFen += r.s;
-  }
-  for (const r of db
-    .prepare(DAY_LEDGER_SQL)
-    .all(queueId, start) as { b: number; kind: string; s: number }[]) {
-    const i = dayOf(r.b * B);
-    if (i < 0) continue;
-    if (r.kind === 'extraction') figures[i]!.extractedFen += r.s;
-    if (r.kind === 'payout') figures[i]!.paidOutFen += r.s;
-    if (['payout', 'clearing', 'cancellation', 'exchange_points', 'exchange_vouchers'].includes(r.kind)) owedDelta[i]! -= r.s;
-  }
-  for (const r of db
-    .prepare(DAY_JOINED_SQL)
-    .all(queueId, start) as { b: number; s: number }[]) {
-    const i = dayOf(r.b * B);
-    if (i >= 0) owedDelta[i]! += r.s;
-  }
-  for (const e of db
-    .prepare(DAY_DRAWN_SQL)
-    .all(queueId, start) as { order_id: string; joined_at: number; drawn_at: number; base_fen: number; entitlement_fen: number }[]) {
-    const pre = preDrawEntitlement({ orderId: e.order_id, joinedAt: e.joined_at, baseFen: e.base_fen });
-    const joinedDay = dayOf(e.joined_at);
-    if (joinedDay >= 0) owedDelta[joinedDay]! += pre;
-    const drawnDay = dayOf(e.drawn_at);
-    if (drawnDay >= 0) owedDelta[drawnDay]! += e.entitlement_fen - pre;
+  let i = 0;
+  for (const r of db.prepare(DAY_TOTALS_SQL).all(queueId, Math.floor(days[0]!.start / B)) as {
+    b: number;
+    orders: number;
+    sales_fen: number;
+    extracted_fen: number;
+    paid_out_fen: number;
+    owed_delta_fen: number;
+  }[]) {
+    const at = r.b * B;
+    while (i < days.length && at >= days[i]!.end) i++;
+    if (i >= days.length) break;
+    if (at < days[i]!.start) continue;
+    const f = figures[i]!;
+    f.orders += r.orders;
+    f.salesFen += r.sales_fen;
+    f.extractedFen += r.extracted_fen;
+    f.paidOutFen += r.paid_out_fen;
+    owedDelta[i]! += r.owed_delta_fen;
   }
   let owed = owedNowFen;
-  for (let i = days.length - 1; i >= 0; i--) {
-    figures[i]!.owedEndFen = owed;
-    owed -= owedDelta[i]!;
+  for (let d = days.length - 1; d >= 0; d--) {
+    figures[d]!.owedEndFen = owed;
+    owed -= owedDelta[d]!;
   }
   return figures;
 }

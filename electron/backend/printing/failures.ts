@@ -4,9 +4,10 @@
  * automatic retry: a crash mid-send, a receipt that cannot be built), and the
  * list of every job not printed.
  *
- * Every query names the states of the partial index `print_jobs_open`
+ * The list names the states of the partial index `print_jobs_open`
  * (`state IN ('pending', 'printing', 'failed')`), so it reads the few open
- * jobs, never years of printed ones.
+ * jobs, never years of printed ones; what the status snapshot reads after
+ * every change is flat (migration 015): a counter row and one index entry.
  */
 import type { Db } from '../store/database';
 import { statement } from '../store/statements';
@@ -14,15 +15,19 @@ import { toJob, type PrintJob } from './jobs';
 
 const OPEN = `state IN ('pending', 'printing', 'failed')`;
 
-/** The oldest job that failed (its cause is the banner's), or undefined. */
+/** The oldest job that failed (its cause is the banner's), or undefined: the first entry of print_jobs_failed (migration 015). */
 export function oldestFailedJob(db: Db): PrintJob | undefined {
-  const row = statement(db, `SELECT * FROM print_jobs WHERE ${OPEN} AND state = 'failed' ORDER BY id LIMIT 1`).get() as Parameters<typeof toJob>[0] | undefined;
+  const row = statement(db, `SELECT * FROM print_jobs INDEXED BY print_jobs_failed WHERE state = 'failed' ORDER BY id LIMIT 1`).get() as Parameters<typeof toJob>[0] | undefined;
   return row ? toJob(row) : undefined;
 }
 
-/** Failed jobs the worker will not retry by itself: they wait for the cashier (retry, reprint or skip). */
+/**
+ * Failed jobs the worker will not retry by itself: they wait for the cashier
+ * (retry, reprint or skip). A counter row kept by triggers (migration 015),
+ * not a count: the status snapshot reads it after every change.
+ */
 export function jobsNeedingCashier(db: Db): number {
-  return (statement(db, `SELECT count(*) AS n FROM print_jobs WHERE ${OPEN} AND state = 'failed' AND next_attempt_at IS NULL`).get() as { n: number }).n;
+  return (statement(db, 'SELECT n FROM print_jobs_needing_cashier WHERE id = 1').get() as { n: number } | undefined)?.n ?? 0;
 }
 
 /** Every job not printed yet (pending, printing, failed), newest first. */

@@ -16,6 +16,8 @@ import { lighterCountersSchema } from './010-lighter-counters';
 import { lineMemberIndexSchema } from './011-line-member-index';
 import { drawnIndexSchema } from './012-drawn-index';
 import { shiftReportJobsSchema } from './013-shift-report-jobs';
+import { quarterHourTotalsSchema } from './014-quarter-hour-totals';
+import { printFailuresCounterSchema } from './015-print-failures-counter';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -38,4 +40,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: "line member index: the line filtered by one member pages through (queue_id, member_id, seq)", sql: lineMemberIndexSchema },
   { version: 12, name: "drawn index: the dashboard's draws of the window through (queue_id, drawn_at)", sql: drawnIndexSchema },
   { version: 13, name: 'shift reports: print jobs may be an X or Z report of a shift (print_jobs rebuilt)', sql: shiftReportJobsSchema },
+  { version: 14, name: "quarter-hour totals: the dashboard's day-by-day figures kept by triggers in the checkout's transaction", sql: quarterHourTotalsSchema },
+  { version: 15, name: "print failures counter: the failed jobs waiting for the cashier kept by triggers; the oldest failed job through print_jobs_failed", sql: printFailuresCounterSchema },
 ];
