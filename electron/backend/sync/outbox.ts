@@ -29,6 +29,10 @@ export const ACKED_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
 /** Most rows one purge looks at: a bounded DELETE, however large the backlog (the next hour takes the next slice). */
 export const PURGE_SLICE = 20_000;
+/** With no server set, events are kept this long, sent or not (docs/sync.md "Without a server"). */
+export const UNSENT_RETENTION_DAYS = 90;
+/** Rows one batch of the no-server purge deletes at most: one short transaction (≈ 10 ms) between two checkouts. */
+export const UNSENT_PURGE_BATCH = 1_000;
 
 export class OutboxError extends Error {
   override name = 'OutboxError';
@@ -38,6 +42,8 @@ export interface SyncState {
   lastAckedSeq: number;
   lastPushId: number;
   lastSyncAt: number | null;
+  /** Every seq up to this one was purged without ever being sent (no server set; 0: none). */
+  purgedUnsentThroughSeq: number;
 }
 
 export class Outbox {
@@ -52,8 +58,14 @@ export class Outbox {
   private readonly oldestAcked;
   private readonly lowerAcked;
   private readonly minSeq;
+  private readonly oldest;
+  private readonly markPurgedUnsent;
 
   constructor(private readonly db: Db) {
+    this.oldest = db.prepare<[number]>('SELECT seq, at FROM outbox ORDER BY seq LIMIT ?');
+    this.markPurgedUnsent = db.prepare<[number, number]>(
+      'UPDATE sync_state SET purged_unsent_through_seq = max(purged_unsent_through_seq, ?), purged_unsent_at = ? WHERE id = 1',
+    );
     this.deleteUpTo = db.prepare<[number]>('DELETE FROM outbox WHERE seq <= ?');
     this.oldestAcked = db.prepare<[number, number]>('SELECT seq, at FROM outbox WHERE seq <= ? ORDER BY seq LIMIT ?');
     this.lowerAcked = db.prepare<[number, number]>('UPDATE sync_state SET last_acked_seq = ? WHERE id = 1 AND last_acked_seq > ?');
@@ -66,7 +78,7 @@ export class Outbox {
     );
     this.markAcked = db.prepare<[number, number]>('UPDATE sync_state SET last_acked_seq = max(last_acked_seq, ?), last_sync_at = ? WHERE id = 1');
     this.markSyncedAt = db.prepare<[number]>('UPDATE sync_state SET last_sync_at = ? WHERE id = 1');
-    this.readState = db.prepare('SELECT last_acked_seq, last_push_id, last_sync_at FROM sync_state WHERE id = 1');
+    this.readState = db.prepare('SELECT last_acked_seq, last_push_id, last_sync_at, purged_unsent_through_seq FROM sync_state WHERE id = 1');
   }
 
   /**
@@ -142,6 +154,38 @@ export class Outbox {
   }
 
   /**
+   * One batch of the purge of a register with no server set (docs/sync.md
+   * "Without a server"): deletes the oldest rows while each is either
+   * acknowledged and older than `ackedDays`, or older than `unsentDays`
+   * whatever its state — at most `maxRows`, in one short transaction, only
+   * a prefix (the outbox stays contiguous). When unsent rows went, the seq
+   * through which they went is recorded in sync_state. Returns how many rows
+   * went; `maxRows` means more may be due (the caller yields, then calls
+   * again).
+   */
+  purgeWithoutServer(now: number, options: { maxRows?: number; unsentDays?: number; ackedDays?: number } = {}): number {
+    const maxRows = options.maxRows ?? UNSENT_PURGE_BATCH;
+    const unsentCutoff = now - (options.unsentDays ?? UNSENT_RETENTION_DAYS) * DAY_MS;
+    const ackedCutoff = now - (options.ackedDays ?? ACKED_RETENTION_DAYS) * DAY_MS;
+    return this.withoutFsync(() =>
+      this.db
+        .transaction(() => {
+          const acked = (this.readState.get() as { last_acked_seq: number }).last_acked_seq;
+          let upTo = 0;
+          for (const row of this.oldest.all(maxRows) as { seq: number; at: number }[]) {
+            const expired = row.at < unsentCutoff || (row.seq <= acked && row.at < ackedCutoff);
+            if (!expired) break;
+            upTo = row.seq;
+          }
+          if (upTo === 0) return 0;
+          if (upTo > acked) this.markPurgedUnsent.run(upTo, now);
+          return this.deleteUpTo.run(upTo).changes;
+        })
+        .immediate(),
+    );
+  }
+
+  /**
    * A restored service holds this register's events only up to `fromSeq` − 1:
    * the acknowledged mark goes back there so the rows after it are sent
    * again. Returns false (nothing changed) when the outbox no longer has row
@@ -177,9 +221,9 @@ export class Outbox {
   }
 
   state(): SyncState {
-    const row = this.readState.get() as { last_acked_seq: number; last_push_id: number; last_sync_at: number | null } | undefined;
+    const row = this.readState.get() as { last_acked_seq: number; last_push_id: number; last_sync_at: number | null; purged_unsent_through_seq: number } | undefined;
     if (!row) throw new OutboxError('sync_state is missing its row: the database was not migrated by this version of the app');
-    return { lastAckedSeq: row.last_acked_seq, lastPushId: row.last_push_id, lastSyncAt: row.last_sync_at };
+    return { lastAckedSeq: row.last_acked_seq, lastPushId: row.last_push_id, lastSyncAt: row.last_sync_at, purgedUnsentThroughSeq: row.purged_unsent_through_seq };
   }
 }
 

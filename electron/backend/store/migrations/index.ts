@@ -18,6 +18,7 @@ import { drawnIndexSchema } from './012-drawn-index';
 import { shiftReportJobsSchema } from './013-shift-report-jobs';
 import { quarterHourTotalsSchema } from './014-quarter-hour-totals';
 import { printFailuresCounterSchema } from './015-print-failures-counter';
+import { outboxPurgedUnsentSchema } from './016-outbox-purged-unsent';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'shift reports: print jobs may be an X or Z report of a shift (print_jobs rebuilt)', sql: shiftReportJobsSchema },
   { version: 14, name: "quarter-hour totals: the dashboard's day-by-day figures kept by triggers in the checkout's transaction", sql: quarterHourTotalsSchema },
   { version: 15, name: "print failures counter: the failed jobs waiting for the cashier kept by triggers; the oldest failed job through print_jobs_failed", sql: printFailuresCounterSchema },
+  { version: 16, name: 'outbox without a server: the seq through which unsent events older than 90 days were purged', sql: outboxPurgedUnsentSchema },
 ];
