@@ -116,6 +116,21 @@ async function admin(
   }
 }
 
+/**
+ * The alliance's phone key (the one every register holds, docs/security.md §3),
+ * from the file CENTRAL_PHONE_KEY_FILE names: 64 hex digits or base64 of 32
+ * bytes, like `pos phone-key --from`. Without it the console cannot find a
+ * member by phone (and says so).
+ */
+function readAlliancePhoneKey(): Buffer | null {
+  const file = process.env.CENTRAL_PHONE_KEY_FILE;
+  if (!file) return null;
+  const text = readFileSync(file, 'utf8').trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) fail(`CENTRAL_PHONE_KEY_FILE ${file} must hold the alliance phone key: 64 hex digits or base64 of 32 bytes`);
+  return key;
+}
+
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -142,9 +157,11 @@ async function main(): Promise<void> {
   if (positionals.length > 0) fail(`unknown command ${JSON.stringify(positionals[0])} (did you mean admin …?)`);
   if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) fail(`--port must be a whole number, got ${JSON.stringify(values.port)}`);
   if (Boolean(values.cert) !== Boolean(values.key)) fail('--cert and --key go together');
+  const phoneKey = readAlliancePhoneKey();
   const db = await open(values);
   const service = await startCentralService({
     db,
+    ...(phoneKey ? { phoneKey } : {}),
     port: Number(values.port ?? 0),
     host: values.host ?? '127.0.0.1',
     ...(values.cert && values.key ? { tls: { cert: readFileSync(values.cert, 'utf8'), key: readFileSync(values.key, 'utf8') } } : {}),

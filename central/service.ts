@@ -30,6 +30,7 @@ import type { IngestRegister } from './ingest/apply-batch';
 import { handleQueuePage } from './page/route';
 import { handleRecovery } from './recovery/http';
 import { Console } from './console/route';
+import { phoneDigest, phoneKeyFromSecret } from '../electron/backend/members/phone-digest';
 import { PUSH_CHANNEL } from './push/store';
 import { attachRegisterSockets, type ServiceLogger } from './sync/registers';
 
@@ -47,6 +48,8 @@ export interface CentralServiceOptions {
   onBatchCommitted?: (register: IngestRegister, answer: BatchAck) => void;
   /** Queue page and enrolment requests per address per minute (default 30, bursts of 10). */
   pageRatePerMinute?: number;
+  /** The alliance's phone key (32 bytes, the registers' own): lets the console find a member by phone. */
+  phoneKey?: Buffer;
 }
 
 export interface CentralService {
@@ -87,7 +90,8 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   // A push added by any instance reaches the registers connected to this one.
   const stopListening = await db.listen(PUSH_CHANNEL, () => sockets.deliverToLive());
 
-  const operatorConsole = new Console(db, Boolean(options.tls));
+  const phoneKey = options.phoneKey ? phoneKeyFromSecret(options.phoneKey) : null;
+  const operatorConsole = new Console(db, Boolean(options.tls), { phoneDigest: phoneKey ? (digits) => phoneDigest(phoneKey, digits) : undefined });
 
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');

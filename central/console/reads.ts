@@ -1,0 +1,100 @@
+/** What the console's pages read beyond the admin API's lists: registers with their credential state and refusals. */
+import type { Queryable } from '../db/adapter';
+
+/** A register not heard from for this long is flagged (a day's trading without sync). */
+export const SILENT_AFTER_MS = 24 * 60 * 60 * 1000;
+
+export interface ConsoleRegister {
+  storeId: string;
+  storeName: string;
+  registerId: string;
+  lastSeq: number;
+  lastSeenAt: number | null;
+  lastSyncAt: number | null;
+  liveTokens: number;
+  /** When its live token was issued (the register enrolled). */
+  enrolledAt: number | null;
+  everEnrolled: boolean;
+  /** The newest unused, unexpired enrolment code's expiry (null: none waiting). */
+  codeExpiresAt: number | null;
+  refusals: number;
+  lastRefusalCode: string | null;
+  lastRefusalAt: number | null;
+}
+
+export type RegisterState = 'live' | 'revoked' | 'awaiting' | 'new';
+
+export function registerState(r: ConsoleRegister): RegisterState {
+  if (r.liveTokens > 0) return 'live';
+  if (r.codeExpiresAt !== null) return 'awaiting';
+  return r.everEnrolled ? 'revoked' : 'new';
+}
+
+/** Silent: enrolled and not heard from for SILENT_AFTER_MS (since its last contact, or since it enrolled if it never called). */
+export const isSilent = (r: ConsoleRegister, now: number) => r.liveTokens > 0 && now - (r.lastSeenAt ?? r.enrolledAt ?? now) > SILENT_AFTER_MS;
+
+export async function consoleRegisters(db: Queryable, now: number, storeId: string | null = null): Promise<ConsoleRegister[]> {
+  const { rows } = await db.query<{
+    store_id: string;
+    store_name: string;
+    register_id: string;
+    last_seq: number;
+    last_seen_at: number | null;
+    last_sync_at: number | null;
+    live_tokens: number;
+    enrolled_at: number | null;
+    all_tokens: number;
+    code_expires_at: number | null;
+    refusals: number;
+    last_refusal_code: string | null;
+    last_refusal_at: number | null;
+  }>(
+    `SELECT r.store_id, s.name AS store_name, r.register_id, r.last_seq, r.last_seen_at, r.last_sync_at,
+       (SELECT count(*) FROM register_tokens t WHERE t.register = r.id AND t.revoked_at IS NULL) AS live_tokens,
+       (SELECT max(t.created_at) FROM register_tokens t WHERE t.register = r.id AND t.revoked_at IS NULL) AS enrolled_at,
+       (SELECT count(*) FROM register_tokens t WHERE t.register = r.id) AS all_tokens,
+       (SELECT max(c.expires_at) FROM enrolment_codes c WHERE c.register = r.id AND c.used_at IS NULL AND c.expires_at > $1) AS code_expires_at,
+       (SELECT count(*) FROM push_results x WHERE x.register = r.id AND NOT x.ok) AS refusals,
+       f.code AS last_refusal_code, f.at AS last_refusal_at
+     FROM registers r JOIN stores s ON s.id = r.store_id
+     LEFT JOIN LATERAL (SELECT x.answer->'error'->>'code' AS code, x.at FROM push_results x WHERE x.register = r.id AND NOT x.ok ORDER BY x.push_id DESC LIMIT 1) f ON true
+     WHERE $2::text IS NULL OR r.store_id = $2::text
+     ORDER BY r.store_id, r.register_id LIMIT 5000`,
+    [now, storeId],
+  );
+  return rows.map((r) => ({
+    storeId: r.store_id,
+    storeName: r.store_name,
+    registerId: r.register_id,
+    lastSeq: r.last_seq,
+    lastSeenAt: r.last_seen_at,
+    lastSyncAt: r.last_sync_at,
+    liveTokens: r.live_tokens,
+    enrolledAt: r.enrolled_at,
+    everEnrolled: r.all_tokens > 0,
+    codeExpiresAt: r.code_expires_at,
+    refusals: r.refusals,
+    lastRefusalCode: r.last_refusal_code,
+    lastRefusalAt: r.last_refusal_at,
+  }));
+}
+
+/** A register's refusal code in words for the operator. */
+export function refusalText(code: string | null): string {
+  switch (code) {
+    case 'invalid':
+      return '收银台认为推送的内容不合格，没有采用，未做任何改动';
+    case 'apply-failed':
+      return '收银台无法应用这次推送，未做任何改动（多半是设置与收银台现有情况冲突）';
+    case 'unknown-message':
+      return '收银台的程序版本太旧，不认识这种推送，请升级收银台';
+    case null:
+      return '';
+    default:
+      return '收银台拒收了这次推送，未做任何改动';
+  }
+}
+
+export async function storeNames(db: Queryable): Promise<{ id: string; name: string }[]> {
+  return (await db.query<{ id: string; name: string }>('SELECT id, name FROM stores ORDER BY id LIMIT 5000')).rows;
+}

@@ -1,0 +1,126 @@
+/**
+ * The console's doors and figures without a browser, on real PostgreSQL:
+ * every page and action refuses without a session; a state-changing request
+ * with the session cookie but without the session's CSRF token, or from
+ * another origin, changes nothing; bad input changes nothing; the
+ * day-by-day liability adds up to what the projections hold.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { liabilityDays, owedBefore, shanghaiDay } from '../../central/console/days';
+import { coverageSentence } from '../../central/console/route';
+import { stopSharedPostgres } from '../central/databases';
+import { Cleanup } from '../sync/helpers';
+import { NOW, WEEK_START, alliance, signIn } from './helpers';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+afterAll(() => stopSharedPostgres());
+
+const GETS = ['/console/store?id=S001', '/console/registers', '/console/registers/revoke?store=S001&register=R01', '/console/settings', '/console/members', '/console/audit'];
+const POSTS: [string, Record<string, string>][] = [
+  ['/console/stores/add', { store: 'S009', name: '新店' }],
+  ['/console/registers/code', { store: 'S001', register: 'R09' }],
+  ['/console/registers/revoke', { store: 'S001', register: 'R01', confirm: 'yes' }],
+  ['/console/settings', { target: '', extractionBp: '15' }],
+  ['/console/members/levels', { 'name:gold': '金卡' }],
+  ['/console/members/lookup', { phone: '13800138000' }],
+];
+
+async function changes(db: import('../../central/db/adapter').SqlDb) {
+  const q = async (sql: string) => (await db.query<{ n: number }>(sql)).rows[0]!.n;
+  return {
+    stores: await q('SELECT count(*) AS n FROM stores'),
+    codes: await q('SELECT count(*) AS n FROM enrolment_codes'),
+    revoked: await q('SELECT count(*) AS n FROM register_tokens WHERE revoked_at IS NOT NULL'),
+    pushes: await q(`SELECT count(*) AS n FROM pushes WHERE message = 'sync:base-settings'`),
+    audit: await q('SELECT count(*) AS n FROM console_audit'),
+  };
+}
+
+describe('the alliance console over HTTP (PostgreSQL)', () => {
+  it('refuses every page and action without a session, a CSRF token or from another origin, and changes nothing', async () => {
+    const { db, service, admin } = await alliance('PostgreSQL', cleanup);
+    const before = await changes(db);
+    for (const path of GETS) {
+      const res = await fetch(`${service.url}${path}`, { redirect: 'manual' });
+      expect(res.status, path).toBe(401);
+      const html = await res.text();
+      expect(html, path).toContain('管理员凭证');
+      expect(html, path).not.toContain('人民路店');
+    }
+    const anon = await fetch(`${service.url}/console`);
+    expect(await anon.text()).not.toContain('人民路店');
+    for (const [path, fields] of POSTS) {
+      const res = await fetch(`${service.url}${path}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+      expect(res.status, path).toBe(401);
+    }
+    // The admin API wants its bearer credential too.
+    expect((await fetch(`${service.url}/admin/stores`)).status).toBe(401);
+
+    const session = await signIn(service.url, admin);
+    for (const [path, fields] of POSTS) {
+      const noToken = await session.post(path, fields);
+      expect(noToken.status, `${path} without csrf`).toBe(403);
+      const wrongToken = await session.post(path, { ...fields, csrf: 'f'.repeat(64) });
+      expect(wrongToken.status, `${path} wrong csrf`).toBe(403);
+      const otherSite = await session.post(path, { ...fields, csrf: session.csrf }, { origin: 'https://evil.example' });
+      expect(otherSite.status, `${path} other origin`).toBe(403);
+    }
+    expect(await changes(db)).toEqual(before);
+    // Signed out: the cookie opens nothing any more.
+    expect((await session.post('/console/logout', { csrf: session.csrf })).status).toBe(303);
+    expect((await session.get('/console/registers')).status).toBe(401);
+  }, 120_000);
+
+  it('answers bad input in Chinese and changes nothing', async () => {
+    const { db, service, admin } = await alliance('PostgreSQL', cleanup);
+    const session = await signIn(service.url, admin);
+    const before = await changes(db);
+    const cases: [string, Record<string, string>, string][] = [
+      ['/console/stores/add', { store: 'bad id!', name: '新店' }, '门店编号只能由'],
+      ['/console/stores/add', { store: 'S001', name: '重复' }, '已经有了'],
+      ['/console/registers/code', { store: 'S404', register: 'R01' }, '请选择一个已有的门店'],
+      ['/console/registers/code', { store: 'S001', register: '' }, '收银台编号只能由'],
+      ['/console/registers/revoke', { store: 'S001', register: 'R01' }, '没有勾选'],
+      ['/console/settings', { target: '', extractionBp: '120' }, '不能超过 100%'],
+      ['/console/settings', { target: '', defaultRatioBp: '12.345' }, '最多两位小数'],
+      ['/console/settings', { target: '', rebateName: '一二三四五六七八九十一二三四五六七八九十一' }, '最多 20 个字'],
+      ['/console/settings', { target: '', settlement: 'someday' }, '请从列表里选一项'],
+      ['/console/members/lookup', { phone: '12345' }, '请输入 11 位手机号'],
+    ];
+    for (const [path, fields, message] of cases) {
+      const res = await session.post(path, { ...fields, csrf: session.csrf });
+      expect(res.status, path).toBe(400);
+      expect(await res.text(), `${path} ${JSON.stringify(fields)}`).toContain(message);
+    }
+    expect(await changes(db)).toEqual(before);
+    expect(coverageSentence(12_500)).toContain('1.25');
+    expect(coverageSentence(8_000)).toContain('付不完');
+    expect(coverageSentence(null)).toContain('无法判断');
+  }, 120_000);
+
+  it('adds up the liability day by day to what the projections hold', async () => {
+    const { db } = await alliance('PostgreSQL', cleanup);
+    const firstDay = shanghaiDay(WEEK_START);
+    const days = await liabilityDays(db, 'S001', NOW, 0, firstDay - 1);
+    expect(days.length).toBe(shanghaiDay(NOW) - firstDay + 2);
+    // Worked back over the whole history, nothing was owed before the first sale.
+    expect(owedBefore(days)).toBe(0);
+    const money = (await db.query<{ sales: number; extracted: number; paid: number; forfeited: number; exchanged: number; undistributed: number }>(
+      `SELECT sum(sales_fen) AS sales, sum(extracted_fen) AS extracted, sum(paid_out_fen) AS paid, sum(forfeited_fen) AS forfeited,
+         sum(exchanged_fen) AS exchanged, sum(undistributed_fen) AS undistributed FROM register_money`,
+    )).rows[0]!;
+    const sum = (pick: (d: (typeof days)[number]) => number) => days.reduce((a, d) => a + pick(d), 0);
+    expect(sum((d) => d.salesFen)).toBe(money.sales);
+    expect(sum((d) => d.extractedFen)).toBe(money.extracted);
+    expect(sum((d) => d.paidOutFen)).toBe(money.paid);
+    expect(sum((d) => d.forfeitedFen)).toBe(money.forfeited);
+    expect(sum((d) => d.exchangedFen)).toBe(money.exchanged);
+    expect(money.paid).toBeGreaterThan(0);
+    expect(money.forfeited).toBeGreaterThan(0);
+    // Seven trading days, each with sales; the other store has none.
+    expect(days.filter((d) => d.salesFen > 0).length).toBe(7);
+    const other = await liabilityDays(db, 'S002', NOW, 30);
+    expect(other.every((d) => d.salesFen === 0 && d.owedFen === 0)).toBe(true);
+  }, 120_000);
+});
