@@ -15,6 +15,7 @@ import { levelDisplayName, type LevelNames } from '../../shared/levels';
 import { SETTINGS_FIELDS } from '../../shared/manager/settings-view';
 import { dateTime, percent } from '../format';
 import { yuan } from '../money-input';
+import { orderNumber } from '../../shared/order-number';
 import en from './en';
 import { ZH_MESSAGES } from './messages.zh-CN';
 import zhCN from './zh-CN';
@@ -115,6 +116,8 @@ export function formatParam(kind: ParamKind, value: string | number, locale: UiL
       return listOf(String(value), (f) => fieldName(f, locale), locale);
     case 'items':
       return listOf(String(value), (k) => itemName(k, locale), locale);
+    case 'order':
+      return orderNumber(String(value));
     case 'text':
       return String(value);
   }

@@ -11,7 +11,8 @@
  *
  * Parameter kinds say how a value is shown, so no screen ever shows a raw
  * fen count, basis points or epoch milliseconds:
- * - text: as it is (a name, an order number);
+ * - text: as it is (a name);
+ * - order: an internal order id, shown as its order number (shared/order-number.ts: 1-20260302-0123);
  * - count: a whole number;
  * - fen: money, "¥1,234.50";
  * - bp: a ratio, "12.5%";
@@ -23,10 +24,11 @@
  * - fields: settings field keys, comma-separated, shown as their labels;
  * - items: store / printer / sync setting keys (app_meta), comma-separated, shown as their labels.
  */
-export type ParamKind = 'text' | 'count' | 'fen' | 'bp' | 'instant' | 'rule' | 'level' | 'field' | 'tender' | 'fields' | 'items';
+export type ParamKind = 'text' | 'order' | 'count' | 'fen' | 'bp' | 'instant' | 'rule' | 'level' | 'field' | 'tender' | 'fields' | 'items';
 
 interface KindValue {
   text: string;
+  order: string;
   count: number;
   fen: number;
   bp: number;
@@ -75,14 +77,14 @@ export const MESSAGE_CATALOGUE = {
   'member.exists': {},
 
   // --- orders and the line -------------------------------------------------
-  'order.notFound': { orderId: 'text' },
+  'order.notFound': { orderId: 'order' },
   'printJob.notFound': { jobId: 'count' },
   'printJob.alreadyPrinted': { jobId: 'count' },
   'printJob.alreadySkipped': { jobId: 'count' },
   'printJob.printingNow': { jobId: 'count' },
-  'order.noEntitlement': { orderId: 'text' },
-  'order.alreadyRefunded': { orderId: 'text' },
-  'order.refundClosedDay': { orderId: 'text' },
+  'order.noEntitlement': { orderId: 'order' },
+  'order.alreadyRefunded': { orderId: 'order' },
+  'order.refundClosedDay': { orderId: 'order' },
   'order.refundNeedsShift': {},
   'order.badDay': { day: 'text' },
 
@@ -199,9 +201,9 @@ export const MESSAGE_CATALOGUE = {
   'audit.staffDisable': { name: 'text' },
   'audit.staffEnable': { name: 'text' },
   'audit.staffResetPin': { name: 'text' },
-  'audit.orderRefund': { orderId: 'text', amountFen: 'fen' },
-  'audit.printSkipReceipt': { orderId: 'text', reason: 'text' },
-  'audit.printSkipSlip': { orderId: 'text', reason: 'text' },
+  'audit.orderRefund': { orderId: 'order', amountFen: 'fen' },
+  'audit.printSkipReceipt': { orderId: 'order', reason: 'text' },
+  'audit.printSkipSlip': { orderId: 'order', reason: 'text' },
   'audit.printSkipReport': { report: 'text', reason: 'text' },
   'audit.printSkipTest': { reason: 'text' },
   'audit.other': {},

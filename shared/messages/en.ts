@@ -6,6 +6,7 @@
  */
 import { fillTemplate, type Message, type MessageTexts, type ParamKind } from './catalogue';
 import { formatPercent, formatYuanGrouped, type Bp, type Fen } from '../money';
+import { orderNumber } from '../order-number';
 
 export const EN_MESSAGES: MessageTexts = {
   internal: 'Internal error: nothing was changed. Try again, or call the store manager.',
@@ -218,6 +219,7 @@ function plainValue(kind: ParamKind, value: string | number): string {
     if (kind === 'instant') return new Date(value).toISOString();
   }
   if (kind === 'fields' || kind === 'items') return String(value).split(',').join(', ');
+  if (kind === 'order') return orderNumber(String(value));
   return String(value);
 }
 

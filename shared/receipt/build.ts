@@ -4,6 +4,7 @@
  * It states facts only (amounts, ratio, place in line when the entry
  * joined); it never promises when anything will be repaid.
  */
+import { orderNumber } from '../order-number';
 import { fen, formatPercent, formatYuan, type Fen } from '../money';
 import { localParts } from '../engine/time';
 import type { NoEntitlementReason, RatioRule } from '../engine/types';
@@ -87,7 +88,7 @@ export function buildReceipt(data: ReceiptData, options: ReceiptOptions): Receip
 
   row('收银台', registerDisplayName(data.registerId));
   if (data.cashier) row('收银员', data.cashier);
-  row('单号', data.orderId);
+  row('单号', orderNumber(data.orderId));
   row('时间', formatReceiptTime(data.paidAt, data.timezone ?? DEFAULT_RECEIPT_TIMEZONE));
   rule();
 

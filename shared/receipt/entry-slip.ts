@@ -5,6 +5,7 @@
  * points or vouchers). Pure, like `buildReceipt`; printed through the same
  * queue and shown through the same preview.
  */
+import { orderNumber } from '../order-number';
 import { formatPercent, formatYuan, type Bp, type Fen } from '../money';
 import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime } from './build';
 import type { Receipt } from './types';
@@ -33,7 +34,7 @@ export function buildEntrySlip(data: EntrySlipData, options: { width: PaperWidth
   text(data.slip === 'draw' ? '抽奖凭条' : `${data.exchangeName}凭条`, 'center', true, 2);
   rule();
   row('收银台', data.registerId);
-  row('单号', data.orderId);
+  row('单号', orderNumber(data.orderId));
   row(data.slip === 'draw' ? '抽奖时间' : '兑换时间', formatReceiptTime(data.at, data.timezone ?? DEFAULT_RECEIPT_TIMEZONE));
   rule();
   text(`【${data.rebateName}】`, 'center', true);

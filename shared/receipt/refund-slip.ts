@@ -3,6 +3,7 @@
  * tender of the original order, who refunded it and which manager approved.
  * Pure, like `buildReceipt`; printed through the same queue and preview.
  */
+import { orderNumber } from '../order-number';
 import { formatYuan, type Fen } from '../money';
 import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, DEDUCTION_LABELS, TENDER_LABELS, formatReceiptTime } from './build';
 import type { Receipt, TenderKind } from './types';
@@ -40,7 +41,7 @@ export function buildRefundSlip(data: RefundSlipData, options: { width: PaperWid
   text('退款单', 'center', true, 2);
   rule();
   row('收银台', data.registerId);
-  row('原单号', data.orderId);
+  row('原单号', orderNumber(data.orderId));
   row('原单时间', formatReceiptTime(data.paidAt, zone));
   row('退款时间', formatReceiptTime(data.refundedAt, zone));
   if (data.cashier) row('收银员', data.cashier);

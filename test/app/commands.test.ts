@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { jobPreview } from '../../electron/backend/printing/index';
 import { verifyDatabase } from '../../electron/backend/store/verify';
 import { addMember, configure, openHarness, readyToSell, T0 } from './helpers';
+import { orderNumber } from '../../shared/order-number';
 
 describe('the register through createCommandHandler', () => {
   it('first run: no cashier, setup creates the manager once and signs them in', async () => {
@@ -71,7 +72,8 @@ describe('the register through createCommandHandler', () => {
     expect(b!.paidToQueueFen).toBe(1000);
     expect(b!.member).toEqual({ id: 'B', level: 'normal', displayName: null, maskedPhone: '138****0000' });
     expect(b!.ratioSteps.find((s) => s.applies)).toMatchObject({ rule: 'cashier.default', ratioBp: 10_000 });
-    expect(b!.receiptLines.join('\n')).toContain(b!.orderId);
+    expect(b!.receiptLines.join('\n')).toContain(orderNumber(b!.orderId));
+    expect(b!.receiptLines.join('\n')).not.toContain(b!.orderId);
     const entryA = await h.ok('queue.entry', { orderId: a!.orderId });
     expect(entryA.entry.receivedFen).toBe(3000);
     expect(entryA.received.map((p) => p.fromOrderId)).toEqual([b!.orderId, outcomes[2]!.orderId, d!.orderId]);

@@ -70,6 +70,37 @@ describe('orders', () => {
     h.close();
   });
 
+  it('shows and finds an order by its order number (1-20260302-0001): receipt, search, the line; the internal id stays internal', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    addMember(h.backend.db, { id: 'A' });
+    const a = await h.ok('checkout.submit', walkIn(1000));
+    const b = await h.ok('checkout.submit', { ...walkIn(2000), memberId: 'A' });
+    expect(a.orderId).toBe('register-1-20260302-000001');
+    // The receipt prints the order number, never the register prefix.
+    expect(a.receiptLines.some((l) => /单号\s+1-20260302-0001$/.test(l))).toBe(true);
+    expect(a.receiptLines.join('\n')).not.toContain('register-1');
+    for (const search of ['1-20260302-0001', '20260302-0001', '20260302-1', '1-20260302-000001']) {
+      const r = await h.ok('orders.list', { search });
+      expect(r.orders.map((o) => o.orderId), search).toEqual([a.orderId]);
+      expect(r.matchedBy).toBe('order');
+    }
+    // Another register's number finds nothing here.
+    expect((await h.ok('orders.list', { search: '2-20260302-0001' })).orders).toEqual([]);
+    // The line's order-number search takes the printed form too.
+    expect((await h.ok('queue.list', { search: '1-20260302-0002', limit: 10 })).entries.map((e) => e.orderId)).toEqual([b.orderId]);
+    h.close();
+  });
+
+  it('finds an order by its number after the register was renamed (the id keeps the old register)', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    await h.ok('checkout.submit', { ...walkIn(1000), orderId: 'shop-a-20260302-000001' });
+    const r = await h.ok('orders.list', { search: '20260302-0001' });
+    expect(r.orders.map((o) => o.orderId)).toEqual(['shop-a-20260302-000001']);
+    h.close();
+  });
+
   it('filters by day, cashier, tender and refunded', async () => {
     const h = openHarness();
     await readyToSell(h);

@@ -22,6 +22,7 @@ const CODES = Object.keys(MESSAGE_CATALOGUE) as MessageCode[];
 /** A plausible value of each kind, to fill a template the way a screen would. */
 const SAMPLE: Record<ParamKind, string | number> = {
   text: '张三',
+  order: 'register-1-20260302-000123',
   count: 3,
   fen: 1_919_950_560,
   bp: 12_500,
@@ -151,13 +152,24 @@ describe('audit rows and ratio steps in words', () => {
     expect(zh('reports.export', { report: 'queue', from: '2026-01-01', to: '2026-01-31', rows: 12 })).toBe('导出了排队记录 2026-01-01 至 2026-01-31（12 行）');
     expect(zh('pin.locked', { purpose: 'unlock', lockedUntil: SAMPLE.instant })).toBe('店长 PIN 错误次数过多，锁定到 2026-01-05 10:07:30');
     expect(zh('staff.rename', { cashierId: 'c-1', old: '林小红', new: '林晓红' })).toBe('把 林小红 改名为 林晓红');
-    expect(zh('order.refund', { orderId: 'R-20260105-000001', amountFen: 1_234_500, handBack: [] })).toBe('批准了订单 R-20260105-000001 的退款（¥12,345.00）');
-    expect(zh('print.skip', { jobId: 3, orderId: 'R-20260105-000001', kind: 'receipt', slip: null, state: 'failed', reason: '纸卡住了', lastError: 'timeout' })).toBe('跳过了订单 R-20260105-000001 的小票打印，原因：纸卡住了');
-    expect(zh('print.skip', { jobId: 4, orderId: 'R-20260105-000001', kind: 'receipt', slip: 'refund', reason: '顾客不要' })).toBe('跳过了订单 R-20260105-000001 的凭条打印，原因：顾客不要');
+    expect(zh('order.refund', { orderId: 'R-20260105-000001', amountFen: 1_234_500, handBack: [] })).toBe('批准了订单 20260105-0001 的退款（¥12,345.00）');
+    expect(zh('print.skip', { jobId: 3, orderId: 'R-20260105-000001', kind: 'receipt', slip: null, state: 'failed', reason: '纸卡住了', lastError: 'timeout' })).toBe('跳过了订单 20260105-0001 的小票打印，原因：纸卡住了');
+    expect(zh('print.skip', { jobId: 4, orderId: 'R-20260105-000001', kind: 'receipt', slip: 'refund', reason: '顾客不要' })).toBe('跳过了订单 20260105-0001 的凭条打印，原因：顾客不要');
     expect(zh('print.skip', { jobId: 5, orderId: null, kind: 'report', report: 'Z', reason: '已手写' })).toBe('跳过了 Z 报表的打印，原因：已手写');
     expect(zh('print.skip', { jobId: 6, orderId: null, kind: 'test', reason: '不需要' })).toBe('跳过了打印测试页，原因：不需要');
     expect(zh('something.new', { a: 1 })).toBe('其他操作');
     expect(zh('settings.save', 'not an object')).toBe('修改了本收银台设置：（无）');
+  });
+
+  it('an order is named by its order number, never its internal id (1-20260302-0001, not register-1-…)', () => {
+    const order = 'register-1-20260302-000001';
+    expect(messageText(msg('order.alreadyRefunded', { orderId: order }), 'zh-CN')).toContain('1-20260302-0001');
+    for (const locale of ['zh-CN', 'en'] as const) {
+      for (const code of ['order.notFound', 'order.noEntitlement', 'order.alreadyRefunded', 'order.refundClosedDay'] as const) {
+        expect(messageText(msg(code, { orderId: order }), locale)).not.toContain('register-1');
+      }
+      expect(messageText(auditActionMessage('order.refund', { orderId: order, amountFen: 100 }), locale)).not.toContain('register-1');
+    }
   });
 
   it('a ratio step is explained in the UI language, recorded history included', () => {

@@ -79,7 +79,9 @@ describe('the orders screen', () => {
     await flush();
     const orders = useOrdersStore();
     expect(orders.orders).toHaveLength(50);
-    expect(wrapper.findAll('[data-test="orders-row"]')[0]!.text()).toContain('20260302-000120');
+    // The order number a cashier reads (shared/order-number.ts), never the internal register prefix.
+    expect(wrapper.findAll('[data-test="orders-row"]')[0]!.text()).toContain('1-20260302-0120');
+    expect(wrapper.find('.orders').html()).not.toMatch(/>[^<]*register-1[^<]*</);
     for (let i = 0; i < 48; i++) press('ArrowDown');
     await flush();
     const lists = api.calls.filter((c) => c.name === 'orders.list').map((c) => c.input as Record<string, unknown>);
@@ -137,6 +139,8 @@ describe('the orders screen', () => {
     expect(dialog.querySelector('[data-test="refund-hand-back-wechat"]')!.textContent).toContain('¥30.00');
     expect(dialog.querySelector('[data-test="refund-hand-back-cash"]')!.textContent).toContain('¥58.80');
     expect(dialog.textContent).toContain('原路退回到顾客的微信支付');
+    expect(document.querySelector('.el-dialog__title')!.textContent).toBe('退款：1-20260302-0003');
+    expect(document.body.textContent).not.toContain('register-1');
     expect(dialog.textContent).toContain('本单没有排队权益');
     expect(dialog.textContent!.replace(/PIN/g, '')).not.toMatch(/[A-Za-z]{3,}/);
     const pin = document.querySelector<HTMLInputElement>('[data-test="order-refund-pin"]')!;

@@ -3,6 +3,7 @@
  * cashier does to one after the sale — draw, exchange, refund (behind a
  * manager's PIN).
  */
+import { parseOrderNumber } from '../../../shared/order-number';
 import { parseLookupCode } from '../../../shared/lookup-code';
 import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract';
 import { draw, exchange, exchangeQuote, type Entry } from '../../../shared/engine/index';
@@ -153,6 +154,11 @@ export function lineQuery(queueId: string, input: ParsedCommandInput<'queue.list
     // (the code is unique) lets SQLite look the entry up by (queue_id, order_id); a correlated IN walked the line.
     where.push('order_id = (SELECT id FROM orders WHERE lookup_code = ? AND queue_id = ?)');
     params.push(code, queueId);
+  } else if (input.search && parseOrderNumber(input.search)) {
+    // An order number as printed (`1-20260302-0123`, shared/order-number.ts): the order of that day and sequence.
+    const number = parseOrderNumber(input.search)!;
+    where.push('order_id LIKE ?');
+    params.push(`%-${number.day}-${String(number.seq).padStart(6, '0')}`);
   } else if (input.search) {
     where.push("order_id LIKE ? ESCAPE '\\'");
     params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);

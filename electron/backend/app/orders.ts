@@ -24,6 +24,7 @@ import type { CommandOutput, OrderDetailsView, OrderSummaryView, ParsedCommandIn
 import { refund } from '../../../shared/engine/index';
 import { parseDateKey } from '../../../shared/manager/days';
 import { formatLookupCode, parseLookupCode } from '../../../shared/lookup-code';
+import { orderIdMatches, orderIdOn, parseOrderNumber } from '../../../shared/order-number';
 import { enqueueSlip, listJobs } from '../printing/index';
 import { msg, type Message } from '../../../shared/messages/catalogue';
 import { AppError } from './errors';
@@ -93,6 +94,28 @@ export class Orders {
     return row?.id ?? null;
   }
 
+  /**
+   * The order a printed order number names (`1-20260302-0123`, shared/order-number.ts): first the id
+   * this register gives that day and sequence; else an order of that day under another register id
+   * (the register was renamed since), looked for among the orders paid within a day of that date.
+   */
+  private findByNumber(search: string): string | null {
+    const number = parseOrderNumber(search);
+    if (!number) return null;
+    const own = orderIdOn(this.core.registerId, number);
+    if (orderIdMatches(own, number) && this.core.store.getOrder(this.core.queueId, own)) return own;
+    let day;
+    try {
+      day = parseDateKey(`${number.day.slice(0, 4)}-${number.day.slice(4, 6)}-${number.day.slice(6)}`, this.core.timezone);
+    } catch {
+      return null;
+    }
+    const rows = this.core
+      .sql("SELECT id FROM orders WHERE queue_id = ? AND paid_at >= ? AND paid_at < ? AND id LIKE ? ORDER BY paid_at DESC")
+      .all(this.core.queueId, day.start - 86_400_000, day.end + 86_400_000, `%-${number.day}-${String(number.seq).padStart(6, '0')}`) as { id: string }[];
+    return rows.find((r) => orderIdMatches(r.id, number))?.id ?? null;
+  }
+
   private summaries(where: string[], params: (string | number)[], limit: number): SummaryRow[] {
     return this.core
       .sql(
@@ -126,6 +149,8 @@ export class Orders {
     const qr = parseReceiptQr(search);
     if (qr && qr.queueId === queueId && store.getOrder(queueId, qr.orderId)) return { orderId: qr.orderId, matchedBy: 'qr' };
     if (store.getOrder(queueId, search)) return { orderId: search, matchedBy: 'order' };
+    const numbered = this.findByNumber(search);
+    if (numbered) return { orderId: numbered, matchedBy: 'order' };
     const code = parseLookupCode(search);
     if (code) {
       const orderId = this.findByCode(code);
