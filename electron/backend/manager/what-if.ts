@@ -1,9 +1,10 @@
 /**
  * What-if: the last N days of this register's real orders replayed through
  * the engine twice — under the settings in force now and under an edited
- * copy — each on its own temporary database, with the `simulate` command's
- * own machinery (`simulateOnDatabase`). The register's database is opened a
- * second time READ-ONLY to build the scenario and is never written.
+ * copy — each in memory (shared/manager/what-if-replay.ts, issue 15 §3; the
+ * replay on temporary SQLite files stays as the reference it is checked
+ * against). The register's database is opened a second time READ-ONLY to
+ * build the scenario and is never written.
  *
  * The scenario (scenario-format.md) holds, in time order: every checkout paid
  * in the window (member, amount due, deductions; the random-return outcome it
@@ -19,7 +20,8 @@ import { join } from 'node:path';
 import type { ParsedCommandInput } from '../../../shared/contract';
 import type { WhatIfResult, WhatIfView } from '../../../shared/contract-manager';
 import { lotteryAllows, TIME } from '../../../shared/engine/index';
-import { parseScenario, SCENARIO_QUEUE_ID } from '../../../shared/scenario';
+import { parseScenario, SCENARIO_QUEUE_ID, type Scenario } from '../../../shared/scenario';
+import { replayInMemory, whatIfResult } from '../../../shared/manager/what-if-replay';
 import { msg } from '../../../shared/messages/catalogue';
 import { resolveSettings, type LotteryConfig, type SettingsLayers } from '../../../shared/settings';
 import { simulateOnDatabase } from '../cli/simulate';
@@ -125,26 +127,18 @@ export function buildScenario(history: RecordedHistory, layers: SettingsLayers, 
   };
 }
 
-/** Replays one scenario on a temporary database (via simulateOnDatabase) and reads the results from it. */
-function replay(document: Record<string, unknown>, dir: string, name: string, timezone: string, to: number, onProgress?: (done: number, total: number) => void): WhatIfResult {
-  const file = join(dir, `${name}.db`);
-  const report = simulateOnDatabase(parseScenario(document), file, { fast: true, ...(onProgress ? { onProgress } : {}) });
+/**
+ * Replays one scenario on a temporary SQLite database (simulateOnDatabase,
+ * fast) and reads the results from it: the what-if's way before issue 15 §3,
+ * kept as the reference the in-memory replay is checked against (tests, bench).
+ */
+export function replayOnSqlite(scenario: Scenario, file: string, timezone: string, to: number, onProgress?: (done: number, total: number) => void): WhatIfResult {
+  const report = simulateOnDatabase(scenario, file, { fast: true, ...(onProgress ? { onProgress } : {}) });
   const db = openDatabase(file);
   try {
     const queue = new SqliteQueueStore(db).loadQueue(SCENARIO_QUEUE_ID)!;
     const tail = tailView(db, SCENARIO_QUEUE_ID, queue.layers, queue.poolFen, to, timezone);
-    return {
-      paidOutFen: report.totals.paidOutFen,
-      owedFen: report.totals.owedFen,
-      extractedFen: report.totals.extractedFen,
-      undistributedFen: report.totals.undistributedFen,
-      forfeitedFen: report.totals.forfeitedFen,
-      entriesTotal: report.entries.length,
-      entriesCompleted: report.entries.filter((e) => e.state === 'completed').length,
-      waitingEntries: report.totals.waitingEntries,
-      refusedEvents: report.errors.length,
-      tail: tail?.projections ?? [],
-    };
+    return whatIfResult(report, tail?.projections ?? []);
   } finally {
     db.close();
   }
@@ -158,6 +152,8 @@ export interface WhatIfRun {
   days: number;
   current: SettingsLayers;
   edited: SettingsLayers;
+  /** Where the replays run: in memory (the default, issue 15 §3) or on temporary SQLite files (the reference, for tests and the bench). */
+  replay?: 'memory' | 'sqlite';
 }
 
 /** Replays both copies; `onProgress` counts the events of both runs (done of total). */
@@ -167,19 +163,21 @@ export function runWhatIf(run: WhatIfRun, onProgress?: (done: number, total: num
   const sameRandomReturn = JSON.stringify(resolveSettings(run.current).randomReturn ?? null) === JSON.stringify(resolveSettings(run.edited).randomReturn ?? null);
   const currentDoc = buildScenario(history, run.current, { timezone: run.timezone, to: run.now, pinRandomReturn: true });
   const editedDoc = buildScenario(history, run.edited, { timezone: run.timezone, to: run.now, pinRandomReturn: sameRandomReturn });
-  const dir = mkdtempSync(join(tmpdir(), 'qrc-whatif-'));
+  const n1 = (currentDoc.events as unknown[]).length;
+  const total = n1 + (editedDoc.events as unknown[]).length;
+  const replays = run.replay === 'sqlite' ? sqliteReplays() : null;
   try {
-    const n1 = (currentDoc.events as unknown[]).length;
-    const total = n1 + (editedDoc.events as unknown[]).length;
-    const current = replay(currentDoc, dir, 'current', run.timezone, run.now, onProgress && ((done) => onProgress(done, total)));
-    const edited = replay(editedDoc, dir, 'edited', run.timezone, run.now, onProgress && ((done) => onProgress(n1 + done, total)));
+    const replay = (doc: Record<string, unknown>, name: string, progress?: (done: number, total: number) => void): WhatIfResult =>
+      replays ? replayOnSqlite(parseScenario(doc), join(replays.dir, `${name}.db`), run.timezone, run.now, progress) : replayInMemory(parseScenario(doc), run.now, progress);
+    const current = replay(currentDoc, 'current', onProgress && ((done) => onProgress(done, total)));
+    const edited = replay(editedDoc, 'edited', onProgress && ((done) => onProgress(n1 + done, total)));
     onProgress?.(total, total);
     return {
       from,
       to: run.now,
       days: run.days,
       orders: history.orders.length,
-      events: (currentDoc.events as unknown[]).length,
+      events: n1,
       current,
       edited,
       scenario: { current: JSON.stringify(currentDoc, null, 1), edited: JSON.stringify(editedDoc, null, 1) },
@@ -191,8 +189,13 @@ export function runWhatIf(run: WhatIfRun, onProgress?: (done: number, total: num
       ],
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    replays?.remove();
   }
+}
+
+function sqliteReplays(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'qrc-whatif-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export async function whatIf(c: ManagerConsole, input: ParsedCommandInput<'manager.whatIf'>): Promise<WhatIfView> {
