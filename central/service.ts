@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { MAX_PACKET_BYTES, PROTOCOL_VERSION, type BatchAck } from '../shared/sync/protocol';
-import { RegistryError, enrol } from './auth/registry';
+import { REVOKE_CHANNEL, RegistryError, enrol } from './auth/registry';
 import { handleAdmin, pushRequest, requireAdmin } from './admin/http';
 import type { SqlDb } from './db/adapter';
 import { serviceEpoch } from './db/epoch';
@@ -89,6 +89,12 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   const sockets = attachRegisterSockets(io, { db, log, now, epoch, pushAckTimeoutMs: options.pushAckTimeoutMs ?? 10_000, onBatchCommitted: options.onBatchCommitted });
   // A push added by any instance reaches the registers connected to this one.
   const stopListening = await db.listen(PUSH_CHANNEL, () => sockets.deliverToLive());
+  // A register revoked on any instance loses the connection it holds here (it cannot hello again).
+  const stopRevoking = await db.listen(REVOKE_CHANNEL, (payload) => {
+    for (const socket of io.of('/').sockets.values()) {
+      if (String((socket.data as { register?: IngestRegister }).register?.id) === payload) socket.disconnect(true);
+    }
+  });
 
   const phoneKey = options.phoneKey ? phoneKeyFromSecret(options.phoneKey) : null;
   const operatorConsole = new Console(db, Boolean(options.tls), { phoneDigest: phoneKey ? (digits) => phoneDigest(phoneKey, digits) : undefined });
@@ -143,6 +149,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     async close() {
       loopDelay.disable();
       await stopListening();
+      await stopRevoking();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
         httpServer.closeAllConnections?.();

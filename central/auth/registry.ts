@@ -93,12 +93,21 @@ export async function registerForToken(db: Queryable, token: string): Promise<Re
   return row ? { id: row.id, storeId: row.store_id, registerId: row.register_id, lastSeq: row.last_seq } : null;
 }
 
-/** Revokes every token and unused code of a register; returns how many tokens stopped working. */
+/** The NOTIFY channel that tells every instance a register was revoked (payload: its row id): its live socket is dropped. */
+export const REVOKE_CHANNEL = 'central_revoke';
+
+/**
+ * Revokes every token and unused code of a register; returns how many tokens
+ * stopped working. A connection the register holds now is dropped by every
+ * instance at commit (REVOKE_CHANNEL), so it cannot go on sending on a socket
+ * opened before the revocation.
+ */
 export async function revokeRegister(db: Queryable, storeId: string, registerId: string, now: number): Promise<number> {
   const { rows } = await db.query<{ id: number }>('SELECT id FROM registers WHERE store_id = $1 AND register_id = $2', [storeId, registerId]);
   if (!rows[0]) throw new RegistryError(`no register ${storeId}/${registerId}`);
   await db.query('UPDATE enrolment_codes SET used_at = $2 WHERE register = $1 AND used_at IS NULL', [rows[0].id, now]);
   const revoked = await db.query('UPDATE register_tokens SET revoked_at = $2 WHERE register = $1 AND revoked_at IS NULL', [rows[0].id, now]);
+  await db.query('SELECT pg_notify($1, $2)', [REVOKE_CHANNEL, String(rows[0].id)]);
   return revoked.rowCount;
 }
 

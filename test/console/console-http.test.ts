@@ -9,6 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { liabilityDays, owedBefore, shanghaiDay } from '../../central/console/days';
 import { coverageSentence } from '../../central/console/route';
 import { stopSharedPostgres } from '../central/databases';
+import { rawClient } from '../central/fixtures';
 import { Cleanup } from '../sync/helpers';
 import { NOW, WEEK_START, alliance, signIn } from './helpers';
 
@@ -97,6 +98,22 @@ describe('the alliance console over HTTP (PostgreSQL)', () => {
     expect(coverageSentence(12_500)).toContain('1.25');
     expect(coverageSentence(8_000)).toContain('付不完');
     expect(coverageSentence(null)).toContain('无法判断');
+  }, 120_000);
+
+  it('revoking a register from the page drops the connection it holds and audits who did it', async () => {
+    const { db, service, admin, tokens } = await alliance('PostgreSQL', cleanup);
+    const socket = await rawClient(cleanup, service.url, { storeId: 'S001', registerId: 'R01', token: tokens.s1r1, lastAckedSeq: 10_000 });
+    const dropped = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(String(reason))));
+    const session = await signIn(service.url, admin);
+    const confirm = await session.get('/console/registers/revoke?store=S001&register=R01');
+    expect(await confirm.text()).toContain('停用人民路店 · R01 号收银台？');
+    const res = await session.post('/console/registers/revoke', { store: 'S001', register: 'R01', confirm: 'yes', csrf: session.csrf });
+    expect(res.status).toBe(303);
+    expect(await Promise.race([dropped, new Promise((r) => setTimeout(() => r('still connected'), 20_000))])).toBe('io server disconnect');
+    await expect(rawClient(cleanup, service.url, { storeId: 'S001', registerId: 'R01', token: tokens.s1r1 })).rejects.toThrow();
+    const line = (await db.query<{ admin: string; action: string }>(`SELECT admin, action FROM console_audit WHERE register_id = 'R01' AND store_id = 'S001'`)).rows;
+    expect(line).toEqual([{ admin: '运营小王', action: 'register-revoked' }]);
+    expect(await (await session.get('/console/registers')).text()).toContain('已停用');
   }, 120_000);
 
   it('adds up the liability day by day to what the projections hold', async () => {
