@@ -33,6 +33,7 @@ import { Console } from './console/route';
 import { phoneDigest, phoneKeyFromSecret } from '../electron/backend/members/phone-digest';
 import { PUSH_CHANNEL } from './push/store';
 import { attachRegisterSockets, type ServiceLogger } from './sync/registers';
+import { LoopBusyMonitor } from './http/loop-busy';
 
 export interface CentralServiceOptions {
   db: SqlDb;
@@ -75,6 +76,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   // How long the event loop was kept from other registers (GET /admin/stats reads and resets it).
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  const busy = new LoopBusyMonitor();
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handleHttp(req, res).catch((error: unknown) => {
@@ -112,10 +114,18 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     }
     if (url.pathname.startsWith('/q/')) return handleQueuePage(db, req, res, url, { limiter, address, now: now() });
     if (url.pathname === '/admin/stats' && req.method === 'GET') {
-      const stats = { connected: sockets.connected(), loopDelayMaxMs: Math.round(loopDelay.max / 1e5) / 10, loopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10 };
+      const stats = {
+        connected: sockets.connected(),
+        loopDelayMaxMs: Math.round(loopDelay.max / 1e5) / 10,
+        loopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+        // The CPU this process spent within its longest gap between two loop turns: the synchronous work
+        // itself, without the time spent waiting for a core on a busy machine (which loopDelayMaxMs includes).
+        loopBusyMaxMs: busy.maxCpuMs,
+      };
       // Answered only with an admin credential (handleAdmin's check), then reset.
       if (await requireAdmin(db, req, res)) {
         loopDelay.reset();
+        busy.reset();
         sendJson(res, 200, stats);
       }
       return;
@@ -148,6 +158,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     epoch,
     async close() {
       loopDelay.disable();
+      busy.stop();
       await stopListening();
       await stopRevoking();
       await new Promise<void>((resolve) => {

@@ -45,9 +45,22 @@ export function openPostgres(connectionString: string, options: { max?: number }
   pool.on('error', () => {});
   let listener: pg.Client | null = null;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  // The statements with parameters are a few dozen fixed texts: each becomes a named prepared
+  // statement, parsed and planned once per connection instead of on every batch's round trips.
+  // (Texts without parameters may be built at run time: those stay unnamed, as does anything past
+  // the first 500 texts, so the server keeps a bounded set per connection.)
+  const names = new Map<string, string>();
+  const statement = (sql: string, values: SqlParam[]) => {
+    let name = names.get(sql);
+    if (!name && values.length > 0 && names.size < 500) {
+      name = `central_${names.size + 1}`;
+      names.set(sql, name);
+    }
+    return name ? { name, text: sql, values } : { text: sql, values };
+  };
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(sql: string, params: SqlParam[] = []) {
-      const result = await client.query(sql, params);
+      const result = await client.query(statement(sql, params));
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
     },
   });

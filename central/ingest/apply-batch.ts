@@ -13,7 +13,16 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BatchAck, WireEvent } from '../../shared/sync/protocol';
 import type { Queryable, SqlDb } from '../db/adapter';
+import { yieldToLoop } from './check-batch';
 import { projectEvents } from './project';
+
+/**
+ * Events per statement. On PostgreSQL the statements run in the server's
+ * processes and only their parameters are encoded here: 250 (a 500-event
+ * batch is 2 slices). PGlite runs each statement in this very process, on the
+ * event loop, so its slices are smaller: nothing else runs while one does.
+ */
+export const INGEST_SLICE = { postgres: 250, pglite: 50 } as const;
 
 export interface IngestRegister {
   id: number;
@@ -31,14 +40,14 @@ export { BatchRefused };
 
 export async function applyBatch(db: SqlDb, register: IngestRegister, events: WireEvent[], now: number): Promise<BatchAck> {
   try {
-    return await db.transaction((tx) => applyInTransaction(tx, register, events, now));
+    return await db.transaction((tx) => applyInTransaction(tx, register, events, now, INGEST_SLICE[db.kind]));
   } catch (error) {
     if (error instanceof BatchRefused) return { ok: false, error: error.detail };
     throw error;
   }
 }
 
-async function applyInTransaction(tx: Queryable, register: IngestRegister, events: WireEvent[], now: number): Promise<BatchAck> {
+async function applyInTransaction(tx: Queryable, register: IngestRegister, events: WireEvent[], now: number, slice: number): Promise<BatchAck> {
   // The row lock makes batches of one register take turns, even across service instances.
   const locked = await tx.query<{ last_seq: number }>('SELECT last_seq FROM registers WHERE id = $1 FOR UPDATE', [register.id]);
   const held = locked.rows[0]?.last_seq;
@@ -51,6 +60,30 @@ async function applyInTransaction(tx: Queryable, register: IngestRegister, event
       expectedSeq: held + 1,
     });
   }
+  // A large batch goes in slices, one statement each (in this one transaction), with a yield between:
+  // no single statement's parameters to encode (pg) or to run in process (PGlite) grow with the batch.
+  let duplicates = 0;
+  for (let from = 0; from < events.length; from += slice) {
+    if (from > 0) await yieldToLoop();
+    duplicates += await insertAndProject(tx, register, events.slice(from, from + slice), now, held + 1);
+  }
+  const last = events[events.length - 1]!.seq;
+  const appliedSeq = Math.max(held, last);
+  await tx.query(
+    `UPDATE registers SET last_seq = $2, last_seen_at = $3, last_sync_at = $3,
+       last_event_at = GREATEST(COALESCE(last_event_at, 0), $4) WHERE id = $1`,
+    [register.id, appliedSeq, now, Math.max(...events.map((e) => e.at))],
+  );
+  return { ok: true, appliedSeq, duplicates };
+}
+
+/**
+ * One slice of a batch: its events go in, those held already are checked
+ * for the same content, the new ones are projected. Projecting slices in seq
+ * order is projecting the batch (projections are per event, applied in order).
+ * Returns how many were duplicates.
+ */
+async function insertAndProject(tx: Queryable, register: IngestRegister, events: WireEvent[], now: number, expectedSeq: number): Promise<number> {
   const inserted = await tx.query<{ seq: number }>(
     `INSERT INTO events (register, seq, event_id, queue_id, type, at, payload, received_at)
      SELECT $1, x.seq, x.event_id, x.queue_id, x.type, x.at, x.payload::jsonb, $8
@@ -69,17 +102,10 @@ async function applyInTransaction(tx: Queryable, register: IngestRegister, event
   );
   const insertedSeqs = new Set(inserted.rows.map((r) => r.seq));
   const seenBefore = events.filter((e) => !insertedSeqs.has(e.seq));
-  if (seenBefore.length > 0) await checkSameContent(tx, register, seenBefore, held + 1);
+  if (seenBefore.length > 0) await checkSameContent(tx, register, seenBefore, expectedSeq);
   const fresh = events.filter((e) => insertedSeqs.has(e.seq));
   if (fresh.length > 0) await projectEvents(tx, register, fresh);
-  const last = events[events.length - 1]!.seq;
-  const appliedSeq = Math.max(held, last);
-  await tx.query(
-    `UPDATE registers SET last_seq = $2, last_seen_at = $3, last_sync_at = $3,
-       last_event_at = GREATEST(COALESCE(last_event_at, 0), $4) WHERE id = $1`,
-    [register.id, appliedSeq, now, Math.max(...events.map((e) => e.at))],
-  );
-  return { ok: true, appliedSeq, duplicates: seenBefore.length };
+  return seenBefore.length;
 }
 
 /**

@@ -13,7 +13,6 @@ import type { Server, Socket } from 'socket.io';
 import {
   MESSAGES,
   PROTOCOL_VERSION,
-  eventBatchSchema,
   helloSchema,
   parseMessage,
   pushAckSchema,
@@ -22,10 +21,10 @@ import {
   type EventBatch,
   type Refusal,
 } from '../../shared/sync/protocol';
-import { eventPayloadSchemas } from '../../shared/sync/events';
 import type { SqlDb } from '../db/adapter';
 import { registerForToken } from '../auth/registry';
 import { applyBatch, type IngestRegister } from '../ingest/apply-batch';
+import { checkBatch } from '../ingest/check-batch';
 import { nextPush, recordPushResult } from '../push/store';
 
 export interface ServiceLogger {
@@ -45,27 +44,6 @@ export interface RegisterSocketsOptions {
 }
 
 const SUPPORTED_VERSIONS = [PROTOCOL_VERSION];
-
-/** Events checked between two yields of the event loop (a 2 000-event batch never holds it in one piece). */
-const CHECK_CHUNK = 100;
-
-/**
- * Checks every event's payload against its type's schema
- * (shared/sync/events.ts), a chunk at a time, letting other registers'
- * messages through between chunks.
- */
-export async function checkPayloads(batch: EventBatch): Promise<string | null> {
-  for (let i = 0; i < batch.events.length; i++) {
-    if (i > 0 && i % CHECK_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const event = batch.events[i]!;
-    const parsed = eventPayloadSchemas[event.type].safeParse(event.payload);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return `malformed ${event.type} payload of seq ${event.seq}: ${issue.path.join('.') || '(root)'}: ${issue.message}`;
-    }
-  }
-  return null;
-}
 
 export function attachRegisterSockets(io: Server, options: RegisterSocketsOptions): { deliverToLive(): void; connected(): number } {
   const { db, log, now } = options;
@@ -117,18 +95,12 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
         log.warn(`${key}: a batch without an ack request was ignored`);
         return;
       }
-      const parsed = parseMessage(eventBatchSchema, args[0], 'event batch');
-      const refuse = (message: string) => {
-        log.warn(`${key}: refused a batch: ${message}`);
-        ack({ ok: false, error: { code: 'invalid', message } });
-      };
-      if (!parsed.ok) return refuse(parsed.error);
-      if (args.length !== 1) return refuse(`a batch carries one argument, got ${args.length}`);
-      // Batches keep their arrival order: the applier takes each one's place now, its check finishes later.
-      applier.add(
-        checkPayloads(parsed.value).then((problem) => (problem === null ? parsed.value : problem)),
-        ack,
-      );
+      if (args.length !== 1) {
+        log.warn(`${key}: refused a batch: a batch carries one argument, got ${args.length}`);
+        return ack({ ok: false, error: { code: 'invalid', message: `a batch carries one argument, got ${args.length}` } });
+      }
+      // Batches keep their arrival order: the applier takes each one's place now, its check (a slice at a time) finishes later.
+      applier.add(checkBatch(args[0]), ack);
     });
 
     socket.onAny((name: unknown, ...args: unknown[]) => {
