@@ -4,7 +4,7 @@
  * wait projected from the REAL line (the amount still owed ahead of and to the
  * newest waiting entry) at a window's average order rate.
  */
-import { formatPercent, formatYuan, type Bp, type Fen } from '../money';
+import { msg, type Message } from '../messages/catalogue';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -19,11 +19,14 @@ export interface Coverage {
   /** How much the amount owed grows per 100.00 yuan of sales: (r − e) × 100 yuan, in fen (0 when e ≥ r). */
   owedGrowthPer100YuanFen: number;
   code: CoverageCode;
-  zh: string;
-  en: string;
+  /** The plain meaning, as a message code + integer parameters (fen, bp): the renderer writes it in the UI language, money as ¥1,234.50. */
+  message: Message;
 }
 
-/** e/r with one plain sentence in each language (the UI may also translate `code` itself). */
+/** The amount of sales the sentence speaks of: each 100.00 yuan. */
+const PER_SALES_FEN = 10_000;
+
+/** e/r with its plain meaning as a message (renderer/i18n: zh-CN and en). */
 export function coverage(extractionBp: number, averageRewardBp: number | null): Coverage {
   const e = extractionBp;
   const r = averageRewardBp;
@@ -34,14 +37,12 @@ export function coverage(extractionBp: number, averageRewardBp: number | null): 
       ratioBp: null,
       owedGrowthPer100YuanFen: 0,
       code: 'no-recent-entries',
-      zh: '近期没有新的返利权益，无法计算 e/r。',
-      en: 'No entitlements were earned recently, so e/r cannot be computed.',
+      message: msg('dashboard.coverage.noRecentEntries', {}),
     };
   }
   const ratioBp = Math.floor((e * 10_000) / r);
   const growth = Math.max(0, r - e);
-  const share = formatPercent(Math.min(ratioBp, 10_000) as Bp);
-  const growthYuan = formatYuan(growth as Fen);
+  const shareBp = Math.min(ratioBp, 10_000);
   if (e === 0) {
     return {
       extractionBp: e,
@@ -49,8 +50,7 @@ export function coverage(extractionBp: number, averageRewardBp: number | null): 
       ratioBp,
       owedGrowthPer100YuanFen: growth,
       code: 'no-extraction',
-      zh: `提取比例为 0：排队的顾客永远拿不到返利，每卖出 100 元，欠款增加 ${growthYuan} 元。`,
-      en: `Extraction is 0: nobody in the line will ever be paid, and every 100.00 yuan of sales adds ${growthYuan} yuan to what is owed.`,
+      message: msg('dashboard.coverage.noExtraction', { salesFen: PER_SALES_FEN, growthFen: growth }),
     };
   }
   if (e >= r) {
@@ -60,8 +60,7 @@ export function coverage(extractionBp: number, averageRewardBp: number | null): 
       ratioBp,
       owedGrowthPer100YuanFen: 0,
       code: 'covered',
-      zh: '提取比例不低于平均返利比例：只要还有新订单，排队的权益都能全部返还。',
-      en: 'Extraction is at least the average reward ratio: as long as orders keep coming, every entitlement can be repaid in full.',
+      message: msg('dashboard.coverage.covered', {}),
     };
   }
   return {
@@ -70,8 +69,7 @@ export function coverage(extractionBp: number, averageRewardBp: number | null): 
     ratioBp,
     owedGrowthPer100YuanFen: growth,
     code: 'partial',
-    zh: `销售不再增长时，只有约 ${share} 的返利权益能被返还；每卖出 100 元，欠顾客的金额增加约 ${growthYuan} 元。`,
-    en: `If sales stop growing, only about ${share} of the promised rebates can ever be paid; every 100.00 yuan of sales adds about ${growthYuan} yuan to what is owed.`,
+    message: msg('dashboard.coverage.partial', { shareBp, salesFen: PER_SALES_FEN, growthFen: growth }),
   };
 }
 

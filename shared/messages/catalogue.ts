@@ -261,6 +261,11 @@ export const MESSAGE_CATALOGUE = {
   'sync.enrol.tooOften': {},
   'sync.enrol.serverError': {},
   'sync.enrol.badAnswer': {},
+  // --- the dashboard's e/r sentence (docs/manager.md "Liability dashboard") ------
+  'dashboard.coverage.noRecentEntries': {},
+  'dashboard.coverage.noExtraction': { salesFen: 'fen', growthFen: 'fen' },
+  'dashboard.coverage.covered': {},
+  'dashboard.coverage.partial': { shareBp: 'bp', salesFen: 'fen', growthFen: 'fen' },
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export type MessageCode = keyof typeof MESSAGE_CATALOGUE;

@@ -58,8 +58,9 @@ describe('liability dashboard on a seeded database', () => {
   it('e/r: the extraction in force over the amount-weighted reward ratio of recent entries, with a plain sentence', () => {
     const r = Math.floor((one("SELECT sum(entitlement_fen) FROM entries WHERE state <> 'points'") * 10_000) / one("SELECT sum(base_fen) FROM entries WHERE state <> 'points'"));
     expect(d.coverage).toMatchObject({ extractionBp: 2000, averageRewardBp: r, ratioBp: Math.floor((2000 * 10_000) / r), code: 'partial', owedGrowthPer100YuanFen: r - 2000 });
-    expect(d.coverage.zh).toContain('只有约');
-    expect(d.coverage.en).toContain('only about');
+    // The meaning travels as a code with integer fen / bp, never as a sentence.
+    expect(d.coverage.message).toEqual({ code: 'dashboard.coverage.partial', params: { shareBp: Math.min(d.coverage.ratioBp!, 10_000), salesFen: 10_000, growthFen: r - 2000 } });
+    expect(JSON.stringify(d.coverage)).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('day by day: sales and extraction per local day from SQL, owed at the end of each day as observed while seeding', () => {

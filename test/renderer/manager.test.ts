@@ -187,7 +187,15 @@ describe('dashboard', () => {
       entriesTotal: 20,
       entriesCompleted: 9,
     },
-    coverage: { extractionBp: 1000, averageRewardBp: 11000, ratioBp: 909, owedGrowthPer100YuanFen: 10000, code: 'partial', zh: '只有约 9.09% 能被返还', en: 'only about 9.09%' },
+    // r = 1300% (a very generous chain) so the growth per ¥100.00 of sales shows a thousands separator.
+    coverage: {
+      extractionBp: 1000,
+      averageRewardBp: 130_000,
+      ratioBp: 76,
+      owedGrowthPer100YuanFen: 129_000,
+      code: 'partial',
+      message: { code: 'dashboard.coverage.partial', params: { shareBp: 76, salesFen: 10_000, growthFen: 129_000 } },
+    },
     days: [{ date: '2026-01-05', orders: 3, salesFen: 30000, extractedFen: 3000, paidOutFen: 2000, owedEndFen: 123456 }],
     tail: {
       newestOrderId: 'A-0020',
@@ -224,8 +232,9 @@ describe('dashboard', () => {
     expect(textOf('dash-points')).toBe('4500');
     expect(textOf('dash-entries')).toBe('9 / 20');
     expect(textOf('dash-waiting')).toBe('排队中 7 条');
-    expect(textOf('dash-er')).toBe('e = 10%，r = 110%，e/r = 9.09%');
-    expect(textOf('dash-er-sentence')).toBe('只有约 9.09% 能被返还');
+    expect(textOf('dash-er')).toBe('e = 10%，r = 1300%，e/r = 0.76%');
+    // Written by the renderer from the code and integer fen / bp: money with thousands separators.
+    expect(textOf('dash-er-sentence')).toBe('销售不再增长时，只有约 0.76% 的返利权益能被返还；每卖出 ¥100.00，欠顾客的金额增加约 ¥1,290.00。');
     expect(textOf('dash-tail-7')).toBe('还需 124 单，约 41.4 天（预计 2026-02-15 22:00:00）');
     expect(textOf('dash-tail-30')).toBe('按当前速度永远返不到（这段时间没有订单）');
   });
