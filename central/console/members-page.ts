@@ -30,7 +30,7 @@ export async function membersPage(db: SqlDb, shell: Shell, _now: number, options
     .map((level) => {
       const label = levelLabel(level, layer, levels);
       const ratio = layer.levelRatiosBp?.[level];
-      return `<tr data-test="level-row"><td>${esc(label)}</td><td><input name="name:${esc(level)}" value="${esc(layer.levelNames?.[level] ?? '')}" maxlength="40" placeholder="${esc(label)}" aria-label="${esc(label)}的显示名称"></td>
+      return `<tr data-test="level-row"><td>${esc(label)}</td><td class="l"><input name="name:${esc(level)}" value="${esc(layer.levelNames?.[level] ?? '')}" maxlength="40" placeholder="${esc(label)}" aria-label="${esc(label)}的显示名称"></td>
 <td>${ratio !== undefined ? percent(ratio) : '<span class="muted">用默认返利比例</span>'}</td><td>${counts.get(level) ?? 0} 人</td></tr>`;
     })
     .join('');

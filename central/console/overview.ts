@@ -9,7 +9,7 @@ import { storesPage, type StoreLiability } from '../admin/reads';
 import { liabilityChart } from './chart';
 import { liabilityDays } from './days';
 import { esc, page, percent, when, yuan, type Shell } from './html';
-import { consoleRegisters, isSilent, registerState, type ConsoleRegister } from './reads';
+import { allianceCoverage, consoleRegisters, isSilent, registerState, type ConsoleRegister } from './reads';
 
 export const CHART_DAYS = 30;
 
@@ -24,7 +24,7 @@ export function coverageSentence(coverageBp: number | null): string {
 
 const tail = (days: number | null) => (days === null ? '—' : `约 ${days} 天`);
 
-function totalsCard(stores: StoreLiability[]): string {
+function totalsCard(stores: StoreLiability[], alliance: { coverageBp: number | null; tailWaitDays: number | null }): string {
   const sum = (pick: (s: StoreLiability) => number) => stores.reduce((a, s) => a + pick(s), 0);
   const sales = sum((s) => s.salesFen);
   const extracted = sum((s) => s.extractedFen);
@@ -32,7 +32,8 @@ function totalsCard(stores: StoreLiability[]): string {
 <div>尚欠顾客<b>${yuan(sum((s) => s.owedFen))}</b></div><div>已返给顾客<b>${yuan(sum((s) => s.paidOutFen))}</b></div>
 <div>已作废<b>${yuan(sum((s) => s.forfeitedFen))}</b></div><div>未分配<b>${yuan(sum((s) => s.undistributedFen))}</b></div>
 <div>销售额<b>${yuan(sales)}</b></div><div>抽成<b>${yuan(extracted)}</b><span class="muted">${sales > 0 ? `占销售额 ${percent(Math.floor((extracted * 10_000) / sales))}` : ''}</span></div>
-<div>排队中<b>${sum((s) => s.waitingEntries)} 笔</b></div></div>`;
+<div>排队中<b>${sum((s) => s.waitingEntries)} 笔</b></div><div>队尾需等<b>${tail(alliance.tailWaitDays)}</b></div></div>
+<div class="card ${alliance.coverageBp !== null && alliance.coverageBp < 10_000 ? 'warn' : ''}" data-test="alliance-coverage">全联盟：${esc(coverageSentence(alliance.coverageBp))}</div>`;
 }
 
 function storeRow(s: StoreLiability): string {
@@ -67,7 +68,7 @@ export async function overviewPage(db: Queryable, shell: Shell, now: number): Pr
   const silent = registers.filter((r) => isSilent(r, now));
   return page(
     '联盟控制台',
-    `<h1>总览与负债</h1>${totalsCard(stores)}
+    `<h1>总览与负债</h1>${totalsCard(stores, await allianceCoverage(db, now))}
 ${liabilityChart(days, `全联盟最近 ${CHART_DAYS} 天`)}
 <h2>各门店的返利负债</h2><div class="card"><table>${STORE_HEAD}
 <tbody>${stores.map(storeRow).join('') || '<tr><td colspan="10" class="l muted">还没有门店。</td></tr>'}</tbody></table>

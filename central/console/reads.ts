@@ -98,3 +98,22 @@ export function refusalText(code: string | null): string {
 export async function storeNames(db: Queryable): Promise<{ id: string; name: string }[]> {
   return (await db.query<{ id: string; name: string }>('SELECT id, name FROM stores ORDER BY id LIMIT 5000')).rows;
 }
+
+/** The alliance as one: e/r and the tail's wait over every store (the same rules as each store's, central/admin/reads.ts). */
+export async function allianceCoverage(db: Queryable, now: number): Promise<{ coverageBp: number | null; tailWaitDays: number | null }> {
+  const { rows } = await db.query<{ sales: number; extracted: number; entitled: number; base: number; owed: number; waiting: number; recent: number }>(
+    `SELECT m.*, e.*, (SELECT COALESCE(sum(o.extracted_fen), 0) FROM orders o WHERE o.paid_at > $1) AS recent
+     FROM (SELECT COALESCE(sum(sales_fen), 0) AS sales, COALESCE(sum(extracted_fen), 0) AS extracted,
+             COALESCE(sum(entitled_fen), 0) AS entitled, COALESCE(sum(entitled_base_fen), 0) AS base FROM register_money) m,
+          (SELECT count(*) AS waiting, COALESCE(sum(entitlement_fen - received_fen), 0) AS owed FROM entries WHERE state = 'waiting') e`,
+    [now - 7 * 86_400_000],
+  );
+  const r = rows[0]!;
+  const e = r.sales > 0 ? Math.floor((r.extracted * 10_000) / r.sales) : 0;
+  const rr = r.base > 0 ? Math.floor((r.entitled * 10_000) / r.base) : 0;
+  const perDay = r.recent / 7;
+  return {
+    coverageBp: rr > 0 ? Math.floor((e * 10_000) / rr) : null,
+    tailWaitDays: r.waiting > 0 && perDay > 0 ? Math.ceil((r.owed / perDay) * 10) / 10 : null,
+  };
+}

@@ -71,6 +71,10 @@ describe('the alliance console in Chromium (PostgreSQL)', () => {
     const overview = await page.locator('main').innerText();
     expect(overview).toMatch(/尚欠顾客\s*¥\d{1,3}(,\d{3})*\.\d{2}/);
     expect(overview).toContain('抽成与返利承诺之比');
+    // The alliance as one: with only one store trading, its e/r sentence and tail are the store's.
+    const allianceSentence = (await page.locator('[data-test=alliance-coverage]').innerText()).replace('全联盟：', '');
+    expect(allianceSentence).toBe((await page.locator('[data-test=store-row]', { hasText: '人民路店' }).locator('td').last().innerText()).trim());
+    expect(overview).toMatch(/队尾需等\s*约 \d+(\.\d)? 天/);
     expect(overview).toContain('1 台收银台超过一天没有联系');
     expect(await page.locator('tr.silent').count()).toBe(1);
     expect(await page.locator('tr.silent').innerText()).toContain('解放路店');
