@@ -45,7 +45,7 @@ export default {
     receiptOf: '订单 {order} 的小票',
     testPage: '打印测试页',
     slip: { refund: '订单 {order} 的退款单', exchange: '订单 {order} 的兑换凭条', draw: '订单 {order} 的抽奖凭条', report: '班次报表', 'x-report': 'X 报表（班中）', 'z-report': 'Z 报表（交班）' },
-    state: { pending: '等待打印', printing: '正在打印', failed: '打印失败', done: '已打印', skipped: '已跳过', previewed: '仅屏幕显示（未设置打印机）' },
+    state: { pending: '等待打印', printing: '正在打印', failed: '打印失败', done: '已打印', skipped: '已跳过', previewed: '仅预览（未设置打印机）' },
     cause: {
       'paper-out': '缺纸',
       'cover-open': '纸仓盖未关',

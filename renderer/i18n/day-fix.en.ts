@@ -1,6 +1,9 @@
 /** Issue 10 leftovers (helper day-fix), English. Same keys as day-fix.zh-CN (type-checked in en.ts). */
 export default {
   dayFix: {
+    print: {
+      previewedNote: '"Preview only" receipts were only shown on screen (no printer was set), so the customer has no paper copy; once a printer is set, print it or a copy, or skip it (keys above). The last 24 hours are listed.',
+    },
     reports: {
       reprintZ: 'Print the Z report again (copy)',
       reprinted: 'A copy of the Z report of shift #{shift} was sent to the receipt printer',

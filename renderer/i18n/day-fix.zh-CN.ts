@@ -1,6 +1,9 @@
 /** Issue 10 leftovers (helper day-fix), 简体中文. Avoid '@', '|', '{', '}' except named placeholders. */
 export default {
   dayFix: {
+    print: {
+      previewedNote: '“仅预览”的小票只在屏幕上显示过（当时没有设置打印机），顾客没有拿到纸质小票；设置好打印机后可以重新打印或打印副本，不需要时跳过（按键见上方）。这里列出最近 24 小时内的。',
+    },
     reports: {
       reprintZ: '补打 Z 报表（副本）',
       reprinted: '班次 #{shift} 的 Z 报表副本已送往小票打印机',

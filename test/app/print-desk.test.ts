@@ -51,6 +51,34 @@ describe('print jobs at the counter', () => {
     h.close();
   });
 
+  it('jobs only shown on screen (no printer set) are listed as 仅预览 for a day, after the jobs that wait; one can be printed later', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    const sale = async () => (await h.ok('checkout.submit', { amountDueFen: 1000, memberId: null, tenders: [{ kind: 'cash', amountFen: 1000 }] })).orderId;
+    const old = await sale();
+    const shown = await sale();
+    const waiting = await sale();
+    const db = h.backend.db;
+    const now = h.clock.now;
+    // What the worker does with no printer set: the receipt went to the screen, the row is kept as `previewed`.
+    db.prepare(`UPDATE print_jobs SET state = 'previewed', next_attempt_at = NULL, updated_at = ? WHERE order_id = ?`).run(now - 2 * 24 * 3_600_000, old);
+    db.prepare(`UPDATE print_jobs SET state = 'previewed', next_attempt_at = NULL, updated_at = ? WHERE order_id = ?`).run(now - 60_000, shown);
+    const list = await h.ok('printJobs.list', {});
+    expect(list.jobs.map((j) => [j.orderId, j.state])).toEqual([
+      [waiting, 'pending'],
+      [shown, 'previewed'],
+    ]);
+    expect(list.needsCashier).toBe(0);
+    // Once a printer is set, R prints it: the job waits for the worker again.
+    const job = list.jobs.find((j) => j.orderId === shown)!;
+    expect((await h.ok('printJobs.retry', { jobId: job.id })).state).toBe('pending');
+    // A day later it is no longer listed.
+    db.prepare(`UPDATE print_jobs SET state = 'previewed', updated_at = ? WHERE id = ?`).run(now, job.id);
+    h.clock.now += 24 * 3_600_000 + 1;
+    expect((await h.ok('printJobs.list', {})).jobs.map((j) => j.orderId)).toEqual([waiting]);
+    h.close();
+  });
+
   it('causes are read from the printer’s and the sync client’s messages', () => {
     expect(printCause('打印机缺纸 (paper out)')).toBe('paper-out');
     expect(printCause('打印机盖未关 (cover open)')).toBe('cover-open');

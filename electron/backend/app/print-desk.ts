@@ -8,7 +8,7 @@ import type { CommandOutput, ParsedCommandInput, PrintQueueJobView } from '../..
 import { msg } from '../../../shared/messages/catalogue';
 import { printCause } from '../../../shared/failures';
 import { enqueueTestPage, getJob, reprintJob, retryJob, skipJob, type PrintJob } from '../printing/index';
-import { jobsNeedingCashier, openJobs } from '../printing/failures';
+import { jobsNeedingCashier, openJobs, recentPreviewedJobs } from '../printing/failures';
 import { AppError } from './errors';
 import type { RegisterBackend } from './register';
 
@@ -37,7 +37,9 @@ export class PrintDesk {
   list(): CommandOutput<'printJobs.list'> {
     this.core.requireSession();
     const { db } = this.core;
-    return { jobs: openJobs(db).map(printQueueJobView), needsCashier: jobsNeedingCashier(db) };
+    // The jobs that wait first, then those only shown on screen lately (仅预览: no printer was set).
+    const jobs = [...openJobs(db), ...recentPreviewedJobs(db, this.core.wallNow())];
+    return { jobs: jobs.map(printQueueJobView), needsCashier: jobsNeedingCashier(db) };
   }
 
   private job(jobId: number): PrintJob {

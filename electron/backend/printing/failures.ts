@@ -30,6 +30,29 @@ export function jobsNeedingCashier(db: Db): number {
   return (statement(db, 'SELECT n FROM print_jobs_needing_cashier WHERE id = 1').get() as { n: number } | undefined)?.n ?? 0;
 }
 
+/** How long a job shown only on screen (no printer set) stays in the cashier's list. */
+export const PREVIEWED_LISTED_MS = 24 * 60 * 60 * 1000;
+/** How many of the newest jobs are looked through for preview-only ones (a rowid range: never years of rows). */
+const PREVIEWED_WINDOW = 2000;
+
+/**
+ * Jobs shown only on screen because no printer was set (`previewed`), of the
+ * last PREVIEWED_LISTED_MS, newest first: the customer has no paper for them,
+ * and once a printer is set the cashier may print one (retry) or a copy. Older
+ * ones are not listed: with no printer every receipt is preview-only, and a
+ * year of them would bury the jobs that need the cashier. Read over the
+ * newest PREVIEWED_WINDOW ids by rowid, so the cost does not grow with history.
+ */
+export function recentPreviewedJobs(db: Db, now: number, limit = 50): PrintJob[] {
+  return (
+    statement(
+      db,
+      `SELECT * FROM print_jobs WHERE id > (SELECT coalesce(max(id), 0) FROM print_jobs) - ${PREVIEWED_WINDOW}
+         AND state = 'previewed' AND updated_at >= ? ORDER BY id DESC LIMIT ?`,
+    ).all(now - PREVIEWED_LISTED_MS, limit) as Parameters<typeof toJob>[0][]
+  ).map(toJob);
+}
+
 /** Every job not printed yet (pending, printing, failed), newest first. */
 export function openJobs(db: Db, limit = 200): PrintJob[] {
   return (statement(db, `SELECT * FROM print_jobs WHERE ${OPEN} ORDER BY id DESC LIMIT ?`).all(limit) as Parameters<typeof toJob>[0][]).map(toJob);
