@@ -112,14 +112,19 @@ export const managerCommandInputs = {
   }),
   /** Z reports of the shifts closed between two local dates (both included). */
   'manager.reports.shifts': z.strictObject({ ...managerPin, from: dateKey, to: dateKey }),
+  /** Built in a worker thread (the counter answers meanwhile); one export at a time. */
   'manager.reports.export': z.strictObject({
     ...managerPin,
-    report: z.enum(['shifts', 'queue', 'ledger']),
+    report: z.enum(['shifts', 'queue', 'ledger', 'orders']),
     from: dateKey,
     to: dateKey,
-    /** Header language: zh, en, or both ("中文 (English)"). */
-    language: z.enum(['zh', 'en', 'both']).default('both'),
+    /** Header and label language: zh (the default), en, or both ("中文 (English)"). */
+    language: z.enum(['zh', 'en', 'both']).default('zh'),
   }),
+  /** How far the running export is (null: none runs). */
+  'manager.reports.exportProgress': z.strictObject({ ...managerPin }),
+  /** Stops the running export; nothing is written. */
+  'manager.reports.exportCancel': z.strictObject({ ...managerPin }),
   /** Printers this machine can see (OS printers, USB device files, serial ports), for the printer settings list. */
   'manager.printer.discover': z.strictObject({ ...managerPin }),
   /** Queues a test page to the saved printer (the same queue as receipts). */
@@ -333,6 +338,15 @@ export interface WhatIfView {
   notes: Message[];
 }
 
+export interface CsvExportProgress {
+  report: 'shifts' | 'queue' | 'ledger' | 'orders';
+  from: string;
+  to: string;
+  /** Rows written so far of `total` (the rows in the range, counted when the export started). */
+  done: number;
+  total: number;
+}
+
 export interface CsvExport {
   filename: string;
   mime: 'text/csv;charset=utf-8';
@@ -360,6 +374,8 @@ export interface ManagerCommandOutputs {
   'manager.whatIf': WhatIfView;
   'manager.reports.shifts': { shifts: ShiftReport[] };
   'manager.reports.export': CsvExport;
+  'manager.reports.exportProgress': CsvExportProgress | null;
+  'manager.reports.exportCancel': { cancelled: boolean };
   'manager.printer.discover': PrinterDiscoveryView;
   'manager.printer.testPage': { jobId: number };
   'manager.staff.list': { staff: StaffView[] };

@@ -3,6 +3,7 @@ import type zh from './zh-CN';
 import manager from './manager.en';
 import staffOrders from './staff-orders.en';
 import dayFix from './day-fix.en';
+import csvExport from './exports.en';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -373,6 +374,7 @@ const en: Shape<typeof zh> = {
   },
   ...staffOrders,
   ...dayFix,
+  ...csvExport,
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', error: 'Error', retry: 'Retry' },
 };
 

@@ -60,6 +60,8 @@ export const ZH_MESSAGES: MessageTexts = {
   'manager.badDateRange': '日期范围不对：开始日期不能晚于结束日期。',
   'manager.rangeTooLong': '一份报表最多覆盖 {maxYears} 年，请缩小日期范围。',
   'manager.invalidInput': '有 {count} 项需要改正。',
+  'manager.exportRunning': '另一份报表正在导出：请等它完成或取消后再试。',
+  'manager.exportCancelled': '导出已取消，没有生成文件。',
 
   'printer.badAddress': '打印机地址“{address}”无法识别：请填 tcp://IP:端口、printer:系统打印机名、serial:串口?baud=9600、file:/dev/usb/lp0 或 //电脑名/共享名。',
   'printer.notADevice': '打印机地址只能是打印机设备（如 /dev/usb/lp0、/dev/ttyUSB0、COM3、LPT1 或 //电脑名/共享打印机），不能是数据库、文档或相对路径：“{address}”。',
@@ -141,6 +143,7 @@ export const ZH_MESSAGES: MessageTexts = {
   'audit.exportShifts': '导出了班次报表 {from} 至 {to}（{rows} 行）',
   'audit.exportQueue': '导出了排队记录 {from} 至 {to}（{rows} 行）',
   'audit.exportLedger': '导出了资金流水 {from} 至 {to}（{rows} 行）',
+  'audit.exportOrders': '导出了订单 {from} 至 {to}（{rows} 行）',
   'audit.pinWrong': '输入了错误的店长 PIN',
   'audit.pinLocked': '店长 PIN 错误次数过多，锁定到 {until}',
   'audit.unlock': '解锁了店长后台',

@@ -2,6 +2,7 @@ import counterFlow from './counter-flow.zh-CN';
 import manager from './manager.zh-CN';
 import staffOrders from './staff-orders.zh-CN';
 import dayFix from './day-fix.zh-CN';
+import csvExport from './exports.zh-CN';
 
 /** 简体中文 (default). Avoid '@', '|', '{', '}' in texts except for named placeholders. */
 export default {
@@ -372,5 +373,6 @@ export default {
   },
   ...staffOrders,
   ...dayFix,
+  ...csvExport,
   common: { ok: '确定', cancel: '取消', close: '关闭', error: '出错了', retry: '重试' },
 } as const;

@@ -34,6 +34,7 @@ export function auditActionMessage(action: string, rawDetail: unknown): Message 
       const params = { from: text(detail.from), to: text(detail.to), rows: count(detail.rows) };
       if (detail.report === 'queue') return msg('audit.exportQueue', params);
       if (detail.report === 'ledger') return msg('audit.exportLedger', params);
+      if (detail.report === 'orders') return msg('audit.exportOrders', params);
       return msg('audit.exportShifts', params);
     }
     case 'pin.wrong':

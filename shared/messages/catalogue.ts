@@ -103,6 +103,8 @@ export const MESSAGE_CATALOGUE = {
   'manager.badDateRange': {},
   'manager.rangeTooLong': { maxYears: 'count' },
   'manager.invalidInput': { count: 'count' },
+  'manager.exportRunning': {},
+  'manager.exportCancelled': {},
 
   // --- printer and sync settings -------------------------------------------
   'printer.badAddress': { address: 'text' },
@@ -189,6 +191,7 @@ export const MESSAGE_CATALOGUE = {
   'audit.exportShifts': { from: 'text', to: 'text', rows: 'count' },
   'audit.exportQueue': { from: 'text', to: 'text', rows: 'count' },
   'audit.exportLedger': { from: 'text', to: 'text', rows: 'count' },
+  'audit.exportOrders': { from: 'text', to: 'text', rows: 'count' },
   'audit.pinWrong': {},
   'audit.pinLocked': { until: 'instant' },
   'audit.unlock': {},

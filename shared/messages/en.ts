@@ -62,6 +62,8 @@ export const EN_MESSAGES: MessageTexts = {
   'manager.badDateRange': 'The dates are not a valid range: the first must be on or before the last.',
   'manager.rangeTooLong': 'A report covers at most {maxYears} years.',
   'manager.invalidInput': '{count} fields need correcting.',
+  'manager.exportRunning': 'Another export is running: wait for it to finish or cancel it, then try again.',
+  'manager.exportCancelled': 'The export was cancelled; no file was written.',
 
   'printer.badAddress': 'The printer address "{address}" is not understood: use tcp://HOST:PORT, printer:NAME, serial:PORT?baud=9600, file:/dev/usb/lp0 or //COMPUTER/SHARE.',
   'printer.notADevice': 'A printer address may name only a printer device (/dev/usb/lp0, /dev/ttyUSB0, COM3, LPT1 or //COMPUTER/SHARE), never the database, a document or a relative path: "{address}".',
@@ -143,6 +145,7 @@ export const EN_MESSAGES: MessageTexts = {
   'audit.exportShifts': 'exported the shifts {from} – {to} ({rows} rows)',
   'audit.exportQueue': 'exported the line {from} – {to} ({rows} rows)',
   'audit.exportLedger': 'exported the ledger {from} – {to} ({rows} rows)',
+  'audit.exportOrders': 'exported the orders {from} – {to} ({rows} rows)',
   'audit.pinWrong': 'a wrong manager PIN was entered',
   'audit.pinLocked': 'too many wrong manager PINs: locked until {until}',
   'audit.unlock': 'unlocked the manager console',

@@ -23,6 +23,8 @@ const GOOD: { [N in ManagerCommandName]: Record<string, unknown> } = {
   'manager.whatIf': { days: 7, cashier: {} },
   'manager.reports.shifts': { from: '2026-03-01', to: '2026-03-02' },
   'manager.reports.export': { report: 'ledger', from: '2026-03-01', to: '2026-03-02' },
+  'manager.reports.exportProgress': {},
+  'manager.reports.exportCancel': {},
   'manager.printer.discover': {},
   'manager.printer.testPage': {},
   'manager.staff.list': {},

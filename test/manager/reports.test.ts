@@ -1,16 +1,24 @@
 /** CSV exports opened back: BOM, RFC 4180 quoting, Chinese headers, figures equal to SQL; Z reports of past shifts. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOM, parseCsv } from '../../shared/manager/csv';
 import type { Harness } from '../app/helpers';
 import { MANAGER_PIN, managerHarness, seedStore } from './helpers';
 
 let h: Harness;
+// The export's worker thread opens the file by its path: a directory of this file's own, kept until the end.
+const dir = mkdtempSync(path.join(tmpdir(), 'qrc-reports-'));
 beforeAll(async () => {
-  h = await managerHarness();
+  h = await managerHarness(path.join(dir, 'cashier.db'));
   await seedStore(h);
   await h.ok('manager.unlock', { pin: MANAGER_PIN });
 }, 60_000);
-afterAll(() => h.close());
+afterAll(() => {
+  h.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const fen = (yuan: string) => {
   const m = /^(-?)(\d+)\.(\d{2})$/.exec(yuan)!;
@@ -19,19 +27,24 @@ const fen = (yuan: string) => {
 
 describe('reports', () => {
   it('the ledger CSV parses back: BOM, CRLF, bilingual headers, every row, amounts summing to the SQL total', async () => {
-    const out = await h.ok('manager.reports.export', { report: 'ledger', from: '2026-03-01', to: '2026-03-06' });
+    const out = await h.ok('manager.reports.export', { report: 'ledger', from: '2026-03-01', to: '2026-03-06', language: 'both' });
     expect(out.csv.startsWith(BOM)).toBe(true);
     expect(out.csv).toContain('\r\n');
     const rows = parseCsv(out.csv);
-    expect(rows[0]).toEqual(['流水号 (Ledger id)', '时间 (Time)', '类型 (Kind)', '付款订单 (Paying order)', '权益订单 (Entry (order))', '金额(元) (Amount (yuan))', '积分/券(单位) (Points/vouchers (units))']);
+    expect(rows[0]).toEqual(['流水号 (Ledger id)', '时间 (Time)', '类型 (Kind)', '付款订单 (Paying order)', '收银员 (Cashier)', '权益订单 (Entry (order))', '金额(元) (Amount (yuan))', '积分/券(单位) (Points/vouchers (units))']);
     const data = rows.slice(1);
     const total = h.backend.db.prepare('SELECT count(*) AS n, sum(amount_fen) AS s FROM ledger').get() as { n: number; s: number };
     expect(data).toHaveLength(total.n);
     expect(out.rows).toBe(total.n);
-    expect(data.reduce((s, r) => s + fen(r[5]!), 0)).toBe(total.s);
+    expect(data.reduce((s, r) => s + fen(r[6]!), 0)).toBe(total.s);
     const payouts = data.filter((r) => r[2] === '返利 (payout)');
-    expect(payouts.reduce((s, r) => s + fen(r[5]!), 0)).toBe((h.backend.db.prepare("SELECT sum(amount_fen) AS s FROM ledger WHERE kind = 'payout'").get() as { s: number }).s);
+    expect(payouts.reduce((s, r) => s + fen(r[6]!), 0)).toBe((h.backend.db.prepare("SELECT sum(amount_fen) AS s FROM ledger WHERE kind = 'payout'").get() as { s: number }).s);
     expect(data[0]![1]).toMatch(/^2026-03-02 09:00:00$/);
+    // The paying order's cashier by name, never an id.
+    const names = (h.backend.db.prepare('SELECT name FROM cashiers').pluck().all() as string[]);
+    const withOrder = data.filter((r) => r[3] !== '');
+    expect(withOrder.length).toBeGreaterThan(0);
+    for (const r of withOrder) expect(names).toContain(r[4]);
     const audit = h.backend.db.prepare("SELECT detail FROM manager_audit WHERE action = 'reports.export'").get() as { detail: string };
     expect(JSON.parse(audit.detail)).toMatchObject({ report: 'ledger', rows: total.n });
   });
@@ -39,14 +52,20 @@ describe('reports', () => {
   it('the queue CSV lists entries with state, entitlement and received; a date range limits it', async () => {
     const out = await h.ok('manager.reports.export', { report: 'queue', from: '2026-03-03', to: '2026-03-03', language: 'zh' });
     const [header, ...data] = parseCsv(out.csv);
-    expect(header).toEqual(['排队序号', '订单号', '会员', '加入时间', '加入时位置', '状态', '返利比例', '比例来源', '应返(元)', '已返(元)', '待返(元)', '结束时间']);
+    expect(header).toEqual(['排队序号', '订单号', '收银员', '会员', '加入时间', '加入时位置', '状态', '返利比例', '比例来源', '应返(元)', '已返(元)', '待返(元)', '结束时间']);
     const sql = h.backend.db
       .prepare("SELECT count(*) AS n, sum(entitlement_fen) AS e, sum(received_fen) AS r FROM entries WHERE order_id LIKE 'register-1-20260303-%'")
       .get() as { n: number; e: number; r: number };
     expect(data).toHaveLength(sql.n);
-    expect(data.reduce((s, r) => s + fen(r[8]!), 0)).toBe(sql.e);
-    expect(data.reduce((s, r) => s + fen(r[9]!), 0)).toBe(sql.r);
-    expect(new Set(data.map((r) => r[5]))).toContain('已清零');
+    expect(data.reduce((s, r) => s + fen(r[9]!), 0)).toBe(sql.e);
+    expect(data.reduce((s, r) => s + fen(r[10]!), 0)).toBe(sql.r);
+    expect(new Set(data.map((r) => r[6]))).toContain('已清零');
+    // zh: no English word, no raw id — cashiers by name, ratio rules in words.
+    const names = h.backend.db.prepare('SELECT name FROM cashiers').pluck().all() as string[];
+    for (const r of data) {
+      expect(names).toContain(r[2]);
+      expect(r[8]).not.toMatch(/[a-z]/);
+    }
   });
 
   it('Z reports of past shifts come back as stored at close, and as CSV with quoted names', async () => {

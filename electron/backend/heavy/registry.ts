@@ -1,6 +1,7 @@
 /** The tasks a heavy-work thread can run, by name (the worker imports only this). */
 import type { WhatIfView } from '../../../shared/contract-manager';
 import { runWhatIf, type WhatIfRun } from '../manager/what-if';
+import { buildCsvExport, type CsvExportOutput, type CsvExportRun } from '../manager/report-csv';
 import { checkedBackup, fullCheck, type CheckedBackupInput, type CheckedBackupOutput, type FullCheckInput, type FullCheckOutput } from './tasks';
 
 export type Progress = (done: number, total: number) => void;
@@ -9,6 +10,7 @@ export const HEAVY_TASKS = {
   whatIf: (input: WhatIfRun, progress: Progress): WhatIfView => runWhatIf(input, progress),
   fullCheck: (input: FullCheckInput): FullCheckOutput => fullCheck(input),
   checkedBackup: (input: CheckedBackupInput): Promise<CheckedBackupOutput> => checkedBackup(input),
+  csvExport: (input: CsvExportRun, progress: Progress): CsvExportOutput => buildCsvExport(input, progress),
 };
 
 export type HeavyTaskName = keyof typeof HEAVY_TASKS;

@@ -12,7 +12,7 @@ import { dashboard } from './dashboard';
 import { enrolSync } from './enrol';
 import { getDetails, savePrinter, saveStore, saveSync } from './details';
 import { discover, testPage } from './printers';
-import { exportReport, listShiftReports } from './reports';
+import { cancelExport, exportProgress, exportReport, listShiftReports } from './reports';
 import { createStaff, listStaff, renameStaff, resetStaffPin, setStaffDisabled } from './staff';
 import { getSettings, listAudit, saveSettings } from './settings';
 import { syncLog } from './sync-log';
@@ -42,6 +42,8 @@ export const MANAGER_COMMANDS: ManagerImplementations = {
   'manager.whatIf': (b, i) => whatIf(managerFor(b), i),
   'manager.reports.shifts': (b, i) => listShiftReports(managerFor(b), i),
   'manager.reports.export': (b, i) => exportReport(managerFor(b), i),
+  'manager.reports.exportProgress': (b, i) => exportProgress(managerFor(b), i),
+  'manager.reports.exportCancel': (b, i) => cancelExport(managerFor(b), i),
   'manager.printer.discover': (b, i) => discover(b, i),
   'manager.printer.testPage': (b, i) => testPage(b, i),
   'manager.staff.list': (b, i) => listStaff(managerFor(b), i),
