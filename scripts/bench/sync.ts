@@ -2,9 +2,12 @@
  * Sync benchmark (issue 5): `npx tsx scripts/bench/sync.ts [--events N] [--batch N] [--rounds N]`.
  *
  * 1. `drain`: N outbox events (default 100 000) in a real register database
- *    are sent by the SyncClient to the reference central server (a child
- *    process on 127.0.0.1, its own SQLite file, synchronous=FULL) until the
- *    outbox is empty: seconds and events/s, connection set-up included.
+ *    are sent by the SyncClient to the central service (`central/main.ts`, a
+ *    child process on 127.0.0.1 over an embedded PGlite data folder, the
+ *    register enrolled beforehand; every batch validated, stored and
+ *    projected in one transaction) until the outbox is empty: seconds and
+ *    events/s, connection set-up included. (Until 2026-12 this case ran
+ *    against the old SQLite reference server, now gone: docs/sync.md.)
  * 2. `raw`: the same events, in batches of the same size, sent with a bare
  *    socket.io-client `timeout().emitWithAck()` loop to a bare socket.io
  *    server (also a child process) that acknowledges without storing anything:
@@ -27,6 +30,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
+import { addAdmin, addRegister, addStore, enrol } from '../../central/auth/registry';
+import { openPglite } from '../../central/db/adapter';
+import { migrate } from '../../central/db/migrate';
 import { openDatabase } from '../../electron/backend/store/database';
 import { SyncClient } from '../../electron/backend/sync/client';
 import { MESSAGES, PROTOCOL_VERSION, type WireEvent } from '../../shared/sync/protocol';
@@ -43,6 +49,7 @@ function flag(name: string, fallback: number): number {
 const EVENTS = flag('events', 100_000);
 const BATCH = flag('batch', 500);
 const ROUNDS = flag('rounds', 3);
+/** The bare socket.io server of case 2 checks no token. */
 const TOKEN = 'bench-token';
 const TARGET_SECONDS = 10;
 const TARGET_RATIO = 0.5;
@@ -74,31 +81,65 @@ function startChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ chil
   });
 }
 
+/**
+ * Checkouts as the engine writes them (shared/sync/events.ts): an order, its
+ * waiting entry, the settlement paying an entry ahead, the ledger rows —
+ * about the size of a real event (docs/sync.md: ≈ 910 bytes of payload).
+ */
 function makeEvents(count: number): WireEvent[] {
+  const orderId = (n: number) => `20260105-${String(Math.max(1, n)).padStart(6, '0')}`;
   return Array.from({ length: count }, (_, i) => {
     const n = i + 1;
+    const at = 1_760_000_000_000 + n * 1000;
+    const paid = 16_800 + (n % 100);
+    const memberId = n % 3 === 0 ? null : `m-${n % 997}`;
+    const payout = { entryOrderId: orderId(n - 2), amountFen: 3_360, completed: false };
     return {
       id: randomUUID(),
       seq: n,
       queueId: 'cashier-1',
       type: 'order.checkout' as const,
-      at: 1_760_000_000_000 + n * 1000,
+      at,
       payload: {
-        orderId: `20260105-${String(n).padStart(6, '0')}`,
-        memberId: n % 3 === 0 ? null : `m-${n % 997}`,
-        amountDueFen: 16_800 + (n % 100),
-        deductionFen: 0,
-        actualPaidFen: 16_800 + (n % 100),
-        extractedFen: 10_920,
-        entry: { entitlementFen: 21_840, ratioBp: 13_000, rule: 'base.default', position: n },
-        payouts: [{ entryOrderId: `20260105-${String(Math.max(1, n - 2)).padStart(6, '0')}`, amountFen: 10_920 }],
+        order: {
+          queueId: 'cashier-1', id: orderId(n), memberId, amountDueFen: paid, deductionFen: 0, actualPaidFen: paid, paidAt: at,
+          settlement: 'payment', settledAt: at, extractedFen: 3_360, paidToQueueFen: 3_360, completedAt: null, autoCompleteAt: null,
+          refundedAt: null, noEntitlementReason: null,
+        },
+        entry: {
+          queueId: 'cashier-1', seq: n, orderId: orderId(n), memberId, joinedAt: at, position: 3, aheadFen: 40_000, baseFen: paid,
+          ratioBp: 13_000, rule: 'base.default', drawPending: false, lottery: null, drawnAt: null, entitlementFen: Math.floor((paid * 13_000) / 10_000),
+          receivedFen: 0, state: 'waiting', finishedAt: null, orderCompleted: false,
+        },
+        settlement: { extractedFen: 3_360, poolUsedFen: 0, payouts: [payout], paidFen: 3_360, leftoverFen: 0, leftoverTo: null },
+        ledger: [
+          { queueId: 'cashier-1', kind: 'extraction', at, orderId: orderId(n), entryOrderId: null, amountFen: 3_360, units: 0 },
+          { queueId: 'cashier-1', kind: 'payout', at, orderId: orderId(n), entryOrderId: payout.entryOrderId, amountFen: 3_360, units: 0 },
+        ],
       },
     };
   });
 }
 
+/** A PGlite data folder with the service's schema, the bench register enrolled: its token and an admin credential. */
+async function prepareService(dataDir: string): Promise<{ token: string; admin: string }> {
+  const db = await openPglite(dataDir);
+  try {
+    await migrate(db);
+    const now = Date.now();
+    await db.transaction((tx) => addStore(tx, 'bench', 'bench', now));
+    const { code } = await db.transaction((tx) => addRegister(tx, 'bench', 'r1', now));
+    const { token } = await db.transaction((tx) => enrol(tx, code, now));
+    return { token, admin: await addAdmin(db, 'bench', now) };
+  } finally {
+    await db.close();
+  }
+}
+
 async function drain(events: WireEvent[], dir: string): Promise<{ seconds: number; eventsPerSecond: number }> {
-  const central = await startChild(['central/server.ts', '--port', '0', '--db', join(dir, 'central.db')], { CENTRAL_TOKENS: TOKEN });
+  const data = join(dir, 'central-data');
+  const { token, admin } = await prepareService(data);
+  const central = await startChild(['central/main.ts', '--port', '0', '--data', data]);
   const db = openDatabase(join(dir, 'register.db'));
   try {
     const insert = db.prepare('INSERT INTO outbox (event_id, queue_id, type, at, payload) VALUES (?, ?, ?, ?, ?)');
@@ -107,7 +148,7 @@ async function drain(events: WireEvent[], dir: string): Promise<{ seconds: numbe
     })();
     const client = new SyncClient({
       db,
-      config: { url: central.url, storeId: 'bench', registerId: 'r1', token: TOKEN, allowInsecure: false },
+      config: { url: central.url, storeId: 'bench', registerId: 'r1', token, allowInsecure: false },
       batchSize: BATCH,
     });
     const started = performance.now();
@@ -116,10 +157,12 @@ async function drain(events: WireEvent[], dir: string): Promise<{ seconds: numbe
     await done;
     const seconds = (performance.now() - started) / 1000;
     await client.stop();
-    const left = db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+    // Acknowledged rows stay for the retention (docs/sync.md): what is left is what waits.
+    const left = db.prepare('SELECT count(*) FROM outbox WHERE seq > (SELECT last_acked_seq FROM sync_state WHERE id = 1)').pluck().get() as number;
     if (left !== 0) throw new Error(`${left} events left in the outbox`);
-    const held = (await (await fetch(`${central.url}/registers`)).json()) as { registers: { events: number }[] };
-    if (held.registers[0]?.events !== events.length) throw new Error(`the server holds ${held.registers[0]?.events}, expected ${events.length}`);
+    const res = await fetch(`${central.url}/admin/registers`, { headers: { authorization: `Bearer ${admin}` } });
+    const held = ((await res.json()) as { registers: { lastSeq: number }[] }).registers[0]?.lastSeq;
+    if (held !== events.length) throw new Error(`the service holds up to seq ${held}, expected ${events.length}`);
     return { seconds, eventsPerSecond: events.length / seconds };
   } finally {
     db.close();

@@ -106,9 +106,10 @@ describe('no secret on a command line', () => {
     expect(fromFile.stderr).toContain('gave up');
   }, 60_000);
 
-  it('the central server refuses --token', async () => {
-    const r = await run('central/server.ts', ['--port', '0', '--db', path.join(tempDir(), 'c.db'), '--token', 'x']);
+  it('the central service refuses a database password on its command line', async () => {
+    const r = await run('central/main.ts', ['--port', '0', '--database-url', 'postgres://central:s3cret@127.0.0.1:9/central']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('CENTRAL_TOKENS');
+    expect(r.stderr).toContain('CENTRAL_DATABASE_URL');
+    expect(r.stderr).not.toContain('s3cret');
   }, 30_000);
 });

@@ -1,46 +1,32 @@
 /**
- * Kill -9 in the middle: the reference server as a child process killed
- * mid-batch and restarted; the `pos sync` CLI as a child process killed
+ * Kill -9 in the middle: the central service (PGlite in its data folder) as a
+ * child process killed mid-batch and restarted; the `pos sync` CLI as a child process killed
  * mid-batch and restarted. Afterwards the server holds every event exactly
  * once, in order, and the outbox is empty. Also the CLI's exit codes.
  */
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCentralServer } from '../../central/central-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SyncClient } from '../../electron/backend/sync/client';
 import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
-import {
-  Cleanup,
-  TOKEN,
-  addOutboxEvents,
-  createRegisterDb,
-  exited,
-  expectServerHoldsExactly,
-  freePort,
-  getJson,
-  kill,
-  outboxCount,
-  spawnCentral,
-  spawnTs,
-  tempDir,
-  waitFor,
-} from './helpers';
+import { stopSharedPostgres } from '../central/databases';
+import { expectDataDirHoldsExactly, heldSeqOver, prepareDataDir, spawnSyncService, startSyncService, warmUpPglite } from '../support/sync-service';
+import { Cleanup, TOKEN, addOutboxEvents, createRegisterDb, exited, freePort, kill, outboxCount, spawnTs, tempDir, waitFor } from './helpers';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
-
-const heldBy = async (url: string) => (await getJson<{ registers: { events: number }[] }>(`${url}/registers`)).registers[0]?.events ?? 0;
+beforeAll(() => warmUpPglite());
+afterAll(() => stopSharedPostgres());
 const randomMs = (max: number) => new Promise((r) => setTimeout(r, Math.random() * max));
 
 describe('crashes in the middle of a batch', () => {
   it('server killed (SIGKILL) mid-batch and restarted, three times: nothing lost, nothing twice', async () => {
     const dir = tempDir(cleanup);
-    const centralDb = path.join(dir, 'central.db');
-    const slow = ['--delay-before-apply-ms', '10', '--delay-before-ack-ms', '10'];
-    let central = await spawnCentral(cleanup, centralDb, 0, slow);
-    const port = central.port;
+    const data = path.join(dir, 'central-data');
     const db = createRegisterDb(path.join(dir, 'register.db'));
     cleanup.add(() => db.close());
+    const { adminToken } = await prepareDataDir(data, db);
+    let central = await spawnSyncService(cleanup, data);
+    const port = central.port;
     const ids = addOutboxEvents(db, 3000);
     const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url: central.url });
     const client = new SyncClient({ db, config, batchSize: 100, ackTimeoutMs: 2_000, backoff: { initialMs: 20, maxMs: 200 } });
@@ -48,16 +34,18 @@ describe('crashes in the middle of a batch', () => {
     client.start();
 
     for (let round = 1; round <= 3; round++) {
-      await waitFor(async () => (await heldBy(central.url)) >= round * 600, 15_000, `the server to hold ${round * 600} events`);
+      await waitFor(async () => (await heldSeqOver(central.url, adminToken)) >= round * 600, 60_000, `the server to hold ${round * 600} events`);
       await randomMs(20);
       await kill(central.child);
       await waitFor(() => !client.status().online, 5_000, 'the client to notice');
       expect(outboxCount(db)).toBeGreaterThan(0);
-      central = await spawnCentral(cleanup, centralDb, port, slow);
+      // The same data folder on the same port: PostgreSQL's own crash recovery, then the register resends.
+      central = await spawnSyncService(cleanup, data, port);
     }
-    await waitFor(() => outboxCount(db) === 0, 20_000, 'the outbox to empty');
-    await expectServerHoldsExactly(central.url, ids);
-  }, 60_000);
+    await waitFor(() => outboxCount(db) === 0, 60_000, 'the outbox to empty');
+    await kill(central.child, 'SIGTERM');
+    await expectDataDirHoldsExactly(data, ids);
+  }, 300_000);
 
   it('client (pos sync) killed (SIGKILL) mid-batch and restarted, three times: nothing lost, nothing twice', async () => {
     const dir = tempDir(cleanup);
@@ -65,32 +53,28 @@ describe('crashes in the middle of a batch', () => {
     // before the ack left; rounds 2 and 3 at a random moment.
     let duplicates = 0;
     let killAfterCommit: (() => void) | null = null;
-    const server = await startCentralServer({
-      port: 0,
-      dbPath: path.join(dir, 'central.db'),
-      tokens: [TOKEN],
-      delayBeforeApplyMs: 5,
-      delayBeforeAckMs: 20,
+    const server = await startSyncService(cleanup, {
+      // Called after the commit and before the ack goes: a SIGKILL here loses the ack, never the events.
       onBatchCommitted: (_register, answer) => {
         if (answer.ok) duplicates += answer.duplicates;
         killAfterCommit?.();
         killAfterCommit = null;
       },
     });
-    cleanup.add(() => server.close());
     const dbPath = path.join(dir, 'register.db');
     const db = createRegisterDb(dbPath);
     cleanup.add(() => db.close());
+    await server.enrol(db);
     const ids = addOutboxEvents(db, 3000);
     const runCli = () => {
-      const child = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', server.url, '--until-empty', '--batch-size', '100', '--timeout', '30']);
+      const child = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', server.url, '--until-empty', '--batch-size', '100', '--timeout', '120']);
       cleanup.add(() => kill(child));
       return child;
     };
 
     for (let round = 1; round <= 3; round++) {
       const child = runCli();
-      await waitFor(() => server.store.events().length >= round * 700, 15_000, `the server to hold ${round * 700} events`);
+      await waitFor(async () => (await server.held()) >= round * 700, 60_000, `the server to hold ${round * 700} events`);
       if (round === 1) {
         await new Promise<void>((resolve) => (killAfterCommit = () => (child.kill('SIGKILL'), resolve())));
       } else {
@@ -104,10 +88,10 @@ describe('crashes in the middle of a batch', () => {
     expect(await exited(last)).toBe(0);
     expect(last.output()).toMatch(/pos sync: outbox empty/);
     expect(outboxCount(db)).toBe(0);
-    await expectServerHoldsExactly(server.url, ids);
+    await server.expectHoldsExactly(ids);
     // What was committed but never acknowledged came again and was recognised.
     expect(duplicates).toBeGreaterThanOrEqual(100);
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('pos sync --until-empty', () => {
@@ -126,25 +110,26 @@ describe('pos sync --until-empty', () => {
 
   it('exits 1 at once when the server refuses the token, and refuses insecure addresses before dialling', async () => {
     const dir = tempDir(cleanup);
-    const server = await startCentralServer({ port: 0, dbPath: path.join(dir, 'central.db'), tokens: [TOKEN] });
-    cleanup.add(() => server.close());
+    const server = await startSyncService(cleanup);
     const dbPath = path.join(dir, 'register.db');
-    createRegisterDb(dbPath).close();
+    const registerDb = createRegisterDb(dbPath);
+    const token = await server.enrol(registerDb);
+    registerDb.close();
 
     const refused = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', server.url, '--until-empty'], { env: { POS_SYNC_TOKEN: 'wrong' } });
     cleanup.add(() => kill(refused));
     expect(await exited(refused)).toBe(1);
     expect(refused.output()).toMatch(/pos sync: cannot sync: the server refused this register \(bad-token\)/);
 
-    const insecure = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', 'ws://192.0.2.1:4000', '--until-empty']);
+    const insecure = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', 'ws://192.0.2.1:4000', '--until-empty'], { env: { POS_SYNC_TOKEN: token } });
     cleanup.add(() => kill(insecure));
     expect(await exited(insecure)).toBe(1);
     expect(insecure.output()).toMatch(/pos sync: refusing the unencrypted address ws:\/\/192\.0\.2\.1:4000/);
 
     // With an empty outbox it exits 0 once it has talked to the server.
-    const empty = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', server.url, '--until-empty'], { env: { POS_SYNC_TOKEN: TOKEN } });
+    const empty = spawnTs('electron/backend/cli/pos.ts', ['sync', '--db', dbPath, '--server', server.url, '--until-empty'], { env: { POS_SYNC_TOKEN: token } });
     cleanup.add(() => kill(empty));
     expect(await exited(empty)).toBe(0);
     expect(empty.output()).toMatch(/outbox empty: 0 event\(s\) sent/);
-  }, 30_000);
+  }, 90_000);
 });

@@ -1,12 +1,11 @@
 /**
- * A register restored from a backup meets the reference server, which holds
+ * A register restored from a backup meets the central service, which holds
  * the events made after the backup (docs/sync.md "After a restore",
  * docs/security.md §5): the register stops numbering over them, sync goes
  * on, and the status says in Chinese what happened and what to do.
  */
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCentralServer } from '../../central/central-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeVerifiedBackup } from '../../electron/backend/app/backups';
 import { restoreBackup } from '../../electron/backend/app/restore';
 import { openDatabase, type Db } from '../../electron/backend/store/database';
@@ -15,10 +14,14 @@ import { completeSyncConfig, plainSecretBox, readSyncConfig, writeSyncConfig } f
 import { readRestoreGap, restoreMarker } from '../../electron/backend/sync/restore-gap';
 import { SyncSupervisor } from '../../electron/backend/sync/supervisor';
 import { messageText } from '../../renderer/i18n/messages';
-import { addOutboxEvents, Cleanup, createRegisterDb, expectServerHoldsExactly, tempDir, TOKEN, waitFor } from './helpers';
+import { stopSharedPostgres } from '../central/databases';
+import { startSyncService, type SyncService, warmUpPglite } from '../support/sync-service';
+import { addOutboxEvents, Cleanup, createRegisterDb, tempDir, waitFor } from './helpers';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
+beforeAll(() => warmUpPglite());
+afterAll(() => stopSharedPostgres());
 
 function startClient(db: Db, url: string): SyncClient {
   const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url });
@@ -32,19 +35,20 @@ function startClient(db: Db, url: string): SyncClient {
  * Register events 1–3, a backup, events 4–7, all synced; then the database is
  * lost and the backup restored (its outbox holds 1–3, not yet acknowledged).
  */
-async function restoredRegister(): Promise<{ db: Db; file: string; url: string; server: Awaited<ReturnType<typeof startCentralServer>>; before: string[] }> {
+async function restoredRegister(): Promise<{ db: Db; file: string; url: string; server: SyncService; before: string[] }> {
   const dir = tempDir(cleanup);
-  const server = await startCentralServer({ port: 0, dbPath: path.join(dir, 'central.db'), tokens: [TOKEN] });
-  cleanup.add(() => server.close());
+  const server = await startSyncService(cleanup);
   const file = path.join(dir, 'register.db');
   const db = createRegisterDb(file);
+  // Enrolled before the backup, so the backup holds the token too.
+  await server.enrol(db);
   db.prepare("INSERT INTO cashiers (id, name, role, pin_hash, created_at) VALUES ('m1', '店长', 'manager', 'scrypt$1024$8$1$AAAA$AAAA', 0)").run();
   const before = addOutboxEvents(db, 3);
   const backup = path.join(dir, 'backup.db');
   await writeVerifiedBackup(file, backup);
   before.push(...addOutboxEvents(db, 4));
   const client = startClient(db, server.url);
-  await waitFor(() => server.store.events({}).length === 7, 10_000, 'the 7 events on the server');
+  await waitFor(async () => (await server.held()) === 7, 30_000, 'the 7 events on the server');
   await client.stop();
   db.close();
   await restoreBackup(backup, file);
@@ -59,23 +63,23 @@ describe('sync after a restore', () => {
     expect(restoreMarker(r.db)).toBe(3);
     const after = addOutboxEvents(r.db, 2); // numbered 4 and 5: the server holds other events under those seqs
     const client = startClient(r.db, r.url);
-    await waitFor(() => r.server.store.events({}).length === 9, 10_000, 'the 2 new events on the server');
-    await expectServerHoldsExactly(r.server.store, [...r.before, ...after]);
+    await waitFor(async () => (await r.server.held()) === 9, 30_000, 'the 2 new events on the server');
+    await r.server.expectHoldsExactly([...r.before, ...after]);
     const gap = readRestoreGap(r.db);
     expect(gap).toMatchObject({ fromSeq: 4, toSeq: 7, nextSeq: 8 });
     expect(restoreMarker(r.db)).toBeNull();
     // Later events continue after them, never over the server's.
     const later = addOutboxEvents(r.db, 1);
     client.notify();
-    await waitFor(() => r.server.store.events({}).length === 10, 10_000, 'a later event');
-    expect(r.server.store.events({}).at(-1)).toMatchObject({ seq: 10, id: later[0] });
+    await waitFor(async () => (await r.server.held()) === 10, 30_000, 'a later event');
+    expect((await r.server.events()).at(-1)).toEqual({ seq: 10, id: later[0] });
     // What the status bar says, in Chinese: what happened and what to do.
     const text = messageText(restoreProblem(gap!), 'zh-CN');
     expect(text).toContain('第 4–7 号');
     expect(text).toContain('第 8 号');
     expect(text).toContain('联系联盟运营方');
     expect(text).not.toMatch(/[A-Za-z]/);
-  }, 30_000);
+  }, 90_000);
 
   it('with nothing new, the server’s acknowledgement beyond the backup is taken once and the status keeps the notice (ack path)', async () => {
     const r = await restoredRegister();
@@ -84,13 +88,13 @@ describe('sync after a restore', () => {
     // The supervisor reads the URL from the settings (the token, entered before any address, binds to it).
     writeSyncConfig(r.db, { url: r.url }, plainSecretBox);
     supervisor.refresh();
-    await waitFor(() => readRestoreGap(r.db), 10_000, 'the restore gap');
+    await waitFor(() => readRestoreGap(r.db), 30_000, 'the restore gap');
     expect(readRestoreGap(r.db)).toMatchObject({ fromSeq: 4, toSeq: 7, nextSeq: 8 });
     const more = addOutboxEvents(r.db, 2);
     supervisor.refresh();
-    await waitFor(() => r.server.store.events({}).length === 9, 10_000, 'the new events');
-    await expectServerHoldsExactly(r.server.store, [...r.before, ...more]);
+    await waitFor(async () => (await r.server.held()) === 9, 30_000, 'the new events');
+    await r.server.expectHoldsExactly([...r.before, ...more]);
     await waitFor(() => supervisor.status().lastError === null, 5_000, 'the retry to succeed');
     expect(supervisor.status().problem).toMatchObject({ code: 'sync.restoredBehindServer', params: { fromSeq: 4, toSeq: 7, nextSeq: 8 } });
-  }, 30_000);
+  }, 90_000);
 });

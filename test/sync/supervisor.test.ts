@@ -1,19 +1,22 @@
 /**
  * The app's sync supervisor: not configured → says why and keeps the outbox;
- * configured → a real client drains to the reference server; settings changed
+ * configured → a real client drains to the central service; settings changed
  * → the client is replaced.
  */
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCentralServer } from '../../central/central-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SyncClient } from '../../electron/backend/sync/client';
-import { plainSecretBox, writeSyncConfig } from '../../electron/backend/sync/config';
+import { plainSecretBox, readSyncConfig, writeSyncConfig } from '../../electron/backend/sync/config';
 import { SyncSupervisor, type SupervisedStatus } from '../../electron/backend/sync/supervisor';
 import { openDatabase } from '../../electron/backend/store/database';
-import { addOutboxEvents, Cleanup, createRegisterDb, expectServerHoldsExactly, outboxCount, tempDir, TOKEN, waitFor } from './helpers';
+import { stopSharedPostgres } from '../central/databases';
+import { startSyncService, warmUpPglite } from '../support/sync-service';
+import { addOutboxEvents, Cleanup, createRegisterDb, outboxCount, tempDir, waitFor } from './helpers';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
+beforeAll(() => warmUpPglite());
+afterAll(() => stopSharedPostgres());
 
 const FAST = { backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 50, connectTimeoutMs: 2_000, ackTimeoutMs: 2_000 };
 
@@ -36,11 +39,12 @@ describe('sync supervisor', () => {
 
   it('configured: drains to the server; a changed server address replaces the client', async () => {
     const dir = tempDir(cleanup);
-    const server = await startCentralServer({ port: 0, dbPath: path.join(dir, 'central.db'), tokens: [TOKEN] });
-    cleanup.add(() => server.close());
-    const first = { url: server.url };
-    const db = createRegisterDb(path.join(dir, 'register.db'), { url: first.url });
+    const server = await startSyncService(cleanup);
+    const db = createRegisterDb(path.join(dir, 'register.db'));
     cleanup.add(() => db.close());
+    // Enrolled with a one-time code: the service's address, the register's ids and its token saved together.
+    await server.enrol(db);
+    const token = readSyncConfig(db, plainSecretBox).token!;
     const urls: string[] = [];
     const supervisor = new SyncSupervisor(db, plainSecretBox, () => {}, FAST, (options) => {
       urls.push(options.config.url);
@@ -50,21 +54,21 @@ describe('sync supervisor', () => {
 
     const early = addOutboxEvents(db, 5);
     supervisor.refresh();
-    await waitFor(() => supervisor.status().connection === 'online' && supervisor.status().waiting === 0, 10_000, 'first drain');
-    await expectServerHoldsExactly(server.store, early);
+    await waitFor(() => supervisor.status().connection === 'online' && supervisor.status().waiting === 0, 30_000, 'first drain');
+    await server.expectHoldsExactly(early);
 
     // The same server under another name: the settings changed, so the client is replaced.
     const renamed = server.url.replace('127.0.0.1', 'localhost');
     expect(renamed).not.toBe(server.url);
     // Another address clears the token (docs/security.md §3): the manager enters it again with the address.
-    writeSyncConfig(db, { url: renamed, token: TOKEN }, plainSecretBox);
+    writeSyncConfig(db, { url: renamed, token }, plainSecretBox);
     const late = addOutboxEvents(db, 4);
     supervisor.refresh();
-    await waitFor(() => supervisor.status().connection === 'online' && supervisor.status().waiting === 0, 10_000, 'second drain');
+    await waitFor(() => supervisor.status().connection === 'online' && supervisor.status().waiting === 0, 30_000, 'second drain');
     // Exactly one new client, for the new address; an unchanged refresh only nudged the running one.
     supervisor.refresh();
     expect(urls).toEqual([server.url, renamed]);
     // The new client resumed from what the server had acknowledged: every event once, in order.
-    await expectServerHoldsExactly(server.store, [...early, ...late]);
-  });
+    await server.expectHoldsExactly([...early, ...late]);
+  }, 60_000);
 });
