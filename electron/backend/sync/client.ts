@@ -13,33 +13,31 @@
  * Failures (refused connection, lost connection, no ack in time, a refusal)
  * close the socket and wait a backoff with jitter before a fresh connection.
  * Status changes go to `on('status')` for the status bar.
+ *
+ * This file holds the loop, the batches in flight and the status; the parts
+ * live beside it: connection.ts (one connection attempt, the hello, refusals),
+ * ack.ts (what an acknowledgement means), resend.ts (a restored service asks
+ * for events again), restore-gap.ts (a restored register renumbered past the
+ * server's events), inbound.ts (pushes and unknown messages), backoff.ts.
  */
 import { EventEmitter } from 'node:events';
-import { io, type Socket } from 'socket.io-client';
-import {
-  MESSAGES,
-  PROTOCOL_VERSION,
-  baseSettingsPushSchema,
-  batchAckSchema,
-  membersPushSchema,
-  parseMessage,
-  refusalSchema,
-  resendRequestSchema,
-  type Hello,
-  type WireEvent,
-} from '../../../shared/sync/protocol';
+import type { Socket } from 'socket.io-client';
+import { MESSAGES, PROTOCOL_VERSION, parseMessage, resendRequestSchema, type Hello, type WireEvent } from '../../../shared/sync/protocol';
 import type { Db } from '../store/database';
-import { applyBaseSettingsPush, applyMembersPush, recordRefused, type ApplyOutcome } from './apply';
+import { checkAck, type AckContext } from './ack';
+import { recordRefused, type ApplyOutcome } from './apply';
+import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from './backoff';
 import { checkServerUrl, type SyncConfig } from './config';
+import { openConnection, type ConnectAttempt } from './connection';
+import { attachInbound } from './inbound';
 import { ACKED_RETENTION_DAYS, Outbox, OutboxError } from './outbox';
-import { maskingProblem } from './masking';
-import { clearRestoreMarker, readRestoreGap, reconcileRestoreGap, restoreMarker, type RestoreGap } from './restore-gap';
+import { answerResendRequest } from './resend';
+import { readRestoreGap, RestoreWatch, type RestoreGap } from './restore-gap';
+import { describe, silentLogger, SyncError, type SyncLogger } from './sync-error';
 import { msg, type Message } from '../../../shared/messages/catalogue';
 
-/** What the status bar says after a restore met a server holding more. */
-export function restoreProblem(gap: RestoreGap): Message {
-  return msg('sync.restoredBehindServer', { fromSeq: gap.fromSeq, toSeq: gap.toSeq, nextSeq: gap.nextSeq });
-}
+export { restoreProblem } from './restore-gap';
+export { silentLogger, type SyncLogger } from './sync-error';
 
 export interface SyncStatus {
   connection: 'stopped' | 'connecting' | 'online' | 'offline';
@@ -59,14 +57,6 @@ export interface SyncStatus {
   restoreGap: RestoreGap | null;
 }
 
-export interface SyncLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-export const silentLogger: SyncLogger = { info: () => {}, warn: () => {}, error: () => {} };
-
 export interface SyncClientOptions {
   db: Db;
   config: SyncConfig;
@@ -85,7 +75,7 @@ export interface SyncClientOptions {
   /** How often an idle, connected client looks at the outbox again (default 2 s; `notify()` is immediate). */
   pollIntervalMs?: number;
   /** Backoff between failed attempts: doubles from `initialMs` up to `maxMs`, with jitter (default 500 ms – 30 s). */
-  backoff?: { initialMs: number; maxMs: number };
+  backoff?: Backoff;
   /** Extra trusted certificates (PEM) for wss:// to a private CA. */
   ca?: string | string[];
   logger?: SyncLogger;
@@ -108,19 +98,6 @@ interface InFlight {
   answer: Promise<unknown>;
 }
 
-class SyncError extends Error {
-  override name = 'SyncError';
-  constructor(
-    message: string,
-    readonly blocked = false,
-    /** What the status bar says (translated by the renderer); the English message is for the log. */
-    readonly problem: Message = msg('sync.other'),
-  ) {
-    super(message);
-  }
-}
-
-const KNOWN_INBOUND = new Set<string>([MESSAGES.baseSettings, MESSAGES.members, MESSAGES.resend]);
 const PURGE_INTERVAL_MS = 3_600_000;
 
 export class SyncClient extends EventEmitter<SyncClientEvents> {
@@ -137,7 +114,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   private readonly ackTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly pollIntervalMs: number;
-  private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly backoff: Backoff;
   private readonly logger: SyncLogger;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -145,13 +122,14 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
 
   private current: SyncStatus;
   private socket: Socket | null = null;
-  private connecting: { socket: Socket; abort: () => void } | null = null;
+  private connecting: ConnectAttempt | null = null;
   private stopped = true;
   private loop: Promise<void> | null = null;
   private wakeIdle: (() => void) | null = null;
   private wakeAny: (() => void) | null = null;
   /** A restored register that has not met the server yet (restore-gap.ts). */
-  private restorePending = false;
+  private readonly restore: RestoreWatch;
+  private readonly ackContext: AckContext;
 
   constructor(options: SyncClientOptions) {
     super();
@@ -166,7 +144,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 2_000;
-    this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -184,7 +162,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       problem: null,
       restoreGap: readRestoreGap(this.db),
     };
-    this.restorePending = restoreMarker(this.db) !== null;
+    this.restore = new RestoreWatch(this.db, this.logger, (gap) => this.setStatus({ restoreGap: gap }));
+    this.ackContext = { db: this.db, outbox: this.outbox, restore: this.restore, logger: this.logger, now: this.now, refuse: this.refuse };
   }
 
   status(): SyncStatus {
@@ -287,84 +266,17 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     return { first, last, answer };
   }
 
-  /** Checks a batch's ack and removes what it acknowledged; throws (removing nothing) on anything else. */
-  private settle({ first, last }: InFlight, raw: unknown): void {
-    const parsed = parseMessage(batchAckSchema, raw, 'batch acknowledgement');
-    if (!parsed.ok) {
-      this.refuse(`${MESSAGES.batch} ack`, raw, parsed.error);
-      throw new SyncError(`${parsed.error}; nothing was removed from the outbox`, false, msg('sync.badAnswer'));
-    }
-    const ack = parsed.value;
-    if (!ack.ok) {
-      if (ack.error.code === 'gap' && ack.error.expectedSeq !== undefined && ack.error.expectedSeq < first && this.outbox.resendFrom(ack.error.expectedSeq)) {
-        // A restored service: the acknowledged rows it lost are still here (kept ACKED_RETENTION_DAYS).
-        this.logger.warn(`the server holds this register's events only up to ${ack.error.expectedSeq - 1}: sending again from ${ack.error.expectedSeq}`);
-        throw new SyncError(`the server restored older data: sending again from seq ${ack.error.expectedSeq}`, false, msg('sync.connectionLost'));
-      }
-      if (ack.error.code === 'gap' && ack.error.expectedSeq !== undefined && ack.error.expectedSeq < first) {
-        throw new SyncError(
-          `the server needs events from seq ${ack.error.expectedSeq}, but this register's outbox starts at ${first}: ` +
-            'those events were acknowledged by the server before and are no longer here. The server must restore its data.',
-          true,
-          msg('sync.serverLostData', { expectedSeq: ack.error.expectedSeq, firstSeq: first }),
-        );
-      }
-      if (ack.error.code === 'conflict') {
-        // The server holds 1..expectedSeq−1: a restored register behind it renumbers past them and goes on.
-        const gap = ack.error.expectedSeq !== undefined ? this.reconcileRestore(ack.error.expectedSeq - 1) : null;
-        if (gap) throw new SyncError(`restored register: the server holds seq ${gap.fromSeq}–${gap.toSeq} this register lost; new events renumbered from ${gap.nextSeq}`, false, restoreProblem(gap));
-        throw new SyncError(`the server refused events ${first}–${last}: conflict: ${ack.error.message}`, true, msg('sync.conflict', { seq: first }));
-      }
-      throw new SyncError(`the server refused events ${first}–${last}: ${ack.error.code}: ${ack.error.message}`, false, msg('sync.refusedBatch'));
-    }
-    if (ack.appliedSeq < first) {
-      throw new SyncError(`the server acknowledged only up to seq ${ack.appliedSeq} after being sent ${first}–${last}; nothing was removed`, false, msg('sync.badAnswer'));
-    }
-    const numbered = this.db
-      .prepare('SELECT max(coalesce((SELECT max(seq) FROM outbox), 0), coalesce((SELECT last_acked_seq FROM sync_state WHERE id = 1), 0)) AS n')
-      .pluck()
-      .get() as number;
-    if (ack.appliedSeq > numbered) {
-      // A restored register: the server holds events from after the backup (restore-gap.ts).
-      const gap = this.reconcileRestore(ack.appliedSeq);
-      if (gap) throw new SyncError(`restored register: the server holds seq ${gap.fromSeq}–${gap.toSeq} this register lost; new events renumbered from ${gap.nextSeq}`, false, restoreProblem(gap));
-      // An ack for events this register never numbered: a confused or hostile server (or a
-      // register restored from an old backup). Applying it would mark unsent rows as delivered
-      // (docs/security.md §7). An ack beyond this batch but within what was numbered is a
-      // retransmission after a lost ack: only this batch is settled, the rest is sent again.
-      const error = `acknowledgement up to seq ${ack.appliedSeq}, but this register has numbered events only up to ${numbered}`;
-      this.refuse(`${MESSAGES.batch} ack`, raw, error);
-      throw new SyncError(
-        `the server acknowledged up to seq ${ack.appliedSeq} but this register numbered only up to ${numbered}; nothing was removed`,
-        false,
-        msg('sync.ackBeyond', { ackedSeq: ack.appliedSeq, numberedSeq: numbered }),
-      );
-    }
-    if (this.restorePending) {
-      // The server agrees with what the restored register numbered: nothing was lost.
-      clearRestoreMarker(this.db);
-      this.restorePending = false;
-    }
-    const upTo = Math.min(ack.appliedSeq, last);
+  /** Checks a batch's ack (ack.ts) and removes what it acknowledged; throws (removing nothing) on anything else. */
+  private settle(batch: InFlight, raw: unknown): void {
+    const upTo = checkAck(this.ackContext, batch, raw);
     const at = this.now();
     this.outbox.acknowledge(upTo, at);
     this.purge();
     this.setStatus({ lastSyncAt: at, waiting: this.outbox.waitingAfter(upTo), lastError: null, lastErrorAt: null, blocked: false, problem: null });
-    if (upTo < last) {
+    if (upTo < batch.last) {
       // The batches sent after this one would start past a hole: start over from the database.
-      throw new SyncError(`the server acknowledged ${first}–${upTo} of ${first}–${last}; the rest will be sent again`, false, msg('sync.connectionLost'));
+      throw new SyncError(`the server acknowledged ${batch.first}–${upTo} of ${batch.first}–${batch.last}; the rest will be sent again`, false, msg('sync.connectionLost'));
     }
-  }
-
-  /** Renumbers a restored register past what the server holds (restore-gap.ts); null when not a restore case. */
-  private reconcileRestore(serverHeld: number): RestoreGap | null {
-    if (!this.restorePending) return null;
-    const gap = reconcileRestoreGap(this.db, serverHeld, this.now());
-    if (!gap) return null;
-    this.restorePending = false;
-    this.logger.warn(`restored register: the server holds seq ${gap.fromSeq}–${gap.toSeq} that this register lost; new events continue from ${gap.nextSeq}`);
-    this.setStatus({ restoreGap: gap });
-    return gap;
   }
 
   /** Deletes acknowledged rows past the retention, at most once an hour (a bounded DELETE, outbox.ts). */
@@ -379,21 +291,13 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     }
   }
 
-  /** The server asked to send again from `fromSeq` (it was restored from a backup). */
+  /** The server asked to send again from `fromSeq` (it was restored from a backup): resend.ts. */
   private onResend(socket: Socket, raw: unknown): void {
     const parsed = parseMessage(resendRequestSchema, raw, 'resend request');
     if (!parsed.ok) return this.refuse(MESSAGES.resend, raw, parsed.error);
-    const { fromSeq } = parsed.value;
-    if (!this.outbox.resendFrom(fromSeq)) {
-      const state = this.outbox.state();
-      if (fromSeq - 1 < state.lastAckedSeq) {
-        this.fail(new SyncError(`the server holds events only up to ${fromSeq - 1} and this register no longer keeps them (older than ${this.retentionDays} days)`, true, msg('sync.serverLostData', { expectedSeq: fromSeq, firstSeq: fromSeq })));
-      }
-      return;
-    }
-    this.logger.warn(`the server was restored: it holds this register's events only up to ${fromSeq - 1}; sending again from ${fromSeq}`);
+    const failure = answerResendRequest(this.outbox, parsed.value.fromSeq, this.retentionDays, this.logger);
     // Start over from the database: the pump reads from the lowered mark on the next connection.
-    if (this.socket === socket) this.fail(new SyncError(`the server restored older data: sending again from seq ${fromSeq}`, false, msg('sync.connectionLost')));
+    if (failure && (failure.blocked || this.socket === socket)) this.fail(failure);
   }
 
   private hello(): Hello {
@@ -408,69 +312,19 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
 
   private connect(): Promise<Socket> {
     this.setStatus({ connection: 'connecting', online: false });
-    return new Promise<Socket>((resolve, reject) => {
-      const socket = io(this.url.origin, {
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-        autoConnect: false,
-        timeout: this.connectTimeoutMs,
-        auth: (cb) => cb(this.hello()),
-        ...(this.ca ? { ca: this.ca } : {}),
-      });
-      // socket.io's own timeout stops once the transport is open; this one
-      // also covers a hello that never gets an answer.
-      const timer = setTimeout(() => {
-        settle();
-        socket.close();
-        reject(new SyncError(`cannot reach ${this.url.origin}: no answer within ${this.connectTimeoutMs} ms`, false, msg('sync.unreachable')));
-      }, this.connectTimeoutMs);
-      const settle = () => {
-        clearTimeout(timer);
-        socket.off('connect');
-        socket.off('connect_error');
-        socket.off('disconnect');
-        this.connecting = null;
-      };
-      this.connecting = {
-        socket,
-        abort: () => {
-          settle();
-          socket.close();
-          reject(new SyncError('stopped'));
-        },
-      };
-      socket.once('connect', () => {
-        settle();
-        this.attach(socket);
-        resolve(socket);
-      });
-      socket.once('connect_error', (error: Error & { data?: unknown }) => {
-        settle();
-        socket.close();
-        reject(this.connectError(error));
-      });
-      // The transport can close after opening but before the hello is answered.
-      socket.once('disconnect', (reason) => {
-        settle();
-        socket.close();
-        reject(new SyncError(`cannot reach ${this.url.origin}: connection closed during the hello (${reason})`, false, msg('sync.unreachable')));
-      });
-      socket.connect();
+    const attempt = openConnection({
+      url: this.url,
+      timeoutMs: this.connectTimeoutMs,
+      ...(this.ca ? { ca: this.ca } : {}),
+      hello: () => this.hello(),
+      refuse: this.refuse,
+      onSettled: () => {
+        if (this.connecting === attempt) this.connecting = null;
+      },
+      onConnected: (socket) => this.attach(socket),
     });
-  }
-
-  private connectError(error: Error & { data?: unknown }): SyncError {
-    if (error.data === undefined) return new SyncError(`cannot reach ${this.url.origin}: ${error.message}`, false, msg('sync.unreachable'));
-    const parsed = parseMessage(refusalSchema, error.data, 'connection refusal');
-    if (!parsed.ok) {
-      this.refuse('connect_error', error.data, parsed.error);
-      return new SyncError(`the server refused the connection: ${error.message} (${parsed.error})`, false, msg('sync.badAnswer'));
-    }
-    const refusal = parsed.value;
-    const permanent = refusal.code !== 'server-error';
-    const problem = { 'bad-hello': msg('sync.badHello'), 'bad-token': msg('sync.badToken'), 'protocol-version': msg('sync.protocolVersion'), 'server-error': msg('sync.serverError') }[refusal.code];
-    return new SyncError(`the server refused this register (${refusal.code}): ${refusal.message}`, permanent, problem);
+    this.connecting = attempt;
+    return attempt.connected;
   }
 
   private attach(socket: Socket): void {
@@ -481,66 +335,27 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       if (!this.stopped) this.fail(new SyncError(`connection lost (${reason})`, false, msg('sync.connectionLost')), false);
       this.wakeIdle?.();
     });
-    socket.on(MESSAGES.baseSettings, (...args: unknown[]) =>
-      this.onPush(MESSAGES.baseSettings, args, (raw) => {
-        const parsed = parseMessage(baseSettingsPushSchema, raw, 'base settings push');
-        return parsed.ok ? { ok: true, pushId: parsed.value.pushId, apply: (at) => applyBaseSettingsPush(this.db, MESSAGES.baseSettings, parsed.value, at) } : parsed;
-      }),
-    );
-    socket.on(MESSAGES.members, (...args: unknown[]) =>
-      this.onPush(MESSAGES.members, args, (raw) => {
-        const parsed = parseMessage(membersPushSchema, raw, 'members push');
-        const unmasked = parsed.ok ? maskingProblem(parsed.value.members) : null;
-        if (unmasked) return { ok: false, error: unmasked };
-        return parsed.ok ? { ok: true, pushId: parsed.value.pushId, apply: (at) => applyMembersPush(this.db, MESSAGES.members, parsed.value, at) } : parsed;
-      }),
-    );
-    socket.on(MESSAGES.resend, (raw: unknown) => this.onResend(socket, raw));
-    socket.onAny((name: unknown, ...args: unknown[]) => {
-      if (typeof name === 'string' && KNOWN_INBOUND.has(name)) return;
-      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: unknown) => void) : undefined;
-      const error = `unknown message ${JSON.stringify(name)} from the server`;
-      this.refuse(String(name), args, error);
-      ack?.({ ok: false, error: { code: 'unknown-message', message: error } });
+    attachInbound(socket, {
+      db: this.db,
+      logger: this.logger,
+      now: this.now,
+      refuse: this.refuse,
+      onPush: (push) => this.emit('push', push),
+      onResend: (raw) => this.onResend(socket, raw),
     });
     this.setStatus({ connection: 'online', online: true });
     this.logger.info(`connected to ${this.url.origin}`);
   }
 
-  private onPush(
-    message: string,
-    args: unknown[],
-    validate: (raw: unknown) => { ok: true; pushId: number; apply: (at: number) => ApplyOutcome } | { ok: false; error: string },
-  ): void {
-    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: unknown) => void) : undefined;
-    const refuse = (code: string, error: string) => {
-      this.refuse(message, args.length === 1 ? args[0] : args, error);
-      ack?.({ ok: false, error: { code, message: error } });
-    };
-    if (!ack) return refuse('invalid', `${message} must ask for an acknowledgement`);
-    if (args.length !== 1) return refuse('invalid', `${message} carries ${args.length} arguments, expected 1`);
-    const checked = validate(args[0]);
-    if (!checked.ok) return refuse('invalid', checked.error);
-    let outcome: ApplyOutcome;
-    try {
-      outcome = checked.apply(this.now());
-    } catch (error) {
-      return refuse('apply-failed', `${message} ${checked.pushId} could not be applied, nothing changed: ${describe(error)}`);
-    }
-    this.logger.info(`${message} ${checked.pushId}: ${outcome}`);
-    ack({ ok: true, duplicate: outcome === 'duplicate' });
-    this.emit('push', { message, pushId: checked.pushId, outcome });
-  }
-
   /** Logs a server message that was not acted on, in the logger and in `sync_inbound`. */
-  private refuse(message: string, raw: unknown, error: string): void {
+  private readonly refuse = (message: string, raw: unknown, error: string): void => {
     this.logger.warn(`refused ${message}: ${error}`);
     try {
       recordRefused(this.db, message, raw, error, this.now());
     } catch (logError) {
       this.logger.error(`could not log the refused ${message}: ${describe(logError)}`);
     }
-  }
+  };
 
   private fail(error: unknown, closeSocket = true): void {
     const message = describe(error);
@@ -572,10 +387,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   }
 
   private backoffDelay(failures: number): number {
-    const ceiling = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(failures, 30));
-    // "Equal jitter": never less than half the ceiling, so a fleet of
-    // registers coming back after an outage spreads out without hammering.
-    return ceiling / 2 + this.random() * (ceiling / 2);
+    return backoffDelay(failures, this.backoff, this.random);
   }
 
   /** Waits `ms`; `stop()` always ends it early, `notify()` or a lost connection only when `idle`. */
@@ -606,8 +418,4 @@ function safeWaiting(outbox: Outbox): number {
   } catch {
     return -1;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -17,6 +17,7 @@
  *   - `sync.restoreGap` records N+1..H for the status bar and the manager,
  *     until the central side can send those events back (a later issue).
  */
+import { msg, type Message } from '../../../shared/messages/catalogue';
 import type { Db } from '../store/database';
 
 export const RESTORE_MARKER = 'restore.numberedUpTo';
@@ -83,4 +84,46 @@ export function reconcileRestoreGap(db: Db, serverHeld: number, at: number): Res
       return gap;
     })
     .immediate();
+}
+
+/** What the status bar says after a restore met a server holding more. */
+export function restoreProblem(gap: RestoreGap): Message {
+  return msg('sync.restoredBehindServer', { fromSeq: gap.fromSeq, toSeq: gap.toSeq, nextSeq: gap.nextSeq });
+}
+
+/**
+ * The sync client's side of it: whether this restored register has yet to
+ * meet the server, and the one reconciliation when the server shows it holds
+ * more (an acknowledgement beyond what was numbered, or a conflict with
+ * `expectedSeq`).
+ */
+export class RestoreWatch {
+  private pending: boolean;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: { warn(message: string): void },
+    /** Told once, when the register was renumbered (for the status). */
+    private readonly onGap: (gap: RestoreGap) => void,
+  ) {
+    this.pending = restoreMarker(db) !== null;
+  }
+
+  /** The server holds seq 1..`serverHeld`: renumbers a restored register behind it; null when this is not that case. */
+  reconcile(serverHeld: number, at: number): RestoreGap | null {
+    if (!this.pending) return null;
+    const gap = reconcileRestoreGap(this.db, serverHeld, at);
+    if (!gap) return null;
+    this.pending = false;
+    this.logger.warn(`restored register: the server holds seq ${gap.fromSeq}–${gap.toSeq} that this register lost; new events continue from ${gap.nextSeq}`);
+    this.onGap(gap);
+    return gap;
+  }
+
+  /** An ordinary acknowledgement: the server agrees with what the restored register numbered, nothing was lost. */
+  agreed(): void {
+    if (!this.pending) return;
+    clearRestoreMarker(this.db);
+    this.pending = false;
+  }
 }
