@@ -9,6 +9,7 @@ import { jobCounts, readPrinterSettings } from '../printing/index';
 import { waitingEvents } from '../sync/outbox';
 import { printCause, syncCause } from '../../../shared/failures';
 import { jobsNeedingCashier, oldestFailedJob } from '../printing/failures';
+import { SYNC_META_KEYS } from '../sync/config';
 import { META, type RegisterBackend } from './register';
 
 /** What the sync client reports (electron/backend/sync/client.ts `SyncStatus`), structurally. */
@@ -29,6 +30,15 @@ export interface PrinterStateSource {
   lastError: string | null;
   jobs: { pending: number; printing: number; failed: number; previewed: number };
 }
+
+/**
+ * app_meta: since when sync has been failing, kept across restarts —
+ * `{"at": ms, "url": the server it concerns}`. Written only when it changes
+ * (the first failure after a success; cleared by the next success), so the
+ * status bar and the banner still say since when after the register restarts.
+ * A value for another server address (the manager changed it) is ignored.
+ */
+export const SYNC_FAILING_SINCE_META = 'sync.failingSince';
 
 export class StatusReader {
   private syncSource: (() => SyncStatusSource | null) | null = null;
@@ -61,22 +71,59 @@ export class StatusReader {
     };
   }
 
-  /** The first failure seen after the last success (sync's "since when"); null while it works. */
-  private syncFailingSince: number | null = null;
+  /** The first failure seen after the last success (sync's "since when"), as stored; undefined until read. */
+  private syncFailingSince: { at: number; url: string } | null | undefined = undefined;
+
+  private storedFailingSince(): { at: number; url: string } | null {
+    if (this.syncFailingSince === undefined) {
+      let stored: { at: number; url: string } | null = null;
+      try {
+        const v = JSON.parse(this.core.meta(SYNC_FAILING_SINCE_META) ?? 'null') as { at?: unknown; url?: unknown } | null;
+        if (v && Number.isSafeInteger(v.at) && (v.at as number) > 0 && typeof v.url === 'string') stored = { at: v.at as number, url: v.url };
+      } catch {
+        stored = null;
+      }
+      this.syncFailingSince = stored;
+    }
+    return this.syncFailingSince;
+  }
+
+  private storeFailingSince(value: { at: number; url: string } | null): void {
+    this.syncFailingSince = value;
+    if (value === null) this.core.sql('DELETE FROM app_meta WHERE key = ?').run(SYNC_FAILING_SINCE_META);
+    else this.core.sql('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SYNC_FAILING_SINCE_META, JSON.stringify(value));
+  }
+
+  /**
+   * Since when sync has been failing: set at the first failure after a success, cleared only by a
+   * success (online without an error) — not by 'connecting' after a restart, which is no news yet.
+   */
+  private failingSince(state: StatusSnapshot['sync']['state'], lastError: string | null, failing: boolean): number | null {
+    const url = this.core.meta(SYNC_META_KEYS.url) ?? '';
+    const stored = this.storedFailingSince();
+    const current = stored && stored.url === url ? stored : null;
+    if (state === 'online' && lastError === null) {
+      if (stored) this.storeFailingSince(null);
+      return null;
+    }
+    if (!failing) return null;
+    if (current) return current.at;
+    const at = this.core.wallNow();
+    this.storeFailingSince({ at, url });
+    return at;
+  }
 
   private syncStatus(): StatusSnapshot['sync'] {
     const source = this.syncSource?.() ?? null;
     if (source) {
       const state = source.connection === 'stopped' ? 'offline' : source.connection;
       const failing = source.lastError !== null || state === 'offline';
-      if (!failing) this.syncFailingSince = null;
-      else this.syncFailingSince ??= this.core.wallNow();
       return {
         state,
         lastSyncAt: source.lastSyncAt,
         waiting: source.waiting,
         lastError: source.lastError,
-        failingSince: this.syncFailingSince,
+        failingSince: this.failingSince(state, source.lastError, failing),
         cause: failing ? (syncCause(source.lastError) ?? 'unreachable') : null,
         problem: source.problem ?? null,
       };
