@@ -157,7 +157,12 @@ export interface QueueEvent {
     | 'queue.reset'
     | 'queue.settings'
     /** Written by the counter, not the engine: a member enrolled at this register (app/members.ts). */
-    | 'member.enrolled';
+    | 'member.enrolled'
+    /** Written by the counter's triggers (migration 017), not the engine: people, shifts, the audit log. */
+    | 'staff.changed'
+    | 'shift.opened'
+    | 'shift.closed'
+    | 'audit.recorded';
   at: Instant;
   payload: Record<string, unknown>;
 }

@@ -99,6 +99,38 @@ export const entrySchema = z.object({
   orderCompleted: z.boolean(),
 });
 
+export const TENDER_KINDS = ['cash', 'card', 'wechat', 'alipay', 'other'] as const;
+const tender = z.object({ kind: z.enum(TENDER_KINDS), amountFen: fen });
+const shiftId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** What the counter adds to an order's checkout (migration 017); absent from registers older than it. */
+export const checkoutCounterSchema = z.object({
+  cashierId: id.nullable(),
+  shiftId: shiftId.nullable(),
+  pointsDeductionFen: fen,
+  loveDeductionFen: fen,
+  /** Cash handed back over what was paid. */
+  changeFen: fen,
+  /** How the customer paid, in the order entered (Σ = paid + change). */
+  tenders: z.array(tender).max(100),
+  /** The ratio steps the checkout showed ("why 130 %?"). */
+  ratioSteps: z.unknown(),
+});
+
+/** What the counter adds to a refund (migration 017): who, in which shift, approved by whom, how the money went back. */
+export const refundCounterSchema = z.object({
+  at: instant,
+  shiftId,
+  cashierId: id,
+  approvedBy: id,
+  amountFen: fen,
+  cashFen: fen,
+  tenders: z.array(tender).max(100),
+});
+
+/** A PIN hash sealed under the key of the register's token (docs/security.md §3): never the hash in clear. */
+export const sealedPinSchema = z.object({ sealed: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(1024), keyId: z.string().regex(/^[0-9a-f]{16}$/) });
+
 export const eventPayloadSchemas = {
   /** A paid order; `entry` when it earned an entitlement; `settlement` when it settled at payment. */
   'order.checkout': z.object({
@@ -107,12 +139,13 @@ export const eventPayloadSchemas = {
     settlement: settlementSchema.nullable(),
     /** The receipt's 查询码: 12 Crockford base32 characters (60 random bits); absent from registers older than it. */
     lookupCode: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{12}$/).optional(),
+    counter: checkoutCounterSchema.optional(),
     ledger,
   }),
   /** An order confirmed (or completed by itself, `how: 'auto'`); `settlement` when completion settled it. */
   'order.completed': z.object({ orderId: id, how: z.enum(['confirm', 'auto']), settlement: settlementSchema.nullable(), ledger }),
   /** A refund; a waiting entry of the order is cancelled and loses `forfeitedFen`. */
-  'order.refunded': z.object({ orderId: id, settledBeforeRefund: z.boolean(), forfeitedFen: fen, ledger }),
+  'order.refunded': z.object({ orderId: id, settledBeforeRefund: z.boolean(), forfeitedFen: fen, refund: refundCounterSchema.optional(), ledger }),
   /** A lottery entry drew its ratio: its entitlement is now `entitlementFen`. */
   'entry.drawn': z.object({ orderId: id, drawnBp: bp, source: z.enum(['random', 'fixed']), entitlementFen: fen, ledger }),
   /** An entry's remaining converted to points or vouchers. */
@@ -142,6 +175,36 @@ export const eventPayloadSchemas = {
     }),
     registerId: id,
     cashierId: z.string().max(128).nullable().optional(),
+  }),
+  /** A person added or changed at the counter (the whole person after the change; no ledger). `pin` null: no token to seal it under yet. */
+  'staff.changed': z.object({
+    person: z.object({
+      id,
+      name: z.string().min(1).max(40),
+      role: z.enum(['cashier', 'manager']),
+      createdAt: instant,
+      createdBy: id.nullable(),
+      disabledAt: instant.nullable(),
+      disabledBy: id.nullable(),
+    }),
+    pin: sealedPinSchema.nullable(),
+  }),
+  /** A shift opened with its float (the register's own shift number). */
+  'shift.opened': z.object({
+    shift: z.object({ id: shiftId, registerId: id, cashierId: id, openedAt: instant, openingFloatFen: fen }),
+  }),
+  /** A shift closed with the counted cash; `zReport` is the Z report as printed (frozen). */
+  'shift.closed': z.object({ shiftId, closedAt: instant, closedBy: id, countedCashFen: fen, zReport: z.record(z.string(), z.unknown()) }),
+  /** One row of the manager audit log (who approved what, when; secrets only as "(changed)"). */
+  'audit.recorded': z.object({
+    audit: z.object({
+      id: z.number().int().min(1),
+      at: instant,
+      managerId: id.nullable(),
+      cashierId: z.string().max(128).nullable(),
+      action: z.string().min(1).max(64),
+      detail: z.unknown(),
+    }),
   }),
 } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodType>;
 

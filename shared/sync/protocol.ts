@@ -49,6 +49,10 @@ export const EVENT_TYPES = [
   'queue.reset',
   'queue.settings',
   'member.enrolled',
+  'staff.changed',
+  'shift.opened',
+  'shift.closed',
+  'audit.recorded',
 ] as const satisfies readonly QueueEvent['type'][];
 type MissingEventType = Exclude<QueueEvent['type'], (typeof EVENT_TYPES)[number]>;
 const everyEventTypeListed: [MissingEventType] extends [never] ? true : MissingEventType = true;

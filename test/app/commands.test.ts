@@ -268,10 +268,11 @@ describe('the register through createCommandHandler', () => {
     const r = await h.call('checkout.submit', { amountDueFen: 100, memberId: null, tenders: [{ kind: 'cash', amountFen: 100 }] });
     expect(r).toMatchObject({ ok: false, error: { code: 'internal' } });
     if (!r.ok) expect(r.error.message).not.toMatch(/checkout_details|SQLITE/);
-    // Rolled back whole: no order, no tenders, no print job, no outbox event.
-    for (const table of ['orders', 'order_tenders', 'print_jobs', 'outbox', 'ledger']) {
+    // Rolled back whole: no order, no tenders, no print job, no outbox event of the sale (the manager and the shift have theirs).
+    for (const table of ['orders', 'order_tenders', 'print_jobs', 'ledger']) {
       expect(h.backend.db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 });
     }
+    expect(h.backend.db.prepare('SELECT type FROM outbox ORDER BY seq').pluck().all()).toEqual(['staff.changed', 'shift.opened']);
     h.close();
   });
 });

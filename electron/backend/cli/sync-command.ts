@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { openDatabase } from '../store/database';
 import { SyncClient, type SyncLogger } from '../sync/client';
 import { completeSyncConfig, plainSecretBox, readSyncConfig, tokenBinding, type SyncConfig } from '../sync/config';
+import { ensurePinSealKey } from '../sync/pin-seal';
 import { UsageError, optionalFlag, parseArgs, requireFlag } from './args';
 import { readSecret, secretOnArgv, SYNC_TOKEN_ENV } from './secret-input';
 
@@ -57,6 +58,7 @@ export async function runSync(argv: string[]): Promise<number> {
     // A stored token belongs to the stored server: never sent to another one given here.
     if (server !== undefined && stored.url !== undefined && tokenBinding(server) !== tokenBinding(stored.url)) delete stored.token;
     const config = completeSyncConfig({ ...stored, ...given });
+    ensurePinSealKey(db, config.token);
 
     const logger: SyncLogger = {
       info: (m) => verbose && process.stderr.write(`pos sync: ${m}\n`),

@@ -26,6 +26,8 @@ import { membersPushSchema, wireEventSchema, type WireEvent } from '../../../sha
 import type { Db } from '../store/database';
 import { SqliteQueueStore } from '../store/queue-store';
 import { applyMembersPush } from '../sync/apply';
+import { REPLAYING_META } from '../sync/pin-seal';
+import { CounterRebuilder, type CounterRebuildResult } from './counter-rebuild';
 
 export class RecoveryError extends Error {
   override name = 'RecoveryError';
@@ -47,7 +49,19 @@ export interface RebuildResult {
   /** Members an order named that the service never sent back (kept as plain rows so the order stays). */
   placeholderMembers: number;
   queues: string[];
+  /** People, shifts, audit rows, tenders and refunds (the counter events of migration 017). */
+  counter: CounterRebuildResult;
 }
+
+export interface RebuildOptions {
+  /** The key of the token the recovery runs with, to open the people's sealed PINs (sync/pin-seal.ts). */
+  pinKey?: Buffer | null;
+  /** This register's id: the daily order numbers are rebuilt from its orders' numbers. */
+  registerId?: string | null;
+}
+
+/** Written by the counter, about the register rather than its queue: no queue row, no ledger, no queue clock. */
+export const COUNTER_ONLY: ReadonlySet<WireEvent['type']> = new Set<WireEvent['type']>(['staff.changed', 'shift.opened', 'shift.closed', 'audit.recorded']);
 
 const FINISHING: Partial<Record<LedgerRowPayload['kind'], Entry['state']>> = {
   clearing: 'cleared',
@@ -77,10 +91,16 @@ export function checkRecoveredEvents(events: unknown[]): WireEvent[] {
 class Rebuilder {
   private readonly store: SqliteQueueStore;
   private readonly queues = new Map<string, QueueState>();
-  readonly result: RebuildResult = { events: 0, orders: 0, entries: 0, ledgerRows: 0, membersEnrolled: 0, memberPushes: 0, placeholderMembers: 0, queues: [] };
+  readonly counter: CounterRebuilder;
+  readonly result: RebuildResult;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    pinKey: Buffer | null,
+  ) {
     this.store = new SqliteQueueStore(db);
+    this.counter = new CounterRebuilder(db, pinKey);
+    this.result = { events: 0, orders: 0, entries: 0, ledgerRows: 0, membersEnrolled: 0, memberPushes: 0, placeholderMembers: 0, queues: [], counter: this.counter.result };
   }
 
   queue(queueId: string, at: number): QueueState {
@@ -115,6 +135,7 @@ class Rebuilder {
   apply(event: WireEvent): void {
     this.result.events += 1;
     if (event.type === 'member.enrolled') return; // applied before the pushes (see rebuildFromEvents)
+    if (COUNTER_ONLY.has(event.type)) return this.counter.apply(event);
     const q = this.queue(event.queueId, event.at);
     switch (event.type) {
       case 'order.checkout': {
@@ -178,6 +199,8 @@ class Rebuilder {
         break; // entry.exchanged: its ledger row says it all
     }
     for (const row of (event.payload as { ledger?: LedgerRowPayload[] }).ledger ?? []) this.ledger(row, event);
+    // The counter's part of a checkout or refund (tenders, cashier, shift), once the order is there.
+    this.counter.apply(event);
     q.clock = Math.max(q.clock ?? event.at, event.at);
   }
 
@@ -276,10 +299,12 @@ class Rebuilder {
  * in first, then the pushes (so a pushed canonical member finds the local row
  * it maps onto, as it did the first time), then everything else in seq order.
  */
-export function rebuildFromEvents(db: Db, events: WireEvent[], pushes: RecoveredPush[], at: number): RebuildResult {
+export function rebuildFromEvents(db: Db, events: WireEvent[], pushes: RecoveredPush[], at: number, options: RebuildOptions = {}): RebuildResult {
   return db
     .transaction((): RebuildResult => {
-      const rebuilder = new Rebuilder(db);
+      // The counter's triggers (migration 017) stay silent: these rows are the service's events, not new ones.
+      db.prepare("INSERT INTO app_meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO NOTHING").run(REPLAYING_META);
+      const rebuilder = new Rebuilder(db, options.pinKey ?? null);
       for (const event of events) if (event.type === 'member.enrolled') rebuilder.enrolMember(event);
       for (const push of pushes) {
         if (push.message !== 'sync:members') continue;
@@ -290,6 +315,8 @@ export function rebuildFromEvents(db: Db, events: WireEvent[], pushes: Recovered
       }
       for (const event of events) rebuilder.apply(event);
       rebuilder.finish();
+      rebuilder.counter.finish(options.registerId ?? null);
+      db.prepare('DELETE FROM app_meta WHERE key = ?').run(REPLAYING_META);
       return rebuilder.result;
     })
     .immediate();

@@ -19,8 +19,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { RESTORE_GAP, RESTORE_MARKER } from '../sync/restore-gap';
 import { checkServerUrl, plainSecretBox, writeSyncConfig } from '../sync/config';
+import { PIN_SEAL_KEY_META, pinSealKey } from '../sync/pin-seal';
 import type { Db } from '../store/database';
-import { checkRecoveredEvents, rebuildFromEvents, RecoveryError, type RebuildResult, type RecoveredPush } from './rebuild';
+import { checkRecoveredEvents, COUNTER_ONLY, rebuildFromEvents, RecoveryError, type RebuildResult, type RecoveredPush } from './rebuild';
 import type { WireEvent } from '../../../shared/sync/protocol';
 
 export { RecoveryError } from './rebuild';
@@ -165,7 +166,21 @@ export async function recoverFromServer(db: Db, options: RecoverOptions): Promis
 
   const result = db
     .transaction(() => {
-      const rebuilt = rebuildFromEvents(db, events, pushes, now());
+      // The id the register numbered its orders and shifts with (app_meta register.id, else its queue's id — register.ts),
+      // as its own shifts name it; the service's name for it only when nothing says otherwise.
+      const shiftRegister = [...events].reverse().find((e) => e.type === 'shift.opened')?.payload as { shift: { registerId: string } } | undefined;
+      const queueIds = [...new Set(events.filter((e) => !COUNTER_ONLY.has(e.type)).map((e) => e.queueId))];
+      const meta = (key: string) => db.prepare('SELECT value FROM app_meta WHERE key = ?').pluck().get(key) as string | undefined;
+      const registerId =
+        meta('register.id') ??
+        (db.prepare('SELECT register_id FROM shifts ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined) ??
+        shiftRegister?.shift.registerId ??
+        meta('register.queueId') ??
+        (queueIds.length === 1 ? queueIds[0]! : server.registerId);
+      const pinKey = pinSealKey(options.token);
+      const rebuilt = rebuildFromEvents(db, events, pushes, now(), { pinKey, registerId });
+      // People changed from now on are sealed under this token's key, as before the loss (no re-send: the service has them).
+      setMeta(db, PIN_SEAL_KEY_META, pinKey.toString('base64'));
       // New events are numbered after everything the service holds; what the
       // outbox still had up to there is held by the service already.
       const continueAfter = Math.max(server.lastSeq, numbered);
@@ -183,9 +198,8 @@ export async function recoverFromServer(db: Db, options: RecoverOptions): Promis
         plainSecretBox,
       );
       // The register's own queue is the one its events were about (register.ts reads register.queueId).
-      const queueIds = [...new Set(events.map((e) => e.queueId))];
       if (queueIds.length === 1) setMeta(db, 'register.queueId', queueIds[0]!, true);
-      setMeta(db, 'register.id', server.registerId, true);
+      setMeta(db, 'register.id', registerId, true);
       setMeta(
         db,
         'recovery.last',

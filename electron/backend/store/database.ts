@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { MIGRATIONS, type Migration } from './migrations/index';
+import { registerSealFunction } from '../sync/pin-seal';
 
 export type Db = Database.Database;
 
@@ -49,6 +50,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   try {
+    // Migration 014's staff triggers seal PIN hashes through it, on every connection that may write.
+    registerSealFunction(db);
     if (options.readonly) {
       db.pragma('foreign_keys = ON');
       checkVersion(db, migrations, { allowOlder: false });

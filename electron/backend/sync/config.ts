@@ -18,6 +18,7 @@
  * `--server`) never carries the token somewhere else.
  */
 import type { Db } from '../store/database';
+import { ensurePinSealKey } from './pin-seal';
 
 export const SYNC_META_KEYS = {
   url: 'sync.url',
@@ -156,6 +157,8 @@ export function writeSyncConfig(db: Db, config: Partial<SyncConfig>, box: Secret
       writeMeta(db, SYNC_META_KEYS.token, box.encrypt(config.token));
       const url = readMeta(db, SYNC_META_KEYS.url);
       writeMeta(db, SYNC_META_KEYS.tokenUrl, url === undefined ? '' : tokenBinding(url));
+      // Staff PINs are sealed under this token's key from now on, everyone's current one at once (sync/pin-seal.ts).
+      ensurePinSealKey(db, config.token);
     }
     if (config.allowInsecure !== undefined) writeMeta(db, SYNC_META_KEYS.allowInsecure, config.allowInsecure ? 'true' : 'false');
   })();

@@ -17,6 +17,7 @@ import type { Message } from '../../../shared/messages/catalogue';
 import { restoreProblem, SyncClient, type SyncClientOptions, type SyncStatus } from './client';
 import { readRestoreGap } from './restore-gap';
 import { completeSyncConfig, readSyncConfig, SyncConfigError, type SecretBox, type SyncConfig } from './config';
+import { ensurePinSealKey } from './pin-seal';
 import { Outbox, UNSENT_PURGE_BATCH } from './outbox';
 
 export interface SupervisedStatus {
@@ -158,6 +159,8 @@ export class SyncSupervisor {
   private readConfig(): SyncConfig | null {
     try {
       const config = completeSyncConfig(readSyncConfig(this.db, this.box));
+      // A register enrolled before PINs were sealed gets its key (and re-sends its people sealed) here, once.
+      ensurePinSealKey(this.db, config.token);
       this.configError = null;
       return config;
     } catch (error) {

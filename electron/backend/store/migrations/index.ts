@@ -19,6 +19,7 @@ import { shiftReportJobsSchema } from './013-shift-report-jobs';
 import { quarterHourTotalsSchema } from './014-quarter-hour-totals';
 import { printFailuresCounterSchema } from './015-print-failures-counter';
 import { outboxPurgedUnsentSchema } from './016-outbox-purged-unsent';
+import { counterEventsSchema } from './017-counter-events';
 
 export interface Migration {
   /** 1-based; equals the user_version after it ran. */
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: "quarter-hour totals: the dashboard's day-by-day figures kept by triggers in the checkout's transaction", sql: quarterHourTotalsSchema },
   { version: 15, name: "print failures counter: the failed jobs waiting for the cashier kept by triggers; the oldest failed job through print_jobs_failed", sql: printFailuresCounterSchema },
   { version: 16, name: 'outbox without a server: the seq through which unsent events older than 90 days were purged', sql: outboxPurgedUnsentSchema },
+  { version: 17, name: 'counter events: staff (sealed PINs), shifts, the audit log, tenders and refunds travel to the central service', sql: counterEventsSchema },
 ];
