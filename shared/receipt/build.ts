@@ -50,7 +50,8 @@ export const NO_ENTITLEMENT_LABELS: Readonly<Record<NoEntitlementReason, string>
   'zero-entitlement': '权益金额为零',
 };
 
-export const COPY_MARK = '*** 副本 COPY ***';
+/** Top and bottom of a reprint. Chinese only: no English word on a Chinese receipt (issue 10 §6). */
+export const COPY_MARK = '*** 副本 ***';
 
 const money = (amount: Fen) => `￥${formatYuan(amount)}`;
 

@@ -11,6 +11,7 @@ import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime } from './build'
 import type { Receipt } from './types';
 import type { PaperWidth } from './width';
 import { lineWriter } from './line-writer';
+import { registerDisplayName } from '../register-name';
 
 export type EntrySlipData = {
   store: { name: string };
@@ -33,7 +34,7 @@ export function buildEntrySlip(data: EntrySlipData, options: { width: PaperWidth
   text(data.store.name || '收银小票', 'center', true, 2);
   text(data.slip === 'draw' ? '抽奖凭条' : `${data.exchangeName}凭条`, 'center', true, 2);
   rule();
-  row('收银台', data.registerId);
+  row('收银台', registerDisplayName(data.registerId));
   row('单号', orderNumber(data.orderId));
   row(data.slip === 'draw' ? '抽奖时间' : '兑换时间', formatReceiptTime(data.at, data.timezone ?? DEFAULT_RECEIPT_TIMEZONE));
   rule();

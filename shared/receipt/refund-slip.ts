@@ -9,6 +9,7 @@ import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, DEDUCTION_LABELS, TENDER_LABELS, f
 import type { Receipt, TenderKind } from './types';
 import type { PaperWidth } from './width';
 import { lineWriter } from './line-writer';
+import { registerDisplayName } from '../register-name';
 
 export interface RefundSlipData {
   store: { name: string; address?: string | null };
@@ -40,7 +41,7 @@ export function buildRefundSlip(data: RefundSlipData, options: { width: PaperWid
   text(data.store.name || '收银小票', 'center', true, 2);
   text('退款单', 'center', true, 2);
   rule();
-  row('收银台', data.registerId);
+  row('收银台', registerDisplayName(data.registerId));
   row('原单号', orderNumber(data.orderId));
   row('原单时间', formatReceiptTime(data.paidAt, zone));
   row('退款时间', formatReceiptTime(data.refundedAt, zone));

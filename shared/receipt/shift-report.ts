@@ -14,6 +14,7 @@ import { DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime, TENDER_LABELS } from './bu
 import type { Receipt, TenderKind } from './types';
 import type { PaperWidth } from './width';
 import { lineWriter } from './line-writer';
+import { registerDisplayName } from '../register-name';
 
 export interface ShiftReportPrintData {
   report: 'X' | 'Z';
@@ -58,7 +59,7 @@ export function buildShiftReport(data: ShiftReportPrintData, options: { width: P
   if (data.store.name) text(data.store.name, 'center', true);
   text(data.report === 'X' ? 'X 报表（班中）' : 'Z 报表（交班）', 'center', true, 2);
   rule();
-  row('收银台', data.registerId);
+  row('收银台', registerDisplayName(data.registerId));
   row('班次', String(data.shiftId));
   row('收银员', data.cashierName ?? '未记录');
   row('开班时间', formatReceiptTime(data.openedAt, timezone));

@@ -71,7 +71,7 @@ export interface ReceiptData {
 
 export interface ReceiptOptions {
   width: PaperWidth;
-  /** A reprint: marked 副本 / COPY at the top and bottom, and never opens the drawer. */
+  /** A reprint: marked 副本 at the top and bottom, and never opens the drawer. */
   copy: boolean;
 }
 

@@ -52,7 +52,7 @@ describe('pos print-receipt', () => {
     expect(lines.every((l) => [...l].reduce((n, ch) => n + (ch.charCodeAt(0) < 0x80 ? 1 : 2), 0) <= 32)).toBe(true);
   });
 
-  it('--copy prints a copy marked 副本 / COPY, without opening the drawer', async () => {
+  it('--copy prints a copy marked 副本, without opening the drawer', async () => {
     printer = await FakePrinter.start();
     const r = await pos(['print-receipt', '--db', t.file, '--order', '20260105-0042', '--printer', printer.uri, '--copy', '--queue', 'register-1']);
     expect(r.code).toBe(0);

@@ -145,7 +145,7 @@ describe('print queue', () => {
     expect(receiptsOf(printer)).toHaveLength(1);
   });
 
-  it('reprint makes a copy marked 副本 / COPY without a drawer kick; retry of a printed job is refused', async () => {
+  it('reprint makes a copy marked 副本 without a drawer kick; retry of a printed job is refused', async () => {
     printer = await FakePrinter.start();
     setMeta(t.db, 'printer.uri', printer.uri);
     seedOrder(t.db, { id: 'R1', tenders: [{ kind: 'cash', amountFen: 16800 }] });

@@ -201,7 +201,7 @@ export function retryJob(db: Db, id: number, now = Date.now()): PrintJob {
   return requireJob(db, id);
 }
 
-/** A copy of a job's receipt, marked 副本 / COPY: a new job, never opening the drawer. */
+/** A copy of a job's receipt, marked 副本: a new job, never opening the drawer. */
 export function reprintJob(db: Db, id: number, now = Date.now()): number {
   const job = requireJob(db, id);
   if (job.kind === 'report' && job.shiftId !== null && job.report !== null) {
