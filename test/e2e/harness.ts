@@ -257,3 +257,109 @@ export async function scan(page: Page, code: string): Promise<void> {
 export async function typeSlowly(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text, { delay: 60 });
 }
+
+// ---------------------------------------------------------------------------
+// The steps every browser test and the screenshots start with, by keyboard
+// (issue 10: a store's first day with only a keyboard), written once here.
+
+/** The first person of every e2e register: the manager created by the first run. */
+export const MANAGER = { name: '陈店长', pin: '2468' } as const;
+
+const testSel = (id: string) => `[data-test="${id}"]`;
+/**
+ * The page's document, typed here: the scripts' type checking has no DOM
+ * library. Functions (not strings) go to waitForFunction: a string would be
+ * evaluated in the page, which its CSP (no 'unsafe-eval') refuses.
+ */
+interface PageGlobals {
+  document: {
+    activeElement: { closest(selector: string): unknown } | null;
+    querySelector(selector: string): { textContent: string | null } | null;
+  };
+}
+/** In the page: whether the keyboard focus is inside the element matching `selector`. */
+const focusInside = (selector: string) => (globalThis as unknown as PageGlobals).document.activeElement?.closest(selector) != null;
+
+/** Waits until the keyboard focus is inside the element marked data-test=id. */
+export async function focusIn(page: Page, id: string, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(focusInside, testSel(id), { timeout });
+}
+
+/** Presses Tab until the focus is inside data-test=id (at most `max` times); fails if it never gets there. */
+export async function tabTo(page: Page, id: string, max = 8): Promise<void> {
+  const inside = () => page.evaluate(focusInside, testSel(id));
+  for (let i = 0; i < max && !(await inside()); i++) await page.keyboard.press('Tab');
+  if (!(await inside())) throw new Error(`Tab never reached [data-test="${id}"]`);
+}
+
+/**
+ * The first run by keyboard: the name field has the focus on arrival; name,
+ * Tab, PIN, Tab, PIN again, Enter creates the manager, who lands signed in on
+ * the shift screen (no shift open yet).
+ */
+export async function firstRun(page: Page, manager: { name: string; pin: string } = MANAGER): Promise<void> {
+  await page.waitForSelector(testSel('first-name'));
+  await focusIn(page, 'first-name');
+  await typeSlowly(page, manager.name);
+  await tabTo(page, 'first-pin');
+  await typeSlowly(page, manager.pin);
+  await tabTo(page, 'first-pin-again');
+  await typeSlowly(page, manager.pin);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(testSel('opening-float'));
+}
+
+/** On the shift screen with no shift open: the float field has the focus; the float, Enter → the checkout. */
+export async function openShift(page: Page, floatYuan = '500'): Promise<void> {
+  await page.waitForSelector(testSel('opening-float'));
+  await focusIn(page, 'opening-float');
+  await typeSlowly(page, floatYuan);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(testSel('checkout-view'));
+}
+
+/** On the sign-in screen: ↓ until `name` is chosen, the PIN (its field has the focus), Enter. */
+export async function signIn(page: Page, name: string, pin: string): Promise<void> {
+  await page.waitForSelector(`${testSel('sign-in')} ${testSel('pin')}`);
+  const chosen = () => page.locator('.cashier[aria-checked="true"] .name').textContent();
+  for (let i = 0; i < 12 && (await chosen()) !== name; i++) await page.keyboard.press('ArrowDown');
+  if ((await chosen()) !== name) throw new Error(`sign-in: ${name} is not in the list`);
+  await focusIn(page, 'pin');
+  await typeSlowly(page, pin);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(testSel('sign-in'), { state: 'detached' });
+}
+
+/** Ctrl+G, the PIN door (its field has the focus), the manager PIN, Enter → the unlocked console. */
+export async function unlockConsole(page: Page, pin: string = MANAGER.pin): Promise<void> {
+  await page.keyboard.press('Control+g');
+  await page.waitForSelector(testSel('manager-pin-panel'));
+  await focusIn(page, 'manager-unlock-pin');
+  await typeSlowly(page, pin);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`${testSel('manager-view')}[data-unlocked="yes"]`);
+}
+
+/** First run, then the shift opened by the manager: the checkout, ready for the first sale. */
+export async function firstRunToCheckout(page: Page, floatYuan = '500'): Promise<void> {
+  await firstRun(page);
+  await openShift(page, floatYuan);
+}
+
+/**
+ * In the console's staff section (F12): Insert opens the add dialog with the
+ * name field focused; name, Tab to the PIN (past the role, which stays 收银员),
+ * PIN, Tab, PIN again, Enter; waits for the notice that names the person.
+ */
+export async function addStaff(page: Page, name: string, pin: string): Promise<void> {
+  await page.keyboard.press('Insert');
+  await page.waitForSelector(testSel('staff-name'));
+  await focusIn(page, 'staff-name');
+  await typeSlowly(page, name);
+  await tabTo(page, 'staff-pin');
+  await typeSlowly(page, pin);
+  await tabTo(page, 'staff-pin-again');
+  await typeSlowly(page, pin);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).document.querySelector('[data-test="staff-notice"]')?.textContent?.includes(n) === true, name);
+}

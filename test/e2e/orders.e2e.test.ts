@@ -13,23 +13,14 @@
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, CHROMIUM, startHarness, typeSlowly, type Harness } from './harness';
+import { addStaff, chromiumAvailable, CHROMIUM, firstRunToCheckout, focusIn, MANAGER, signIn, startHarness, typeSlowly, unlockConsole, type Harness } from './harness';
+import { latinOnScreen } from './latin';
 
 const hasChromium = chromiumAvailable();
 if (!hasChromium) console.warn(`e2e skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
 
 const sel = (id: string) => `[data-test="${id}"]`;
-const PIN = '2468';
-
-/** Latin words on screen, after key names, order numbers, 查询码 and the allowed acronyms are taken out (the rules of latin-words.e2e.test.ts). */
-async function latinOnScreen(page: Page): Promise<string[]> {
-  const text = await page.evaluate(() => document.body.innerText);
-  const rest = String(text)
-    .replace(/\b(?:Ctrl|Shift|Alt)\+\S+|\b(?:F(?:[1-9]|1[0-2])|Enter|Esc|PgUp|PgDn|Insert)\b/g, ' ')
-    .replace(/\b[A-Za-z0-9_.-]+-\d{8}-\d{6}\b/g, ' ')
-    .replace(/\b[A-Z0-9]{4}(?:-[A-Z0-9]{4}){2,}\b/g, ' ');
-  return (rest.match(/[A-Za-z][A-Za-z0-9-]*/g) ?? []).filter((w) => !['English', 'PIN', 'QR'].includes(w));
-}
+const PIN = MANAGER.pin;
 
 describe.skipIf(!hasChromium)('staff and orders in Chromium against the real backend', () => {
   let h: Harness;
@@ -51,40 +42,14 @@ describe.skipIf(!hasChromium)('staff and orders in Chromium against the real bac
   const text = async (id: string) => ((await page.locator(sel(id)).first().textContent()) ?? '').trim();
   const activeTest = () => page.evaluate(() => document.activeElement?.closest('[data-test]')?.getAttribute('data-test') ?? null);
 
-  async function addPerson(name: string, pin: string) {
-    await page.keyboard.press('Insert');
-    await page.waitForSelector(sel('staff-name'));
-    // The dialog's first field has the focus.
-    await page.waitForFunction(() => document.activeElement?.closest('[data-test="staff-name"]') !== null);
-    await typeSlowly(page, name);
-    await page.locator(`${sel('staff-pin')}`).fill(pin);
-    await page.locator(`${sel('staff-pin-again')}`).fill(pin);
-    await page.keyboard.press('Enter');
-    await page.waitForFunction((n) => document.querySelector('[data-test="staff-notice"]')?.textContent?.includes(n), name);
-  }
-
   it('first run; the manager adds two cashiers in the staff section by keyboard', async () => {
     await h.openApp();
-    await page.locator(sel('first-name')).fill('陈店长');
-    await page.locator(sel('first-pin')).fill(PIN);
-    await page.locator(sel('first-pin-again')).fill(PIN);
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(sel('opening-float'));
-    await page.locator(sel('opening-float')).fill('500');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(sel('checkout-view'));
-
-    await page.keyboard.press('Control+g');
-    await page.waitForSelector(sel('manager-pin-panel'));
-    // The PIN door has the focus: the PIN is typed straight away.
-    await page.waitForFunction(() => document.activeElement?.closest('[data-test="manager-unlock-pin"]') !== null);
-    await typeSlowly(page, PIN);
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(`${sel('manager-view')}[data-unlocked="yes"]`);
+    await firstRunToCheckout(page);
+    await unlockConsole(page);
     await page.keyboard.press('F12');
     await page.waitForSelector(sel('staff-panel'));
-    await addPerson('林小红', '1357');
-    await addPerson('周晓明', '9753');
+    await addStaff(page, '林小红', '1357');
+    await addStaff(page, '周晓明', '9753');
     // After the dialog the list has the focus again.
     expect(await activeTest()).toBe('staff-list');
     expect(await latinOnScreen(page)).toEqual([]);
@@ -100,14 +65,9 @@ describe.skipIf(!hasChromium)('staff and orders in Chromium against the real bac
     await page.keyboard.press('F10');
     await page.waitForSelector(`${sel('sign-in')} ${sel('pin')}`);
     expect(await text('sign-in-staff-hint')).toContain('员工');
-    // The manager signed in last: preselected. ↓ to 林小红.
-    const checked = () => page.locator('.cashier[aria-checked="true"] .name').textContent();
-    expect(await checked()).toBe('陈店长');
-    for (let i = 0; i < 3 && (await checked()) !== '林小红'; i++) await page.keyboard.press('ArrowDown');
-    expect(await checked()).toBe('林小红');
-    await typeSlowly(page, '1357');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(sel('sign-in'), { state: 'detached' });
+    // The manager signed in last: preselected.
+    expect(await page.locator('.cashier[aria-checked="true"] .name').textContent()).toBe(MANAGER.name);
+    await signIn(page, '林小红', '1357');
     await page.keyboard.press('F1');
     await page.waitForSelector(sel('checkout-view'));
 
@@ -157,7 +117,7 @@ describe.skipIf(!hasChromium)('staff and orders in Chromium against the real bac
     expect(await text('refund-hand-back-total')).toBe('¥88.80');
     expect(await latinOnScreen(page)).toEqual([]);
     // The PIN field has the focus: a wrong PIN first, then the right one.
-    await page.waitForFunction(() => document.activeElement?.closest('[data-test="order-refund-pin"]') !== null);
+    await focusIn(page, 'order-refund-pin');
     await typeSlowly(page, '1111');
     await page.keyboard.press('Enter');
     await page.waitForSelector(sel('order-refund-error'));
