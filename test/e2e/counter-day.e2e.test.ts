@@ -31,6 +31,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderNumber } from '../../shared/order-number';
 import type { DecodedReceipt } from '../support/escpos-decoder';
 import {
   addStaff,
@@ -93,9 +94,11 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     return found!;
   }
   const lines = (r: DecodedReceipt) => r.lines.map((l) => l.text);
+  /** An order's receipt as printed (its number on it), the `nth` print of it (0 the original, 1 the first copy). */
+  const receiptOf = (orderId: string, nth = 0) => printedWith(orderNumber(orderId), nth);
   /** The 查询码 printed on an order's receipt (what the customer brings back). */
   async function lookupCodeOf(orderId: string): Promise<string> {
-    const line = lines(await printedWith(orderId)).find((l) => l.startsWith('查询码'));
+    const line = lines(await receiptOf(orderId)).find((l) => l.startsWith('查询码'));
     expect(line, `the receipt of ${orderId} has its 查询码`).toBeTruthy();
     return line!.replace('查询码', '').trim();
   }
@@ -105,11 +108,13 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     await focusIn(page, 'amount');
     await typeSlowly(page, yuan);
   }
-  /** Enter pays; the result panel shows; returns the order number. */
+  /** Enter pays; the result panel shows; returns the order's id (the screen and the paper show its number, orderNumber). */
   async function pay(): Promise<string> {
     await page.keyboard.press('Enter');
     await page.waitForSelector(sel('result-panel'), { timeout: 60_000 });
-    return text('result-order');
+    const orderId = (await page.locator(sel('result-panel')).getAttribute('data-order')) ?? '';
+    expect(await text('result-order')).toBe(orderNumber(orderId));
+    return orderId;
   }
   /** Enter on the result panel: the next customer, the cursor back in the amount. */
   async function next() {
@@ -155,7 +160,7 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     expect(await text('result-member')).toContain('散客');
     await noLatin('result panel');
     await next();
-    const first = await printedWith(sold['walk-in']);
+    const first = await receiptOf(sold['walk-in']!);
     expect(lines(first).some((l) => l.includes('【排队返现】'))).toBe(true); // the rebate block under the store's name
     expect(lines(first).some((l) => l.includes('实付金额') && l.includes('￥100.00'))).toBe(true);
     expect(lines(first).some((l) => l.includes('收银员') && l.includes(CASHIER.name))).toBe(true);
@@ -268,7 +273,7 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     expect(await page.locator(sel('result-draw')).count()).toBe(0);
     await next();
     const drawSlip = await printedWith('抽奖凭条');
-    expect(lines(drawSlip).some((l) => l.includes(sold['draw']!))).toBe(true);
+    expect(lines(drawSlip).some((l) => l.includes(orderNumber(sold['draw']!)))).toBe(true);
 
     // 9. A member QR scanned; card (F8).
     await amount('256');
@@ -287,7 +292,7 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     await page.keyboard.press('Control+p');
     await expect.poll(() => one<{ n: number }>('SELECT count(*) AS n FROM print_jobs WHERE order_id = ? AND copy = 1', sold['note']).n).toBe(1);
     await next();
-    const copy = await printedWith(sold['note'], 1);
+    const copy = await receiptOf(sold['note']!, 1);
     expect(lines(copy).filter((l) => l.includes('副本'))).toHaveLength(2); // top and bottom
     expect(copy.drawer).toBe(false); // a copy never opens the drawer
 
@@ -322,8 +327,8 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     await page.keyboard.press('Escape');
     await page.waitForSelector(sel('print-banner'), { state: 'detached', timeout: 60_000 });
     await focusIn(page, 'amount');
-    await printedWith(sold['paper-out']);
-    await printedWith(sold['refund-me']);
+    await receiptOf(sold['paper-out']!);
+    await receiptOf(sold['refund-me']!);
 
     // 13. A member's phone scanned (a burst of 11 digits); cash with the next ¥10 (Ctrl+2).
     await amount('45.5');
@@ -353,7 +358,7 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
 
     expect(orders()).toBe(15);
     await expect.poll(() => paper.jobsIn('pending') + paper.jobsIn('printing') + paper.jobsIn('failed'), { timeout: 60_000 }).toBe(0);
-    for (const orderId of Object.values(sold)) await printedWith(orderId);
+    for (const orderId of Object.values(sold)) await receiptOf(orderId);
   }, 300_000);
 
   it("a walk-in's refund: found by the 查询码 on its receipt (Ctrl+O, '/'), what to hand back per tender, the manager PIN; the slip prints", async () => {
@@ -390,7 +395,7 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     ]);
 
     const slip = lines(await printedWith('退款单'));
-    expect(slip.some((l) => l.includes(orderId))).toBe(true);
+    expect(slip.some((l) => l.includes(orderNumber(orderId)))).toBe(true);
     expect(slip.some((l) => l.includes('微信') && l.includes('￥30.00'))).toBe(true);
     expect(slip.some((l) => l.includes('现金') && l.includes('￥58.80'))).toBe(true);
     expect(slip.some((l) => l.includes('批准店长') && l.includes(MANAGER.name))).toBe(true);
@@ -408,7 +413,7 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     await typeSlowly(page, code);
     await page.keyboard.press('Enter');
     await page.waitForSelector(`${sel('entry-details')} ${sel('entry-state')}`);
-    expect(await page.locator(sel('entry-details')).textContent()).toContain(orderId);
+    expect(await page.locator(sel('entry-details')).textContent()).toContain(orderNumber(orderId));
     await noLatin('entry details');
     await page.keyboard.press('F6');
     await page.waitForSelector(sel('exchange-units'));
@@ -419,7 +424,7 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     await page.keyboard.press('Escape');
     await page.waitForSelector(sel('entry-details'), { state: 'hidden' });
     const exchangeSlip = lines(await printedWith('兑换好礼凭条'));
-    expect(exchangeSlip.some((l) => l.includes(orderId))).toBe(true);
+    expect(exchangeSlip.some((l) => l.includes(orderNumber(orderId)))).toBe(true);
 
     // X report: F3, F6 prints it; its lines are shown beside it.
     await page.keyboard.press('F3');
