@@ -30,6 +30,7 @@ import type { IngestRegister } from './ingest/apply-batch';
 import { handleQueuePage } from './page/route';
 import { handleRecovery } from './recovery/http';
 import { Console } from './console/route';
+import { recordBatchRefusal } from './console/refusals';
 import { phoneDigest, phoneKeyFromSecret } from '../electron/backend/members/phone-digest';
 import { PUSH_CHANNEL } from './push/store';
 import { attachRegisterSockets, type ServiceLogger } from './sync/registers';
@@ -88,7 +89,12 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   };
   const httpServer = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: MAX_PACKET_BYTES, pingInterval: 10_000, pingTimeout: 10_000 });
-  const sockets = attachRegisterSockets(io, { db, log, now, epoch, pushAckTimeoutMs: options.pushAckTimeoutMs ?? 10_000, onBatchCommitted: options.onBatchCommitted });
+  const onBatchCommitted = (register: IngestRegister, answer: BatchAck) => {
+    options.onBatchCommitted?.(register, answer);
+    // A refused batch is counted for the console, off the ack's path.
+    if (!answer.ok) recordBatchRefusal(db, register.id, answer, now()).catch((error: unknown) => log.warn(`could not note a refused batch: ${String(error)}`));
+  };
+  const sockets = attachRegisterSockets(io, { db, log, now, epoch, pushAckTimeoutMs: options.pushAckTimeoutMs ?? 10_000, onBatchCommitted });
   // A push added by any instance reaches the registers connected to this one.
   const stopListening = await db.listen(PUSH_CHANNEL, () => sockets.deliverToLive());
   // A register revoked on any instance loses the connection it holds here (it cannot hello again).

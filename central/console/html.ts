@@ -44,7 +44,7 @@ nav a[aria-current=page]{background:#1f5fbf;color:#fff;border-color:#1f5fbf}
 nav form{margin-left:auto}
 a:focus,button:focus,input:focus,select:focus{outline:3px solid #f0a000;outline-offset:1px}
 .card{background:#fff;border-radius:10px;padding:16px;margin-bottom:12px;box-shadow:0 1px 3px rgba(0,0,0,.06);overflow-x:auto}
-td.actions button{font-size:14px;padding:4px 10px}
+td.actions button{font-size:14px;padding:4px 10px}table.wrap td{white-space:normal}table.wrap td.l{min-width:160px}table.wrap td.actions{white-space:nowrap}
 table{width:100%;border-collapse:collapse;font-size:14px}th,td{padding:7px 6px;border-bottom:1px solid #eef0f3;text-align:right;white-space:nowrap}
 th:first-child,td:first-child,th.l,td.l{text-align:left}td.l{white-space:normal;min-width:220px}th{color:#646a73;font-weight:500}
 tr.silent td{background:#fff1f0}

@@ -20,6 +20,11 @@ export interface ConsoleRegister {
   refusals: number;
   lastRefusalCode: string | null;
   lastRefusalAt: number | null;
+  /** Batches the service refused (migration 008), the last one's code, the seq it waited for, when. */
+  batchRefusals: number;
+  lastBatchCode: string | null;
+  expectedSeq: number | null;
+  lastBatchAt: number | null;
 }
 
 export type RegisterState = 'live' | 'revoked' | 'awaiting' | 'new';
@@ -48,6 +53,10 @@ export async function consoleRegisters(db: Queryable, now: number, storeId: stri
     refusals: number;
     last_refusal_code: string | null;
     last_refusal_at: number | null;
+    batch_refusals: number | null;
+    last_batch_code: string | null;
+    expected_seq: number | null;
+    last_batch_at: number | null;
   }>(
     `SELECT r.store_id, s.name AS store_name, r.register_id, r.last_seq, r.last_seen_at, r.last_sync_at,
        (SELECT count(*) FROM register_tokens t WHERE t.register = r.id AND t.revoked_at IS NULL) AS live_tokens,
@@ -55,8 +64,10 @@ export async function consoleRegisters(db: Queryable, now: number, storeId: stri
        (SELECT count(*) FROM register_tokens t WHERE t.register = r.id) AS all_tokens,
        (SELECT max(c.expires_at) FROM enrolment_codes c WHERE c.register = r.id AND c.used_at IS NULL AND c.expires_at > $1) AS code_expires_at,
        (SELECT count(*) FROM push_results x WHERE x.register = r.id AND NOT x.ok) AS refusals,
-       f.code AS last_refusal_code, f.at AS last_refusal_at
+       f.code AS last_refusal_code, f.at AS last_refusal_at,
+       b.refusals AS batch_refusals, b.last_code AS last_batch_code, b.expected_seq, b.last_at AS last_batch_at
      FROM registers r JOIN stores s ON s.id = r.store_id
+     LEFT JOIN register_refusals b ON b.register = r.id
      LEFT JOIN LATERAL (SELECT x.answer->'error'->>'code' AS code, x.at FROM push_results x WHERE x.register = r.id AND NOT x.ok ORDER BY x.push_id DESC LIMIT 1) f ON true
      WHERE $2::text IS NULL OR r.store_id = $2::text
      ORDER BY r.store_id, r.register_id LIMIT 5000`,
@@ -76,6 +87,10 @@ export async function consoleRegisters(db: Queryable, now: number, storeId: stri
     refusals: r.refusals,
     lastRefusalCode: r.last_refusal_code,
     lastRefusalAt: r.last_refusal_at,
+    batchRefusals: r.batch_refusals ?? 0,
+    lastBatchCode: r.last_batch_code,
+    expectedSeq: r.expected_seq,
+    lastBatchAt: r.last_batch_at,
   }));
 }
 

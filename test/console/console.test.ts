@@ -78,6 +78,7 @@ describe('the alliance console in Chromium (PostgreSQL)', () => {
     expect(overview).toContain('1 台收银台超过一天没有联系');
     expect(await page.locator('tr.silent').count()).toBe(1);
     expect(await page.locator('tr.silent').innerText()).toContain('解放路店');
+    expect(await page.locator('tr.silent [data-test=batch-refusals]').innerText()).toBe('1');
     await expectChineseOnly(page);
     await shot(page, '');
 
@@ -104,6 +105,7 @@ describe('the alliance console in Chromium (PostgreSQL)', () => {
     await submitWithKeyboard(page, '[data-test=back-to-registers]');
     await page.waitForSelector('[data-test=manage-row]');
     expect(await page.locator('[data-test=manage-row]').count()).toBe(4);
+    expect(await page.locator('[data-test=manage-row]', { hasText: '解放路店 · R01' }).locator('[data-test=batch-refusal-text]').innerText()).toContain('服务器在等第 1 条');
     await expectChineseOnly(page);
     await shot(page, '-registers');
 
