@@ -109,6 +109,14 @@ describe('the staff section', () => {
     const role = document.querySelector('[data-test="staff-role"]')!;
     expect(role.querySelector('[data-test="staff-role-cashier"]')!.textContent).toContain('Ctrl+1');
     expect(role.querySelector('[data-test="staff-role-manager"]')!.textContent).toContain('Ctrl+2');
+    // The role first: chosen, and the cursor stays in the empty name field.
+    ctrl('2', document.activeElement!);
+    await flush();
+    expect(role.getAttribute('data-role')).toBe('manager');
+    expect(focused()).toBe('staff-name');
+    ctrl('1', document.activeElement!);
+    await flush();
+    expect(role.getAttribute('data-role')).toBe('cashier');
     const name = await typeInto('[data-test="staff-name"]', '王店长');
     // Enter after the name: on to the PIN, nothing refused yet.
     press('Enter', name);
