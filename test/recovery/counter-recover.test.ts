@@ -161,6 +161,10 @@ describe('a register rebuilt from the service: the counter comes back', () => {
     const { staff: lostStaff, ...lostRest } = lost;
     expect(rest).toEqual(lostRest);
     expect(otherStaff).toEqual((lostStaff as { pin_hash: string }[]).map((p) => ({ ...p, pin_hash: PIN_NOT_RECOVERED })));
+    // Running the recovery again (to give the managers a PIN, docs/central.md) applies nothing twice.
+    const rerun = await recoverFromServer(other, { url: service.url, token: newToken });
+    expect(rerun).toMatchObject({ events: 0, skipped: 0 });
+    expect(canonicalDump(other)).toEqual({ ...lostRest, staff: otherStaff });
     expect(await giveManagersPin(other, '8642')).toEqual(['店长', '老李']);
     expect(other.prepare('SELECT count(*) FROM cashiers WHERE pin_hash = ?').pluck().get(PIN_NOT_RECOVERED)).toBe(3);
     other.close();

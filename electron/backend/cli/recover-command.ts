@@ -44,6 +44,8 @@ export function describeRecovery(r: RecoveryReport): string[] {
     `the service last heard from this register at ${when(s.lastSeenAt)} (last sync ${when(s.lastSyncAt)}; its newest event is from ${when(s.lastEventAt)}).`,
     '  Anything this register did after that and never sent is not on the service and cannot come back: ' +
       'check the paper receipts and the cash drawer from that time on and enter those sales again.',
+    'not rebuilt (never sent to the service): the print job history, PIN lockouts, the printer and customer display settings, ' +
+      'the phone-key file (install the alliance key again with pos phone-key), and the tenders and cashier of orders sold before the register had migration 017.',
   ];
 }
 
