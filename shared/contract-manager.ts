@@ -110,6 +110,18 @@ export const managerCommandInputs = {
     cashier: settingsLayerSchema,
     base: settingsLayerSchema.optional(),
   }),
+  /** The what-if as a job in the heavy worker (issue 15 §2): starts it (a running one is cancelled) and answers at once. */
+  'manager.whatIf.start': z.strictObject({
+    ...managerPin,
+    days: z.number().int().min(1).max(90).default(30),
+    cashier: settingsLayerSchema,
+    base: settingsLayerSchema.optional(),
+  }),
+  /** Progress or result of a what-if job; without `jobId`, the latest one (the manager came back to the screen). */
+  'manager.whatIf.status': z.strictObject({ ...managerPin, jobId: id.optional() }),
+  'manager.whatIf.cancel': z.strictObject({ ...managerPin, jobId: id }),
+  /** One scenario file of a finished job, for download (kept out of status: it can be megabytes). */
+  'manager.whatIf.scenario': z.strictObject({ ...managerPin, jobId: id, side: z.enum(['current', 'edited']) }),
   /** Z reports of the shifts closed between two local dates (both included). */
   'manager.reports.shifts': z.strictObject({ ...managerPin, from: dateKey, to: dateKey }),
   /** Built in a worker thread (the counter answers meanwhile); one export at a time. */
@@ -347,6 +359,21 @@ export interface CsvExportProgress {
   total: number;
 }
 
+/** A what-if job (manager.whatIf.start / status / cancel). `done` of `total` events replayed; total 0 while the orders are read. */
+export interface WhatIfJobView {
+  jobId: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  days: number;
+  startedAt: number;
+  finishedAt: number | null;
+  done: number;
+  total: number;
+  /** When done: the figures (the scenario files through manager.whatIf.scenario). */
+  result: Omit<WhatIfView, 'scenario'> | null;
+  /** When failed: why, and what to do. */
+  error: Message | null;
+}
+
 export interface CsvExport {
   filename: string;
   mime: 'text/csv;charset=utf-8';
@@ -372,6 +399,10 @@ export interface ManagerCommandOutputs {
   'manager.whyRatio': WhyRatioView;
   'manager.dashboard': DashboardView;
   'manager.whatIf': WhatIfView;
+  'manager.whatIf.start': WhatIfJobView;
+  'manager.whatIf.status': { job: WhatIfJobView | null };
+  'manager.whatIf.cancel': WhatIfJobView;
+  'manager.whatIf.scenario': { filename: string; text: string };
   'manager.reports.shifts': { shifts: ShiftReport[] };
   'manager.reports.export': CsvExport;
   'manager.reports.exportProgress': CsvExportProgress | null;

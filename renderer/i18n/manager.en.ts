@@ -236,7 +236,7 @@ const en: Shape<typeof zh> = {
   },
   whatIf: {
     title: 'What-if',
-    hint: "Edit a copy of the settings and replay this register's real orders of the last N days on a temporary database; the real database is never touched.",
+    hint: "Edit a copy of the settings and replay this register's real orders of the last N days in memory; it runs in the background without holding up the counter, and the real database is never touched.",
     days: 'Days N (1–90)',
     run: 'Run',
     running: 'Replaying…',
@@ -260,6 +260,14 @@ const en: Shape<typeof zh> = {
     window: 'Replayed {from} → {to}: {orders} orders, {events} events',
     settings: 'Settings copy (register layer)',
     diff: 'Difference',
+    cancel: 'Cancel the what-if',
+    runningSince: 'Replaying the last {days} days (started {time})',
+    progress: '{done} of {total} events replayed',
+    reading: 'Reading the orders…',
+    leaveHint: 'You can leave this screen; the progress and the result are here when you come back',
+    cancelled: 'The what-if was cancelled. Edit the settings and run it again.',
+    failed: 'The what-if did not finish; try again.',
+    lost: 'This what-if is no longer kept (the register may have restarted); run it again.',
   },
   reports: {
     title: 'Reports',

@@ -232,7 +232,7 @@ export default {
   },
   whatIf: {
     title: '模拟推演',
-    hint: '修改一份设置副本，用本机最近若干天（下面填写天数）的真实订单在临时数据库里重放；真实数据库不会被改动。',
+    hint: '修改一份设置副本，用本机最近若干天（下面填写天数）的真实订单在内存里重放；推演在后台进行，不耽误收银，真实数据库不会被改动。',
     days: '天数（1–90）',
     run: '运行',
     running: '正在重放…',
@@ -256,6 +256,14 @@ export default {
     window: '重放 {from} → {to}，{orders} 单，{events} 个事件',
     settings: '设置副本（本机层）',
     diff: '差额',
+    cancel: '取消推演',
+    runningSince: '正在推演最近 {days} 天（{time} 开始）',
+    progress: '已重放 {done} / {total} 个事件',
+    reading: '正在读取订单…',
+    leaveHint: '可以离开本页，回来时仍能看到进度和结果',
+    cancelled: '推演已取消。改好设置后可以重新运行。',
+    failed: '推演没有完成，请再试一次。',
+    lost: '这次推演已不在了（可能收银台重启过），请重新运行。',
   },
   reports: {
     title: '报表',

@@ -168,6 +168,8 @@ export const ZH_MESSAGES: MessageTexts = {
   'whatIf.randomReturnPinned': '随机返的结果按实际发生的保留。',
   'whatIf.randomReturnSeeded': '修改后的随机返设置会自行抽取结果（固定随机种子，可重现）。',
   'whatIf.drawsKept': '已记录的抽奖在新设置允许时保留原结果，否则重新抽取（固定随机种子）。',
+  'whatIf.failed': '推演没有完成：读取或推演订单时出错。请再试一次；若一再出错，请联系技术支持。',
+  'whatIf.unknownJob': '这次推演已不在了（已被新的推演替换，或收银台重启过）。请重新推演。',
 
   'startup.refused': '收银台没有打开：账本数据库文件不见了或是空的，请先从备份恢复。',
   'startup.notRefused': '收银台已经打开，不能在这里恢复备份。',

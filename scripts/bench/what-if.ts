@@ -83,7 +83,11 @@ function registerFile(orders: number): { file: string; end: number } {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `history-v${VERSION}-${orders}.db`);
   const { doc, end } = history(orders);
-  if (existsSync(file)) return { file, end };
+  if (existsSync(file)) {
+    // A newer schema migrates the cached file, as the app would when it opens an older register.
+    openDatabase(file).close();
+    return { file, end };
+  }
   const t0 = performance.now();
   const building = `${file}.building`;
   rmSync(building, { force: true });

@@ -217,6 +217,8 @@ export const MESSAGE_CATALOGUE = {
   'whatIf.randomReturnPinned': {},
   'whatIf.randomReturnSeeded': {},
   'whatIf.drawsKept': {},
+  'whatIf.failed': {},
+  'whatIf.unknownJob': {},
 
   // --- start-up and restore (docs/security.md §5) -----------------------------
   'startup.refused': {},

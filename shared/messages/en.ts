@@ -170,6 +170,8 @@ export const EN_MESSAGES: MessageTexts = {
   'whatIf.randomReturnPinned': 'Random-return outcomes are kept as they happened.',
   'whatIf.randomReturnSeeded': 'The edited random-return setting draws its own outcomes (seeded).',
   'whatIf.drawsKept': 'A recorded draw keeps its outcome when the lottery allows it; otherwise it draws again (seeded).',
+  'whatIf.failed': 'The what-if did not finish: reading or replaying the orders failed. Try again; if it keeps failing, contact support.',
+  'whatIf.unknownJob': 'This what-if is no longer kept (a newer one replaced it, or the register restarted). Run it again.',
 
   'startup.refused': 'The register is not open: its database is missing or empty; restore a backup first.',
   'startup.notRefused': 'The register is open: restore a backup with `pos restore` while the app is closed.',

@@ -24,6 +24,8 @@ export interface HeavyJob<T> {
   readonly promise: Promise<T>;
   /** Stops the thread at once; the promise rejects with HeavyTaskCancelled. */
   cancel(): void;
+  /** Resolves with the exit code once the thread has stopped (after an answer, a failure or a cancel). */
+  readonly exited: Promise<number>;
 }
 
 function startWorker(workerData: unknown): Worker {
@@ -43,6 +45,7 @@ export function runHeavy<N extends HeavyTaskName>(
   options: { onProgress?: (done: number, total: number) => void } = {},
 ): HeavyJob<HeavyOutput<N>> {
   const worker = startWorker({ task, input });
+  const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   let settled = false;
   let cancel = (): void => {};
   const promise = new Promise<HeavyOutput<N>>((resolve, reject) => {
@@ -61,5 +64,5 @@ export function runHeavy<N extends HeavyTaskName>(
     worker.on('error', (error) => finish(() => reject(error)));
     worker.on('exit', (code) => finish(() => reject(new Error(`the ${task} thread stopped (exit ${code}) before it answered`))));
   });
-  return { promise, cancel: () => cancel() };
+  return { promise, cancel: () => cancel(), exited };
 }

@@ -17,6 +17,7 @@ import { createStaff, listStaff, renameStaff, resetStaffPin, setStaffDisabled } 
 import { getSettings, listAudit, saveSettings } from './settings';
 import { syncLog } from './sync-log';
 import { whatIf } from './what-if';
+import { cancelWhatIf, startWhatIf, whatIfScenario, whatIfStatus } from './what-if-jobs';
 import { whyRatio } from './why-ratio';
 
 type ManagerImplementations = {
@@ -40,6 +41,10 @@ export const MANAGER_COMMANDS: ManagerImplementations = {
   'manager.whyRatio': (b, i) => whyRatio(managerFor(b), i),
   'manager.dashboard': (b, i) => dashboard(managerFor(b), i),
   'manager.whatIf': (b, i) => whatIf(managerFor(b), i),
+  'manager.whatIf.start': (b, i) => startWhatIf(managerFor(b), i),
+  'manager.whatIf.status': (b, i) => whatIfStatus(managerFor(b), i),
+  'manager.whatIf.cancel': (b, i) => cancelWhatIf(managerFor(b), i),
+  'manager.whatIf.scenario': (b, i) => whatIfScenario(managerFor(b), i),
   'manager.reports.shifts': (b, i) => listShiftReports(managerFor(b), i),
   'manager.reports.export': (b, i) => exportReport(managerFor(b), i),
   'manager.reports.exportProgress': (b, i) => exportProgress(managerFor(b), i),

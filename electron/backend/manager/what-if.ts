@@ -165,6 +165,7 @@ export function runWhatIf(run: WhatIfRun, onProgress?: (done: number, total: num
   const editedDoc = buildScenario(history, run.edited, { timezone: run.timezone, to: run.now, pinRandomReturn: sameRandomReturn });
   const n1 = (currentDoc.events as unknown[]).length;
   const total = n1 + (editedDoc.events as unknown[]).length;
+  onProgress?.(0, total);
   const replays = run.replay === 'sqlite' ? sqliteReplays() : null;
   try {
     const replay = (doc: Record<string, unknown>, name: string, progress?: (done: number, total: number) => void): WhatIfResult =>
