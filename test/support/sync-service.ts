@@ -8,7 +8,8 @@
  * exercise the product.
  */
 import type { ChildProcess } from 'node:child_process';
-import { expect } from 'vitest';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { addAdmin, addRegister, addStore } from '../../central/auth/registry';
 import { openPglite, type SqlDb } from '../../central/db/adapter';
 import { migrate } from '../../central/db/migrate';
@@ -16,9 +17,9 @@ import { startCentralService, type CentralService, type CentralServiceOptions } 
 import type { Db } from '../../electron/backend/store/database';
 import { plainSecretBox, writeSyncConfig } from '../../electron/backend/sync/config';
 import { enrolRegister } from '../../electron/backend/sync/enrol';
-import { openTestDatabase } from '../central/databases';
+import { openTestDatabase, stopSharedPostgres } from '../central/databases';
 import { enrolled } from '../central/fixtures';
-import { Cleanup, REGISTER, STORE, kill, spawnTs } from '../sync/helpers';
+import { Cleanup, REGISTER, STORE, createRegisterDb, kill, spawnTs, tempDir } from '../sync/helpers';
 
 export interface HeldEvent {
   seq: number;
@@ -73,11 +74,19 @@ export async function enrolmentCode(db: SqlDb, registerId = REGISTER, storeId = 
 }
 
 /**
- * Starts the file's shared PGlite (10–30 s on a loaded machine) in a
- * beforeAll, so no single test pays for it within its own timeout.
+ * The hooks of a test file that runs the service: the file's shared PGlite
+ * started before its tests (10–30 s on a loaded machine, so no single test
+ * pays for it within its own timeout) and closed after them, and a Cleanup
+ * run after each test. Call once, at the top of the file.
  */
-export async function warmUpPglite(): Promise<void> {
-  await (await openTestDatabase('PGlite')).close();
+export function syncServiceHooks(): Cleanup {
+  const cleanup = new Cleanup();
+  beforeAll(async () => {
+    await (await openTestDatabase('PGlite')).close();
+  });
+  afterEach(() => cleanup.run());
+  afterAll(() => stopSharedPostgres());
+  return cleanup;
 }
 
 export interface SyncService {
@@ -87,6 +96,8 @@ export interface SyncService {
   port: number;
   /** Enrols the register database through the service's /enrol with a fresh code (address, ids and token saved together). */
   enrol(register: Db, registerId?: string): Promise<string>;
+  /** A new register database in a temp dir (closed after the test), enrolled as REGISTER. */
+  newRegister(): Promise<Db>;
   /** A token for a register without a database (bare socket.io clients). */
   token(registerId?: string): Promise<string>;
   /** An admin credential (made once). */
@@ -110,21 +121,28 @@ export async function startSyncService(cleanup: Cleanup, options: Partial<Centra
   }
   const service = await startCentralService({ port: 0, ...options, db });
   cleanup.add(() => service.close());
-  return syncServiceOver(service);
+  return syncServiceOver(cleanup, service);
 }
 
-function syncServiceOver(service: CentralService): SyncService {
+function syncServiceOver(cleanup: Cleanup, service: CentralService): SyncService {
   const { db } = service;
   let admin: Promise<string> | null = null;
+  const enrol = async (register: Db, registerId = REGISTER) => {
+    const code = await enrolmentCode(db, registerId);
+    await enrolRegister(register, { url: service.url, code, box: plainSecretBox });
+    return (register.prepare("SELECT value FROM app_meta WHERE key = 'sync.token'").pluck().get() as string).replace(/^plain:/, '');
+  };
   return {
     service,
     db,
     url: service.url,
     port: service.port,
-    async enrol(register, registerId = REGISTER) {
-      const code = await enrolmentCode(db, registerId);
-      await enrolRegister(register, { url: service.url, code, box: plainSecretBox });
-      return (register.prepare("SELECT value FROM app_meta WHERE key = 'sync.token'").pluck().get() as string).replace(/^plain:/, '');
+    enrol,
+    async newRegister() {
+      const register = createRegisterDb(path.join(tempDir(cleanup), 'register.db'));
+      cleanup.add(() => register.close());
+      await enrol(register);
+      return register;
     },
     token: (registerId = REGISTER) => enrolled(db, STORE, registerId),
     adminToken: () => (admin ??= addAdmin(db, `test-${Date.now()}`, Date.now())),

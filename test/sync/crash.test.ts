@@ -5,17 +5,11 @@
  * once, in order, and the outbox is empty. Also the CLI's exit codes.
  */
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SyncClient } from '../../electron/backend/sync/client';
-import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
-import { stopSharedPostgres } from '../central/databases';
-import { expectDataDirHoldsExactly, heldSeqOver, prepareDataDir, spawnSyncService, startSyncService, warmUpPglite } from '../support/sync-service';
-import { Cleanup, TOKEN, addOutboxEvents, createRegisterDb, exited, freePort, kill, outboxCount, spawnTs, tempDir, waitFor } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { expectDataDirHoldsExactly, heldSeqOver, prepareDataDir, spawnSyncService, startSyncService, syncServiceHooks } from '../support/sync-service';
+import { TOKEN, addOutboxEvents, createRegisterDb, exited, freePort, kill, outboxCount, spawnTs, startSyncClient, tempDir, waitFor } from './helpers';
 
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
-beforeAll(() => warmUpPglite());
-afterAll(() => stopSharedPostgres());
+const cleanup = syncServiceHooks();
 const randomMs = (max: number) => new Promise((r) => setTimeout(r, Math.random() * max));
 
 describe('crashes in the middle of a batch', () => {
@@ -28,10 +22,7 @@ describe('crashes in the middle of a batch', () => {
     let central = await spawnSyncService(cleanup, data);
     const port = central.port;
     const ids = addOutboxEvents(db, 3000);
-    const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url: central.url });
-    const client = new SyncClient({ db, config, batchSize: 100, ackTimeoutMs: 2_000, backoff: { initialMs: 20, maxMs: 200 } });
-    cleanup.add(() => client.stop());
-    client.start();
+    const client = startSyncClient(cleanup, db, central.url, { ackTimeoutMs: 2_000 });
 
     for (let round = 1; round <= 3; round++) {
       await waitFor(async () => (await heldSeqOver(central.url, adminToken)) >= round * 600, 60_000, `the server to hold ${round * 600} events`);

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Db } from '../../electron/backend/store/database';
-import { plainSecretBox, writeSyncConfig } from '../../electron/backend/sync/config';
+import { SyncClient, type SyncClientOptions } from '../../electron/backend/sync/client';
+import { completeSyncConfig, plainSecretBox, readSyncConfig, writeSyncConfig } from '../../electron/backend/sync/config';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TOKEN = 'test-token-0123456789';
@@ -87,6 +88,19 @@ export function checkoutPayload(orderId: string, at: number, paidFen: number): R
     settlement: null,
     ledger: [],
   };
+}
+
+/**
+ * A started SyncClient for the register database, sending to `url` (the
+ * stored address may differ: a new port each start), quick to retry;
+ * stopped after the test.
+ */
+export function startSyncClient(cleanup: Cleanup, db: Db, url: string, extra: Partial<SyncClientOptions> = {}): SyncClient {
+  const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url });
+  const client = new SyncClient({ db, config, batchSize: 100, backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 100, ...extra });
+  cleanup.add(() => client.stop());
+  client.start();
+  return client;
 }
 
 let orderCounter = 0;

@@ -4,19 +4,12 @@
  * least 200 times while the register keeps writing new events. Afterwards the
  * server holds every event exactly once, in order, and the outbox is empty.
  */
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SyncClient } from '../../electron/backend/sync/client';
-import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
-import { stopSharedPostgres } from '../central/databases';
-import { startSyncService, warmUpPglite } from '../support/sync-service';
+import { describe, expect, it } from 'vitest';
+import { startSyncService, syncServiceHooks } from '../support/sync-service';
 import { CuttingProxy } from '../support/tcp-proxy';
-import { Cleanup, addOutboxEvents, createRegisterDb, outboxCount, tempDir, waitFor } from './helpers';
+import { addOutboxEvents, outboxCount, startSyncClient, waitFor } from './helpers';
 
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
-beforeAll(() => warmUpPglite());
-afterAll(() => stopSharedPostgres());
+const cleanup = syncServiceHooks();
 
 const CUTS = 200;
 const CUT_PHASE_LIMIT_MS = 90_000;
@@ -25,7 +18,6 @@ const CUTS_WITHOUT_PROGRESS = 10;
 
 describe('a connection cut at random', () => {
   it(`survives ${CUTS} cuts with nothing lost and nothing twice`, async () => {
-    const dir = tempDir(cleanup);
     let committedBatches = 0;
     let duplicates = 0;
     const server = await startSyncService(cleanup, {
@@ -38,22 +30,15 @@ describe('a connection cut at random', () => {
     const proxyPort = await proxy.listen();
     cleanup.add(() => proxy.close());
 
-    const db = createRegisterDb(path.join(dir, 'register.db'));
-    cleanup.add(() => db.close());
-    await server.enrol(db);
+    const db = await server.newRegister();
     const ids = addOutboxEvents(db, 1000);
-    const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url: `http://127.0.0.1:${proxyPort}` });
-    const client = new SyncClient({
-      db,
-      config,
+    const client = startSyncClient(cleanup, db, `http://127.0.0.1:${proxyPort}`, {
       batchSize: 40,
       ackTimeoutMs: 1_000,
       connectTimeoutMs: 1_000,
       pollIntervalMs: 50,
       backoff: { initialMs: 5, maxMs: 40 },
     });
-    cleanup.add(() => client.stop());
-    client.start();
 
     const started = Date.now();
     let checkpoint = { cuts: 0, batches: 0 };

@@ -5,31 +5,20 @@
  * on, and the status says in Chinese what happened and what to do.
  */
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeVerifiedBackup } from '../../electron/backend/app/backups';
 import { restoreBackup } from '../../electron/backend/app/restore';
 import { openDatabase, type Db } from '../../electron/backend/store/database';
-import { SyncClient } from '../../electron/backend/sync/client';
-import { completeSyncConfig, plainSecretBox, readSyncConfig, writeSyncConfig } from '../../electron/backend/sync/config';
+import { plainSecretBox, writeSyncConfig } from '../../electron/backend/sync/config';
 import { readRestoreGap, restoreMarker, restoreProblem } from '../../electron/backend/sync/restore-gap';
 import { SyncSupervisor } from '../../electron/backend/sync/supervisor';
 import { messageText } from '../../renderer/i18n/messages';
-import { stopSharedPostgres } from '../central/databases';
-import { startSyncService, type SyncService, warmUpPglite } from '../support/sync-service';
-import { addOutboxEvents, Cleanup, createRegisterDb, tempDir, waitFor } from './helpers';
+import { startSyncService, type SyncService, syncServiceHooks } from '../support/sync-service';
+import { addOutboxEvents, createRegisterDb, startSyncClient, tempDir, waitFor } from './helpers';
 
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
-beforeAll(() => warmUpPglite());
-afterAll(() => stopSharedPostgres());
+const cleanup = syncServiceHooks();
 
-function startClient(db: Db, url: string): SyncClient {
-  const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url });
-  const client = new SyncClient({ db, config, batchSize: 100, backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 50 });
-  cleanup.add(() => client.stop());
-  client.start();
-  return client;
-}
+const startClient = (db: Db, url: string) => startSyncClient(cleanup, db, url, { pollIntervalMs: 50 });
 
 /**
  * Register events 1–3, a backup, events 4–7, all synced; then the database is

@@ -4,19 +4,15 @@
  * → the client is replaced.
  */
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SyncClient } from '../../electron/backend/sync/client';
 import { plainSecretBox, readSyncConfig, writeSyncConfig } from '../../electron/backend/sync/config';
 import { SyncSupervisor, type SupervisedStatus } from '../../electron/backend/sync/supervisor';
 import { openDatabase } from '../../electron/backend/store/database';
-import { stopSharedPostgres } from '../central/databases';
-import { startSyncService, warmUpPglite } from '../support/sync-service';
-import { addOutboxEvents, Cleanup, createRegisterDb, outboxCount, tempDir, waitFor } from './helpers';
+import { startSyncService, syncServiceHooks } from '../support/sync-service';
+import { addOutboxEvents, outboxCount, tempDir, waitFor } from './helpers';
 
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
-beforeAll(() => warmUpPglite());
-afterAll(() => stopSharedPostgres());
+const cleanup = syncServiceHooks();
 
 const FAST = { backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 50, connectTimeoutMs: 2_000, ackTimeoutMs: 2_000 };
 
@@ -38,12 +34,9 @@ describe('sync supervisor', () => {
   });
 
   it('configured: drains to the server; a changed server address replaces the client', async () => {
-    const dir = tempDir(cleanup);
     const server = await startSyncService(cleanup);
-    const db = createRegisterDb(path.join(dir, 'register.db'));
-    cleanup.add(() => db.close());
     // Enrolled with a one-time code: the service's address, the register's ids and its token saved together.
-    await server.enrol(db);
+    const db = await server.newRegister();
     const token = readSyncConfig(db, plainSecretBox).token!;
     const urls: string[] = [];
     const supervisor = new SyncSupervisor(db, plainSecretBox, () => {}, FAST, (options) => {

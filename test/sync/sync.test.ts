@@ -7,34 +7,25 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
 import { migrate } from '../../central/db/migrate';
 import type { CentralServiceOptions } from '../../central/service';
 import type { Db } from '../../electron/backend/store/database';
 import { SyncClient, type SyncClientOptions } from '../../electron/backend/sync/client';
 import { checkServerUrl, completeSyncConfig, plainSecretBox, readSyncConfig, SyncConfigError, writeSyncConfig } from '../../electron/backend/sync/config';
 import { MESSAGES, PROTOCOL_VERSION, type BatchAck, type WireEvent } from '../../shared/sync/protocol';
-import { openTestDatabase, stopSharedPostgres } from '../central/databases';
-import { enrolled } from '../central/fixtures';
-import { startSyncService, warmUpPglite } from '../support/sync-service';
+import { openTestDatabase } from '../central/databases';
+import { enrolled, rawClient as rawSocket } from '../central/fixtures';
+import { startSyncService, syncServiceHooks } from '../support/sync-service';
 import { CuttingProxy } from '../support/tcp-proxy';
-import { Cleanup, QUEUE, REGISTER, STORE, TOKEN, addOutboxEvents, checkoutPayload, createRegisterDb, freePort, outboxCount, tempDir, waitFor } from './helpers';
+import { QUEUE, REGISTER, STORE, TOKEN, addOutboxEvents, checkoutPayload, createRegisterDb, freePort, outboxCount, startSyncClient, tempDir, waitFor } from './helpers';
 
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
-beforeAll(() => warmUpPglite());
-afterAll(() => stopSharedPostgres());
+const cleanup = syncServiceHooks();
 
 const startServer = (extra: Partial<CentralServiceOptions> = {}) => startSyncService(cleanup, extra);
 
-function startClient(db: Db, url: string, extra: Partial<SyncClientOptions> = {}): SyncClient {
-  const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url });
-  const client = new SyncClient({ db, config, batchSize: 100, backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 100, ...extra });
-  cleanup.add(() => client.stop());
-  client.start();
-  return client;
-}
+const startClient = (db: Db, url: string, extra: Partial<SyncClientOptions> = {}) => startSyncClient(cleanup, db, url, extra);
 
 function register(dir: string, name = 'register.db'): Db {
   const db = createRegisterDb(path.join(dir, name));
@@ -43,15 +34,7 @@ function register(dir: string, name = 'register.db'): Db {
 }
 
 /** A bare socket.io client speaking the protocol by hand. */
-async function rawClient(url: string, auth: Record<string, unknown>): Promise<Socket> {
-  const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth });
-  cleanup.add(() => socket.close());
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
+const rawClient = (url: string, auth: Record<string, unknown>) => rawSocket(cleanup, url, auth);
 
 const hello = (token: string) => ({ storeId: STORE, registerId: REGISTER, token, protocolVersion: PROTOCOL_VERSION, lastAckedSeq: 0 });
 
@@ -68,10 +51,8 @@ function wireEvents(from: number, count: number, prefix = 'evt'): WireEvent[] {
 
 describe('sync with the central service', () => {
   it('normal sync: every event reaches the server once, in order, and the outbox empties', async () => {
-    const dir = tempDir(cleanup);
     const server = await startServer();
-    const db = register(dir);
-    await server.enrol(db);
+    const db = await server.newRegister();
     const ids = addOutboxEvents(db, 1234);
     const client = startClient(db, server.url);
 
@@ -129,15 +110,13 @@ describe('sync with the central service', () => {
   });
 
   it('an ack lost to a timeout: the client sends the batch again and the server keeps one copy', async () => {
-    const dir = tempDir(cleanup);
     const server = await startServer();
     // Between them, a proxy holds back what the service sends (its acks) longer than the client waits.
     const proxy = new CuttingProxy(server.port);
     const proxyPort = await proxy.listen();
     cleanup.add(() => proxy.close());
     proxy.delayToClientMs = 800;
-    const db = register(dir);
-    await server.enrol(db);
+    const db = await server.newRegister();
     const ids = addOutboxEvents(db, 450);
     const client = startClient(db, `http://127.0.0.1:${proxyPort}`, { ackTimeoutMs: 300 });
 
@@ -167,7 +146,6 @@ describe('sync with the central service', () => {
   });
 
   it('a wrong token or protocol version is refused with a reason, and the client says it is blocked', async () => {
-    const dir = tempDir(cleanup);
     const server = await startServer();
     const refusal = await new Promise<{ message: string; data: unknown }>((resolve) => {
       const socket = io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { ...hello(TOKEN), protocolVersion: 99 } });
@@ -176,8 +154,7 @@ describe('sync with the central service', () => {
     });
     expect(refusal.data).toMatchObject({ code: 'protocol-version', supportedVersions: [PROTOCOL_VERSION] });
 
-    const db = register(dir);
-    await server.enrol(db);
+    const db = await server.newRegister();
     addOutboxEvents(db, 5);
     const config = completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url: server.url, token: 'wrong-token-0123456789' });
     const client = new SyncClient({ db, config, backoff: { initialMs: 20, maxMs: 100 } });
@@ -190,10 +167,8 @@ describe('sync with the central service', () => {
   });
 
   it('base settings and members pushed while the register is offline are applied on reconnect, base layer only, audited', async () => {
-    const dir = tempDir(cleanup);
     const server = await startServer();
-    const db = register(dir);
-    await server.enrol(db);
+    const db = await server.newRegister();
     const admin = await server.adminToken();
     const post = (route: string, body: unknown, token = admin) => postJson(`${server.url}/admin/push/${route}`, body, token);
     const cashierBefore = db.prepare('SELECT cashier_settings FROM queues WHERE id = ?').pluck().get(QUEUE);
@@ -252,10 +227,8 @@ describe('sync with the central service', () => {
   });
 
   it('an outbox event that breaks the protocol stops sync at it: nothing after it overtakes it', async () => {
-    const dir = tempDir(cleanup);
     const server = await startServer();
-    const db = register(dir);
-    await server.enrol(db);
+    const db = await server.newRegister();
     const good = addOutboxEvents(db, 3);
     db.prepare("INSERT INTO outbox (event_id, queue_id, type, at, payload) VALUES ('bad-1', ?, 'order.checkout', 1, '{\"actualPaidFen\": 12.5}')").run(QUEUE);
     addOutboxEvents(db, 3);
