@@ -1,5 +1,6 @@
 /**
- * The console's doors and figures without a browser, on real PostgreSQL:
+ * The console's doors and figures without a browser, on real PostgreSQL and
+ * on PGlite (the demo database):
  * every page and action refuses without a session; a state-changing request
  * with the session cookie but without the session's CSRF token, or from
  * another origin, changes nothing; bad input changes nothing; the
@@ -8,9 +9,13 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { liabilityDays, owedBefore, shanghaiDay } from '../../central/console/days';
 import { coverageSentence } from '../../central/console/route';
-import { stopSharedPostgres } from '../central/databases';
+import path from 'node:path';
+import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
+import { SyncClient } from '../../electron/backend/sync/client';
+import { enrolRegister } from '../../electron/backend/sync/enrol';
+import { DATABASES, stopSharedPostgres } from '../central/databases';
 import { rawClient } from '../central/fixtures';
-import { Cleanup } from '../sync/helpers';
+import { Cleanup, createRegisterDb, tempDir, waitFor } from '../sync/helpers';
 import { NOW, WEEK_START, alliance, signIn } from './helpers';
 
 const cleanup = new Cleanup();
@@ -38,9 +43,9 @@ async function changes(db: import('../../central/db/adapter').SqlDb) {
   };
 }
 
-describe('the alliance console over HTTP (PostgreSQL)', () => {
+describe.each(DATABASES)('the alliance console over HTTP on %s', (kind) => {
   it('refuses every page and action without a session, a CSRF token or from another origin, and changes nothing', async () => {
-    const { db, service, admin } = await alliance('PostgreSQL', cleanup);
+    const { db, service, admin } = await alliance(kind, cleanup);
     const before = await changes(db);
     for (const path of GETS) {
       const res = await fetch(`${service.url}${path}`, { redirect: 'manual' });
@@ -74,7 +79,7 @@ describe('the alliance console over HTTP (PostgreSQL)', () => {
   }, 120_000);
 
   it('answers bad input in Chinese and changes nothing', async () => {
-    const { db, service, admin } = await alliance('PostgreSQL', cleanup);
+    const { db, service, admin } = await alliance(kind, cleanup);
     const session = await signIn(service.url, admin);
     const before = await changes(db);
     const cases: [string, Record<string, string>, string][] = [
@@ -101,7 +106,7 @@ describe('the alliance console over HTTP (PostgreSQL)', () => {
   }, 120_000);
 
   it('revoking a register from the page drops the connection it holds and audits who did it', async () => {
-    const { db, service, admin, tokens } = await alliance('PostgreSQL', cleanup);
+    const { db, service, admin, tokens } = await alliance(kind, cleanup);
     const socket = await rawClient(cleanup, service.url, { storeId: 'S001', registerId: 'R01', token: tokens.s1r1, lastAckedSeq: 10_000 });
     const dropped = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(String(reason))));
     const session = await signIn(service.url, admin);
@@ -116,8 +121,30 @@ describe('the alliance console over HTTP (PostgreSQL)', () => {
     expect(await (await session.get('/console/registers')).text()).toContain('已停用');
   }, 120_000);
 
+  it("a real register enrols with a code made on the page and applies the settings the page pushes; the page shows its answer", async () => {
+    const { db, service, admin } = await alliance(kind, cleanup);
+    const session = await signIn(service.url, admin);
+    const made = await session.post('/console/registers/code', { store: 'S001', register: 'R05', csrf: session.csrf });
+    const code = /data-test="enrolment-code">([0-9A-Z-]+)</.exec(await made.text())?.[1];
+    expect(code).toBeDefined();
+    const reg = createRegisterDb(path.join(tempDir(cleanup), 'register.db'));
+    cleanup.add(() => reg.close());
+    expect(await enrolRegister(reg, { url: service.url, code: code!, box: plainSecretBox })).toEqual({ storeId: 'S001', registerId: 'R05' });
+    const pushed = await session.post('/console/settings', { target: 'S001', csrf: session.csrf, extractionBp: '12.5', defaultRatioBp: '120', ordering: 'completedFirst' });
+    expect(pushed.status).toBe(303);
+    const client = new SyncClient({ db: reg, config: completeSyncConfig(readSyncConfig(reg, plainSecretBox)), backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 100 });
+    cleanup.add(() => client.stop());
+    client.start();
+    await waitFor(async () => (await db.query(`SELECT 1 FROM push_results WHERE ok`)).rows.length > 0, 30_000, 'the register to apply the push and answer', 100);
+    const layer = JSON.parse(reg.prepare('SELECT base_settings FROM queues LIMIT 1').pluck().get() as string) as Record<string, unknown>;
+    expect(layer).toEqual({ extractionBp: 1250, defaultRatioBp: 12000, ordering: 'completedFirst' });
+    const page = await (await session.get('/console/settings?store=S001')).text();
+    expect(page).toMatch(/人民路店 · R05 号收银台<\/td><td class="l"><span class="ok">已应用<\/span>/);
+    expect(page).toContain('提取比例：未设置 → 12.5%');
+  }, 120_000);
+
   it('adds up the liability day by day to what the projections hold', async () => {
-    const { db } = await alliance('PostgreSQL', cleanup);
+    const { db } = await alliance(kind, cleanup);
     const firstDay = shanghaiDay(WEEK_START);
     const days = await liabilityDays(db, 'S001', NOW, 0, firstDay - 1);
     expect(days.length).toBe(shanghaiDay(NOW) - firstDay + 2);
