@@ -3,15 +3,13 @@
  * names and phones are really masked; a refused push is logged without its
  * personal fields.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Server, type Socket as ServerSocket } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyncClient } from '../../electron/backend/sync/client';
 import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
 import { maskingProblem, redactPersonal, unmaskedField } from '../../electron/backend/sync/masking';
 import { MESSAGES } from '../../shared/sync/protocol';
+import { startHostileServer } from '../support/hostile-server';
 import { Cleanup, createRegisterDb, tempDir, waitFor } from '../sync/helpers';
 
 const cleanup = new Cleanup();
@@ -43,12 +41,8 @@ describe('masking of pushed members', () => {
     const dir = tempDir(cleanup);
     const db = createRegisterDb(path.join(dir, 'register.db'));
     cleanup.add(() => db.close());
-    const httpServer = http.createServer();
-    const io = new Server(httpServer, { serveClient: false });
-    const connected = new Promise<ServerSocket>((resolve) => io.on('connection', resolve));
-    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-    cleanup.add(() => new Promise<void>((resolve) => io.close(() => resolve())));
-    const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+    // The real service never sends an unmasked member: a hostile stand-in does.
+    const { url, connected } = await startHostileServer(cleanup);
     const client = new SyncClient({ db, config: completeSyncConfig({ ...readSyncConfig(db, plainSecretBox), url }), backoff: { initialMs: 50, maxMs: 200 } });
     cleanup.add(() => client.stop());
     client.start();

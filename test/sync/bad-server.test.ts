@@ -1,45 +1,24 @@
 /**
- * A misbehaving server, played by a bare socket.io Server: every kind of bad
+ * A misbehaving server, played by a bare socket.io Server (the test double in
+ * test/support/hostile-server.ts, not the central service): every kind of bad
  * message it can send is refused by the register, logged in sync_inbound,
  * and changes nothing (no outbox row removed, no setting or member written).
  */
-import type { AddressInfo } from 'node:net';
-import http from 'node:http';
 import path from 'node:path';
-import { Server, type Socket as ServerSocket } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../electron/backend/store/database';
 import { SyncClient } from '../../electron/backend/sync/client';
 import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
 import { MESSAGES } from '../../shared/sync/protocol';
+import { startHostileServer } from '../support/hostile-server';
 import { Cleanup, QUEUE, addOutboxEvents, createRegisterDb, outboxCount, tempDir, waitFor } from './helpers';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
-interface Fake {
-  url: string;
-  io: Server;
-  connected: Promise<ServerSocket>;
-}
-
-/** A socket.io server that accepts anyone; `onBatch` answers batches however the test likes. */
-async function fakeServer(onBatch: (batch: unknown, ack: (answer: unknown) => void) => void = () => {}, refuseWith?: unknown): Promise<Fake> {
-  const httpServer = http.createServer();
-  const io = new Server(httpServer, { serveClient: false });
-  if (refuseWith !== undefined) {
-    io.use((_socket, next) => next(Object.assign(new Error('go away'), { data: refuseWith })));
-  }
-  const connected = new Promise<ServerSocket>((resolve) => {
-    io.on('connection', (socket) => {
-      socket.on(MESSAGES.batch, onBatch);
-      resolve(socket);
-    });
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  cleanup.add(() => new Promise<void>((resolve) => io.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`, io, connected };
-}
+/** The hostile stand-in (test/support/hostile-server.ts); `onBatch` answers batches however the test likes. */
+const fakeServer = (onBatch?: (batch: unknown, ack: (answer: unknown) => void) => void, refuseWith?: unknown) =>
+  startHostileServer(cleanup, { ...(onBatch ? { onBatch } : {}), ...(refuseWith !== undefined ? { refuseWith } : {}) });
 
 function setup(): { db: Db; start: (url: string) => SyncClient; warnings: string[] } {
   const dir = tempDir(cleanup);
