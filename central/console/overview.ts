@@ -7,7 +7,7 @@
 import type { Queryable } from '../db/adapter';
 import { storesPage, type StoreLiability } from '../admin/reads';
 import { liabilityChart } from './chart';
-import { liabilityDays } from './days';
+import type { DaysCache } from './days';
 import { esc, page, percent, when, yuan, type Shell } from './html';
 import { allianceCoverage, consoleRegisters, isSilent, registerState, type ConsoleRegister } from './reads';
 
@@ -61,10 +61,10 @@ export function registerRows(registers: ConsoleRegister[], now: number, withStor
 const REGISTER_HEAD = `<thead><tr><th>收银台</th><th>已收到的记录</th><th>最后同步</th><th>最后联系</th><th>被拒的上传</th><th>拒收的推送</th></tr></thead>`;
 const REGISTER_NOTE = `<p class="muted">“已收到的记录”是联盟服务器保存的该收银台的记录条数；收银台上还没上传的记录只有收银台自己知道，显示在它的状态栏里。超过一天没有联系的收银台标为红色。“被拒的上传”是服务器拒收的批次（原因见“门店与收银台”页），“拒收的推送”是收银台拒收的设置或会员推送。</p>`;
 
-export async function overviewPage(db: Queryable, shell: Shell, now: number): Promise<string> {
+export async function overviewPage(db: Queryable, shell: Shell, now: number, cache: DaysCache): Promise<string> {
   const stores = await storesPage(db, '', 1000, now);
   const registers = await consoleRegisters(db, now);
-  const days = await liabilityDays(db, null, now, CHART_DAYS);
+  const days = await cache.get(db, null, now, CHART_DAYS);
   const silent = registers.filter((r) => isSilent(r, now));
   return page(
     '联盟控制台',
@@ -72,18 +72,18 @@ export async function overviewPage(db: Queryable, shell: Shell, now: number): Pr
 ${liabilityChart(days, `全联盟最近 ${CHART_DAYS} 天`)}
 <h2>各门店的返利负债</h2><div class="card"><table>${STORE_HEAD}
 <tbody>${stores.map(storeRow).join('') || '<tr><td colspan="10" class="l muted">还没有门店。</td></tr>'}</tbody></table>
-<p class="muted">“队尾需等”：按最近 7 天的抽成速度，排在最后的顾客还要等多久才能拿满返利。点门店名看它每天的负债。</p></div>
+<p class="muted">“队尾需等”：按最近 7 天的抽成速度，排在最后的顾客还要等多久才能拿满返利。点门店名看它每天的负债。图表的数字每分钟更新一次。</p></div>
 <h2>收银台同步情况</h2><div class="card">${silent.length > 0 ? `<p class="warn" data-test="silent-summary">${silent.length} 台收银台超过一天没有联系，请联系门店检查网络和收银台。</p>` : '<p class="ok">所有已登记的收银台一天内都联系过。</p>'}
 <table>${REGISTER_HEAD}<tbody>${registerRows(registers, now) || '<tr><td colspan="6" class="l muted">还没有收银台。</td></tr>'}</tbody></table>${REGISTER_NOTE}</div>`,
     shell,
   );
 }
 
-export async function storePage(db: Queryable, shell: Shell, storeId: string, now: number): Promise<string | null> {
+export async function storePage(db: Queryable, shell: Shell, storeId: string, now: number, cache: DaysCache): Promise<string | null> {
   const store = (await storesPage(db, '', 1000, now)).find((s) => s.storeId === storeId);
   if (!store) return null;
   const registers = await consoleRegisters(db, now, storeId);
-  const days = await liabilityDays(db, storeId, now, CHART_DAYS);
+  const days = await cache.get(db, storeId, now, CHART_DAYS);
   return page(
     `${store.name} · 联盟控制台`,
     `<h1>${esc(store.name)}</h1><div class="card totals" data-test="store-totals">

@@ -30,6 +30,7 @@ import { adminForToken } from '../auth/registry';
 import type { SqlDb } from '../db/adapter';
 import { RateLimiter } from '../http/rate-limit';
 import { auditPage } from './audit-page';
+import { DaysCache } from './days';
 import { esc, page, send, type Shell } from './html';
 import { membersAction, membersPage, type MembersOptions } from './members-page';
 import { overviewPage, storePage } from './overview';
@@ -98,6 +99,7 @@ export interface ConsoleOptions {
 export class Console {
   private readonly sessions = new Map<string, Session>();
   private readonly limiter = new RateLimiter(10, 5);
+  private readonly days = new DaysCache();
 
   constructor(
     private readonly db: SqlDb,
@@ -163,10 +165,10 @@ export class Console {
     const key = `${req.method} ${url.pathname}`;
     switch (key) {
       case 'GET /console':
-        send(res, 200, await overviewPage(this.db, shell('overview'), now));
+        send(res, 200, await overviewPage(this.db, shell('overview'), now, this.days));
         return true;
       case 'GET /console/store': {
-        const html = await storePage(this.db, shell('overview'), url.searchParams.get('id') ?? '', now);
+        const html = await storePage(this.db, shell('overview'), url.searchParams.get('id') ?? '', now, this.days);
         send(res, html ? 200 : 404, html ?? notFound());
         return true;
       }
