@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WhatIfJobView } from '../../shared/contract-manager';
 import { managerFor } from '../../electron/backend/manager/console';
+import { runWhatIf } from '../../electron/backend/manager/what-if';
 import { whatIfJobs } from '../../electron/backend/manager/what-if-jobs';
 import type { Harness } from '../app/helpers';
 import { MANAGER_PIN, managerHarness, seedStore } from './helpers';
@@ -57,6 +58,12 @@ describe('the what-if as a job', () => {
     const { scenario, ...figures } = blocking;
     expect(done.result).toEqual(figures);
     expect((await h.ok('manager.whatIf.scenario', { jobId: started.jobId, side: 'edited' })).text).toBe(scenario.edited);
+
+    // The same figures, to the fen, as the replay through SQLite (the what-if's way before issue 15 §3), run here in one thread.
+    const layers = h.backend.store.loadQueue(h.backend.queueId)!.layers;
+    const reference = runWhatIf({ file: h.file, queueId: h.backend.queueId, timezone: h.backend.timezone, now: done.result!.to, days: 10, current: layers, edited: { base: layers.base, cashier: edited }, replay: 'sqlite' });
+    expect({ current: done.result!.current, edited: done.result!.edited }).toEqual({ current: reference.current, edited: reference.edited });
+    expect(reference.scenario.edited).toBe(scenario.edited);
 
     // Leaving the screen and coming back: the panel asks for the latest job, with no id.
     expect((await h.ok('manager.whatIf.status', {})).job).toEqual(done);

@@ -1,6 +1,6 @@
 /** The tasks a heavy-work thread can run, by name (the worker imports only this). */
 import type { WhatIfView } from '../../../shared/contract-manager';
-import { runWhatIf, type WhatIfRun } from '../manager/what-if';
+import { runWhatIf, runWhatIfSide, type WhatIfRun, type WhatIfSide } from '../manager/what-if';
 import { buildCsvExport, type CsvExportOutput, type CsvExportRun } from '../manager/report-csv';
 import { checkedBackup, fullCheck, type CheckedBackupInput, type CheckedBackupOutput, type FullCheckInput, type FullCheckOutput } from './tasks';
 
@@ -8,6 +8,8 @@ export type Progress = (done: number, total: number) => void;
 
 export const HEAVY_TASKS = {
   whatIf: (input: WhatIfRun, progress: Progress): WhatIfView => runWhatIf(input, progress),
+  /** One side of a what-if; the console runs both sides at once, one thread each (manager/what-if.ts startWhatIf). */
+  whatIfSide: (input: { run: WhatIfRun; side: 'current' | 'edited' }, progress: Progress): WhatIfSide => runWhatIfSide(input.run, input.side, progress),
   fullCheck: (input: FullCheckInput): FullCheckOutput => fullCheck(input),
   checkedBackup: (input: CheckedBackupInput): Promise<CheckedBackupOutput> => checkedBackup(input),
   csvExport: (input: CsvExportRun, progress: Progress): CsvExportOutput => buildCsvExport(input, progress),

@@ -1,6 +1,6 @@
 /**
  * The what-if as a job (issue 15 §2): `manager.whatIf.start` starts the
- * replay in the heavy worker thread and answers at once with a job id;
+ * replay in heavy worker threads (one per side) and answers at once with a job id;
  * `status` reports its progress (events replayed of the total) and, once
  * done, the figures; `cancel` terminates the thread; `scenario` hands out
  * one scenario file of a finished job. The job lives in the main process,
@@ -16,9 +16,10 @@ import type { ParsedCommandInput } from '../../../shared/contract';
 import type { WhatIfJobView, WhatIfView } from '../../../shared/contract-manager';
 import { msg } from '../../../shared/messages/catalogue';
 import type { SettingsLayers } from '../../../shared/settings';
-import { HeavyTaskCancelled, runHeavy, type HeavyJob } from '../heavy/run';
+import { HeavyTaskCancelled, type HeavyJob } from '../heavy/run';
 import type { RegisterBackend } from '../app/register';
 import { ManagerInputError, type ManagerConsole } from './console';
+import { startWhatIf as startWhatIfThreads } from './what-if';
 
 interface Job {
   view: WhatIfJobView;
@@ -35,8 +36,7 @@ export class WhatIfJobs {
     this.cancelRunning();
     const c = this.console;
     const view: WhatIfJobView = { jobId: randomUUID(), state: 'running', days: input.days, startedAt: c.now(), finishedAt: null, done: 0, total: 0, result: null, error: null };
-    const heavy = runHeavy(
-      'whatIf',
+    const heavy = startWhatIfThreads(
       { file: c.db.name, queueId: c.backend.queueId, timezone: c.backend.timezone, now: c.now(), days: input.days, current: input.current, edited: input.edited },
       {
         onProgress: (done, total) => {

@@ -29,7 +29,7 @@ import { openDatabase } from '../store/database';
 import { SqliteQueueStore } from '../store/queue-store';
 import type { ManagerConsole } from './console';
 import { tailView } from './liability';
-import { runHeavy } from '../heavy/run';
+import { runHeavy, type HeavyJob } from '../heavy/run';
 
 interface OrderRow {
   id: string;
@@ -156,42 +156,91 @@ export interface WhatIfRun {
   replay?: 'memory' | 'sqlite';
 }
 
-/** Replays both copies; `onProgress` counts the events of both runs (done of total). */
-export function runWhatIf(run: WhatIfRun, onProgress?: (done: number, total: number) => void): WhatIfView {
+/** One side of a what-if (the settings in force now, or the edited copy), as one worker thread runs it. */
+export interface WhatIfSide {
+  result: WhatIfResult;
+  /** The scenario file (scenario-format.md) this side replayed. */
+  scenario: string;
+  orders: number;
+  events: number;
+  from: number;
+  sameRandomReturn: boolean;
+}
+
+/**
+ * Reads the window's history and replays it under one side's settings. Each
+ * side reads the history itself, so the two sides can run in two threads at
+ * once (the machine has two cores; the read is a fraction of the replay).
+ */
+export function runWhatIfSide(run: WhatIfRun, side: 'current' | 'edited', onProgress?: (done: number, total: number) => void): WhatIfSide {
   const from = run.now - run.days * TIME.DAY;
   const history = readHistory(run.file, run.queueId, from, run.now);
   const sameRandomReturn = JSON.stringify(resolveSettings(run.current).randomReturn ?? null) === JSON.stringify(resolveSettings(run.edited).randomReturn ?? null);
-  const currentDoc = buildScenario(history, run.current, { timezone: run.timezone, to: run.now, pinRandomReturn: true });
-  const editedDoc = buildScenario(history, run.edited, { timezone: run.timezone, to: run.now, pinRandomReturn: sameRandomReturn });
-  const n1 = (currentDoc.events as unknown[]).length;
-  const total = n1 + (editedDoc.events as unknown[]).length;
-  onProgress?.(0, total);
+  const doc = buildScenario(history, side === 'current' ? run.current : run.edited, { timezone: run.timezone, to: run.now, pinRandomReturn: side === 'current' || sameRandomReturn });
+  const events = (doc.events as unknown[]).length;
+  onProgress?.(0, events);
   const replays = run.replay === 'sqlite' ? sqliteReplays() : null;
   try {
-    const replay = (doc: Record<string, unknown>, name: string, progress?: (done: number, total: number) => void): WhatIfResult =>
-      replays ? replayOnSqlite(parseScenario(doc), join(replays.dir, `${name}.db`), run.timezone, run.now, progress) : replayInMemory(parseScenario(doc), run.now, progress);
-    const current = replay(currentDoc, 'current', onProgress && ((done) => onProgress(done, total)));
-    const edited = replay(editedDoc, 'edited', onProgress && ((done) => onProgress(n1 + done, total)));
-    onProgress?.(total, total);
-    return {
-      from,
-      to: run.now,
-      days: run.days,
-      orders: history.orders.length,
-      events: n1,
-      current,
-      edited,
-      scenario: { current: JSON.stringify(currentDoc, null, 1), edited: JSON.stringify(editedDoc, null, 1) },
-      notes: [
-        msg('whatIf.emptyStart'),
-        msg('whatIf.levelsNow'),
-        sameRandomReturn ? msg('whatIf.randomReturnPinned') : msg('whatIf.randomReturnSeeded'),
-        msg('whatIf.drawsKept'),
-      ],
-    };
+    const scenario = parseScenario(doc);
+    const result = replays ? replayOnSqlite(scenario, join(replays.dir, `${side}.db`), run.timezone, run.now, onProgress) : replayInMemory(scenario, run.now, onProgress);
+    onProgress?.(events, events);
+    return { result, scenario: JSON.stringify(doc, null, 1), orders: history.orders.length, events, from, sameRandomReturn };
   } finally {
     replays?.remove();
   }
+}
+
+/** The view of both sides. */
+export function whatIfView(run: WhatIfRun, current: WhatIfSide, edited: WhatIfSide): WhatIfView {
+  return {
+    from: current.from,
+    to: run.now,
+    days: run.days,
+    orders: current.orders,
+    events: current.events,
+    current: current.result,
+    edited: edited.result,
+    scenario: { current: current.scenario, edited: edited.scenario },
+    notes: [
+      msg('whatIf.emptyStart'),
+      msg('whatIf.levelsNow'),
+      current.sameRandomReturn ? msg('whatIf.randomReturnPinned') : msg('whatIf.randomReturnSeeded'),
+      msg('whatIf.drawsKept'),
+    ],
+  };
+}
+
+/** Replays both copies one after the other in this thread; `onProgress` counts the events of both runs (done of total). */
+export function runWhatIf(run: WhatIfRun, onProgress?: (done: number, total: number) => void): WhatIfView {
+  let firstTotal = 0;
+  const current = runWhatIfSide(run, 'current', onProgress && ((done, total) => onProgress(done, (firstTotal = total) * 2)));
+  const edited = runWhatIfSide(run, 'edited', onProgress && ((done, total) => onProgress(firstTotal + done, firstTotal + total)));
+  return whatIfView(run, current, edited);
+}
+
+/**
+ * Both sides at once, each in its own heavy worker thread (issue 15 §2/§3):
+ * the progress is the sum of both (total 0 until both know theirs); cancel
+ * stops both threads; a failure of one stops the other.
+ */
+export function startWhatIf(run: WhatIfRun, options: { onProgress?: (done: number, total: number) => void } = {}): HeavyJob<WhatIfView> {
+  const progress = { current: { done: 0, total: 0 }, edited: { done: 0, total: 0 } };
+  const report = () => {
+    const known = progress.current.total > 0 && progress.edited.total > 0;
+    options.onProgress?.(known ? progress.current.done + progress.edited.done : 0, known ? progress.current.total + progress.edited.total : 0);
+  };
+  const start = (side: 'current' | 'edited') =>
+    runHeavy('whatIfSide', { run, side }, { onProgress: (done, total) => ((progress[side] = { done, total }), report()) });
+  const jobs = [start('current'), start('edited')] as const;
+  const cancel = () => jobs.forEach((j) => j.cancel());
+  const promise = Promise.all(jobs.map((j) => j.promise)).then(
+    ([current, edited]) => whatIfView(run, current!, edited!),
+    (error: unknown) => {
+      cancel();
+      throw error;
+    },
+  );
+  return { promise, cancel, exited: Promise.all(jobs.map((j) => j.exited)).then((codes) => codes[0]!) };
 }
 
 function sqliteReplays(): { dir: string; remove(): void } {
@@ -203,6 +252,6 @@ export async function whatIf(c: ManagerConsole, input: ParsedCommandInput<'manag
   await c.authorize(input.managerPin, 'whatIf');
   const current = c.backend.store.loadQueue(c.backend.queueId)!.layers;
   const edited: SettingsLayers = { base: input.base ?? current.base, cashier: input.cashier };
-  // In a worker thread with its own read-only connection: the counter answers while it replays (issue 15 §2).
-  return runHeavy('whatIf', { file: c.db.name, queueId: c.backend.queueId, timezone: c.backend.timezone, now: c.now(), days: input.days, current, edited }).promise;
+  // In worker threads with their own read-only connections: the counter answers while they replay (issue 15 §2).
+  return startWhatIf({ file: c.db.name, queueId: c.backend.queueId, timezone: c.backend.timezone, now: c.now(), days: input.days, current, edited }).promise;
 }
