@@ -14,9 +14,11 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recoverFromServer } from '../../electron/backend/recovery/recover';
-import { giveManagersPin } from '../../electron/backend/cli/recover-command';
+import { giveManagersPin, runRecover } from '../../electron/backend/cli/recover-command';
+import { enrolRegister } from '../../electron/backend/sync/enrol';
+import { addRegister } from '../../central/auth/registry';
 import { verifyDatabase } from '../../electron/backend/store/verify';
 import { SyncClient } from '../../electron/backend/sync/client';
 import { plainSecretBox, writeSyncConfig } from '../../electron/backend/sync/config';
@@ -171,5 +173,33 @@ describe('a register rebuilt from the service: the counter comes back', () => {
     const third = withConsole(openHarness(path.join(dir, 'other.db'), { now: h.clock.now + 2 * HOUR }));
     await third.ok('session.signIn', { cashierId: lao.id, pin: '8642' });
     third.close();
+
+    // The token lost with the disk, as a store manager would do it (docs/central.md): a new code enrolled into the
+    // new database, then `pos recover` without a token, POS_NEW_MANAGER_PIN for the managers.
+    const fresh = path.join(dir, 'fresh.db');
+    const freshDb = openDatabase(fresh);
+    const { code } = await central.transaction((tx) => addRegister(tx, 'S001', 'R01', Date.now()));
+    await enrolRegister(freshDb, { url: service.url, code, box: plainSecretBox });
+    freshDb.close();
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    const env = { token: process.env.POS_SYNC_TOKEN, pin: process.env.POS_NEW_MANAGER_PIN };
+    delete process.env.POS_SYNC_TOKEN;
+    process.env.POS_NEW_MANAGER_PIN = '9753';
+    try {
+      expect(await runRecover(['--from-server', '--db', fresh])).toBe(0);
+    } finally {
+      write.mockRestore();
+      if (env.token !== undefined) process.env.POS_SYNC_TOKEN = env.token;
+      if (env.pin === undefined) delete process.env.POS_NEW_MANAGER_PIN;
+      else process.env.POS_NEW_MANAGER_PIN = env.pin;
+    }
+    const said = out.join('');
+    expect(said).toContain('did not come back');
+    expect(said).toContain('店长, 老李 can sign in with the PIN of POS_NEW_MANAGER_PIN');
+    expect(said).toContain('not rebuilt');
+    const fourth = withConsole(openHarness(fresh, { now: h.clock.now + 3 * HOUR }));
+    await fourth.ok('session.signIn', { cashierId: lao.id, pin: '9753' });
+    fourth.close();
   }, 240_000);
 });

@@ -1,6 +1,9 @@
 /**
  * `pos recover --from-server --db PATH [--server URL] [--token-file FILE] [--allow-insecure] [--ca PEM]`
  *
+ * Without POS_SYNC_TOKEN or --token-file, the token `pos enrol` saved in this
+ * database (a new code from the alliance operator, when the old token is lost).
+ *
  * POS_NEW_MANAGER_PIN (optional): a PIN for the managers whose PIN did not come
  * back (the token changed since it was sealed), so someone can sign in.
  *
@@ -17,7 +20,7 @@ import { readSecret, SYNC_TOKEN_ENV } from './secret-input';
 import { openDatabase, type Db } from '../store/database';
 import { hashPin } from '../app/pin';
 import { PIN_NOT_RECOVERED } from '../sync/pin-seal';
-import { readSyncConfig } from '../sync/config';
+import { plainSecretBox, readSyncConfig, tokenBinding } from '../sync/config';
 import { recoverFromServer, RecoveryError, type RecoveryReport } from '../recovery/recover';
 import { optionalFlag, parseArgs, requireFlag, UsageError } from './args';
 
@@ -66,14 +69,22 @@ export async function giveManagersPin(db: Db, pin: string): Promise<string[]> {
   })();
 }
 
+function storedToken(db: Db, url: string): string | undefined {
+  try {
+    const stored = readSyncConfig(db, plainSecretBox);
+    return stored.url !== undefined && tokenBinding(stored.url) === tokenBinding(url) ? stored.token : undefined;
+  } catch {
+    return undefined; // sealed by the app's key store: only the app can read it
+  }
+}
+
 export async function runRecover(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { value: ['db', 'server', 'token-file', 'ca', 'page-size'], boolean: ['from-server', 'allow-insecure'] });
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${args.positional[0]}`);
   if (args.flags.get('from-server') !== true) throw new UsageError('say where from: --from-server (the only source so far)');
   const dbPath = requireFlag(args, 'db');
   const tokenFile = optionalFlag(args, 'token-file');
-  const token = readSecret(tokenFile, SYNC_TOKEN_ENV);
-  if (!token) throw new UsageError('the register token is needed: set POS_SYNC_TOKEN or give --token-file FILE (the token this register enrolled with)');
+  const given = readSecret(tokenFile, SYNC_TOKEN_ENV);
   const pageSize = optionalFlag(args, 'page-size');
   if (pageSize !== undefined && !/^\d{1,4}$/.test(pageSize)) throw new UsageError('--page-size must be 1–2000');
   const caFile = optionalFlag(args, 'ca');
@@ -84,6 +95,14 @@ export async function runRecover(argv: string[]): Promise<number> {
     const stored = readSyncConfig(db, null);
     const url = optionalFlag(args, 'server') ?? stored.url;
     if (!url) throw new UsageError('--server URL is needed (this database does not name its service)');
+    // Without one given: the token `pos enrol` saved in this (new) database for that very address, if any.
+    const token = given ?? storedToken(db, url);
+    if (!token) {
+      throw new UsageError(
+        'the register token is needed: set POS_SYNC_TOKEN or give --token-file FILE (the token this register enrolled with), ' +
+          'or enrol this database first with a new code (pos enrol --db PATH --server URL)',
+      );
+    }
     const report = await recoverFromServer(db, {
       url,
       token,
