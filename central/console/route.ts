@@ -100,6 +100,8 @@ export class Console {
   private readonly sessions = new Map<string, Session>();
   private readonly limiter = new RateLimiter(10, 5);
   private readonly days = new DaysCache();
+  /** Phone lookups per operator: enough for a help desk, too few to walk through numbers. */
+  private readonly lookups = new RateLimiter(20, 10);
 
   constructor(
     private readonly db: SqlDb,
@@ -209,6 +211,10 @@ export class Console {
         return true;
       case 'POST /console/members/levels':
       case 'POST /console/members/lookup': {
+        if (key === 'POST /console/members/lookup' && !this.lookups.take(session.admin, now)) {
+          send(res, 429, await membersPage(this.db, shell('members'), now, this.options, { error: '查找太频繁了（每分钟最多 20 次），请稍后再试；没有查找。' }));
+          return true;
+        }
         const result = await membersAction(this.db, session.admin, key === 'POST /console/members/levels' ? 'levels' : 'lookup', form!, now, this.options, shell('members'));
         await done(result, '/console/members', async (error) => membersPage(this.db, shell('members'), now, this.options, { error }));
         return true;

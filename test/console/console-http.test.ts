@@ -100,6 +100,10 @@ describe.each(DATABASES)('the alliance console over HTTP on %s', (kind) => {
       expect(await res.text(), `${path} ${JSON.stringify(fields)}`).toContain(message);
     }
     expect(await changes(db)).toEqual(before);
+    // Phone lookups are limited per operator (a burst of 10, then 20 a minute): no walking through numbers.
+    const answers: number[] = [];
+    for (let i = 0; i < 12; i++) answers.push((await session.post('/console/members/lookup', { phone: `1390000000${i % 10}`, csrf: session.csrf })).status);
+    expect(answers.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
     expect(coverageSentence(12_500)).toContain('1.25');
     expect(coverageSentence(8_000)).toContain('付不完');
     expect(coverageSentence(null)).toContain('无法判断');
