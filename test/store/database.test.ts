@@ -71,6 +71,34 @@ describe('opening a database', () => {
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 't'").get()).toEqual({ n: 0 });
     db.close();
   });
+
+  it('a table rebuild that would leave dangling references is rolled back; foreign keys are enforced again afterwards', () => {
+    const base = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'parent and child', sql: 'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id)); INSERT INTO p VALUES (1); INSERT INTO c VALUES (1);' }];
+    openDatabase(path, { migrations: base }).close();
+    const dropsParent = [...base, { version: base.length + 1, name: 'rebuild p, losing its row', sql: 'CREATE TABLE p2 (id INTEGER PRIMARY KEY); DROP TABLE p; ALTER TABLE p2 RENAME TO p;' }];
+    expect(() => openDatabase(path, { migrations: dropsParent })).toThrow(/rebuild p, losing its row.*1 rows of c pointing at missing p/);
+    const db = openDatabase(path, { migrations: base });
+    expect(schemaVersion(db)).toBe(base.length);
+    expect(db.prepare('SELECT count(*) AS n FROM p').get()).toEqual({ n: 1 });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.prepare('INSERT INTO c VALUES (2)').run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it("migration 013's rebuild of print_jobs stays linear: 20 000 jobs in seconds, not the hours of a quadratic DROP TABLE", () => {
+    const old = openDatabase(path, { migrations: MIGRATIONS.slice(0, 12) });
+    old.exec("INSERT INTO queues (id, next_seq, waiting_count, owed_fen, pool_fen, extracted_fen, paid_out_fen, undistributed_fen, forfeited_fen, exchanged_fen, points_issued, vouchers_issued) VALUES ('q', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)");
+    old.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+      INSERT INTO print_jobs (queue_id, kind, state, created_at, updated_at) SELECT 'q', 'test', 'previewed', i, i FROM n`);
+    old.close();
+    const t0 = performance.now();
+    const db = openDatabase(path, { migrations: MIGRATIONS.slice(0, 13) });
+    const took = performance.now() - t0;
+    expect(db.prepare('SELECT count(*) AS n FROM print_jobs').get()).toEqual({ n: 20_000 });
+    db.close();
+    // With foreign keys enforced the DROP TABLE checked every deleted job against every other (≈ 60 s here for 20 000).
+    expect(took).toBeLessThan(15_000);
+  });
 });
 
 describe('the schema guards money', () => {

@@ -85,16 +85,44 @@ function checkVersion(db: Db, migrations: readonly Migration[], { allowOlder }: 
   return current;
 }
 
-/** Runs every migration the database has not seen, each in its own transaction. */
+/** A migration that rebuilds or renames a table (the SQLite manual's procedure): its references are checked before it commits. */
+const REBUILDS = /\bDROP\s+TABLE\b|\bRENAME\b/i;
+
+/**
+ * Runs every migration the database has not seen, each in its own
+ * transaction, with foreign keys NOT enforced while they run — as the SQLite
+ * manual's table-rebuild procedure requires. With them on, `DROP TABLE`
+ * first deletes every row and checks each against the tables that reference
+ * it: print_jobs references itself (reprint_of, no index), so migration 013's
+ * rebuild was quadratic — 33 s for a month of receipts, hours for a year
+ * (docs/performance.md). A migration that rebuilds or renames a table is
+ * checked with `foreign_key_check` before it commits; one that leaves a
+ * dangling reference is rolled back and the database refused.
+ */
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) throw new Error(`migration list is out of order at ${migration.name}`);
   });
   const current = checkVersion(db, migrations, { allowOlder: true });
-  for (const migration of migrations.slice(current)) {
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+  const pending = migrations.slice(current);
+  if (pending.length === 0) return;
+  // Not changeable inside a transaction: set around them all.
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (enforced) db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of pending) {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (REBUILDS.test(migration.sql)) {
+          const dangling = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+          if (dangling.length > 0) {
+            throw new Error(`migration ${migration.version} (${migration.name}) would leave ${dangling.length} rows of ${dangling[0]!.table} pointing at missing ${dangling[0]!.parent} rows`);
+          }
+        }
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    }
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON');
   }
 }
