@@ -19,6 +19,7 @@ import { managerFor, settingsAt } from '../../electron/backend/manager/index';
 import { DAY_TOTALS_SQL, dailyFigures } from '../../electron/backend/manager/liability';
 import type { Db } from '../../electron/backend/store/database';
 import { MIGRATIONS } from '../../electron/backend/store/migrations/index';
+import { verifyDatabase } from '../../electron/backend/store/verify';
 import type { Harness } from '../app/helpers';
 import { managerHarness, seedStore, tempDir } from '../manager/helpers';
 
@@ -133,6 +134,20 @@ describe('quarter-hour totals (migration 014)', () => {
       const all = (d: Db) => d.prepare('SELECT * FROM quarter_hour_totals ORDER BY queue_id, bucket').all();
       expect(all(db)).toEqual(all(h.backend.db));
       expect(all(db).length).toBeGreaterThan(50);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('the full check finds the totals in agreement with the rows, and names a tampered quarter hour', () => {
+    const copy = path.join(tempDir(), 'tampered.db');
+    h.backend.db.prepare('VACUUM INTO ?').run(copy);
+    const db = new Database(copy);
+    expect(verifyDatabase(db)).toEqual([]);
+    const first = db.prepare('SELECT queue_id, bucket FROM quarter_hour_totals ORDER BY queue_id, bucket LIMIT 1').get() as { queue_id: string; bucket: number };
+    db.prepare('UPDATE quarter_hour_totals SET owed_delta_fen = owed_delta_fen + 1 WHERE queue_id = ? AND bucket = ?').run(first.queue_id, first.bucket);
+    try {
+      expect(verifyDatabase(db).map((v) => v.rule)).toEqual(['the dashboard totals agree with the rows']);
     } finally {
       db.close();
     }

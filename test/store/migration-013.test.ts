@@ -61,12 +61,13 @@ describe('migration 013: print jobs may be shift reports', () => {
     // The CHECKs still hold: a receipt needs an order, a report needs its shift and figures.
     expect(() => db.prepare(`INSERT INTO print_jobs (queue_id, order_id, kind, state, created_at, updated_at) VALUES ('q', NULL, 'receipt', 'pending', 2, 2)`).run()).toThrow(/CHECK/);
     expect(() => db.prepare(`INSERT INTO print_jobs (queue_id, kind, state, created_at, updated_at) VALUES ('q', 'report', 'pending', 2, 2)`).run()).toThrow(/CHECK/);
-    expect(verifyDatabase(db)).toEqual([]);
     db.close();
 
     // 015 counts the failed job waiting for the cashier (id 5) from the rows already there.
     const latest = openDatabase(path);
     expect(latest.prepare('SELECT n FROM print_jobs_needing_cashier').pluck().get()).toBe(1);
+    // The full check (written for the latest schema) finds nothing wrong after the upgrade.
+    expect(verifyDatabase(latest)).toEqual([]);
     latest.close();
   });
 });

@@ -108,6 +108,24 @@ const CHECKS: Check[] = [
     describe: (r) => `order ${r.id} (queue ${r.queue_id}): extracted ${r.extracted_fen} / paid ${r.paid_to_queue_fen}, ledger ${r.extracted} / ${r.paid}`,
   },
   {
+    // Migration 014: over all time, the dashboard's quarter-hour totals add up to the rows they count, and the
+    // changes to the amount owed add up to what is owed now (it started at 0).
+    rule: 'the dashboard totals agree with the rows',
+    sql: `WITH t AS (SELECT queue_id, sum(orders) AS orders, sum(sales_fen) AS sales, sum(extracted_fen) AS extracted,
+                            sum(paid_out_fen) AS paid, sum(owed_delta_fen) AS owed
+                     FROM quarter_hour_totals GROUP BY queue_id),
+               o AS (SELECT queue_id, count(*) AS orders, sum(actual_paid_fen) AS sales FROM orders GROUP BY queue_id)
+          SELECT q.id, q.owed_fen, q.extracted_fen, q.paid_out_fen, coalesce(o.orders, 0) AS n, coalesce(o.sales, 0) AS sales,
+                 coalesce(t.orders, 0) AS t_orders, coalesce(t.sales, 0) AS t_sales, coalesce(t.extracted, 0) AS t_extracted,
+                 coalesce(t.paid, 0) AS t_paid, coalesce(t.owed, 0) AS t_owed
+          FROM queues q LEFT JOIN t ON t.queue_id = q.id LEFT JOIN o ON o.queue_id = q.id
+          WHERE coalesce(t.orders, 0) <> coalesce(o.orders, 0) OR coalesce(t.sales, 0) <> coalesce(o.sales, 0)
+             OR coalesce(t.extracted, 0) <> q.extracted_fen OR coalesce(t.paid, 0) <> q.paid_out_fen OR coalesce(t.owed, 0) <> q.owed_fen`,
+    describe: (r) =>
+      `queue ${r.id}: dashboard totals (orders ${r.t_orders}, sales ${r.t_sales}, extracted ${r.t_extracted}, paid ${r.t_paid}, owed ${r.t_owed}) ≠ ` +
+      `rows (${r.n}, ${r.sales}, ${r.extracted_fen}, ${r.paid_out_fen}, ${r.owed_fen})`,
+  },
+  {
     rule: 'the ledger is append-only',
     sql: `SELECT 'missing' AS what FROM (SELECT count(*) AS n FROM sqlite_master
             WHERE type = 'trigger' AND name IN ('ledger_is_append_only_update', 'ledger_is_append_only_delete')) WHERE n <> 2`,
