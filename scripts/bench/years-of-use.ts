@@ -176,17 +176,32 @@ async function measureSize(days: number, fresh: { p50: number; p99: number }): P
     for (const d of [7, 30, 90]) {
       const t0 = performance.now();
       await w.call('manager.dashboard', { managerPin: MANAGER_PIN, days: d });
-      emit({ ...base, case: `dashboard ${d} days`, ms: ms(t0) });
+      const took = ms(t0);
+      emit({ ...base, case: `dashboard ${d} days`, ms: took, target1s: took <= 1000 });
     }
     if (!heavy) {
       await w.stop();
       backend.close();
       return;
     }
+    // Each heavy job in its worker thread, with the counter's checkout latencies meanwhile (target: p99 ≤ 50 ms).
+    const during = (counter: number[]) => {
+      const p99 = pct(counter, 99);
+      return { counterN: counter.length, counterP50Ms: pct(counter, 50), counterP99Ms: p99, counterMaxMs: pct(counter, 100), counterP99Target50Ms: p99 !== null && p99 <= 50 };
+    };
     const check = new BackgroundCheck(backend, file);
+    const c = await whileRunning(w.call, clock, check.check());
+    emit({ ...base, case: 'full check (worker thread)', ms: c.totalMs, checkMs: c.value.ms, ...during(c.counter) });
     const backupDir = join(dir, 'backups');
     const b = await whileRunning(w.call, clock, check.backup(backupDir));
-    emit({ ...base, case: 'full check + verified backup (worker thread)', ms: b.totalMs, checkMs: b.value.ms, counterN: b.counter.length, counterP50Ms: pct(b.counter, 50), counterP99Ms: pct(b.counter, 99), counterMaxMs: pct(b.counter, 100) });
+    emit({ ...base, case: 'full check + verified backup (worker thread)', ms: b.totalMs, checkMs: b.value.ms, ...during(b.counter) });
+    // The ledger of the last year at most (the whole register below a year), as the reports screen exports it.
+    const dateOf = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
+    const exportFrom = dateOf(Math.max(meta.end - 364 * 86_400_000, START));
+    const exportTo = dateOf(meta.end);
+    await w.call('manager.unlock', { pin: MANAGER_PIN });
+    const x = await whileRunning(w.call, clock, w.call('manager.reports.export', { managerPin: MANAGER_PIN, report: 'ledger', from: exportFrom, to: exportTo }));
+    emit({ ...base, case: `ledger CSV export ${exportFrom}…${exportTo} (worker thread)`, ms: x.totalMs, rows: x.value.rows, csvMiB: Number(((x.value.csv as string).length / 2 ** 20).toFixed(1)), ...during(x.counter) });
     const queue = backend.store.loadQueue(backend.queueId)!;
     for (const [orders, windowDays] of [
       [10_000, 25],
@@ -196,7 +211,7 @@ async function measureSize(days: number, fresh: { p50: number; p99: number }): P
       await w.call('manager.unlock', { pin: MANAGER_PIN });
       const run = { file, queueId: backend.queueId, timezone: backend.timezone, now: clock.now, days: windowDays, current: queue.layers, edited: { base: queue.layers.base, cashier: { ...queue.layers.cashier, extractionBp: 1500 } } };
       const r = await whileRunning(w.call, clock, runHeavy('whatIf', run).promise);
-      emit({ ...base, case: `what-if ${orders} orders (worker thread)`, ms: r.totalMs, orders: r.value.orders, events: r.value.events, counterN: r.counter.length, counterP50Ms: pct(r.counter, 50), counterP99Ms: pct(r.counter, 99), counterMaxMs: pct(r.counter, 100) });
+      emit({ ...base, case: `what-if ${orders} orders (worker thread)`, ms: r.totalMs, orders: r.value.orders, events: r.value.events, ...during(r.counter) });
     }
     await w.stop();
     backend.close();
