@@ -95,6 +95,8 @@ export default {
       printJobs: 'Print jobs',
       receipt: 'Receipt',
       refundSlip: 'Refund slip',
+      drawSlip: 'Draw slip',
+      exchangeSlip: 'Exchange slip',
       copy: 'copy',
       noJobs: 'No print jobs',
       refund: 'Refund',

@@ -95,6 +95,8 @@ export default {
       printJobs: '打印记录',
       receipt: '小票',
       refundSlip: '退款单',
+      drawSlip: '抽奖凭条',
+      exchangeSlip: '兑换凭条',
       copy: '副本',
       noJobs: '没有打印记录',
       refund: '退款记录',

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderDetailsView, OrderSummaryView, RefundPlanView } from '../../shared/contract';
 import { msg } from '../../shared/messages/catalogue';
 import { useOrdersStore } from '../../renderer/stores/orders';
+import OrderDetails from '../../renderer/orders/OrderDetails.vue';
 import OrdersView from '../../renderer/views/OrdersView.vue';
 import { fakeApi, flush, mountWith, press } from './helpers';
 
@@ -181,5 +182,13 @@ describe('the orders screen', () => {
     await flush();
     expect(api.calls.find((c) => c.name === 'receipt.reprint')!.input).toEqual({ orderId: 'register-1-20260302-000002' });
     expect(wrapper.find('[data-test="orders-notice"]').text()).toContain('副本');
+  });
+
+  it("names each print job of the order: the receipt, its copy, the draw, exchange and refund slips", () => {
+    const job = (id: number, slip: string | null, copy = false) => ({ id, slip, copy, state: 'done', attempts: 1, lastError: null, createdAt: T, printedAt: T });
+    const order = details('register-1-20260302-000001', { printJobs: [job(1, null), job(2, null, true), job(3, 'draw'), job(4, 'exchange'), job(5, 'refund')] });
+    wrapper = mountWith(OrderDetails, { props: { order } });
+    const labels = [1, 2, 3, 4, 5].map((id) => wrapper!.find(`[data-test="order-job-${id}"] .label`).text().split(' · ')[0]);
+    expect(labels).toEqual(['小票', '小票（副本）', '抽奖凭条', '兑换凭条', '退款单']);
   });
 });
