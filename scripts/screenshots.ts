@@ -2,17 +2,36 @@
  * `npm run screenshots` (tsx scripts/screenshots.ts): drives the e2e harness
  * (real renderer in Debian's Chromium, real backend on a temp SQLite file)
  * through every screen in zh-CN, then the manager console (PIN, settings,
- * validation, dashboard, what-if, reports, audit, store/printer/sync), and
- * writes PNGs to docs/screenshots/.
+ * validation, dashboard, what-if, reports, audit, store/printer/sync), then
+ * the screens of a store's whole day (issue 10) at 1024×768 and 1366×768 —
+ * staff, orders, refund, the pay-code notice, the large-change question,
+ * the printer and sync banners, the print-jobs list, draw and exchange with
+ * their slips, the printed X and Z reports — and writes PNGs to
+ * docs/screenshots/. `--only-day` takes just the issue 10 set;
+ * `--only-refusal` just the refusal page and the customer display.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, scan, startHarness, typeSlowly } from '../test/e2e/harness';
+import type { SyncStatusSource } from '../electron/backend/app/register';
+import { orderNumber } from '../shared/order-number';
+import {
+  addStaff,
+  chromiumAvailable,
+  firstRun,
+  focusIn,
+  MANAGER,
+  openShift,
+  scan,
+  signIn,
+  startHarness,
+  typeSlowly,
+  unlockConsole,
+} from '../test/e2e/harness';
+import { attachStandInPrinter } from '../test/e2e/printer';
 import { screenshotCustomerDisplay } from '../test/e2e/customer-display';
 import { REFUSAL_MANAGER_PIN, startRefusalHarness } from '../test/e2e/refusal-harness';
-import { staffOrdersShots } from './screenshots-orders';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'docs', 'screenshots');
@@ -35,8 +54,8 @@ async function main(): Promise<void> {
     return;
   }
   mkdirSync(outDir, { recursive: true });
-  // `--only-orders`: just the staff section and the orders screen (issue 10 §1–§2).
-  if (process.argv.includes('--only-orders')) return staffOrdersShots(outDir);
+  // `--only-day`: just the screens of issue 10 (staff, orders, failures, slips, printed reports) at both sizes.
+  if (process.argv.includes('--only-day')) return dayShots(outDir);
   await refusalShots();
   await customerShots();
   // `--only-refusal`: just the refusal page (docs/security.md §5).
@@ -48,11 +67,7 @@ async function main(): Promise<void> {
     await page.waitForSelector('[data-test="first-name"]');
     await shot(page, '01-first-run');
 
-    await fill(page, 'first-name', '陈店长');
-    await fill(page, 'first-pin', '2468');
-    await fill(page, 'first-pin-again', '2468');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-test="opening-float"]');
+    await firstRun(page);
     await h.ok('cashiers.create', { name: '林小红', pin: '1357', role: 'cashier', managerPin: '2468' });
     await h.ok('cashiers.create', { name: '周晓明', pin: '9753', role: 'cashier', managerPin: '2468' });
     await page.click('[data-test="sign-out"]');
@@ -189,7 +204,7 @@ async function main(): Promise<void> {
   } finally {
     await h.close();
   }
-  await staffOrdersShots(outDir);
+  await dayShots(outDir);
 }
 
 /** The refusal page: a register whose database is gone, a wrong PIN, then the restore. */
@@ -221,6 +236,225 @@ async function customerShots(): Promise<void> {
   } finally {
     await h.close();
   }
+}
+
+/**
+ * The screens of a store's whole day (issue 10), at 1024×768 and 1366×768,
+ * with the print worker against the stand-in printer: staff and its add
+ * dialog, the pay-code notice, the large-change question, the printer banner
+ * and the print-jobs list (paper out), the sync banner, the draw result and
+ * the exchange question with the order's slips in its details, the orders
+ * screen, an order's details after a reprint, the refund dialog, the X
+ * report printed (the lines sent beside it) and the Z report printed.
+ */
+async function dayShots(dir: string): Promise<void> {
+  for (const [width, height] of [
+    [1024, 768],
+    [1366, 768],
+  ] as const) {
+    await dayShotsAt(dir, width, height);
+  }
+}
+
+async function dayShotsAt(dir: string, width: number, height: number): Promise<void> {
+  const h = await startHarness({ viewport: { width, height } });
+  const paper = await attachStandInPrinter(h);
+  // The sync client as the status sees it; offline from the moment the sync banner is shot.
+  let sync: SyncStatusSource | null = null;
+  h.backend.setStatusSources({ sync: () => sync });
+  const { page } = h;
+  const sel = (id: string) => `[data-test="${id}"]`;
+  const snap = (name: string) => shotIn(page, dir, `${name}-${width}x${height}`);
+  const pay = async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(sel('result-panel'));
+  };
+  const next = async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(sel('result-panel'), { state: 'detached' });
+    await focusIn(page, 'amount');
+  };
+  try {
+    await h.openApp();
+    await firstRun(page);
+    const pin = MANAGER.pin;
+    await h.ok('manager.staff.create', { managerPin: pin, name: '周晓明', role: 'cashier', pin: '9753' });
+    const off = await h.ok('manager.staff.create', { managerPin: pin, name: '赵临时', role: 'cashier', pin: '4680' });
+    await h.ok('manager.staff.setDisabled', { managerPin: pin, cashierId: off.id, disabled: true });
+    await h.ok('manager.staff.create', { managerPin: pin, name: '吴副店长', role: 'manager', pin: '8642' });
+    await h.ok('manager.lock', {});
+
+    // Staff (F12) and its add dialog.
+    await unlockConsole(page);
+    await page.keyboard.press('F12');
+    await page.waitForSelector(sel('staff-row'));
+    await addStaff(page, '林小红', '1357');
+    await snap('23-staff');
+    await page.keyboard.press('Insert');
+    await focusIn(page, 'staff-name');
+    await typeSlowly(page, '孙新人');
+    await snap('24-staff-add');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F3');
+    await page.waitForSelector(sel('shift-view'));
+    await page.keyboard.press('F10');
+    await signIn(page, '林小红', '1357');
+    await openShift(page, '500');
+
+    // Earlier customers of the day: walk-ins, members, split tenders, one refunded.
+    const sales: [number, string | null, { kind: 'cash' | 'card' | 'wechat' | 'alipay'; amountFen: number }[]][] = [
+      [10000, 'M002', [{ kind: 'wechat', amountFen: 10000 }]],
+      [16800, 'M001', [{ kind: 'alipay', amountFen: 16800 }]],
+      [8880, null, [{ kind: 'wechat', amountFen: 3000 }, { kind: 'cash', amountFen: 6000 }]],
+      [25600, 'M003', [{ kind: 'card', amountFen: 25600 }]],
+      [4500, null, [{ kind: 'cash', amountFen: 5000 }]],
+      [12000, 'M002', [{ kind: 'cash', amountFen: 12000 }]],
+      [123450, 'M001', [{ kind: 'card', amountFen: 100000 }, { kind: 'wechat', amountFen: 23450 }]],
+      [3600, null, [{ kind: 'alipay', amountFen: 3600 }]],
+    ];
+    let walkIn = '';
+    for (const [fen, member, tenders] of sales) {
+      const r = await h.ok('checkout.submit', { amountDueFen: fen, memberId: member, tenders });
+      if (fen === 8880) walkIn = r.orderId;
+    }
+    await h.ok('orders.refund', { orderId: (await h.ok('orders.list', { limit: 1 })).orders[0]!.orderId, managerPin: pin });
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('[data-ready="yes"]');
+    await focusIn(page, 'amount');
+
+    // A customer's WeChat pay code scanned into the amount field.
+    await typeSlowly(page, '50');
+    await scan(page, '134567890123456789');
+    await page.waitForSelector(sel('scan-notice'));
+    await snap('28-pay-code');
+    await page.keyboard.press('F9');
+    await pay();
+    await next();
+
+    // 1000 typed for 100: the large-change question.
+    await typeSlowly(page, '100');
+    await page.keyboard.press('*');
+    await typeSlowly(page, '1000');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(sel('large-change-text'));
+    await snap('29-large-change');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+1');
+    await pay();
+    await next();
+
+    // The printer out of paper: the banner, then the print-jobs list (Ctrl+J); paper back, R.
+    paper.printer.status = { paper: 'out', coverOpen: false };
+    await typeSlowly(page, '20');
+    await pay();
+    await next();
+    await page.waitForSelector(sel('print-banner'), { timeout: 60_000 });
+    await snap('30-print-banner');
+    await page.keyboard.press('Control+j');
+    await page.waitForSelector(`${sel('print-jobs')} tr[data-state="failed"]`);
+    await snap('31-print-jobs');
+    paper.printer.status = { paper: 'ok', coverOpen: false };
+    await page.keyboard.press('r');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(sel('print-banner'), { state: 'detached', timeout: 60_000 });
+
+    // The sync server unreachable for a while: the sync banner.
+    sync = { connection: 'offline', lastSyncAt: Date.now() - 25 * 60_000, waiting: 37, lastError: 'connect ECONNREFUSED 10.0.0.8:443' };
+    h.backend.notifyChanged();
+    await page.waitForSelector(sel('sync-banner'));
+    await snap('32-sync-banner');
+    sync = null;
+    h.backend.notifyChanged();
+
+    // A member's lottery drawn from the result panel (F5); its slip goes to the printer.
+    await focusIn(page, 'amount');
+    await typeSlowly(page, '66');
+    await scan(page, 'MC20002');
+    await page.waitForSelector(sel('member-found'));
+    await pay();
+    const drawn = (await page.locator(sel('result-panel')).getAttribute('data-order'))!;
+    await page.keyboard.press('F5');
+    await page.waitForSelector(`${sel('draw-dialog')}[data-done="yes"]`);
+    await snap('33-draw-result');
+    await page.keyboard.press('Enter');
+    await next();
+
+    // The same entry exchanged from the line (its 查询码 opens it): the question, then its slip.
+    const drawnCode = (await h.ok('orders.get', { orderId: drawn })).receiptCode!;
+    await page.keyboard.press('F2');
+    await page.waitForSelector(sel('queue-view'));
+    await page.keyboard.press('/');
+    await typeSlowly(page, drawnCode);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${sel('entry-details')} ${sel('entry-state')}`);
+    await page.keyboard.press('F6');
+    await page.waitForSelector(sel('exchange-units'));
+    await snap('34-exchange-confirm');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(sel('entry-notice'));
+    await page.keyboard.press('Escape');
+
+    // Orders (Ctrl+O): the list; the drawn-and-exchanged order with its receipt and both slips printed.
+    await page.keyboard.press('Control+o');
+    await page.waitForSelector(sel('orders-row'));
+    await page.keyboard.press('ArrowDown');
+    await page.waitForSelector(sel('order-details'));
+    await snap('25-orders');
+    await page.keyboard.press('/');
+    await typeSlowly(page, drawnCode);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${sel('order-details')}[data-order="${drawn}"]`);
+    await page.locator('[data-test^="order-job-"]').nth(2).waitFor(); // the receipt, the draw slip, the exchange slip
+    await page.locator('[data-test^="order-job-"]').last().scrollIntoViewIfNeeded();
+    await snap('35-order-slips');
+
+    // The walk-in found by its 查询码, reprinted (F5), then the refund dialog (F8).
+    await page.keyboard.press('Escape'); // clears the search; the whole list is back, the list has the focus
+    await page.locator(sel('orders-row')).nth(1).waitFor();
+    await focusIn(page, 'orders-list');
+    await page.keyboard.press('/');
+    await typeSlowly(page, (await h.ok('orders.get', { orderId: walkIn })).receiptCode!);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${sel('order-details')}[data-order="${walkIn}"]`);
+    await page.keyboard.press('F5');
+    await page.waitForSelector(sel('orders-notice'));
+    await snap('26-order-details');
+    await page.keyboard.press('F8');
+    await page.waitForSelector(sel('order-refund-dialog'));
+    await focusIn(page, 'order-refund-pin');
+    await snap('27-order-refund');
+    await page.keyboard.press('Escape');
+
+    // The X report printed (F6) with the lines sent beside it; the Z report printed at the close.
+    await page.keyboard.press('F3');
+    await page.waitForSelector(sel('x-report'));
+    await page.keyboard.press('F5');
+    await page.waitForSelector(sel('report-X'));
+    await page.keyboard.press('F6');
+    await page.waitForSelector(sel('report-print-preview'));
+    await snap('36-x-report-printed');
+    const expected = ((await page.locator(sel('report-expected-cash')).textContent()) ?? '').replace(/[¥,\s]/g, '');
+    await focusIn(page, 'counted-cash');
+    await typeSlowly(page, expected);
+    await page.keyboard.press('F8');
+    await page.waitForSelector(sel('confirm-close-confirm'));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(sel('report-Z'));
+    await page.keyboard.press('F6');
+    await page.waitForSelector(sel('report-print-preview'));
+    await snap('37-z-report-printed');
+    console.log(`  ${width}×${height}: ${paper.printed().length} receipts, slips and reports printed; the drawn order is ${orderNumber(drawn)}`);
+  } finally {
+    await paper.stop();
+    await h.close();
+  }
+}
+
+async function shotIn(page: Page, dir: string, name: string): Promise<void> {
+  await page.waitForTimeout(600); // let a dialog's fade-in finish
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`wrote ${path.relative(root, file)}`);
 }
 
 main().catch((error) => {
