@@ -185,7 +185,7 @@ describe('the orders screen', () => {
   });
 
   it("names each print job of the order: the receipt, its copy, the draw, exchange and refund slips", () => {
-    const job = (id: number, slip: string | null, copy = false) => ({ id, slip, copy, state: 'done', attempts: 1, lastError: null, createdAt: T, printedAt: T });
+    const job = (id: number, slip: string | null, copy = false) => ({ id, slip, copy, state: 'done' as const, attempts: 1, lastError: null, createdAt: T, printedAt: T });
     const order = details('register-1-20260302-000001', { printJobs: [job(1, null), job(2, null, true), job(3, 'draw'), job(4, 'exchange'), job(5, 'refund')] });
     wrapper = mountWith(OrderDetails, { props: { order } });
     const labels = [1, 2, 3, 4, 5].map((id) => wrapper!.find(`[data-test="order-job-${id}"] .label`).text().split(' · ')[0]);
