@@ -36,6 +36,7 @@ import { addAdmin, addRegister, addStore, enrol } from '../../central/auth/regis
 import { openPglite, openPostgres, type SqlDb } from '../../central/db/adapter';
 import { migrate } from '../../central/db/migrate';
 import { MESSAGES, PROTOCOL_VERSION, type WireEvent } from '../../shared/sync/protocol';
+import { checkoutEvent } from './central-parts/events';
 import { startPostgres } from '../../test/central/databases';
 
 function arg(name: string, fallback: number): number {
@@ -57,30 +58,6 @@ const TARGETS = (() => {
   const i = process.argv.indexOf('--targets');
   return (i >= 0 ? process.argv[i + 1]! : 'postgres,pglite,reference').split(',');
 })();
-
-/** A valid order.checkout event (docs/sync.md "Event payloads"): a 100.00 order joining the line, 10 % extracted. */
-function checkoutEvent(register: string, seq: number, at: number): WireEvent {
-  const orderId = `${register}-o${seq}`;
-  const queueId = 'cashier-1';
-  return {
-    id: `${register}-e${seq}`,
-    seq,
-    queueId,
-    type: 'order.checkout',
-    at,
-    payload: {
-      order: { queueId, id: orderId, memberId: null, amountDueFen: 10_000, deductionFen: 0, actualPaidFen: 10_000, paidAt: at, settlement: 'payment', settledAt: at, extractedFen: 1000, paidToQueueFen: 1000, completedAt: null, autoCompleteAt: null, refundedAt: null, noEntitlementReason: null },
-      entry: { queueId, seq, orderId, memberId: null, joinedAt: at, position: 1, aheadFen: 0, baseFen: 10_000, ratioBp: 10_000, rule: 'base.default', drawPending: false, lottery: null, drawnAt: null, entitlementFen: 10_000, receivedFen: 0, state: 'waiting', finishedAt: null, orderCompleted: false },
-      settlement: { extractedFen: 1000, poolUsedFen: 0, payouts: seq > 1 ? [{ entryOrderId: `${register}-o${seq - 1}`, amountFen: 1000, completed: false }] : [], paidFen: seq > 1 ? 1000 : 0, leftoverFen: seq > 1 ? 0 : 1000, leftoverTo: seq > 1 ? null : 'undistributed' },
-      ledger: [
-        { queueId, kind: 'extraction', at, orderId, entryOrderId: null, amountFen: 1000, units: 0 },
-        seq > 1
-          ? { queueId, kind: 'payout', at, orderId, entryOrderId: `${register}-o${seq - 1}`, amountFen: 1000, units: 0 }
-          : { queueId, kind: 'undistributed', at, orderId, entryOrderId: null, amountFen: 1000, units: 0 },
-      ],
-    },
-  };
-}
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! : 0);
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -225,30 +202,61 @@ async function steadyLoad(sockets: Socket[], names: string[], end: number, laten
   return sent;
 }
 
-/** Each register sends a day's events in batches of OFFLINE_BATCH, all registers at once. */
-async function offlineBurst(sockets: Socket[], names: string[], latencies: number[]): Promise<number> {
-  const day = Date.now() - 86_400_000;
-  let sent = 0;
-  await Promise.all(
-    sockets.map(async (socket, i) => {
-      for (let from = 1; from <= OFFLINE_EVENTS; from += OFFLINE_BATCH) {
-        const batch = [];
-        for (let s = from; s < from + OFFLINE_BATCH && s <= OFFLINE_EVENTS; s++) batch.push(checkoutEvent(names[i]!, s, day + s * 20_000));
-        if (!(await send(socket, batch, latencies))) return;
-        sent += batch.length;
-        ackedEvents(names[i]!, batch.length);
-      }
-    }),
-  );
-  return sent;
+interface BurstResult {
+  latencies: number[];
+  acked: Record<string, number>;
+  failed: number;
+  seconds: number;
+  loopStallMaxMs: number;
 }
 
+/**
+ * The returning registers (each a day's events in batches of OFFLINE_BATCH,
+ * all at once) in a child process (central-parts/burst.ts): their large
+ * encodings would otherwise stall this process and pollute the steady
+ * registers' ack times. Resolves once they are connected; `go()` runs them.
+ */
+async function startBurst(target: Target, names: string[]): Promise<{ go(): Promise<BurstResult> }> {
+  const config = { url: target.url, storeId: 'BENCH', registers: names.map((name) => ({ name, token: target.token(name) })), events: OFFLINE_EVENTS, batch: OFFLINE_BATCH };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/central-parts/burst.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_BURST: JSON.stringify(config) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const messages: Record<string, unknown>[] = [];
+  const waiters: (() => void)[] = [];
+  let buffer = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      messages.push(JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>);
+      buffer = buffer.slice(nl + 1);
+      waiters.splice(0).forEach((w) => w());
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const next = async (key: string): Promise<Record<string, unknown>> => {
+    for (;;) {
+      const found = messages.find((m) => m[key]);
+      if (found) return found;
+      const code = await Promise.race([new Promise<'more'>((resolve) => waiters.push(() => resolve('more'))), exited]);
+      if (code !== 'more') throw new Error(`the burst process exited (${code}) before saying ${key}`);
+    }
+  };
+  await next('ready');
+  return {
+    async go() {
+      child.stdin!.write('go\n');
+      return (await next('done')) as unknown as BurstResult;
+    },
+  };
+}
 
 async function runCase(target: Target, kind: 'steady' | 'offline' | 'mixed', steadyNames: string[], offlineNames: string[]): Promise<Record<string, unknown>> {
   const steadySockets = kind === 'offline' ? [] : await connectAll(target, steadyNames);
-  const offlineSockets = kind === 'steady' ? [] : await connectAll(target, offlineNames);
+  const burstRun = kind === 'steady' ? null : await startBurst(target, offlineNames);
   const steadyLatencies: number[] = [];
-  const burstLatencies: number[] = [];
+  let burstLatencies: number[] = [];
   failedBatches = 0;
   await target.loopStall?.();
   const ownLoop = monitorEventLoopDelay({ resolution: 10 });
@@ -258,24 +266,33 @@ async function runCase(target: Target, kind: 'steady' | 'offline' | 'mixed', ste
   const start = performance.now();
   let sent = 0;
   let burstSeconds: number | null = null;
+  let burstLoopStallMs: number | null = null;
   const burst = async () => {
-    const t = performance.now();
-    sent += await offlineBurst(offlineSockets, offlineNames, burstLatencies);
-    burstSeconds = (performance.now() - t) / 1000;
+    const result = await burstRun!.go();
+    burstLatencies = result.latencies;
+    burstSeconds = result.seconds;
+    burstLoopStallMs = result.loopStallMaxMs;
+    failedBatches += result.failed;
+    for (const [name, n] of Object.entries(result.acked)) {
+      ackedEvents(name, n);
+      sent += n;
+    }
   };
   if (kind === 'steady') sent += await steadyLoad(steadySockets, steadyNames, start + SECONDS * 1000, steadyLatencies);
   else if (kind === 'offline') await burst();
   else {
-    const steady = steadyLoad(steadySockets, steadyNames, start + SECONDS * 1000, steadyLatencies);
+    const steady = steadyLoad(steadySockets, steadyNames, start + SECONDS * 1000, steadyLatencies).then((n) => {
+      sent += n;
+    });
     await new Promise((r) => setTimeout(r, MIXED_BURST_AFTER_MS));
-    await Promise.all([burst(), steady.then((n) => (sent += n))]);
+    await Promise.all([burst(), steady]);
   }
   const seconds = (performance.now() - start) / 1000;
   const cpu = { server: cpuSeconds(target.serverPids()) - cpuBefore.server, db: cpuSeconds(target.databasePids()) - cpuBefore.db };
   ownLoop.disable();
   const stall = (await target.loopStall?.()) ?? null;
   const loadEnd = load1();
-  for (const s of [...steadySockets, ...offlineSockets]) s.close();
+  for (const s of steadySockets) s.close();
   steadyLatencies.sort((a, b) => a - b);
   burstLatencies.sort((a, b) => a - b);
   const acks = kind === 'offline' ? burstLatencies : steadyLatencies;
@@ -283,7 +300,7 @@ async function runCase(target: Target, kind: 'steady' | 'offline' | 'mixed', ste
     bench: 'central',
     case: kind,
     server: target.name,
-    registers: steadySockets.length + offlineSockets.length,
+    registers: steadySockets.length + (burstRun ? offlineNames.length : 0),
     events: sent,
     seconds: round(seconds),
     eventsPerSecond: Math.round(sent / seconds),
@@ -295,7 +312,9 @@ async function runCase(target: Target, kind: 'steady' | 'offline' | 'mixed', ste
     // Wall time (includes waiting for a core on a loaded machine) and the CPU of the busiest loop turn.
     serverLoopStallMaxMs: stall?.delayMs ?? null,
     serverLoopBusyMaxMs: stall?.busyMs ?? null,
+    // The steady registers' process and the returning registers' (their own stalls add to the ack times they measure).
     benchLoopStallMaxMs: round(ownLoop.max / 1e6),
+    ...(burstLoopStallMs === null ? {} : { burstProcessLoopStallMaxMs: round(burstLoopStallMs) }),
     serverCpuSeconds: round(cpu.server),
     databaseCpuSeconds: round(cpu.db),
     loadAverage1m: [loadStart, loadEnd],
