@@ -48,9 +48,17 @@ export async function applyBatch(db: SqlDb, register: IngestRegister, events: Wi
 }
 
 async function applyInTransaction(tx: Queryable, register: IngestRegister, events: WireEvent[], now: number, slice: number): Promise<BatchAck> {
-  // The row lock makes batches of one register take turns, even across service instances.
-  const locked = await tx.query<{ last_seq: number }>('SELECT last_seq FROM registers WHERE id = $1 FOR UPDATE', [register.id]);
-  const held = locked.rows[0]?.last_seq;
+  // The row lock makes batches of one register take turns, even across service instances. The row is
+  // moved on in the same round trip (returning what it held before): a refusal below rolls it back.
+  const last = events[events.length - 1]!.seq;
+  const locked = await tx.query<{ held: number }>(
+    `UPDATE registers r SET last_seq = GREATEST(prev.last_seq, $2), last_seen_at = $3, last_sync_at = $3,
+       last_event_at = GREATEST(COALESCE(prev.last_event_at, 0), $4)
+     FROM (SELECT id, last_seq, last_event_at FROM registers WHERE id = $1 FOR UPDATE) prev
+     WHERE r.id = prev.id RETURNING prev.last_seq AS held`,
+    [register.id, last, now, Math.max(...events.map((e) => e.at))],
+  );
+  const held = locked.rows[0]?.held;
   if (held === undefined) throw new Error(`register row ${register.id} is gone`);
   const first = events[0]!.seq;
   if (first > held + 1) {
@@ -67,14 +75,7 @@ async function applyInTransaction(tx: Queryable, register: IngestRegister, event
     if (from > 0) await yieldToLoop();
     duplicates += await insertAndProject(tx, register, events.slice(from, from + slice), now, held + 1);
   }
-  const last = events[events.length - 1]!.seq;
-  const appliedSeq = Math.max(held, last);
-  await tx.query(
-    `UPDATE registers SET last_seq = $2, last_seen_at = $3, last_sync_at = $3,
-       last_event_at = GREATEST(COALESCE(last_event_at, 0), $4) WHERE id = $1`,
-    [register.id, appliedSeq, now, Math.max(...events.map((e) => e.at))],
-  );
-  return { ok: true, appliedSeq, duplicates };
+  return { ok: true, appliedSeq: Math.max(held, last), duplicates };
 }
 
 /**
