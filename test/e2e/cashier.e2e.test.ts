@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatYuanGrouped, type Fen } from '../../shared/money';
+import { orderNumber } from '../../shared/order-number';
 import { chromiumAvailable, CHROMIUM, scan, startHarness, type Harness } from './harness';
 
 const hasChromium = chromiumAvailable();
@@ -192,8 +193,10 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
   async function openEntry(orderId: string) {
     await page.locator(sel('queue-search')).fill(orderId);
     await page.keyboard.press('Enter');
-    await page.locator('.el-table-v2__row', { hasText: orderId }).first().waitFor();
-    await page.locator('.el-table-v2__row', { hasText: orderId }).first().click();
+    // The line shows the order number people read; the search also takes the internal id.
+    const row = page.locator('.el-table-v2__row', { hasText: orderNumber(orderId) }).first();
+    await row.waitFor();
+    await row.click();
     await page.waitForSelector(`${sel('entry-details')} ${sel('entry-state')}`);
   }
 
@@ -264,7 +267,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     await page.keyboard.press('F2');
     await page.waitForSelector('.el-table-v2__row');
     const rows = await page.locator('.el-table-v2__row .order-id').allTextContents();
-    expect(rows).toEqual(before.entries.map((e) => e.orderId).slice(0, rows.length));
+    expect(rows).toEqual(before.entries.map((e) => orderNumber(e.orderId)).slice(0, rows.length));
     expect(rows.length).toBe(before.entries.length);
     expect(await page.locator('.el-table-v2__row', { hasText: '已退款' }).count()).toBe(1);
     expect(await page.locator('.el-table-v2__row', { hasText: '已兑换' }).count()).toBe(1);

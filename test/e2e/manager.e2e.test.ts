@@ -16,6 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatYuan, formatYuanGrouped, type Fen } from '../../shared/money';
+import { orderNumber } from '../../shared/order-number';
 import { chromiumAvailable, CHROMIUM, startHarness, type Harness } from './harness';
 
 const hasChromium = chromiumAvailable();
@@ -265,7 +266,7 @@ describe.skipIf(!hasChromium)('manager console in Chromium against the real back
     // Leaving the console locked it.
     expect(q<{ n: number }>("SELECT count(*) AS n FROM manager_audit WHERE action = 'console.lock'").n).toBe(1);
     const gold = q<{ order_id: string }>("SELECT order_id FROM entries WHERE member_id = 'M001' ORDER BY seq LIMIT 1").order_id;
-    await page.locator('.el-table-v2__row', { hasText: gold }).first().click();
+    await page.locator('.el-table-v2__row', { hasText: orderNumber(gold) }).first().click();
     await page.waitForSelector(`${sel('entry-details')} ${sel('entry-state')}`);
     await page.keyboard.press('F9');
     await page.waitForSelector(sel('why-pin'));
