@@ -136,6 +136,8 @@ export class MemoryQueueStore implements QueueStore {
   /** How to take back each write made inside the open transactions, oldest first. */
   private undo: (() => void)[] = [];
   private depth = 0;
+  /** Rows inserted inside the open transaction: an update of one needs no undo of its own (undoing the insert removes it). */
+  private fresh = new Set<object>();
   private dueCounter = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -153,12 +155,20 @@ export class MemoryQueueStore implements QueueStore {
       throw error;
     } finally {
       this.depth -= 1;
-      if (this.depth === 0) this.undo.length = 0;
+      if (this.depth === 0) {
+        this.undo.length = 0;
+        this.fresh.clear();
+      }
     }
   }
 
   private onUndo(step: () => void): void {
     if (this.depth > 0) this.undo.push(step);
+  }
+
+  /** Records a row inserted inside a transaction (see `fresh`). Only the outermost transaction's inserts count: a nested rollback must still restore updates made to rows an outer level inserted. */
+  private inserted(row: object): void {
+    if (this.depth === 1) this.fresh.add(row);
   }
 
   private queueRows(queueId: string): QueueRows {
@@ -192,6 +202,14 @@ export class MemoryQueueStore implements QueueStore {
     return (this.rows.get(queueId)?.orderList ?? []).map((o) => ({ ...o }));
   }
 
+  /** The line and the orders as stored, without copies, for reading a finished replay (do not modify them). */
+  entriesView(queueId: string): readonly Readonly<Entry>[] {
+    return this.rows.get(queueId)?.line ?? [];
+  }
+  ordersView(queueId: string): readonly Readonly<Order>[] {
+    return this.rows.get(queueId)?.orderList ?? [];
+  }
+
   loadQueue(queueId: string): QueueState | undefined {
     const queue = this.queues.get(queueId);
     return queue && copyQueue(queue);
@@ -219,6 +237,7 @@ export class MemoryQueueStore implements QueueStore {
     const mine = order.memberId === null ? null : listOf(rows.memberOrders, order.memberId);
     mine?.push(order);
     if (order.autoCompleteAt !== null) rows.due.push({ order, at: order.autoCompleteAt, paidAt: order.paidAt, n: ++this.dueCounter });
+    this.inserted(order);
     this.onUndo(() => {
       rows.orders.delete(order.id);
       rows.orderList.pop();
@@ -230,12 +249,16 @@ export class MemoryQueueStore implements QueueStore {
     const rows = this.rows.get(input.queueId);
     const order = rows?.orders.get(input.id);
     if (!rows || !order) return; // as SQLite's UPDATE of no row
-    const before = { ...order };
-    Object.assign(order, input);
-    if (order.autoCompleteAt !== null && order.autoCompleteAt !== before.autoCompleteAt) {
+    const autoCompleteAt = order.autoCompleteAt;
+    if (this.depth === 1 && this.fresh.has(order)) Object.assign(order, input);
+    else {
+      const before = { ...order };
+      Object.assign(order, input);
+      this.onUndo(() => Object.assign(order, before));
+    }
+    if (order.autoCompleteAt !== null && order.autoCompleteAt !== autoCompleteAt) {
       rows.due.push({ order, at: order.autoCompleteAt, paidAt: order.paidAt, n: ++this.dueCounter });
     }
-    this.onUndo(() => Object.assign(order, before));
   }
 
   getEntryByOrder(queueId: string, orderId: string): Entry | undefined {
@@ -254,6 +277,7 @@ export class MemoryQueueStore implements QueueStore {
     const headBefore = rows.head;
     const mine = entry.memberId === null ? null : listOf(rows.memberEntries, entry.memberId);
     mine?.push(entry);
+    this.inserted(entry);
     this.onUndo(() => {
       rows.entries.delete(entry.orderId);
       rows.line.splice(rows.line.indexOf(entry, at), 1);
@@ -265,6 +289,10 @@ export class MemoryQueueStore implements QueueStore {
     const rows = this.rows.get(input.queueId);
     const entry = rows?.entries.get(input.orderId);
     if (!rows || !entry) return;
+    if (this.depth === 1 && this.fresh.has(entry)) {
+      Object.assign(entry, input);
+      return;
+    }
     const before = { ...entry };
     Object.assign(entry, input);
     this.onUndo(() => {

@@ -35,7 +35,7 @@ export function whatIfResult(report: ScenarioReport, tail: TailProjection[]): Wh
 }
 
 /** rateWindow of liability.ts over the replayed orders: orders paid in (now − days, now], over the span really covered. */
-function rateWindow(orders: readonly Order[], firstPaidAt: number | null, now: number, days: number): RateWindow {
+function rateWindow(orders: readonly Readonly<Order>[], firstPaidAt: number | null, now: number, days: number): RateWindow {
   const spanMs = Math.min(days * TIME.DAY, firstPaidAt === null ? days * TIME.DAY : Math.max(TIME.DAY, now - firstPaidAt));
   let n = 0;
   let extracted = 0;
@@ -50,8 +50,8 @@ function rateWindow(orders: readonly Order[], firstPaidAt: number | null, now: n
 }
 
 /** tailView of liability.ts (its projections) over the replayed rows: when the newest waiting entry would be repaid. */
-export function tailFromRows(entries: readonly Entry[], orders: readonly Order[], queue: QueueState, now: number, timezone: string): TailProjection[] {
-  let newest: Entry | undefined;
+export function tailFromRows(entries: readonly Readonly<Entry>[], orders: readonly Readonly<Order>[], queue: QueueState, now: number, timezone: string): TailProjection[] {
+  let newest: Readonly<Entry> | undefined;
   for (let i = entries.length - 1; i >= 0 && !newest; i--) if (entries[i]!.state === 'waiting') newest = entries[i];
   if (!newest) return [];
   const own = newest.entitlementFen - newest.receivedFen;
@@ -85,6 +85,6 @@ export function replayInMemory(scenario: Scenario, to: number, onProgress?: (don
   const store = new MemoryQueueStore({ keepBooks: false });
   const report = replayScenario(scenario, store, onProgress);
   const queue = store.loadQueue(SCENARIO_QUEUE_ID)!;
-  const tail = tailFromRows(store.listEntries(SCENARIO_QUEUE_ID), store.listOrders(SCENARIO_QUEUE_ID), queue, to, scenario.timezone);
+  const tail = tailFromRows(store.entriesView(SCENARIO_QUEUE_ID), store.ordersView(SCENARIO_QUEUE_ID), queue, to, scenario.timezone);
   return whatIfResult(report, tail);
 }

@@ -19,6 +19,8 @@ import { simulateOnDatabase } from '../../electron/backend/cli/simulate';
 import { replayOnSqlite } from '../../electron/backend/manager/what-if';
 import { openDatabase } from '../../electron/backend/store/database';
 import { MemoryQueueStore } from '../../shared/engine/memory-store';
+import type { Order } from '../../shared/engine/types';
+import { fen } from '../../shared/money';
 import { replayInMemory } from '../../shared/manager/what-if-replay';
 import { parseScenario, replayScenario } from '../../shared/scenario';
 
@@ -171,6 +173,39 @@ describe('the in-memory what-if replay equals the SQLite replay', () => {
     const memory = replayInMemory(scenario, T0 + 6 * MINUTE);
     expect(memory).toEqual(replayOnSqlite(scenario, join(dir, 'completed-first.db'), scenario.timezone, T0 + 6 * MINUTE));
     expect(memory.tail[0]!.ordersNeeded).toBeGreaterThan(0);
+  });
+
+  it('the undo log: a nested transaction that throws undoes its updates, even of a row the outer one inserted', () => {
+    const store = new MemoryQueueStore();
+    const order: Order = { queueId: 'q', id: 'o1', memberId: 'm1', amountDueFen: fen(100), deductionFen: fen(0), actualPaidFen: fen(100), paidAt: T0, settlement: 'payment', settledAt: null, extractedFen: fen(0), paidToQueueFen: fen(0), completedAt: null, autoCompleteAt: T0 + MINUTE, refundedAt: null, noEntitlementReason: null };
+    store.transaction(() => {
+      store.insertOrder(order);
+      store.updateOrder({ ...order, extractedFen: fen(10) });
+      expect(() =>
+        store.transaction(() => {
+          store.updateOrder({ ...order, extractedFen: fen(99), completedAt: T0 });
+          throw new Error('refused');
+        }),
+      ).toThrow('refused');
+      expect(store.getOrder('q', 'o1')).toMatchObject({ extractedFen: 10, completedAt: null });
+      expect(store.nextAutoCompletion('q', T0 + MINUTE)?.id).toBe('o1');
+    });
+    expect(() =>
+      store.transaction(() => {
+        store.updateOrder({ ...order, completedAt: T0 + 2 * MINUTE });
+        expect(store.nextAutoCompletion('q', T0 + MINUTE)).toBeUndefined();
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    // Rolled back: pending again, and the completion heap gives it back.
+    expect(store.nextAutoCompletion('q', T0 + MINUTE)?.id).toBe('o1');
+    expect(() =>
+      store.transaction(() => {
+        store.insertOrder({ ...order, id: 'o2' });
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(store.listOrders('q').map((o) => o.id)).toEqual(['o1']);
   });
 
   it('a refused event inside the replay leaves the in-memory rows exactly as before it', () => {

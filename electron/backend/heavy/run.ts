@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { HeavyInput, HeavyOutput, HeavyTaskName } from './registry';
 
 export class HeavyTaskCancelled extends Error {
@@ -28,23 +28,27 @@ export interface HeavyJob<T> {
   readonly exited: Promise<number>;
 }
 
-function startWorker(workerData: unknown): Worker {
+function startWorker(workerData: unknown, resourceLimits?: ResourceLimits): Worker {
   const built = fileURLToPath(new URL('./heavy-worker.js', import.meta.url));
-  if (existsSync(built)) return new Worker(built, { workerData });
+  if (existsSync(built)) return new Worker(built, { workerData, ...(resourceLimits ? { resourceLimits } : {}) });
   // From source: register tsx's loader inside the thread, then import the TypeScript entry
   // (Node 20 does not apply an --import hook to a worker's own entry file).
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const entry = new URL('./heavy-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
 }
 
 export function runHeavy<N extends HeavyTaskName>(
   task: N,
   input: HeavyInput<N>,
-  options: { onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    onProgress?: (done: number, total: number) => void;
+    /** E.g. a larger young generation for a task that allocates many short-lived objects (the what-if's replay: fewer scavenges). */
+    resourceLimits?: ResourceLimits;
+  } = {},
 ): HeavyJob<HeavyOutput<N>> {
-  const worker = startWorker({ task, input });
+  const worker = startWorker({ task, input }, options.resourceLimits);
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   let settled = false;
   let cancel = (): void => {};
