@@ -2,9 +2,9 @@
  * `npx tsx scripts/bench/central.ts [--registers N] [--seconds S] [--offline N] [--offline-events N] [--targets postgres,pglite,reference]`
  * (also run by `npm run bench`): the central service on a real PostgreSQL
  * (started from Debian's package into a temp dir, fsync on) and on embedded
- * PGlite, and the old SQLite reference server while it is still in the tree
- * (central/server.ts; it is being retired: without it that comparison is
- * left out and the output says so), all in the same run:
+ * PGlite, and the old SQLite reference server when it is in the tree
+ * (central/server.ts, since retired: without it that comparison is left
+ * out and the output says so), all in the same run:
  *
  *   steady   N registers (default 1 000) connected at once, each sending one
  *            checkout every 6 s (a busy counter: 600 an hour) for S seconds;
