@@ -9,7 +9,7 @@ import { storesPage, type StoreLiability } from '../admin/reads';
 import { liabilityChart } from './chart';
 import type { DaysCache } from './days';
 import { esc, page, percent, when, yuan, type Shell } from './html';
-import { allianceCoverage, consoleRegisters, isSilent, registerState, type ConsoleRegister } from './reads';
+import { allianceCoverage, consoleRegisters, isSilent, registerState, waitingText, type ConsoleRegister } from './reads';
 
 export const CHART_DAYS = 30;
 
@@ -53,13 +53,13 @@ export function registerRows(registers: ConsoleRegister[], now: number, withStor
       const contact =
         state === 'live' ? (r.lastSeenAt === null && !silent ? '已登记，等待第一次联系' : `${when(r.lastSeenAt)}${silent ? '（超过一天没有联系）' : ''}`) : state === 'revoked' ? '已停用' : state === 'awaiting' ? `登记码待使用（${when(r.codeExpiresAt)}前有效）` : '还没有登记';
       return `<tr data-test="register-row" class="${silent ? 'silent' : ''}"><td>${withStore ? `${esc(r.storeName)} · ` : ''}${esc(r.registerId)} 号收银台</td><td>${r.lastSeq}</td><td>${when(r.lastSyncAt)}</td>
-<td class="${silent ? 'warn' : state === 'revoked' ? 'muted' : ''}" data-test="register-contact">${contact}</td><td class="${r.batchRefusals > 0 ? 'warn' : ''}" data-test="batch-refusals">${r.batchRefusals}</td><td class="${r.refusals > 0 ? 'warn' : ''}">${r.refusals}</td></tr>`;
+<td class="${silent ? 'warn' : state === 'revoked' ? 'muted' : ''}" data-test="register-contact">${contact}</td><td class="${(r.outboxWaiting ?? 0) > 0 ? 'pending' : ''}" data-test="outbox-waiting">${waitingText(r, now)}</td><td class="${r.batchRefusals > 0 ? 'warn' : ''}" data-test="batch-refusals">${r.batchRefusals}</td><td class="${r.refusals > 0 ? 'warn' : ''}">${r.refusals}</td></tr>`;
     })
     .join('');
 }
 
-const REGISTER_HEAD = `<thead><tr><th>收银台</th><th>已收到的记录</th><th>最后同步</th><th>最后联系</th><th>被拒的上传</th><th>拒收的推送</th></tr></thead>`;
-const REGISTER_NOTE = `<p class="muted">“已收到的记录”是联盟服务器保存的该收银台的记录条数；收银台上还没上传的记录只有收银台自己知道，显示在它的状态栏里。超过一天没有联系的收银台标为红色。“被拒的上传”是服务器拒收的批次（原因见“门店与收银台”页），“拒收的推送”是收银台拒收的设置或会员推送。</p>`;
+const REGISTER_HEAD = `<thead><tr><th>收银台</th><th>已收到的记录</th><th>最后同步</th><th>最后联系</th><th>收银台上待上传</th><th>被拒的上传</th><th>拒收的推送</th></tr></thead>`;
+const REGISTER_NOTE = `<p class="muted">“已收到的记录”是联盟服务器保存的该收银台的记录条数；“收银台上待上传”是收银台最后一次联系时自己报告的、还没传上来的记录条数（旧版收银台不报告，显示“未报告”）。超过一天没有联系的收银台标为红色。“被拒的上传”是服务器拒收的批次（原因见“门店与收银台”页），“拒收的推送”是收银台拒收的设置或会员推送。</p>`;
 
 export async function overviewPage(db: Queryable, shell: Shell, now: number, cache: DaysCache): Promise<string> {
   const stores = await storesPage(db, '', 1000, now);
@@ -74,7 +74,7 @@ ${liabilityChart(days, `全联盟最近 ${CHART_DAYS} 天`)}
 <tbody>${stores.map(storeRow).join('') || '<tr><td colspan="10" class="l muted">还没有门店。</td></tr>'}</tbody></table>
 <p class="muted">“队尾需等”：按最近 7 天的抽成速度，排在最后的顾客还要等多久才能拿满返利。点门店名看它每天的负债。图表的数字每分钟更新一次。</p></div>
 <h2>收银台同步情况</h2><div class="card">${silent.length > 0 ? `<p class="warn" data-test="silent-summary">${silent.length} 台收银台超过一天没有联系，请联系门店检查网络和收银台。</p>` : '<p class="ok">所有已登记的收银台一天内都联系过。</p>'}
-<table>${REGISTER_HEAD}<tbody>${registerRows(registers, now) || '<tr><td colspan="6" class="l muted">还没有收银台。</td></tr>'}</tbody></table>${REGISTER_NOTE}</div>`,
+<table>${REGISTER_HEAD}<tbody>${registerRows(registers, now) || '<tr><td colspan="7" class="l muted">还没有收银台。</td></tr>'}</tbody></table>${REGISTER_NOTE}</div>`,
     shell,
   );
 }
@@ -91,7 +91,7 @@ export async function storePage(db: Queryable, shell: Shell, storeId: string, no
 <div>未分配<b>${yuan(store.undistributedFen)}</b></div><div>销售额<b>${yuan(store.salesFen)}</b></div><div>队尾需等<b>${tail(store.tailWaitDays)}</b></div></div>
 <div class="card ${store.coverageBp !== null && store.coverageBp < 10_000 ? 'warn' : ''}" data-test="coverage">${esc(coverageSentence(store.coverageBp))}</div>
 ${liabilityChart(days, `${store.name}最近 ${CHART_DAYS} 天`)}
-<h2>本店收银台</h2><div class="card"><table>${REGISTER_HEAD}<tbody>${registerRows(registers, now, false) || '<tr><td colspan="6" class="l muted">还没有收银台。</td></tr>'}</tbody></table>${REGISTER_NOTE}</div>
+<h2>本店收银台</h2><div class="card"><table>${REGISTER_HEAD}<tbody>${registerRows(registers, now, false) || '<tr><td colspan="7" class="l muted">还没有收银台。</td></tr>'}</tbody></table>${REGISTER_NOTE}</div>
 <p><a href="/console">回到总览</a></p>`,
     shell,
   );

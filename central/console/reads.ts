@@ -1,5 +1,6 @@
 /** What the console's pages read beyond the admin API's lists: registers with their credential state and refusals. */
 import type { Queryable } from '../db/adapter';
+import { when } from './html';
 
 /** A register not heard from for this long is flagged (a day's trading without sync). */
 export const SILENT_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -25,6 +26,9 @@ export interface ConsoleRegister {
   lastBatchCode: string | null;
   expectedSeq: number | null;
   lastBatchAt: number | null;
+  /** What the register last said its outbox holds (`sync:status`), and when; null: it never said (an older register). */
+  outboxWaiting: number | null;
+  waitingReportedAt: number | null;
 }
 
 export type RegisterState = 'live' | 'revoked' | 'awaiting' | 'new';
@@ -57,8 +61,10 @@ export async function consoleRegisters(db: Queryable, now: number, storeId: stri
     last_batch_code: string | null;
     expected_seq: number | null;
     last_batch_at: number | null;
+    outbox_waiting: number | null;
+    waiting_reported_at: number | null;
   }>(
-    `SELECT r.store_id, s.name AS store_name, r.register_id, r.last_seq, r.last_seen_at, r.last_sync_at,
+    `SELECT r.store_id, s.name AS store_name, r.register_id, r.last_seq, r.last_seen_at, r.last_sync_at, r.outbox_waiting, r.waiting_reported_at,
        (SELECT count(*) FROM register_tokens t WHERE t.register = r.id AND t.revoked_at IS NULL) AS live_tokens,
        (SELECT max(t.created_at) FROM register_tokens t WHERE t.register = r.id AND t.revoked_at IS NULL) AS enrolled_at,
        (SELECT count(*) FROM register_tokens t WHERE t.register = r.id) AS all_tokens,
@@ -91,6 +97,8 @@ export async function consoleRegisters(db: Queryable, now: number, storeId: stri
     lastBatchCode: r.last_batch_code,
     expectedSeq: r.expected_seq,
     lastBatchAt: r.last_batch_at,
+    outboxWaiting: r.outbox_waiting,
+    waitingReportedAt: r.waiting_reported_at,
   }));
 }
 
@@ -131,4 +139,11 @@ export async function allianceCoverage(db: Queryable, now: number): Promise<{ co
     coverageBp: rr > 0 ? Math.floor((e * 10_000) / rr) : null,
     tailWaitDays: r.waiting > 0 && perDay > 0 ? Math.ceil((r.owed / perDay) * 10) / 10 : null,
   };
+}
+
+/** What is still on the register, in words: "0 条", "1,500 条（截至 …）", or that it never said. */
+export function waitingText(r: ConsoleRegister, now: number): string {
+  if (r.outboxWaiting === null) return '未报告';
+  const count = `${r.outboxWaiting.toLocaleString('zh-CN')} 条`;
+  return r.outboxWaiting === 0 && !isSilent(r, now) ? count : `${count}（截至 ${when(r.waitingReportedAt)}）`;
 }

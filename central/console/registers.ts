@@ -9,7 +9,7 @@ import type { SqlDb } from '../db/adapter';
 import { audit } from './audit';
 import { csrfField, esc, page, registerLabel, when, type Shell } from './html';
 import { batchRefusalText } from './refusals';
-import { consoleRegisters, isSilent, refusalText, registerState, storeNames } from './reads';
+import { consoleRegisters, isSilent, refusalText, registerState, storeNames, waitingText } from './reads';
 
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -24,7 +24,7 @@ export async function registersPage(db: SqlDb, shell: Shell, now: number, form: 
       const state = registerState(r);
       const stateText = state === 'live' ? (silent ? '<span class="warn">超过一天没有联系</span>' : r.lastSeenAt === null ? '<span class="pending">已登记，等待第一次联系</span>' : '<span class="ok">正常</span>') : state === 'revoked' ? '<span class="muted">已停用</span>' : state === 'awaiting' ? `<span class="pending">登记码待使用，${when(r.codeExpiresAt)}前有效</span>` : '<span class="pending">还没有登记码</span>';
       const target = `store=${encodeURIComponent(r.storeId)}&amp;register=${encodeURIComponent(r.registerId)}`;
-      return `<tr data-test="manage-row" class="${silent ? 'silent' : ''}"><td>${registerLabel(r.storeName, r.registerId)}</td><td>${stateText}</td><td>${when(r.lastSyncAt)}</td><td>${when(r.lastSeenAt)}</td><td>${r.lastSeq}</td>
+      return `<tr data-test="manage-row" class="${silent ? 'silent' : ''}"><td>${registerLabel(r.storeName, r.registerId)}</td><td>${stateText}</td><td>${when(r.lastSyncAt)}</td><td>${when(r.lastSeenAt)}</td><td>${r.lastSeq}</td><td class="${(r.outboxWaiting ?? 0) > 0 ? 'pending' : ''}">${waitingText(r, now)}</td>
 <td class="${r.batchRefusals > 0 ? 'l warn' : ''}" data-test="batch-refusal-text">${r.batchRefusals > 0 ? `${r.batchRefusals} 次；最近一次 ${when(r.lastBatchAt)}：${esc(batchRefusalText(r.lastBatchCode, r.expectedSeq))}` : '无'}</td>
 <td class="${r.refusals > 0 ? 'l warn' : ''}">${r.refusals > 0 ? `${r.refusals} 次；最近一次 ${when(r.lastRefusalAt)}：${esc(refusalText(r.lastRefusalCode))}` : '无'}</td>
 <td class="actions"><form method="post" action="/console/registers/code" class="inline">${csrfField(shell.csrf)}<input type="hidden" name="store" value="${esc(r.storeId)}"><input type="hidden" name="register" value="${esc(r.registerId)}"><button type="submit" data-test="new-code">生成登记码</button></form>
@@ -35,9 +35,9 @@ ${state === 'live' || state === 'awaiting' ? ` <a href="/console/registers/revok
   return page(
     '门店与收银台 · 联盟控制台',
     `<h1>门店与收银台</h1>
-<div class="card"><table class="wrap"><thead><tr><th>收银台</th><th>状态</th><th>最后同步</th><th>最后联系</th><th>已收到的记录</th><th class="l">被拒的上传</th><th class="l">拒收的推送</th><th>操作</th></tr></thead>
-<tbody>${rows || '<tr><td colspan="8" class="l muted">还没有收银台。先添加门店，再为它添加收银台。</td></tr>'}</tbody></table>
-<p class="muted">登记码只能用一次，7 天内有效。给已登记的收银台生成新登记码并在收银台上使用后，它原来的凭证立即失效（换机器时用）。“停用”让收银台的凭证立即失效，它再也不能上传，直到用新登记码重新登记。收银台上还没上传的记录只有收银台自己知道，显示在它的状态栏里。</p></div>
+<div class="card"><table class="wrap"><thead><tr><th>收银台</th><th>状态</th><th>最后同步</th><th>最后联系</th><th>已收到的记录</th><th>收银台上待上传</th><th class="l">被拒的上传</th><th class="l">拒收的推送</th><th>操作</th></tr></thead>
+<tbody>${rows || '<tr><td colspan="9" class="l muted">还没有收银台。先添加门店，再为它添加收银台。</td></tr>'}</tbody></table>
+<p class="muted">登记码只能用一次，7 天内有效。给已登记的收银台生成新登记码并在收银台上使用后，它原来的凭证立即失效（换机器时用）。“停用”让收银台的凭证立即失效，它再也不能上传，直到用新登记码重新登记。“收银台上待上传”是收银台最后一次联系时自己报告的条数。</p></div>
 ${form.error ? `<div class="flash bad" role="alert" data-test="form-error">${esc(form.error)}</div>` : ''}
 <h2>添加收银台</h2><div class="card"><form method="post" action="/console/registers/code" class="grid">${csrfField(shell.csrf)}
 <label for="reg-store">门店</label><select id="reg-store" name="store" required>${storeOptions || '<option value="">（先添加门店）</option>'}</select>

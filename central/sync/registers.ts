@@ -104,7 +104,8 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
     });
 
     socket.onAny((name: unknown, ...args: unknown[]) => {
-      if (name === MESSAGES.batch) return;
+      // sync:status is the console's (central/service.ts listens for it).
+      if (name === MESSAGES.batch || name === MESSAGES.status) return;
       const ack = args[args.length - 1];
       log.warn(`${key}: unknown message ${JSON.stringify(name)} refused`);
       if (typeof ack === 'function') ack({ ok: false, error: { code: 'unknown-message', message: `unknown message ${JSON.stringify(name)}` } });

@@ -29,6 +29,13 @@ export const MESSAGES = {
   members: 'sync:members',
   /** Server → register, no ack: "I hold your events only up to fromSeq − 1; send again from fromSeq" (a restored service). */
   resend: 'sync:resend',
+  /**
+   * Register → server, no ack: how many events its outbox still holds. Sent
+   * on connecting and when the count changes; a service that does not know it
+   * ignores it (socket.io drops an event nobody listens to), so no protocol
+   * version step is needed.
+   */
+  status: 'sync:status',
 } as const;
 export type MessageName = (typeof MESSAGES)[keyof typeof MESSAGES];
 
@@ -94,6 +101,13 @@ export const helloSchema = z.strictObject({
   lastAckedSeq: ackedSeqSchema,
 });
 export type Hello = z.infer<typeof helloSchema>;
+
+/** `sync:status`: the register's outbox as it reports it (for the alliance console). */
+export const statusReportSchema = z.strictObject({
+  /** Events in the outbox not yet acknowledged. */
+  waiting: wholeNumber('waiting', 0),
+});
+export type StatusReport = z.infer<typeof statusReportSchema>;
 
 const MONEY_KEY = /(Fen|_fen)$/;
 const MAX_PAYLOAD_DEPTH = 16;

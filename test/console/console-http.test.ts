@@ -14,8 +14,8 @@ import { completeSyncConfig, plainSecretBox, readSyncConfig } from '../../electr
 import { SyncClient } from '../../electron/backend/sync/client';
 import { enrolRegister } from '../../electron/backend/sync/enrol';
 import { DATABASES, stopSharedPostgres } from '../central/databases';
-import { rawClient } from '../central/fixtures';
-import { Cleanup, createRegisterDb, tempDir, waitFor } from '../sync/helpers';
+import { engineDay, rawClient } from '../central/fixtures';
+import { Cleanup, addOutboxEvents, createRegisterDb, tempDir, waitFor } from '../sync/helpers';
 import { NOW, WEEK_START, alliance, signIn } from './helpers';
 
 const cleanup = new Cleanup();
@@ -136,7 +136,12 @@ describe.each(DATABASES)('the alliance console over HTTP on %s', (kind) => {
     expect(await enrolRegister(reg, { url: service.url, code: code!, box: plainSecretBox })).toEqual({ storeId: 'S001', registerId: 'R05' });
     const pushed = await session.post('/console/settings', { target: 'S001', csrf: session.csrf, extractionBp: '12.5', defaultRatioBp: '120', ordering: 'completedFirst' });
     expect(pushed.status).toBe(303);
-    const client = new SyncClient({ db: reg, config: completeSyncConfig(readSyncConfig(reg, plainSecretBox)), backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 100 });
+    // It has sales to send; once they are all acknowledged it says 0 are waiting (sync:status).
+    addOutboxEvents(reg, 0);
+    const sales = engineDay('cashier-5', 6).events;
+    const insert = reg.prepare('INSERT INTO outbox (event_id, queue_id, type, at, payload) VALUES (?, ?, ?, ?, ?)');
+    for (const e of sales) insert.run(e.id, e.queueId, e.type, e.at, JSON.stringify(e.payload));
+    const client = new SyncClient({ db: reg, config: completeSyncConfig(readSyncConfig(reg, plainSecretBox)), backoff: { initialMs: 20, maxMs: 200 }, pollIntervalMs: 100, batchSize: 2 });
     cleanup.add(() => client.stop());
     client.start();
     await waitFor(async () => (await db.query(`SELECT 1 FROM push_results WHERE ok`)).rows.length > 0, 30_000, 'the register to apply the push and answer', 100);
@@ -145,6 +150,9 @@ describe.each(DATABASES)('the alliance console over HTTP on %s', (kind) => {
     const page = await (await session.get('/console/settings?store=S001')).text();
     expect(page).toMatch(/人民路店 · R05 号收银台<\/td><td class="l"><span class="ok">已应用<\/span>/);
     expect(page).toContain('提取比例：未设置 → 12.5%');
+    await waitFor(async () => (await db.query(`SELECT 1 FROM registers WHERE register_id = 'R05' AND outbox_waiting = 0`)).rows.length > 0, 30_000, 'the register to say its outbox is empty', 100);
+    const overview = await (await session.get('/console')).text();
+    expect(overview).toMatch(/R05 号收银台<\/td><td>\d+<\/td>[\s\S]*?data-test="outbox-waiting">0 条</);
   }, 120_000);
 
   it('adds up the liability day by day to what the projections hold', async () => {

@@ -79,6 +79,8 @@ describe('the alliance console in Chromium (PostgreSQL)', () => {
     expect(await page.locator('tr.silent').count()).toBe(1);
     expect(await page.locator('tr.silent').innerText()).toContain('解放路店');
     expect(await page.locator('tr.silent [data-test=batch-refusals]').innerText()).toBe('1');
+    // What the silent register said it still held, as of when it said so; an enrolled register that never said: 未报告.
+    expect(await page.locator('tr.silent [data-test=outbox-waiting]').innerText()).toMatch(/^1,500 条（截至 2026\/11\/25 09:00）$/);
     await expectChineseOnly(page);
     await shot(page, '');
 

@@ -37,11 +37,15 @@ export async function alliance(kind: DatabaseKind, cleanup: Cleanup): Promise<Al
   const other = await rawClient(cleanup, service.url, { storeId: 'S002', registerId: 'R01', token: s2r1 });
   const gap = (await other.timeout(30_000).emitWithAck('sync:batch', { events: toWire(engineWeek('cashier-2', WEEK_START, 1, 2), 5) })) as { ok: boolean; error?: { code: string } };
   if (gap.ok || gap.error?.code !== 'gap') throw new Error(`the batch after a hole was not refused as a gap: ${JSON.stringify(gap)}`);
+  // …and said it still held 1 500 events before it went quiet.
+  other.emit('sync:status', { waiting: 1500 });
+  for (let i = 0; i < 100 && (await db.query('SELECT 1 FROM registers WHERE outbox_waiting IS NOT NULL')).rows.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   other.close();
   for (let i = 0; i < 100 && (await db.query('SELECT 1 FROM register_refusals')).rows.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   // S002/R01 was enrolled and then went quiet two days ago.
   await db.query(`UPDATE registers SET last_seen_at = $1, last_sync_at = $1 WHERE store_id = 'S002' AND register_id = 'R01'`, [NOW - 2 * DAY]);
   await db.query(`UPDATE register_refusals SET last_at = $1`, [NOW - 2 * DAY]);
+  await db.query(`UPDATE registers SET waiting_reported_at = $1 WHERE outbox_waiting IS NOT NULL`, [NOW - 2 * DAY]);
   const admin = await addAdmin(db, '运营小王', NOW);
   return { db, service, admin, tokens: { s1r1, s2r1 } };
 }

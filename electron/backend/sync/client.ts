@@ -22,7 +22,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'socket.io-client';
-import { MESSAGES, PROTOCOL_VERSION, parseMessage, resendRequestSchema, type Hello, type WireEvent } from '../../../shared/sync/protocol';
+import { MESSAGES, PROTOCOL_VERSION, parseMessage, resendRequestSchema, type Hello, type StatusReport, type WireEvent } from '../../../shared/sync/protocol';
 import type { Db } from '../store/database';
 import { checkAck, type AckContext } from './ack';
 import { recordRefused, type ApplyOutcome } from './apply';
@@ -122,6 +122,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
 
   private current: SyncStatus;
   private socket: Socket | null = null;
+  /** The outbox count last told to the service over which connection (`sync:status`). */
+  private reported: { socket: Socket; waiting: number } | null = null;
   private connecting: ConnectAttempt | null = null;
   private stopped = true;
   private loop: Promise<void> | null = null;
@@ -243,6 +245,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
         const at = this.now();
         this.outbox.markSynced(at);
         this.setStatus({ lastSyncAt: at, waiting: 0, lastError: null, lastErrorAt: null, blocked: false, problem: null });
+        this.reportWaiting(0);
         succeeded();
         this.emit('drained');
         await this.pause(this.pollIntervalMs, true);
@@ -253,6 +256,14 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       this.settle(head, await head.answer);
       succeeded();
     }
+  }
+
+  /** Tells the service how many events are still here (`sync:status`), when the count changed or on a new connection. */
+  private reportWaiting(waiting: number): void {
+    const socket = this.socket;
+    if (!socket || waiting < 0 || (this.reported?.socket === socket && this.reported.waiting === waiting)) return;
+    this.reported = { socket, waiting };
+    socket.emit(MESSAGES.status, { waiting } satisfies StatusReport);
   }
 
   private send(socket: Socket, events: WireEvent[]): InFlight {
@@ -272,7 +283,9 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     const at = this.now();
     this.outbox.acknowledge(upTo, at);
     this.purge();
-    this.setStatus({ lastSyncAt: at, waiting: this.outbox.waitingAfter(upTo), lastError: null, lastErrorAt: null, blocked: false, problem: null });
+    const waiting = this.outbox.waitingAfter(upTo);
+    this.setStatus({ lastSyncAt: at, waiting, lastError: null, lastErrorAt: null, blocked: false, problem: null });
+    this.reportWaiting(waiting);
     if (upTo < batch.last) {
       // The batches sent after this one would start past a hole: start over from the database.
       throw new SyncError(`the server acknowledged ${batch.first}–${upTo} of ${batch.first}–${batch.last}; the rest will be sent again`, false, msg('sync.connectionLost'));
@@ -344,6 +357,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       onResend: (raw) => this.onResend(socket, raw),
     });
     this.setStatus({ connection: 'online', online: true });
+    this.reportWaiting(safeWaiting(this.outbox));
     this.logger.info(`connected to ${this.url.origin}`);
   }
 
