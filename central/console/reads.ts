@@ -143,7 +143,8 @@ export async function allianceCoverage(db: Queryable, now: number): Promise<{ co
 
 /** What is still on the register, in words: "0 条", "1,500 条（截至 …）", or that it never said. */
 export function waitingText(r: ConsoleRegister, now: number): string {
-  if (r.outboxWaiting === null) return '未报告';
+  // Never said: an older register (it has called), or one that has not called at all.
+  if (r.outboxWaiting === null) return r.lastSeenAt !== null ? '未报告' : '—';
   const count = `${r.outboxWaiting.toLocaleString('zh-CN')} 条`;
   return r.outboxWaiting === 0 && !isSilent(r, now) ? count : `${count}（截至 ${when(r.waitingReportedAt)}）`;
 }
