@@ -13,6 +13,7 @@
  * The database: CENTRAL_DATABASE_URL (or --database-url postgres://…) for a
  * PostgreSQL server; without either, an embedded PGlite database in --data
  * (default ./central-data), which one process at a time may open.
+ * CENTRAL_PHONE_KEY_FILE: the alliance phone key, for the console's lookup by phone.
  *
  * The service prints one JSON line on stdout when listening:
  * {"event":"listening","url",…}; logs go to stderr.
