@@ -74,10 +74,13 @@ describe('the what-if as a job', () => {
     const started = await h.ok('manager.whatIf.start', { days: 10, cashier: { ...cashier, extractionBp: 2000 } });
     const thread = whatIfJobs(managerFor(h.backend)).running()!;
     expect(thread).not.toBeNull();
+    const t0 = performance.now();
     const cancelled = await h.ok('manager.whatIf.cancel', { jobId: started.jobId });
     expect(cancelled.state).toBe('cancelled');
-    // The thread really stopped (terminated, not left to finish in the background).
+    // The threads really stopped at once (terminated, not left to finish in the background:
+    // starting a thread from source alone takes longer than this here).
     await expect(thread.exited).resolves.toBeTypeOf('number');
+    expect(performance.now() - t0).toBeLessThan(1500);
     await new Promise((r) => setTimeout(r, 200));
     expect((await h.ok('manager.whatIf.status', { jobId: started.jobId })).job).toMatchObject({ state: 'cancelled', result: null });
     // Its scenario is not there; an unknown job is refused with a sentence.
