@@ -25,6 +25,7 @@ import type { SqlDb } from '../db/adapter';
 import { registerForToken } from '../auth/registry';
 import { applyBatch, type IngestRegister } from '../ingest/apply-batch';
 import { checkBatch } from '../ingest/check-batch';
+import { LargeBatchGate } from './large-batch-gate';
 import { nextPush, recordPushResult } from '../push/store';
 
 export interface ServiceLogger {
@@ -48,6 +49,7 @@ const SUPPORTED_VERSIONS = [PROTOCOL_VERSION];
 export function attachRegisterSockets(io: Server, options: RegisterSocketsOptions): { deliverToLive(): void; connected(): number } {
   const { db, log, now } = options;
   const live = new Map<number, Socket>();
+  const largeBatches = new LargeBatchGate();
 
   io.use((socket, next) => {
     const refuse = (refusal: Refusal) => {
@@ -140,7 +142,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
             continue;
           }
           try {
-            answer = await applyBatch(db, register, batch.events, now());
+            answer = await largeBatches.run(batch.events.length, () => applyBatch(db, register, batch.events, now()));
           } catch (error) {
             log.warn(`${registerKey(register)}: a batch failed: ${String(error)}`);
             answer = { ok: false, error: { code: 'internal', message: 'the service could not store the batch' } };

@@ -13,10 +13,13 @@
  * connections and must be acknowledged while it is still being stored; on
  * PGlite (one connection in this process) a batch's transaction holds the
  * database, so the others may wait for one big batch but not for all three.
+ * And the gate that keeps large batches to a few of the pool's connections
+ * (central/sync/large-batch-gate.ts) on its own.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LoopBusyMonitor } from '../../central/http/loop-busy';
+import { LARGE_BATCH_EVENTS, LargeBatchGate } from '../../central/sync/large-batch-gate';
 import { MESSAGES, type BatchAck, type WireEvent } from '../../shared/sync/protocol';
 import { Cleanup } from '../sync/helpers';
 import { DATABASES, stopSharedPostgres } from './databases';
@@ -135,4 +138,37 @@ describe.each(DATABASES)('large batches on %s', (kind) => {
     const { rows } = await db.query<{ n: number; d: number }>('SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM events');
     expect(rows[0]).toEqual({ n: BIG_BATCHES * BIG_BATCH + smallAcks.length, d: BIG_BATCHES * BIG_BATCH + smallAcks.length });
   }, 240_000);
+});
+
+describe('large batches take turns for a few database connections', () => {
+  it('runs at most its slots of large batches at once, in arrival order, and small batches at once', async () => {
+    const gate = new LargeBatchGate(2);
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    const releases: (() => void)[] = [];
+    const large = (name: string) =>
+      gate.run(LARGE_BATCH_EVENTS + 1, async () => {
+        running += 1;
+        most = Math.max(most, running);
+        order.push(name);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running -= 1;
+      });
+    const all = ['a', 'b', 'c', 'd'].map(large);
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['a', 'b']);
+    // Both slots are taken: a one-checkout batch still runs at once.
+    expect(await gate.run(1, async () => 'small')).toBe('small');
+    releases.shift()!();
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['a', 'b', 'c']);
+    while (releases.length > 0 || order.length < 4) {
+      releases.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(all);
+    expect(order).toEqual(['a', 'b', 'c', 'd']);
+    expect(most).toBe(2);
+  });
 });
