@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatYuanGrouped, type Fen } from '../../shared/money';
 import { orderNumber } from '../../shared/order-number';
-import { chromiumAvailable, CHROMIUM, scan, startHarness, type Harness } from './harness';
+import { chromiumAvailable, CHROMIUM, firstRun, openShift, scan, startHarness, type Harness } from './harness';
 
 const hasChromium = chromiumAvailable();
 if (!hasChromium) console.warn(`e2e skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
@@ -73,12 +73,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     });
     console.log(`[timing] first contentful paint ${paint.fcp?.toFixed(0)} ms, app ready (status loaded, first screen) ${paint.ready?.toFixed(0)} ms`);
 
-    await page.waitForSelector(sel('first-name'));
-    await page.locator(sel('first-name')).fill('陈店长');
-    await page.locator(sel('first-pin')).fill('2468');
-    await page.locator(sel('first-pin-again')).fill('2468');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(sel('opening-float'));
+    await firstRun(page);
     await h.ok('cashiers.create', { name: '林小红', pin: '1357', role: 'cashier', managerPin: '2468' });
     await page.click(sel('sign-out'));
 
@@ -95,9 +90,7 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
   }, 120_000);
 
   it('opens the shift with a float', async () => {
-    await page.locator(sel('opening-float')).fill('500');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(sel('checkout-view'));
+    await openShift(page, '500');
     expect(await text('status-shift')).toContain('已开班');
   }, 120_000);
 

@@ -15,7 +15,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, CHROMIUM, scan, startHarness, typeSlowly, type Harness } from './harness';
+import { chromiumAvailable, CHROMIUM, firstRun, openShift, scan, startHarness, typeSlowly, type Harness } from './harness';
 import { latinWords, visibleTexts } from './latin';
 
 const hasChromium = chromiumAvailable();
@@ -73,11 +73,7 @@ describe.skipIf(!hasChromium)('Chinese everywhere: no Latin word on any zh-CN sc
     await h.openApp();
     await page.waitForSelector(sel('first-name'));
     await check('first run');
-    await fill('first-name', '陈店长');
-    await fill('first-pin', PIN);
-    await fill('first-pin-again', PIN);
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(sel('opening-float'));
+    await firstRun(page);
     await h.ok('cashiers.create', { name: '林小红', pin: '1357', role: 'cashier', managerPin: PIN });
     await page.click(sel('sign-out'));
     await page.waitForSelector(`${sel('sign-in')} ${sel('pin')}`);
@@ -91,9 +87,7 @@ describe.skipIf(!hasChromium)('Chinese everywhere: no Latin word on any zh-CN sc
     await page.keyboard.press('Enter');
     await page.waitForSelector(sel('opening-float'));
     await check('open shift');
-    await fill('opening-float', '500');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(sel('checkout-view'));
+    await openShift(page, '500');
     await check('checkout, empty');
 
     for (const [fen, member] of [[10_000, 'M002'], [16_800, 'M001'], [8_880, null], [25_600, 'M003'], [1_234_567_89, 'M002']] as const) {

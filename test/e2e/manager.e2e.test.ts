@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatYuan, formatYuanGrouped, type Fen } from '../../shared/money';
 import { orderNumber } from '../../shared/order-number';
-import { chromiumAvailable, CHROMIUM, startHarness, type Harness } from './harness';
+import { chromiumAvailable, CHROMIUM, firstRunToCheckout, startHarness, type Harness } from './harness';
 
 const hasChromium = chromiumAvailable();
 if (!hasChromium) console.warn(`e2e skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
@@ -59,14 +59,7 @@ describe.skipIf(!hasChromium)('manager console in Chromium against the real back
 
   it('first run, a shift with sales; Ctrl+G opens the console behind the PIN; a wrong PIN shows the tries left', async () => {
     await h.openApp();
-    await page.locator(sel('first-name')).fill('陈店长');
-    await page.locator(sel('first-pin')).fill(PIN);
-    await page.locator(sel('first-pin-again')).fill(PIN);
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(sel('opening-float'));
-    await page.locator(sel('opening-float')).fill('500');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(sel('checkout-view'));
+    await firstRunToCheckout(page);
     const sales: [number, string | null][] = [[10000, 'M002'], [16800, 'M001'], [8880, null], [25600, 'M003'], [12000, 'M002'], [30000, 'M001'], [5000, 'M003']];
     for (const [fen, member] of sales) await h.ok('checkout.submit', { amountDueFen: fen, memberId: member, tenders: [{ kind: 'cash', amountFen: fen }] });
 
