@@ -7,9 +7,10 @@
  * Until sync is fully configured the status says so, with the reason, and
  * the outbox keeps what a service enrolled later would want — bounded: with
  * no server set, the supervisor purges events older than 90 days (and
- * acknowledged ones older than 30) once an hour, in batches of at most
- * 1 000 rows with a pause between them, so no checkout ever waits behind one
- * large DELETE (docs/sync.md "Without a server"). A running client purges
+ * acknowledged ones older than 30) ten minutes after start and then hourly,
+ * in batches of at most 200 rows with a 200 ms pause between them, so no
+ * checkout ever waits behind one large DELETE (docs/sync.md "Without a
+ * server"). A running client purges
  * its own acknowledged rows (client.ts).
  */
 import type { Db } from '../store/database';
@@ -32,7 +33,7 @@ export interface SupervisedStatus {
 
 export type ClientFactory = (options: SyncClientOptions) => SyncClient;
 
-/** When and how the outbox is purged while no server is set (defaults: a minute after start, then hourly). */
+/** When and how the outbox is purged while no server is set (defaults: ten minutes after start, out of the opening rush, then hourly). */
 export interface HousekeepingOptions {
   firstAfterMs?: number;
   everyMs?: number;
@@ -80,7 +81,7 @@ export class SyncSupervisor {
 
   private async runPurge(): Promise<number> {
     const batch = this.housekeeping.batchRows ?? UNSENT_PURGE_BATCH;
-    const pauseMs = this.housekeeping.pauseMs ?? 50;
+    const pauseMs = this.housekeeping.pauseMs ?? 200;
     const now = this.options.now ?? Date.now;
     let total = 0;
     try {
@@ -106,7 +107,7 @@ export class SyncSupervisor {
       }, delay);
       this.housekeepingTimer.unref();
     };
-    tick(this.housekeeping.firstAfterMs ?? 60_000);
+    tick(this.housekeeping.firstAfterMs ?? 10 * 60_000);
   }
 
   /** Reads the settings again; (re)starts or stops the client when they changed, else nudges it to send. */
