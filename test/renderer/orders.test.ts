@@ -191,4 +191,19 @@ describe('the orders screen', () => {
     const labels = [1, 2, 3, 4, 5].map((id) => wrapper!.find(`[data-test="order-job-${id}"] .label`).text().split(' · ')[0]);
     expect(labels).toEqual(['小票', '小票（副本）', '抽奖凭条', '兑换凭条', '退款单']);
   });
+
+  it('Esc then / at once: the cursor stays in the search (the list reloading after Esc does not take it back)', async () => {
+    pagedOrders();
+    wrapper = mountWith(OrdersView);
+    await flush();
+    const search = wrapper.find('[data-test="orders-search"]');
+    await search.setValue('K7QH-2M9D-X4TB');
+    press('Enter', search.element);
+    await flush();
+    press('Escape');
+    press('/'); // before the reset's page has come back
+    await flush();
+    expect(document.activeElement?.closest('[data-test="orders-search"]')).not.toBeNull();
+  });
 });
+
