@@ -1,10 +1,10 @@
 /**
- * `npx tsx scripts/bench/central.ts [--registers N] [--seconds S] [--offline N] [--offline-events N] [--targets postgres,pglite,reference]`
+ * `npx tsx scripts/bench/central.ts [--registers N] [--seconds S] [--offline N] [--offline-events N] [--targets postgres,pglite]`
  * (also run by `npm run bench`): the central service on a real PostgreSQL
  * (started from Debian's package into a temp dir, fsync on) and on embedded
- * PGlite, and the old SQLite reference server when it is in the tree
- * (central/server.ts, since retired: without it that comparison is left
- * out and the output says so), all in the same run:
+ * PGlite, in the same run. (It also ran the old SQLite reference server
+ * beside them until that was retired; its last figures are in
+ * docs/central.md, and `--targets reference` now only says so.)
  *
  *   steady   N registers (default 1 000) connected at once, each sending one
  *            checkout every 6 s (a busy counter: 600 an hour) for S seconds;
@@ -25,12 +25,11 @@
  * load average at the start and end of the case.
  * Unknown arguments (run-all passes its own to every bench) are ignored.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawn, type ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { io, type Socket } from 'socket.io-client';
 import { addAdmin, addRegister, addStore, enrol } from '../../central/auth/registry';
 import { openPglite, openPostgres, type SqlDb } from '../../central/db/adapter';
@@ -51,12 +50,10 @@ const OFFLINE_EVENTS = arg('offline-events', 1500);
 const OFFLINE_BATCH = 500;
 const CHECKOUT_EVERY_MS = 6000;
 const MIXED_BURST_AFTER_MS = 3000;
-const REF_TOKEN = 'bench-reference-token';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const REFERENCE_SCRIPT = 'central/server.ts';
 const TARGETS = (() => {
   const i = process.argv.indexOf('--targets');
-  return (i >= 0 ? process.argv[i + 1]! : 'postgres,pglite,reference').split(',');
+  return (i >= 0 ? process.argv[i + 1]! : 'postgres,pglite').split(',');
 })();
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! : 0);
@@ -396,31 +393,6 @@ async function pgliteTarget(dir: string, names: string[]): Promise<Target> {
   };
 }
 
-async function referenceTarget(dir: string): Promise<Target> {
-  const file = path.join(dir, 'reference.db');
-  const { child, url } = await spawnServer(REFERENCE_SCRIPT, ['--port', '0', '--db', file], { CENTRAL_TOKENS: REF_TOKEN });
-  return {
-    name: 'reference (SQLite)',
-    url,
-    serverPids: () => [child.pid!],
-    databasePids: () => [],
-    token: () => REF_TOKEN,
-    close: () => stopChild(child),
-    count: async (names) => {
-      const db = new Database(file, { readonly: true });
-      try {
-        const row = db
-          .prepare(`SELECT count(*) AS n, count(DISTINCT e.register || ':' || e.seq) AS d FROM events e JOIN registers r ON r.id = e.register WHERE r.register_id IN (SELECT value FROM json_each(?))`)
-          .get(JSON.stringify(names)) as { n: number; d: number };
-        return { events: row.n, distinct: row.d };
-      } finally {
-        db.close();
-      }
-    },
-    dispose: async () => {},
-  };
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'central-bench-'));
   const steady = Array.from({ length: REGISTERS }, (_, i) => `steady-${i}`);
@@ -429,12 +401,13 @@ async function main(): Promise<void> {
   const all = [...steady, ...offline, ...returning];
   try {
     for (const which of TARGETS) {
-      if (which === 'reference' && !existsSync(path.join(ROOT, REFERENCE_SCRIPT))) {
-        process.stdout.write(`${JSON.stringify({ bench: 'central', case: 'skipped', server: 'reference (SQLite)', reason: `${REFERENCE_SCRIPT} is no longer in the tree (retired): no SQLite comparison` })}\n`);
+      if (which === 'reference') {
+        // The old SQLite reference server (central/server.ts) was retired; its last figures are in docs/central.md.
+        process.stdout.write(`${JSON.stringify({ bench: 'central', case: 'skipped', server: 'reference (SQLite)', reason: 'the SQLite reference server was retired: no comparison any more' })}\n`);
         continue;
       }
-      const target = which === 'postgres' ? await postgresTarget(all) : which === 'pglite' ? await pgliteTarget(dir, all) : which === 'reference' ? await referenceTarget(dir) : null;
-      if (!target) throw new Error(`unknown target ${which}: postgres, pglite, reference`);
+      const target = which === 'postgres' ? await postgresTarget(all) : which === 'pglite' ? await pgliteTarget(dir, all) : null;
+      if (!target) throw new Error(`unknown target ${which}: postgres, pglite`);
       nextSeq.clear();
       acked.clear();
       const lines: Record<string, unknown>[] = [];
