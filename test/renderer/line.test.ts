@@ -93,4 +93,20 @@ describe('the line list', () => {
     const last = api.calls.filter((c) => c.name === 'queue.list').at(-1)!.input;
     expect(last).toEqual({ afterSeq: 0, limit: PAGE, search: '000003' });
   });
+
+  it('Enter in the search field searches; Enter again (nothing changed) opens the chosen entry, ↓ choosing another', async () => {
+    const api = pagedLine(5);
+    wrapper = mountWith(QueueView, { props: { width: 1200, height: 600 } });
+    await flush();
+    const field = wrapper.find('[data-test="queue-search"]');
+    await field.setValue('20260302');
+    press('Enter', field.element);
+    await flush();
+    expect(api.calls.filter((c) => c.name === 'queue.entry')).toHaveLength(0);
+    press('ArrowDown', field.element);
+    press('Enter', field.element);
+    await flush();
+    expect(api.calls.filter((c) => c.name === 'queue.entry').at(-1)?.input).toEqual({ orderId: entry(2).orderId });
+  });
 });
+
