@@ -71,6 +71,17 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
           return refuse({ code: 'bad-token', message: `this token belongs to another register, not ${registerKey(hello.value)}` });
         }
         await db.query('UPDATE registers SET last_seen_at = $2 WHERE id = $1', [register.id, now()]);
+        const purged = hello.value.purgedUnsentThroughSeq ?? 0;
+        if (purged > 0 && register.lastSeq === 0) {
+          // The register ran without a server and deleted its oldest events unsent (docs/sync.md "Without a server"):
+          // they can never come, so this service, holding nothing of it yet, starts after them. Only from nothing:
+          // a service that holds events of the register keeps its own mark (a hole there is a real gap).
+          const moved = await db.query<{ last_seq: number }>('UPDATE registers SET last_seq = $2 WHERE id = $1 AND last_seq = 0 RETURNING last_seq', [register.id, purged]);
+          if (moved.rows.length > 0) {
+            log.info(`${registerKey(register)} deleted seq 1–${purged} unsent before it was enrolled: its events are taken from ${purged + 1} on`);
+            register.lastSeq = purged;
+          }
+        }
         if (hello.value.lastAckedSeq > register.lastSeq) {
           log.warn(`${registerKey(register)} says seq ${hello.value.lastAckedSeq} was acknowledged, but this service holds only up to ${register.lastSeq}: data was lost here; asking it to send again from ${register.lastSeq + 1}`);
           socket.data.resendFrom = register.lastSeq + 1;

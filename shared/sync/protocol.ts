@@ -99,6 +99,13 @@ export const helloSchema = z.strictObject({
   protocolVersion: wholeNumber('protocolVersion', 1),
   /** The highest seq this register has seen acknowledged (and removed from its outbox). */
   lastAckedSeq: ackedSeqSchema,
+  /**
+   * Every seq up to this one was deleted, never sent, while the register ran
+   * without a server (docs/sync.md "Without a server"). Sent only when above
+   * 0: a service holding nothing yet of this register takes its events from
+   * the next seq on instead of waiting for seq 1 for ever.
+   */
+  purgedUnsentThroughSeq: ackedSeqSchema.optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 

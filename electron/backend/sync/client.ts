@@ -314,12 +314,15 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   }
 
   private hello(): Hello {
+    const state = this.outbox.state();
     return {
       storeId: this.config.storeId,
       registerId: this.config.registerId,
       token: this.config.token,
       protocolVersion: PROTOCOL_VERSION,
-      lastAckedSeq: this.outbox.state().lastAckedSeq,
+      lastAckedSeq: state.lastAckedSeq,
+      // Only when something went: a service of before this field would refuse the hello (its schema is strict).
+      ...(state.purgedUnsentThroughSeq > 0 ? { purgedUnsentThroughSeq: state.purgedUnsentThroughSeq } : {}),
     };
   }
 
