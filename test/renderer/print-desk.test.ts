@@ -48,4 +48,29 @@ describe('print jobs list', () => {
     await flush();
     expect(api.calls.find((c) => c.name === 'printJobs.retry')!.input).toEqual({ jobId: 5 });
   });
+
+  it('Ctrl+R retries the job the banner names; with no banner the key does nothing (and reloads nothing)', async () => {
+    const api = fakeApi();
+    api.on('printJobs.list', () => ({ jobs: [], needsCashier: 0 }));
+    api.on('printJobs.retry', () => job(9, { state: 'pending' }));
+    wrapper = mountWith(PrintDesk);
+    const session = useSessionStore();
+    session.status = statusFixture();
+    await flush();
+    const ctrlR = () => new KeyboardEvent('keydown', { key: 'r', ctrlKey: true, bubbles: true, cancelable: true });
+    const quiet = ctrlR();
+    window.dispatchEvent(quiet);
+    await flush();
+    expect(quiet.defaultPrevented).toBe(true);
+    expect(api.calls.some((c) => c.name === 'printJobs.retry')).toBe(false);
+
+    session.status = statusFixture({
+      printer: { state: 'error', detail: null, pendingJobs: 1, cause: 'paper-out', failedJob: { jobId: 9, orderId: 'register-1-20260302-000009', kind: 'receipt', cause: 'paper-out', at: 0 } },
+    });
+    await flush();
+    expect(document.querySelector('[data-test="print-banner-retry"]')!.textContent).toContain('Ctrl+R');
+    window.dispatchEvent(ctrlR());
+    await flush();
+    expect(api.calls.find((c) => c.name === 'printJobs.retry')!.input).toEqual({ jobId: 9 });
+  });
 });
