@@ -22,6 +22,7 @@ import { LoopBusyMonitor } from '../../central/http/loop-busy';
 import { LARGE_BATCH_EVENTS, LargeBatchGate } from '../../central/sync/large-batch-gate';
 import { MESSAGES, type BatchAck, type WireEvent } from '../../shared/sync/protocol';
 import { Cleanup } from '../sync/helpers';
+import { checkoutEvent } from '../../scripts/bench/central-parts/events';
 import { DATABASES, stopSharedPostgres } from './databases';
 import { enrolled, rawClient, serviceOn, T0 } from './fixtures';
 
@@ -39,32 +40,7 @@ const STALL_BOUND_MS = 3000;
 const BUSY_BOUND_MS = 400;
 
 /** A valid order.checkout (docs/sync.md "Event payloads"): 100.00 paid, 10 % to the line, paying the previous entry. */
-function checkout(register: string, seq: number): WireEvent {
-  const at = T0 + seq * 1000;
-  const queueId = 'q1';
-  const orderId = `${register}-o${seq}`;
-  const previous = `${register}-o${seq - 1}`;
-  return {
-    id: `${register}-e${seq}`,
-    seq,
-    queueId,
-    type: 'order.checkout',
-    at,
-    payload: {
-      order: { queueId, id: orderId, memberId: null, amountDueFen: 10_000, deductionFen: 0, actualPaidFen: 10_000, paidAt: at, settlement: 'payment', settledAt: at, extractedFen: 1000, paidToQueueFen: 1000, completedAt: null, autoCompleteAt: null, refundedAt: null, noEntitlementReason: null },
-      entry: { queueId, seq, orderId, memberId: null, joinedAt: at, position: 1, aheadFen: 0, baseFen: 10_000, ratioBp: 10_000, rule: 'base.default', drawPending: false, lottery: null, drawnAt: null, entitlementFen: 10_000, receivedFen: 0, state: 'waiting', finishedAt: null, orderCompleted: false },
-      settlement: seq > 1
-        ? { extractedFen: 1000, poolUsedFen: 0, payouts: [{ entryOrderId: previous, amountFen: 1000, completed: false }], paidFen: 1000, leftoverFen: 0, leftoverTo: null }
-        : { extractedFen: 1000, poolUsedFen: 0, payouts: [], paidFen: 0, leftoverFen: 1000, leftoverTo: 'undistributed' },
-      ledger: [
-        { queueId, kind: 'extraction', at, orderId, entryOrderId: null, amountFen: 1000, units: 0 },
-        seq > 1
-          ? { queueId, kind: 'payout', at, orderId, entryOrderId: previous, amountFen: 1000, units: 0 }
-          : { queueId, kind: 'undistributed', at, orderId, entryOrderId: null, amountFen: 1000, units: 0 },
-      ],
-    },
-  };
-}
+const checkout = (register: string, seq: number): WireEvent => checkoutEvent(register, seq, T0 + seq * 1000, 'q1');
 
 describe.each(DATABASES)('large batches on %s', (kind) => {
   it("a register's 2 000-event batches neither stall the event loop nor keep the other registers' acks waiting behind them", async () => {

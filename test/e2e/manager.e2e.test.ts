@@ -295,7 +295,7 @@ describe.skipIf(!hasChromium)('manager console in Chromium against the real back
     const n = q<{ n: number }>('SELECT count(*) AS n FROM entries').n;
     expect(lines.length - 1).toBe(n);
     const entry = q<{ order_id: string; entitlement_fen: number }>('SELECT order_id, entitlement_fen FROM entries ORDER BY seq LIMIT 1');
-    const row = lines.find((l) => l.includes(entry.order_id))!;
+    const row = lines.find((l) => l.includes(orderNumber(entry.order_id)))!;
     expect(row).toContain(formatYuan(entry.entitlement_fen as Fen));
     expect(await text('reports-notice')).toContain(`${n} 行`);
     expect(q<{ n: number }>("SELECT count(*) AS n FROM manager_audit WHERE action = 'reports.export'").n).toBe(1);

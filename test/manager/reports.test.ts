@@ -65,6 +65,8 @@ describe('reports', () => {
     for (const r of data) {
       expect(names).toContain(r[2]);
       expect(r[8]).not.toMatch(/[a-z]/);
+      // The order number of the receipt, not the internal id.
+      expect(r[1]).toMatch(/^1-20260303-\d{4,}$/);
     }
   });
 

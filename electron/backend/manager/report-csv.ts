@@ -10,12 +10,14 @@
  * local date-times in the register's time zone, people by name (the cashier
  * who took the order — for ledger rows, the paying order's cashier), members
  * by their member code when they have one, states, ledger kinds and ratio
- * rules in words.
+ * rules in words, orders by the number people read off the receipt
+ * (`1-20260302-0123`, shared/order-number.ts), not the internal id.
  */
 import type { ShiftReport } from '../../../shared/contract';
 import { encodeCsv, yuanCell, type CsvCell, type CsvLanguage, type Header } from '../../../shared/manager/csv';
 import { BUCKET_MS, localDateTime } from '../../../shared/manager/days';
 import { formatPercent, type Bp } from '../../../shared/money';
+import { orderNumber } from '../../../shared/order-number';
 import { NO_ENTITLEMENT_LABELS, RULE_LABELS } from '../../../shared/receipt/build';
 import { computeShiftReport } from '../app/reports';
 import type { ShiftRow } from '../app/views';
@@ -233,7 +235,7 @@ function queueCsv(db: Db, run: CsvExportRun, names: Map<string, string>, progres
   };
   const rows = collect(statement.iterate(run.queueId, run.start, run.end) as IterableIterator<Row>, total, progress, (e): CsvCell[] => [
     e.seq,
-    e.order_id,
+    orderNumber(e.order_id),
     e.cashier_id === null ? null : (names.get(e.cashier_id) ?? e.cashier_id),
     e.member,
     time(e.joined_at),
@@ -274,9 +276,9 @@ function ledgerCsv(db: Db, run: CsvExportRun, names: Map<string, string>, progre
     r.id,
     time(r.at),
     label(LEDGER_LABELS, r.kind, language),
-    r.order_id,
+    r.order_id === null ? null : orderNumber(r.order_id),
     r.cashier_id === null ? null : (names.get(r.cashier_id) ?? r.cashier_id),
-    r.entry_order_id,
+    r.entry_order_id === null ? null : orderNumber(r.entry_order_id),
     yuanCell(r.amount_fen),
     r.units,
   ]);
@@ -329,7 +331,7 @@ function ordersCsv(db: Db, run: CsvExportRun, names: Map<string, string>, progre
     return zh ? words(zh, reason, language) : reason;
   };
   const rows = collect(statement.iterate(run.queueId, run.start, run.end) as IterableIterator<Row>, total, progress, (o): CsvCell[] => [
-    o.id,
+    orderNumber(o.id),
     time(o.paid_at),
     o.cashier_id === null ? null : (names.get(o.cashier_id) ?? o.cashier_id),
     o.member,

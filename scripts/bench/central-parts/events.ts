@@ -1,10 +1,12 @@
 /** The simulated registers' events, shared by the central bench and its burst child process. */
 import type { WireEvent } from '../../../shared/sync/protocol';
 
-/** A valid order.checkout event (docs/sync.md "Event payloads"): a 100.00 order joining the line, 10 % extracted. */
-export function checkoutEvent(register: string, seq: number, at: number): WireEvent {
+/**
+ * A valid order.checkout event (docs/sync.md "Event payloads"): a 100.00 order joining the line, 10 % extracted,
+ * paying the previous entry. Also the central service's large-batch test's event.
+ */
+export function checkoutEvent(register: string, seq: number, at: number, queueId = 'cashier-1'): WireEvent {
   const orderId = `${register}-o${seq}`;
-  const queueId = 'cashier-1';
   return {
     id: `${register}-e${seq}`,
     seq,
