@@ -3,18 +3,18 @@
  * generations (docs/security.md §5).
  *
  * `writeVerifiedBackup(dbPath, destPath)` is a plain function of two paths:
- * it opens its own connection, so it can run in the main process or in a
- * worker thread. The copy is taken in steps (better-sqlite3's `backup()`
- * copies 100 pages and yields to the event loop between steps), written
- * under a temporary name, then checked — `PRAGMA integrity_check` and every
- * invariant of `pos verify` — and only then renamed to its backup name. A
- * copy that fails its check is deleted and the failure reported: a bad
- * backup never carries a backup's name, so a restore never picks it.
+ * it opens its own connection, so it runs in the heavy worker thread. The
+ * copy is one read snapshot (`VACUUM INTO`) written under a temporary name,
+ * then checked — `PRAGMA integrity_check` and every invariant of `pos
+ * verify` — and only then written to its backup name, flushed to disk a
+ * piece at a time (below), and the temporary copy deleted. A copy that fails
+ * its check is deleted and the failure reported: a bad backup never carries
+ * a backup's name, so a restore never picks it.
  *
  * One file per local day, `cashier-YYYY-MM-DD.db`; which ones are kept is
  * `backupDaysToKeep` (7 daily, 4 weekly, 12 monthly).
  */
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { localParts } from '../../../shared/engine/index';
@@ -84,27 +84,78 @@ export function checkDatabaseFile(file: string, options: { nativeBinding?: strin
   }
 }
 
+/** How much of the backup is flushed to disk at a time, and the pause between pieces (see copyFlushingInPieces). */
+const FLUSH_PIECE_BYTES = 8 * 1024 * 1024;
+const FLUSH_PAUSE_MS = 5;
+
 /**
  * Copies the database at `dbPath` to `destPath`, verified. Throws a
  * BackupCheckError (nothing left at `destPath`) when the copy fails its check.
  */
 export async function writeVerifiedBackup(dbPath: string, destPath: string, options: { nativeBinding?: string } = {}): Promise<void> {
   const partial = `${destPath}.partial`;
-  rmSync(partial, { force: true });
+  const writing = `${destPath}.writing`;
+  const removeTemporaries = () => {
+    for (const file of [partial, `${partial}-wal`, `${partial}-shm`, writing]) rmSync(file, { force: true });
+  };
+  removeTemporaries();
   const source = new Database(dbPath, { fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   try {
     // VACUUM INTO copies one read snapshot: unlike the online backup API it is not restarted by every commit
     // of the counter's connection (measured: a 426 MiB register never finished under a busy counter).
+    // synchronous=OFF: SQLite does not fsync the copy at its end. Flushing 1.3 GB at once made the counter's
+    // own commit fsyncs queue behind it for up to half a second (docs/performance.md); the copy is flushed
+    // in pieces below instead, and this temporary file is deleted before the kernel needs to write it.
+    source.pragma('synchronous = OFF');
     source.prepare('VACUUM INTO ?').run(partial);
   } finally {
     source.close();
   }
-  const problems = checkDatabaseFile(partial, options);
-  if (problems.length > 0) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
-    throw new BackupCheckError(`the backup copy failed its check and was deleted: ${problems.join('; ')}`);
+  try {
+    const problems = checkDatabaseFile(partial, options);
+    if (problems.length > 0) throw new BackupCheckError(`the backup copy failed its check and was deleted: ${problems.join('; ')}`);
+    await copyFlushingInPieces(partial, writing);
+    renameSync(writing, destPath);
+    syncDirectory(path.dirname(destPath));
+  } finally {
+    removeTemporaries();
   }
-  renameSync(partial, destPath);
+}
+
+/**
+ * Copies `from` to `to`, flushing every FLUSH_PIECE_BYTES with a short pause
+ * between pieces, so the disk never has more than a piece of the backup to
+ * write when a checkout commits. (The source is still in the page cache: it
+ * was just written.)
+ */
+async function copyFlushingInPieces(from: string, to: string): Promise<void> {
+  const input = openSync(from, 'r');
+  const output = openSync(to, 'w');
+  try {
+    const buffer = Buffer.allocUnsafe(FLUSH_PIECE_BYTES);
+    for (;;) {
+      const read = readSync(input, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      for (let written = 0; written < read; ) written += writeSync(output, buffer, written, read - written);
+      fdatasyncSync(output);
+      await new Promise((resolve) => setTimeout(resolve, FLUSH_PAUSE_MS));
+    }
+    fsyncSync(output);
+  } finally {
+    closeSync(output);
+    closeSync(input);
+  }
+}
+
+/** The rename is durable only once the directory is flushed (POSIX); Windows cannot open a directory and needs none. */
+function syncDirectory(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface BackupResult {
