@@ -9,7 +9,7 @@
  *   steady   N registers (default 1 000) connected at once, each sending one
  *            checkout every 6 s (a busy counter: 600 an hour) for S seconds;
  *   offline  N registers (default 100) back after a day offline, each with a
- *            day of events (default 1 500), all sending at once in batches of 500;
+ *            day of events (default 1 500), all sending at once in batches of 100 (--offline-batch);
  *   mixed    both at once: the 1 000 steady registers keep sending while 100
  *            other registers return from their day offline (starting 3 s
  *            in) — the steady registers' acks and the event loop while large
@@ -47,7 +47,8 @@ const REGISTERS = arg('registers', 1000);
 const SECONDS = arg('seconds', 20);
 const OFFLINE = arg('offline', 100);
 const OFFLINE_EVENTS = arg('offline-events', 1500);
-const OFFLINE_BATCH = 500;
+/** As the register client sends (electron/backend/sync/client.ts `batchSize`). */
+const OFFLINE_BATCH = arg('offline-batch', 100);
 const CHECKOUT_EVERY_MS = 6000;
 const MIXED_BURST_AFTER_MS = 3000;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
