@@ -35,7 +35,7 @@ import { addAdmin, addRegister, addStore, enrol } from '../../central/auth/regis
 import { openPglite, openPostgres, type SqlDb } from '../../central/db/adapter';
 import { migrate } from '../../central/db/migrate';
 import { MESSAGES, PROTOCOL_VERSION, type WireEvent } from '../../shared/sync/protocol';
-import { checkoutEvent } from './central-parts/events';
+import { checkoutEvent } from '../../test/support/checkout-event';
 import { startPostgres } from '../../test/central/databases';
 
 function arg(name: string, fallback: number): number {

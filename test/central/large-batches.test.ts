@@ -22,7 +22,7 @@ import { LoopBusyMonitor } from '../../central/http/loop-busy';
 import { LARGE_BATCH_EVENTS, LargeBatchGate } from '../../central/sync/large-batch-gate';
 import { MESSAGES, type BatchAck, type WireEvent } from '../../shared/sync/protocol';
 import { Cleanup } from '../sync/helpers';
-import { checkoutEvent } from '../../scripts/bench/central-parts/events';
+import { checkoutEvent } from '../support/checkout-event';
 import { DATABASES, stopSharedPostgres } from './databases';
 import { enrolled, rawClient, serviceOn, T0 } from './fixtures';
 

@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { io, type Socket } from 'socket.io-client';
 import { MESSAGES, PROTOCOL_VERSION } from '../../../shared/sync/protocol';
-import { checkoutEvent } from './events';
+import { checkoutEvent } from '../../../test/support/checkout-event';
 
 interface BurstConfig {
   url: string;

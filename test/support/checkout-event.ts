@@ -1,5 +1,5 @@
-/** The simulated registers' events, shared by the central bench and its burst child process. */
-import type { WireEvent } from '../../../shared/sync/protocol';
+/** A valid order.checkout event as a register sends it: the central bench's simulated registers and the service's large-batch test. */
+import type { WireEvent } from '../../shared/sync/protocol';
 
 /**
  * A valid order.checkout event (docs/sync.md "Event payloads"): a 100.00 order joining the line, 10 % extracted,
