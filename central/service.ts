@@ -99,12 +99,16 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   io.on('connection', (socket) => {
     const register = (socket.data as { register?: IngestRegister }).register;
     if (!register) return;
+    // One report written after the other: two updates on the pool's connections can commit out of order,
+    // and an older count would then stand over a newer one (seen: 4 waiting shown after the register said 0).
+    let written: Promise<unknown> = Promise.resolve();
     socket.on(MESSAGES.status, (raw: unknown) => {
       const report = parseMessage(statusReportSchema, raw, 'status report');
       if (!report.ok) return;
-      db.query('UPDATE registers SET outbox_waiting = $2, waiting_reported_at = $3 WHERE id = $1', [register.id, report.value.waiting, now()]).catch((error: unknown) =>
-        log.warn(`could not note what ${register.storeId}/${register.registerId} has waiting: ${String(error)}`),
-      );
+      const at = now();
+      written = written
+        .then(() => db.query('UPDATE registers SET outbox_waiting = $2, waiting_reported_at = $3 WHERE id = $1', [register.id, report.value.waiting, at]))
+        .catch((error: unknown) => log.warn(`could not note what ${register.storeId}/${register.registerId} has waiting: ${String(error)}`));
     });
   });
   // A push added by any instance reaches the registers connected to this one.
