@@ -16,7 +16,8 @@
  *
  * This file holds the loop, the batches in flight and the status; the parts
  * live beside it: connection.ts (one connection attempt, the hello, refusals),
- * ack.ts (what an acknowledgement means), resend.ts (a restored service asks
+ * ack.ts (what an acknowledgement means), client-options.ts (the settings and
+ * their defaults), acked-retention.ts (purging acknowledged rows), resend.ts (a restored service asks
  * for events again), restore-gap.ts (a restored register renumbered past the
  * server's events), inbound.ts (pushes and unknown messages), backoff.ts.
  */
@@ -26,18 +27,21 @@ import { MESSAGES, PROTOCOL_VERSION, parseMessage, resendRequestSchema, type Hel
 import type { Db } from '../store/database';
 import { checkAck, type AckContext } from './ack';
 import { recordRefused, type ApplyOutcome } from './apply';
-import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from './backoff';
+import { AckedRetention } from './acked-retention';
+import { backoffDelay } from './backoff';
+import { clientSettings, type ClientSettings, type SyncClientOptions } from './client-options';
 import { checkServerUrl, type SyncConfig } from './config';
 import { openConnection, type ConnectAttempt } from './connection';
 import { attachInbound } from './inbound';
-import { ACKED_RETENTION_DAYS, Outbox, OutboxError } from './outbox';
+import { Outbox, OutboxError } from './outbox';
 import { answerResendRequest } from './resend';
 import { readRestoreGap, RestoreWatch, type RestoreGap } from './restore-gap';
-import { describe, silentLogger, SyncError, type SyncLogger } from './sync-error';
+import { describe, SyncError } from './sync-error';
 import { msg, type Message } from '../../../shared/messages/catalogue';
 
 export { restoreProblem } from './restore-gap';
 export { silentLogger, type SyncLogger } from './sync-error';
+export type { SyncClientOptions } from './client-options';
 
 export interface SyncStatus {
   connection: 'stopped' | 'connecting' | 'online' | 'offline';
@@ -57,35 +61,6 @@ export interface SyncStatus {
   restoreGap: RestoreGap | null;
 }
 
-export interface SyncClientOptions {
-  db: Db;
-  config: SyncConfig;
-  /**
-   * Most events per batch (default 100: a register back from a day offline sends ≈ 120 KB batches, which the
-   * service decodes and stores without holding other registers' acks — measured in docs/central.md).
-   */
-  batchSize?: number;
-  /** About the most payload bytes per batch (default 1 MiB; one event always goes). */
-  batchBytes?: number;
-  /** Batches sent ahead while earlier ones await their ack (default 8; 1 = strictly one at a time). */
-  inFlight?: number;
-  /** Days acknowledged events are kept for a restored service (default ACKED_RETENTION_DAYS = 30). */
-  retentionDays?: number;
-  /** How long to wait for the server's ack of one batch (default 15 s). */
-  ackTimeoutMs?: number;
-  /** How long one connection attempt may take (default 10 s). */
-  connectTimeoutMs?: number;
-  /** How often an idle, connected client looks at the outbox again (default 2 s; `notify()` is immediate). */
-  pollIntervalMs?: number;
-  /** Backoff between failed attempts: doubles from `initialMs` up to `maxMs`, with jitter (default 500 ms – 30 s). */
-  backoff?: Backoff;
-  /** Extra trusted certificates (PEM) for wss:// to a private CA. */
-  ca?: string | string[];
-  logger?: SyncLogger;
-  now?: () => number;
-  random?: () => number;
-}
-
 export interface SyncClientEvents {
   status: [SyncStatus];
   /** Connected and the outbox was found empty. */
@@ -101,27 +76,13 @@ interface InFlight {
   answer: Promise<unknown>;
 }
 
-const PURGE_INTERVAL_MS = 3_600_000;
-
 export class SyncClient extends EventEmitter<SyncClientEvents> {
   private readonly db: Db;
   private readonly config: SyncConfig;
   private readonly url: URL;
   private readonly outbox: Outbox;
-  private readonly batchSize: number;
-  private readonly batchBytes: number;
-  private readonly inFlight: number;
-  private readonly retentionDays: number;
-  /** When expired acknowledged rows were last purged (ms; 0: not yet since start). */
-  private purgedAt = 0;
-  private readonly ackTimeoutMs: number;
-  private readonly connectTimeoutMs: number;
-  private readonly pollIntervalMs: number;
-  private readonly backoff: Backoff;
-  private readonly logger: SyncLogger;
-  private readonly now: () => number;
-  private readonly random: () => number;
-  private readonly ca: string | string[] | undefined;
+  private readonly settings: ClientSettings;
+  private readonly retention: AckedRetention;
 
   private current: SyncStatus;
   private socket: Socket | null = null;
@@ -142,20 +103,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.config = options.config;
     this.url = checkServerUrl(options.config.url, options.config.allowInsecure);
     this.outbox = new Outbox(options.db);
-    this.batchSize = options.batchSize ?? 100;
-    this.batchBytes = options.batchBytes ?? 1024 * 1024;
-    this.inFlight = options.inFlight ?? 8;
-    this.retentionDays = options.retentionDays ?? ACKED_RETENTION_DAYS;
-    this.ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 2_000;
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.logger = options.logger ?? silentLogger;
-    this.now = options.now ?? Date.now;
-    this.random = options.random ?? Math.random;
-    this.ca = options.ca;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize must be a whole number ≥ 1');
-    if (!Number.isInteger(this.inFlight) || this.inFlight < 1) throw new RangeError('inFlight must be a whole number ≥ 1');
+    this.settings = clientSettings(options);
+    this.retention = new AckedRetention(this.outbox, this.settings.retentionDays, this.settings.now, this.settings.logger);
     this.current = {
       connection: 'stopped',
       online: false,
@@ -167,8 +116,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       problem: null,
       restoreGap: readRestoreGap(this.db),
     };
-    this.restore = new RestoreWatch(this.db, this.logger, (gap) => this.setStatus({ restoreGap: gap }));
-    this.ackContext = { db: this.db, outbox: this.outbox, restore: this.restore, logger: this.logger, now: this.now, refuse: this.refuse };
+    this.restore = new RestoreWatch(this.db, this.settings.logger, (gap) => this.setStatus({ restoreGap: gap }));
+    this.ackContext = { db: this.db, outbox: this.outbox, restore: this.restore, logger: this.settings.logger, now: this.settings.now, refuse: this.refuse };
   }
 
   status(): SyncStatus {
@@ -180,7 +129,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.stopped = false;
     this.loop = this.run().catch((error: unknown) => {
       // run() handles its own failures; reaching here is a bug worth seeing.
-      this.logger.error(`sync loop ended unexpectedly: ${describe(error)}`);
+      this.settings.logger.error(`sync loop ended unexpectedly: ${describe(error)}`);
     });
   }
 
@@ -229,10 +178,10 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     const inflight: InFlight[] = [];
     let sentUpTo = this.outbox.state().lastAckedSeq;
     while (!this.stopped && this.socket === socket) {
-      while (inflight.length < this.inFlight) {
+      while (inflight.length < this.settings.inFlight) {
         let events: WireEvent[];
         try {
-          events = this.outbox.nextBatch(sentUpTo, this.batchSize, this.batchBytes);
+          events = this.outbox.nextBatch(sentUpTo, this.settings.batchSize, this.settings.batchBytes);
         } catch (error) {
           // A row that cannot be sent: let what is ahead of it be acknowledged first.
           if (inflight.length === 0) throw error;
@@ -244,14 +193,14 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       }
       const head = inflight.shift();
       if (!head) {
-        this.purge();
-        const at = this.now();
+        this.retention.purgeWhenDue();
+        const at = this.settings.now();
         this.outbox.markSynced(at);
         this.setStatus({ lastSyncAt: at, waiting: 0, lastError: null, lastErrorAt: null, blocked: false, problem: null });
         this.reportWaiting(0);
         succeeded();
         this.emit('drained');
-        await this.pause(this.pollIntervalMs, true);
+        await this.pause(this.settings.pollIntervalMs, true);
         continue;
       }
       // A failure here leaves the batches behind it abandoned: the socket is
@@ -272,7 +221,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   private send(socket: Socket, events: WireEvent[]): InFlight {
     const first = events[0]!.seq;
     const last = events[events.length - 1]!.seq;
-    const answer = (socket.timeout(this.ackTimeoutMs).emitWithAck(MESSAGES.batch, { events }) as Promise<unknown>).catch((error: unknown) => {
+    const answer = (socket.timeout(this.settings.ackTimeoutMs).emitWithAck(MESSAGES.batch, { events }) as Promise<unknown>).catch((error: unknown) => {
       throw new SyncError(`no acknowledgement for events ${first}–${last} (${describe(error)}); they stay in the outbox and will be sent again`, false, msg('sync.noAck'));
     });
     // Marked handled now: a batch behind a failed one is abandoned, its rejection expected.
@@ -283,9 +232,9 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   /** Checks a batch's ack (ack.ts) and removes what it acknowledged; throws (removing nothing) on anything else. */
   private settle(batch: InFlight, raw: unknown): void {
     const upTo = checkAck(this.ackContext, batch, raw);
-    const at = this.now();
+    const at = this.settings.now();
     this.outbox.acknowledge(upTo, at);
-    this.purge();
+    this.retention.purgeWhenDue();
     const waiting = this.outbox.waitingAfter(upTo);
     this.setStatus({ lastSyncAt: at, waiting, lastError: null, lastErrorAt: null, blocked: false, problem: null });
     this.reportWaiting(waiting);
@@ -295,23 +244,11 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     }
   }
 
-  /** Deletes acknowledged rows past the retention, at most once an hour (a bounded DELETE, outbox.ts). */
-  private purge(): void {
-    const at = this.now();
-    if (this.purgedAt !== 0 && at - this.purgedAt < PURGE_INTERVAL_MS) return;
-    this.purgedAt = at;
-    try {
-      this.outbox.purgeExpired(at, this.retentionDays);
-    } catch (error) {
-      this.logger.warn(`could not purge old acknowledged events (tried again in an hour): ${describe(error)}`);
-    }
-  }
-
   /** The server asked to send again from `fromSeq` (it was restored from a backup): resend.ts. */
   private onResend(socket: Socket, raw: unknown): void {
     const parsed = parseMessage(resendRequestSchema, raw, 'resend request');
     if (!parsed.ok) return this.refuse(MESSAGES.resend, raw, parsed.error);
-    const failure = answerResendRequest(this.outbox, parsed.value.fromSeq, this.retentionDays, this.logger);
+    const failure = answerResendRequest(this.outbox, parsed.value.fromSeq, this.settings.retentionDays, this.settings.logger);
     // Start over from the database: the pump reads from the lowered mark on the next connection.
     if (failure && (failure.blocked || this.socket === socket)) this.fail(failure);
   }
@@ -333,8 +270,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.setStatus({ connection: 'connecting', online: false });
     const attempt = openConnection({
       url: this.url,
-      timeoutMs: this.connectTimeoutMs,
-      ...(this.ca ? { ca: this.ca } : {}),
+      timeoutMs: this.settings.connectTimeoutMs,
+      ...(this.settings.ca ? { ca: this.settings.ca } : {}),
       hello: () => this.hello(),
       refuse: this.refuse,
       onSettled: () => {
@@ -356,24 +293,24 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     });
     attachInbound(socket, {
       db: this.db,
-      logger: this.logger,
-      now: this.now,
+      logger: this.settings.logger,
+      now: this.settings.now,
       refuse: this.refuse,
       onPush: (push) => this.emit('push', push),
       onResend: (raw) => this.onResend(socket, raw),
     });
     this.setStatus({ connection: 'online', online: true });
     this.reportWaiting(safeWaiting(this.outbox));
-    this.logger.info(`connected to ${this.url.origin}`);
+    this.settings.logger.info(`connected to ${this.url.origin}`);
   }
 
   /** Logs a server message that was not acted on, in the logger and in `sync_inbound`. */
   private readonly refuse = (message: string, raw: unknown, error: string): void => {
-    this.logger.warn(`refused ${message}: ${error}`);
+    this.settings.logger.warn(`refused ${message}: ${error}`);
     try {
-      recordRefused(this.db, message, raw, error, this.now());
+      recordRefused(this.db, message, raw, error, this.settings.now());
     } catch (logError) {
-      this.logger.error(`could not log the refused ${message}: ${describe(logError)}`);
+      this.settings.logger.error(`could not log the refused ${message}: ${describe(logError)}`);
     }
   };
 
@@ -382,13 +319,13 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     // A bad outbox row stays bad however often it is read.
     const blocked = (error instanceof SyncError && error.blocked) || error instanceof OutboxError;
     const problem = error instanceof SyncError ? error.problem : error instanceof OutboxError ? msg('sync.badOutboxRow') : msg('sync.other');
-    this.logger.warn(`sync: ${message}`);
+    this.settings.logger.warn(`sync: ${message}`);
     if (closeSocket) this.closeSocket();
     this.setStatus({
       connection: 'offline',
       online: false,
       lastError: message,
-      lastErrorAt: this.now(),
+      lastErrorAt: this.settings.now(),
       blocked,
       problem,
       waiting: safeWaiting(this.outbox),
@@ -407,7 +344,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   }
 
   private backoffDelay(failures: number): number {
-    return backoffDelay(failures, this.backoff, this.random);
+    return backoffDelay(failures, this.settings.backoff, this.settings.random);
   }
 
   /** Waits `ms`; `stop()` always ends it early, `notify()` or a lost connection only when `idle`. */
