@@ -123,24 +123,27 @@ export async function writeVerifiedBackup(dbPath: string, destPath: string, opti
 }
 
 /**
- * Copies `from` to `to`, flushing every FLUSH_PIECE_BYTES with a short pause
- * between pieces, so the disk never has more than a piece of the backup to
- * write when a checkout commits. (The source is still in the page cache: it
- * was just written.)
+ * Copies `from` to `to`, flushing every `pieceBytes` (FLUSH_PIECE_BYTES) with
+ * a short pause between pieces, so the disk never has more than a piece of
+ * the backup to write when a checkout commits. (The source is still in the
+ * page cache: it was just written.) Returns how many pieces were flushed.
  */
-async function copyFlushingInPieces(from: string, to: string): Promise<void> {
+export async function copyFlushingInPieces(from: string, to: string, pieceBytes = FLUSH_PIECE_BYTES): Promise<number> {
   const input = openSync(from, 'r');
   const output = openSync(to, 'w');
+  let pieces = 0;
   try {
-    const buffer = Buffer.allocUnsafe(FLUSH_PIECE_BYTES);
+    const buffer = Buffer.allocUnsafe(pieceBytes);
     for (;;) {
       const read = readSync(input, buffer, 0, buffer.length, null);
       if (read === 0) break;
       for (let written = 0; written < read; ) written += writeSync(output, buffer, written, read - written);
       fdatasyncSync(output);
+      pieces++;
       await new Promise((resolve) => setTimeout(resolve, FLUSH_PAUSE_MS));
     }
     fsyncSync(output);
+    return pieces;
   } finally {
     closeSync(output);
     closeSync(input);
