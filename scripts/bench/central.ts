@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench/central.ts [--registers N] [--seconds S] [--offline N] [--offline-events N] [--targets postgres,pglite]`
+ * `npx tsx scripts/bench/central.ts [--registers N] [--seconds S] [--offline N] [--offline-events N] [--offline-batch N] [--targets postgres,pglite] [--cases steady,offline,mixed] [--server-node-args a,b]`
  * (also run by `npm run bench`): the central service on a real PostgreSQL
  * (started from Debian's package into a temp dir, fsync on) and on embedded
  * PGlite, in the same run. (It also ran the old SQLite reference server
@@ -52,10 +52,15 @@ const OFFLINE_BATCH = arg('offline-batch', 100);
 const CHECKOUT_EVERY_MS = 6000;
 const MIXED_BURST_AFTER_MS = 3000;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const TARGETS = (() => {
-  const i = process.argv.indexOf('--targets');
-  return (i >= 0 ? process.argv[i + 1]! : 'postgres,pglite').split(',');
-})();
+function listArg(name: string, fallback: string): string[] {
+  const i = process.argv.indexOf(`--${name}`);
+  return (i >= 0 ? process.argv[i + 1]! : fallback).split(',').filter(Boolean);
+}
+const TARGETS = listArg('targets', 'postgres,pglite');
+/** Which cases to run (default all three, in this order). */
+const CASES = listArg('cases', 'steady,offline,mixed') as ('steady' | 'offline' | 'mixed')[];
+/** Extra node flags for the server process only, e.g. `--server-node-args --cpu-prof,--cpu-prof-dir=/tmp/prof` (a profile of the service under the burst). */
+const SERVER_NODE_ARGS = listArg('server-node-args', '');
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! : 0);
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -79,7 +84,7 @@ interface Target {
 }
 
 async function spawnServer(script: string, args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
   return new Promise((resolve, reject) => {
@@ -90,6 +95,9 @@ async function spawnServer(script: string, args: string[], env: Record<string, s
       const line = buffer.split('\n').find((l) => l.includes('"listening"'));
       if (line) {
         clearTimeout(timer);
+        // Anything the server prints after (e.g. --trace-gc through --server-node-args) goes to our stderr.
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.pipe(process.stderr);
         resolve({ child, url: (JSON.parse(line) as { url: string }).url });
       }
     });
@@ -413,9 +421,7 @@ async function main(): Promise<void> {
       acked.clear();
       const lines: Record<string, unknown>[] = [];
       try {
-        lines.push(await runCase(target, 'steady', steady, offline));
-        lines.push(await runCase(target, 'offline', steady, offline));
-        lines.push(await runCase(target, 'mixed', steady, returning));
+        for (const kind of CASES) lines.push(await runCase(target, kind, steady, kind === 'mixed' ? returning : offline));
       } finally {
         await target.close();
       }
