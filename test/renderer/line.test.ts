@@ -108,5 +108,15 @@ describe('the line list', () => {
     await flush();
     expect(api.calls.filter((c) => c.name === 'queue.entry').at(-1)?.input).toEqual({ orderId: entry(2).orderId });
   });
+
+  it('a click on a row chooses it and opens its details', async () => {
+    const api = pagedLine(5);
+    wrapper = mountWith(QueueView, { props: { width: 1200, height: 600 } });
+    await flush();
+    await wrapper.findAll('.el-table-v2__row')[2]!.trigger('click');
+    await flush();
+    expect(useLineStore().selected).toBe(2);
+    expect(api.calls.filter((c) => c.name === 'queue.entry').at(-1)?.input).toEqual({ orderId: entry(3).orderId });
+  });
 });
 
