@@ -118,6 +118,8 @@ export const commandInputs = {
   'printJobs.retry': z.strictObject({ jobId: z.number().int().positive() }),
   'printJobs.reprint': z.strictObject({ jobId: z.number().int().positive() }),
   'printJobs.skip': z.strictObject({ jobId: z.number().int().positive(), reason: z.string().trim().min(1).max(200) }),
+  /** The text a job prints (or printed): a slip, a report or a receipt as the paper shows it. */
+  'printJobs.preview': z.strictObject({ jobId: z.number().int().positive() }),
   'printer.testPage': z.strictObject({}),
   ...managerCommandInputs,
 } as const;
@@ -346,6 +348,7 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'printJobs.retry': PrintQueueJobView;
   'printJobs.reprint': { jobId: number };
   'printJobs.skip': PrintQueueJobView;
+  'printJobs.preview': { jobId: number; lines: string[] };
   'printer.testPage': { jobId: number };
 }
 

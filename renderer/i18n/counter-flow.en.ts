@@ -77,6 +77,9 @@ export default {
     reasonPlaceholder: 'e.g. the customer did not want a receipt',
     reasonRequired: 'Type the reason for skipping',
     skipConfirm: 'Skip it',
+    preview: 'Show content',
+    previewHide: 'Hide content',
+    previewOf: 'What {job} prints (as on paper)',
     testPageQueued: 'Test page added to the print queue',
   },
   sync: {

@@ -78,6 +78,9 @@ export default {
     reasonRequired: '请填写跳过的原因',
     skipConfirm: '确认跳过',
     testPageQueued: '测试页已加入打印队列',
+    preview: '查看内容',
+    previewHide: '收起内容',
+    previewOf: '{job}的打印内容（与纸上相同）',
   },
   sync: {
     since: '自 {time} 起',

@@ -41,6 +41,7 @@ export const ZH_MESSAGES: MessageTexts = {
   'printJob.alreadyPrinted': '第 {jobId} 号打印任务已经打印：如需再打一张，请重打副本。',
   'printJob.alreadySkipped': '第 {jobId} 号打印任务已跳过：如需打印，请重打副本。',
   'printJob.printingNow': '第 {jobId} 号打印任务正在打印，请等它完成或失败。',
+  'printJob.cannotPreview': '第 {jobId} 号打印任务无法显示：读不到它的订单或报表。请从订单重新打印，或告诉店长。',
   'order.noEntitlement': '订单 {orderId} 没有排队权益。',
   'order.alreadyRefunded': '订单 {orderId} 已经退过款，不能再退。',
   'order.refundClosedDay': '订单 {orderId} 属于已日结的班次（已打印日结报表），本店设置为已日结订单不能退款。如需退款，请店长在“门店”设置中允许。',

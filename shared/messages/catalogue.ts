@@ -82,6 +82,7 @@ export const MESSAGE_CATALOGUE = {
   'printJob.alreadyPrinted': { jobId: 'count' },
   'printJob.alreadySkipped': { jobId: 'count' },
   'printJob.printingNow': { jobId: 'count' },
+  'printJob.cannotPreview': { jobId: 'count' },
   'order.noEntitlement': { orderId: 'order' },
   'order.alreadyRefunded': { orderId: 'order' },
   'order.refundClosedDay': { orderId: 'order' },

@@ -43,6 +43,7 @@ export const EN_MESSAGES: MessageTexts = {
   'printJob.alreadyPrinted': 'Print job {jobId} has printed: reprint it for a copy (副本).',
   'printJob.alreadySkipped': 'Print job {jobId} was skipped: reprint it to print it.',
   'printJob.printingNow': 'Print job {jobId} is printing now: wait for it to finish or fail.',
+  'printJob.cannotPreview': 'Print job {jobId} cannot be shown: its order or report could not be read. Reprint it from the order, or tell the manager.',
   'order.noEntitlement': 'Order {orderId} earned no place in the line.',
   'order.alreadyRefunded': 'Order {orderId} is already refunded.',
   'order.refundClosedDay': 'Order {orderId} belongs to a closed day (its shift report is printed) and this store does not refund closed days. A manager can allow it under Store settings.',

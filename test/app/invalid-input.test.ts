@@ -59,6 +59,7 @@ const GOOD: { [N in CounterCommand]: Record<string, unknown> } = {
   'printJobs.retry': { jobId: 1 },
   'printJobs.reprint': { jobId: 1 },
   'printJobs.skip': { jobId: 1, reason: '顾客不要' },
+  'printJobs.preview': { jobId: 1 },
   'printer.testPage': {},
 };
 

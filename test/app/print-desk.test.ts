@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { INTERRUPTED_ERROR } from '../../electron/backend/printing/index';
 import { printCause, syncCause } from '../../shared/failures';
-import { openHarness, readyToSell } from './helpers';
+import { configure, addMember, openHarness, readyToSell } from './helpers';
 
 describe('print jobs at the counter', () => {
   it('a job left failed by a crash is listed, named in the status, and can be retried or skipped with a reason (audited)', async () => {
@@ -89,5 +89,35 @@ describe('print jobs at the counter', () => {
     expect(syncCause('cannot reach https://c.example: no answer within 5000 ms')).toBe('unreachable');
     expect(syncCause('the server refused events 1–5: conflict: x')).toBe('refused');
     expect(syncCause(null)).toBeNull();
+  });
+
+  it('shows what a job puts on paper: the draw slip, its copy, a receipt; an unknown job is not found and nothing changes', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    configure(h.backend, { extractionBp: 1000, settlement: 'completion', lottery: { fixedBp: [5000] } });
+    addMember(h.backend.db, { id: 'A' });
+    const sale = await h.ok('checkout.submit', { amountDueFen: 10_000, memberId: 'A', tenders: [{ kind: 'cash', amountFen: 10_000 }] });
+    await h.ok('queue.draw', { orderId: sale.orderId });
+    const db = h.backend.db;
+    const slipJob = db.prepare(`SELECT id FROM print_jobs WHERE order_id = ? AND slip = 'draw'`).pluck().get(sale.orderId) as number;
+    const receiptJob = db.prepare(`SELECT id FROM print_jobs WHERE order_id = ? AND slip IS NULL`).pluck().get(sale.orderId) as number;
+    const before = db.prepare('SELECT id, state, attempts, updated_at FROM print_jobs ORDER BY id').all();
+
+    const slip = await h.ok('printJobs.preview', { jobId: slipJob });
+    expect(slip.jobId).toBe(slipJob);
+    const text = slip.lines.join('\n');
+    expect(text).toContain('抽奖凭条');
+    expect(text).toContain('50%');
+    expect(text).not.toContain('副本');
+    expect(text).not.toMatch(/[A-Za-z]{3,}/); // what the paper says, in Chinese: no English word, no raw id
+    const copy = await h.ok('printJobs.reprint', { jobId: slipJob });
+    expect((await h.ok('printJobs.preview', { jobId: copy.jobId })).lines.join('\n')).toContain('副本');
+    expect((await h.ok('printJobs.preview', { jobId: receiptJob })).lines.join('\n')).toMatch(/收银小票[\s\S]*实付金额 +￥100.00/);
+
+    expect(await h.call('printJobs.preview', { jobId: 9999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await h.call('printJobs.preview', { jobId: 0 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    // Looking changes nothing: the jobs are as they were (the copy aside).
+    expect(db.prepare('SELECT id, state, attempts, updated_at FROM print_jobs WHERE id <> ? ORDER BY id').all(copy.jobId)).toEqual(before);
+    h.close();
   });
 });

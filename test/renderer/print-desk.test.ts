@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PrintQueueJobView } from '../../shared/contract';
 import PrintDesk from '../../renderer/components/PrintDesk.vue';
 import { useSessionStore } from '../../renderer/stores/session';
+import { msg } from '../../shared/messages/catalogue';
 import { fakeApi, flush, mountWith, statusFixture } from './helpers';
 
 const job = (id: number, over: Partial<PrintQueueJobView>): PrintQueueJobView => ({
@@ -72,5 +73,43 @@ describe('print jobs list', () => {
     window.dispatchEvent(ctrlR());
     await flush();
     expect(api.calls.find((c) => c.name === 'printJobs.retry')!.input).toEqual({ jobId: 9 });
+  });
+
+  it('V shows what the chosen job prints, follows ↑/↓ while shown, V again hides it; a refusal is shown in Chinese', async () => {
+    const api = fakeApi();
+    const drawSlip = job(11, { kind: 'slip', slip: 'draw', state: 'previewed', nextAttemptAt: null });
+    api.on('printJobs.list', () => ({ jobs: [drawSlip, job(12, { state: 'pending' })], needsCashier: 0 }));
+    api.on('printJobs.preview', (input) => {
+      const { jobId } = input as { jobId: number };
+      if (jobId === 12) throw Object.assign(new Error('cannot preview'), { code: 'rule', reason: msg('printJob.cannotPreview', { jobId: 12 }) });
+      return { jobId, lines: ['    抽奖凭条', '抽中返利比例      50%'] };
+    });
+    wrapper = mountWith(PrintDesk);
+    useSessionStore().status = statusFixture();
+    await flush();
+    const key = (k: string) => window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', ctrlKey: true, bubbles: true, cancelable: true }));
+    await flush();
+    expect(document.querySelector('[data-test="print-job-preview"]')).toBeNull();
+    key('v');
+    await flush();
+    const shown = document.querySelector('[data-test="print-job-preview"]')!;
+    expect(shown.getAttribute('data-job')).toBe('11');
+    expect(shown.textContent).toContain('订单 1-20260302-0011 的抽奖凭条的打印内容');
+    expect(shown.querySelector('pre')!.textContent).toBe('    抽奖凭条\n抽中返利比例      50%');
+    key('ArrowDown');
+    await flush();
+    expect(api.calls.filter((c) => c.name === 'printJobs.preview').map((c) => c.input)).toEqual([{ jobId: 11 }, { jobId: 12 }]);
+    expect(document.querySelector('[data-test="print-job-preview"]')).toBeNull();
+    expect(document.querySelector('[data-test="print-jobs-problem"]')!.textContent).toContain('无法显示');
+    key('ArrowUp');
+    await flush();
+    expect(document.querySelector('[data-test="print-job-preview"]')).toBeNull(); // the failure hid it: V shows it again
+    key('V');
+    await flush();
+    expect(document.querySelector('[data-test="print-job-preview"]')!.getAttribute('data-job')).toBe('11');
+    key('v');
+    await flush();
+    expect(document.querySelector('[data-test="print-job-preview"]')).toBeNull();
   });
 });

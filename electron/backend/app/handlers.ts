@@ -84,6 +84,7 @@ const COMMANDS: Implementations = {
   'printJobs.retry': (b, i) => b.printDesk.retry(i),
   'printJobs.reprint': (b, i) => b.printDesk.reprint(i),
   'printJobs.skip': (b, i) => b.printDesk.skip(i),
+  'printJobs.preview': (b, i) => b.printDesk.preview(i),
   'printer.testPage': (b) => b.printDesk.testPage(),
   ...MANAGER_COMMANDS,
 };

@@ -7,7 +7,7 @@
 import type { CommandOutput, ParsedCommandInput, PrintQueueJobView } from '../../../shared/contract';
 import { msg } from '../../../shared/messages/catalogue';
 import { printCause } from '../../../shared/failures';
-import { enqueueTestPage, getJob, reprintJob, retryJob, skipJob, type PrintJob } from '../printing/index';
+import { enqueueTestPage, getJob, jobPreview, readPrinterSettings, reprintJob, retryJob, skipJob, type PrintJob } from '../printing/index';
 import { jobsNeedingCashier, openJobs, recentPreviewedJobs } from '../printing/failures';
 import { AppError } from './errors';
 import type { RegisterBackend } from './register';
@@ -90,6 +90,28 @@ export class PrintDesk {
         return job;
       }),
     );
+  }
+
+  /**
+   * What the job puts (or put) on paper, line by line: the way a cashier sees a draw or exchange slip, a refund
+   * slip or a report when no printer is set (仅预览) or the paper is lost. Built by the worker's own source, so
+   * the screen and the paper cannot differ; a reprint shows 副本 as it would print.
+   */
+  preview(input: ParsedCommandInput<'printJobs.preview'>): CommandOutput<'printJobs.preview'> {
+    this.core.requireSession();
+    const job = this.job(input.jobId);
+    let settings;
+    try {
+      settings = readPrinterSettings(this.core.db);
+    } catch {
+      settings = { width: 80 as const, copies: 1, drawer: false };
+    }
+    try {
+      return { jobId: job.id, lines: jobPreview(this.core.db, job, settings, this.core.wallNow()).lines.map((line) => line.text.trimEnd()) };
+    } catch (error) {
+      this.core.log.error(`preview of print job ${job.id} failed`, error);
+      throw new AppError('rule', msg('printJob.cannotPreview', { jobId: job.id }), { rule: 'print-job-preview' });
+    }
   }
 
   testPage(): CommandOutput<'printer.testPage'> {
