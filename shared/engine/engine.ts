@@ -7,59 +7,23 @@
  * changes nothing. Before an operation, everything that fell due at or
  * before its instant (automatic completions, scheduled resets) is applied at
  * its own instant, in time order.
+ *
+ * This file holds queue creation, checkout, completion and refund; beside it:
+ * session.ts (one operation's view of the queue, ledger rows and events),
+ * due.ts (what falls due by itself, and `run`), settlement.ts (extraction
+ * and first-come distribution), entry-actions.ts (draw, exchange),
+ * settings-change.ts. Callers import all of it from here or from index.ts.
  */
-import { addFen, applyBp, fen, minFen, paymentFen, subFen, ZERO_FEN, type Bp, type Fen } from '../money';
-import {
-  applySettingsChange,
-  parseSettingsChange,
-  resolveSettings,
-  type EffectiveSettings,
-  type SettingsChange,
-  type SettingsLayer,
-  type SettingsLayers,
-} from '../settings';
-import { decideRatio, defaultRatio, drawFromLottery, lotteryAllows, lotteryMax, type RatioDecision } from './ratio';
-import { insideWindows, latestResetAtOrBefore, localDay, TIME } from './time';
-import {
-  RuleError,
-  type EngineContext,
-  type Entry,
-  type Instant,
-  type LedgerKind,
-  type LedgerRow,
-  type Member,
-  type NoEntitlementReason,
-  type Order,
-  type QueueEvent,
-  type QueueState,
-} from './types';
+import { addFen, applyBp, fen, paymentFen, subFen, ZERO_FEN, type Bp, type Fen } from '../money';
+import type { SettingsLayers } from '../settings';
+import { run } from './due';
+import { decideRatio, defaultRatio, lotteryMax, type RatioDecision } from './ratio';
+import { emit, record, requireOrder, type Session } from './session';
+import { completeOrder, finishEntry, settle, type Settlement } from './settlement';
+import { insideWindows, localDay, TIME } from './time';
+import { RuleError, type EngineContext, type Entry, type Instant, type Member, type NoEntitlementReason, type Order, type QueueState } from './types';
 
-/**
- * How many head-of-line entries are read per query while paying out: most
- * payments are taken whole by the head entry, so the first read is small and
- * later reads (a large payment flowing on down the line) are larger.
- */
-const FIRST_PAYOUT_PAGE = 2;
-const NEXT_PAYOUT_PAGE = 32;
-/** How many waiting entries a reset clears per query. */
-const RESET_PAGE = 500;
 const ORDER_ID = /^[\w.:#\-/]{1,64}$/;
-
-export interface Payout {
-  entryOrderId: string;
-  amountFen: Fen;
-  /** The entry was fully repaid by this payout. */
-  completed: boolean;
-}
-
-export interface Settlement {
-  extractedFen: Fen;
-  poolUsedFen: Fen;
-  payouts: Payout[];
-  paidFen: Fen;
-  leftoverFen: Fen;
-  leftoverTo: 'undistributed' | 'pool' | null;
-}
 
 export interface CheckoutInput {
   orderId: string;
@@ -78,59 +42,10 @@ export interface CheckoutResult {
   settlement: Settlement | null;
 }
 
-// ---------------------------------------------------------------------------
-// Session: one operation's view of the queue.
-
-interface Session {
-  ctx: EngineContext;
-  queue: QueueState;
-  settings: EffectiveSettings;
-  /** Ledger rows written by the operation now running, for its outbox event. */
-  ledger: LedgerRow[];
-}
-
-function openSession(ctx: EngineContext, at: Instant): Session {
-  if (!Number.isSafeInteger(at)) throw new RuleError('invalid-input', `the time of an operation must be a whole number of ms, got ${String(at)}`);
-  const queue = ctx.store.loadQueue(ctx.queueId);
-  if (!queue) throw new RuleError('unknown-queue', `no queue "${ctx.queueId}"`);
-  if (queue.clock !== null && at < queue.clock) {
-    throw new RuleError('time-backwards', `time went backwards: ${new Date(at).toISOString()} is before the last operation at ${new Date(queue.clock).toISOString()}`);
-  }
-  return { ctx, queue, settings: resolveSettings(queue.layers), ledger: [] };
-}
-
-function closeSession(s: Session, at: Instant): void {
-  s.queue.clock = Math.max(s.queue.clock ?? at, at);
-  s.ctx.store.saveQueue(s.queue);
-}
-
-function record(s: Session, kind: LedgerKind, at: Instant, amountFen: Fen, refs: { orderId?: string | null; entryOrderId?: string | null; units?: number } = {}): void {
-  const row: LedgerRow = {
-    queueId: s.queue.id,
-    kind,
-    at,
-    orderId: refs.orderId ?? null,
-    entryOrderId: refs.entryOrderId ?? null,
-    amountFen,
-    units: refs.units ?? 0,
-  };
-  s.ctx.store.appendLedger(row);
-  s.ledger.push(row);
-}
-
-function emit(s: Session, type: QueueEvent['type'], at: Instant, payload: Record<string, unknown>): void {
-  s.ctx.store.appendOutbox({ id: s.ctx.newEventId(), queueId: s.queue.id, type, at, payload: { ...payload, ledger: s.ledger } });
-  s.ledger = [];
-}
-
-/** Runs one operation: opens the session, applies what fell due, runs `body`, saves the counters. */
-function run<T>(ctx: EngineContext, at: Instant, body: (s: Session) => T): T {
-  const s = openSession(ctx, at);
-  applyDue(s, at);
-  const result = body(s);
-  closeSession(s, at);
-  return result;
-}
+export type { Payout, Settlement } from './settlement';
+export { advanceTo } from './due';
+export { canDraw, draw, exchange, exchangeQuote } from './entry-actions';
+export { changeSettings, type SettingsChangeInput } from './settings-change';
 
 // ---------------------------------------------------------------------------
 // Queue creation.
@@ -157,139 +72,6 @@ export function createQueue(store: EngineContext['store'], queueId: string, laye
   };
   store.saveQueue(queue);
   return queue;
-}
-
-// ---------------------------------------------------------------------------
-// Settlement: extraction and strict first-come distribution.
-
-function settle(s: Session, order: Order, at: Instant): Settlement {
-  const { store } = s.ctx;
-  const { settings, queue } = s;
-  order.settledAt = at;
-  if (!settings.enabled) {
-    store.updateOrder(order);
-    return { extractedFen: ZERO_FEN, poolUsedFen: ZERO_FEN, payouts: [], paidFen: ZERO_FEN, leftoverFen: ZERO_FEN, leftoverTo: null };
-  }
-  const extracted = applyBp(order.actualPaidFen, settings.extractionBp);
-  order.extractedFen = extracted;
-  queue.extractedFen = addFen(queue.extractedFen, extracted);
-  if (extracted > 0) record(s, 'extraction', at, extracted, { orderId: order.id });
-
-  let available = extracted;
-  let poolUsed = ZERO_FEN;
-  if (!settings.paused && queue.poolFen > 0) {
-    poolUsed = queue.poolFen;
-    record(s, 'pool_out', at, poolUsed, { orderId: order.id });
-    queue.poolFen = ZERO_FEN;
-    available = addFen(available, poolUsed);
-  }
-  const payouts = settings.paused ? [] : distribute(s, order.id, available, at);
-  const paid = payouts.reduce((sum, p) => addFen(sum, p.amountFen), ZERO_FEN);
-  order.paidToQueueFen = addFen(order.paidToQueueFen, paid);
-  const leftover = subFen(available, paid);
-  let leftoverTo: Settlement['leftoverTo'] = null;
-  if (leftover > 0) {
-    if (settings.leftover === 'carry') {
-      queue.poolFen = addFen(queue.poolFen, leftover);
-      record(s, 'pool_in', at, leftover, { orderId: order.id });
-      leftoverTo = 'pool';
-    } else {
-      queue.undistributedFen = addFen(queue.undistributedFen, leftover);
-      record(s, 'undistributed', at, leftover, { orderId: order.id });
-      leftoverTo = 'undistributed';
-    }
-  }
-  store.updateOrder(order);
-  return { extractedFen: extracted, poolUsedFen: poolUsed, payouts, paidFen: paid, leftoverFen: leftover, leftoverTo };
-}
-
-/** Pays `amount` to eligible waiting entries in line order; never to the paying order's own entry. */
-function distribute(s: Session, payingOrderId: string, amount: Fen, at: Instant): Payout[] {
-  const { store } = s.ctx;
-  const payouts: Payout[] = [];
-  let left = amount;
-  let afterSeq = 0;
-  const completedOrdersOnly = s.settings.ordering === 'completedFirst';
-  while (left > 0) {
-    const limit = afterSeq === 0 ? FIRST_PAYOUT_PAGE : NEXT_PAYOUT_PAGE;
-    const page = store.payableEntries(s.queue.id, { completedOrdersOnly, excludeOrderId: payingOrderId, afterSeq, limit });
-    if (page.length === 0) break;
-    for (const entry of page) {
-      afterSeq = entry.seq;
-      const remaining = subFen(entry.entitlementFen, entry.receivedFen);
-      if (remaining === 0) continue;
-      const pay = minFen(left, remaining);
-      entry.receivedFen = addFen(entry.receivedFen, pay);
-      s.queue.owedFen = subFen(s.queue.owedFen, pay);
-      s.queue.paidOutFen = addFen(s.queue.paidOutFen, pay);
-      left = subFen(left, pay);
-      record(s, 'payout', at, pay, { orderId: payingOrderId, entryOrderId: entry.orderId });
-      const completed = entry.receivedFen === entry.entitlementFen;
-      if (completed) finishEntry(s, entry, 'completed', at);
-      store.updateEntry(entry);
-      payouts.push({ entryOrderId: entry.orderId, amountFen: pay, completed });
-      if (left === 0) break;
-    }
-  }
-  return payouts;
-}
-
-/** Moves a waiting entry to a finished state, keeping the queue's counters true. */
-function finishEntry(s: Session, entry: Entry, state: Exclude<Entry['state'], 'waiting'>, at: Instant): Fen {
-  const remaining = subFen(entry.entitlementFen, entry.receivedFen);
-  entry.state = state;
-  entry.finishedAt = at;
-  s.queue.waitingCount -= 1;
-  s.queue.owedFen = subFen(s.queue.owedFen, remaining);
-  return remaining;
-}
-
-// ---------------------------------------------------------------------------
-// Things that fall due by themselves.
-
-/** Applies automatic completions and scheduled resets due at or before `now`, each at its own instant. */
-function applyDue(s: Session, now: Instant): void {
-  for (;;) {
-    const nextCompletion = s.ctx.store.nextAutoCompletion(s.queue.id, now);
-    // A completion and a reset at the same instant: the completion goes first,
-    // so the payment it settles still reaches the line before the line is cleared.
-    const resetLimit = nextCompletion ? Math.min(now, nextCompletion.autoCompleteAt! - 1) : now;
-    const resetAt = latestResetAtOrBefore(s.settings.reset, resetLimit, s.ctx.timezone);
-    if (resetAt !== null && (s.queue.resetAnchor === null || resetAt > s.queue.resetAnchor)) {
-      applyReset(s, resetAt);
-      continue;
-    }
-    if (!nextCompletion) return;
-    completeOrder(s, nextCompletion, nextCompletion.autoCompleteAt!, 'auto');
-  }
-}
-
-/** Advances the queue's clock to `at`, applying whatever fell due (a `tick`). */
-export function advanceTo(ctx: EngineContext, at: Instant): void {
-  run(ctx, at, () => undefined);
-}
-
-function applyReset(s: Session, at: Instant): void {
-  const { store } = s.ctx;
-  let afterSeq = 0;
-  let cleared = 0;
-  let forfeited = ZERO_FEN;
-  for (;;) {
-    const page = store.waitingEntries(s.queue.id, afterSeq, RESET_PAGE);
-    if (page.length === 0) break;
-    for (const entry of page) {
-      afterSeq = entry.seq;
-      const remaining = finishEntry(s, entry, 'cleared', at);
-      store.updateEntry(entry);
-      record(s, 'clearing', at, remaining, { entryOrderId: entry.orderId });
-      forfeited = addFen(forfeited, remaining);
-      cleared += 1;
-    }
-  }
-  s.queue.forfeitedFen = addFen(s.queue.forfeitedFen, forfeited);
-  s.queue.resetAnchor = at;
-  // One event for the whole reset: the ledger rows name every entry it cleared.
-  emit(s, 'queue.reset', at, { schedule: s.settings.reset, clearedEntries: cleared, forfeitedFen: forfeited });
 }
 
 // ---------------------------------------------------------------------------
@@ -448,26 +230,6 @@ function joinLine(s: Session, order: Order, decision: Extract<EntitlementDecisio
 // ---------------------------------------------------------------------------
 // Completion and refund.
 
-function requireOrder(s: Session, orderId: unknown): Order {
-  if (typeof orderId !== 'string') throw new RuleError('invalid-input', 'an order id is required');
-  const order = s.ctx.store.getOrder(s.queue.id, orderId);
-  if (!order) throw new RuleError('unknown-order', `unknown order ${orderId}`);
-  return order;
-}
-
-function completeOrder(s: Session, order: Order, at: Instant, how: 'confirm' | 'auto'): Settlement | null {
-  order.completedAt = at;
-  const settlement = order.settledAt === null ? settle(s, order, at) : null;
-  s.ctx.store.updateOrder(order);
-  const entry = s.ctx.store.getEntryByOrder(s.queue.id, order.id);
-  if (entry && !entry.orderCompleted) {
-    entry.orderCompleted = true;
-    s.ctx.store.updateEntry(entry);
-  }
-  emit(s, 'order.completed', at, { orderId: order.id, how, settlement });
-  return settlement;
-}
-
 export function complete(ctx: EngineContext, input: { orderId: string; at: Instant }): { order: Order; settlement: Settlement | null } {
   return run(ctx, input.at, (s) => {
     const order = requireOrder(s, input.orderId);
@@ -504,129 +266,6 @@ export function refund(ctx: EngineContext, input: { orderId: string; at: Instant
     emit(s, 'order.refunded', input.at, { orderId: order.id, settledBeforeRefund, forfeitedFen: forfeited });
     return { order, entry, forfeitedFen: forfeited, settledBeforeRefund };
   });
-}
-
-// ---------------------------------------------------------------------------
-// Lottery draw and exchange.
-
-function requireEntry(s: Session, orderId: unknown): Entry {
-  const order = requireOrder(s, orderId);
-  const entry = s.ctx.store.getEntryByOrder(s.queue.id, order.id);
-  if (!entry) throw new RuleError('no-entry', `order ${order.id} earned no entitlement`);
-  return entry;
-}
-
-/** Whether the entry may still draw: a lottery entry, waiting, not drawn, and paid nothing yet. */
-export function canDraw(entry: Entry): boolean {
-  return entry.drawPending && entry.state === 'waiting' && entry.receivedFen === 0 && entry.lottery !== null;
-}
-
-export function draw(ctx: EngineContext, input: { orderId: string; at: Instant; ratioBp?: number }): { entry: Entry; drawnBp: Bp; source: 'random' | 'fixed' } {
-  return run(ctx, input.at, (s) => {
-    const entry = requireEntry(s, input.orderId);
-    if (!canDraw(entry)) {
-      const why = !entry.lottery ? 'its ratio did not come from a lottery' : !entry.drawPending ? 'it has drawn already' : entry.state !== 'waiting' ? `it is ${entry.state}` : 'it has received payouts already';
-      throw new RuleError('not-drawable', `the entry of order ${entry.orderId} cannot draw: ${why}`);
-    }
-    const lottery = entry.lottery!;
-    let drawnBp: Bp;
-    if (input.ratioBp !== undefined) {
-      if (!lotteryAllows(lottery, input.ratioBp)) throw new RuleError('draw-not-allowed', `${String(input.ratioBp)} bp is not an outcome this lottery allows`);
-      drawnBp = input.ratioBp as Bp;
-    } else {
-      drawnBp = drawFromLottery(lottery, (n) => ctx.random.int(n));
-    }
-    const oldEntitlement = entry.entitlementFen;
-    entry.ratioBp = drawnBp;
-    entry.entitlementFen = applyBp(entry.baseFen, drawnBp);
-    entry.drawPending = false;
-    entry.drawnAt = input.at;
-    s.queue.owedFen = addFen(subFen(s.queue.owedFen, oldEntitlement), entry.entitlementFen);
-    if (entry.entitlementFen === 0) finishEntry(s, entry, 'completed', input.at);
-    ctx.store.updateEntry(entry);
-    const source = input.ratioBp !== undefined ? 'fixed' : 'random';
-    emit(s, 'entry.drawn', input.at, { orderId: entry.orderId, drawnBp, source, entitlementFen: entry.entitlementFen });
-    return { entry, drawnBp, source };
-  });
-}
-
-export function exchange(ctx: EngineContext, input: { orderId: string; at: Instant; to: 'points' | 'vouchers' }): { entry: Entry; convertedFen: Fen; units: number } {
-  if (input.to !== 'points' && input.to !== 'vouchers') throw new RuleError('invalid-input', `exchange to must be "points" or "vouchers", got ${JSON.stringify(input.to)}`);
-  return run(ctx, input.at, (s) => {
-    const entry = requireEntry(s, input.orderId);
-    const preview = exchangeQuote(s.settings, entry, input.to);
-    const converted = finishEntry(s, entry, 'exchanged', input.at);
-    ctx.store.updateEntry(entry);
-    s.queue.exchangedFen = addFen(s.queue.exchangedFen, converted);
-    if (input.to === 'points') s.queue.pointsIssued += preview.units;
-    else s.queue.vouchersIssued += preview.units;
-    record(s, input.to === 'points' ? 'exchange_points' : 'exchange_vouchers', input.at, converted, { entryOrderId: entry.orderId, units: preview.units });
-    emit(s, 'entry.exchanged', input.at, { orderId: entry.orderId, to: input.to, convertedFen: converted, units: preview.units });
-    return { entry, convertedFen: converted, units: preview.units };
-  });
-}
-
-/** What an exchange would give, without doing it (the confirmation dialog shows this). */
-export function exchangeQuote(settings: EffectiveSettings, entry: Entry, to: 'points' | 'vouchers'): { remainingFen: Fen; units: number } {
-  if (entry.state !== 'waiting') throw new RuleError('not-exchangeable', `the entry of order ${entry.orderId} is ${entry.state}, not waiting`);
-  const remaining = subFen(entry.entitlementFen, entry.receivedFen);
-  if (remaining === 0) throw new RuleError('not-exchangeable', `the entry of order ${entry.orderId} has nothing left to exchange`);
-  const rate = to === 'points' ? settings.exchange?.pointsBp : settings.exchange?.vouchersBp;
-  if (rate === undefined) throw new RuleError('exchange-not-configured', `exchange to ${to} is not set up`);
-  return { remainingFen: remaining, units: applyBp(remaining, rate) };
-}
-
-// ---------------------------------------------------------------------------
-// Settings.
-
-export interface SettingsChangeInput {
-  at: Instant;
-  base?: unknown;
-  cashier?: unknown;
-  actor: string;
-  source: 'manager' | 'server' | 'scenario' | 'system';
-}
-
-export function changeSettings(ctx: EngineContext, input: SettingsChangeInput): SettingsLayers {
-  const changes: Partial<Record<'base' | 'cashier', SettingsChange>> = {};
-  try {
-    if (input.base !== undefined) changes.base = parseSettingsChange(input.base, 'base settings');
-    if (input.cashier !== undefined) changes.cashier = parseSettingsChange(input.cashier, 'cashier settings');
-  } catch (error) {
-    throw new RuleError('invalid-input', (error as Error).message);
-  }
-  return run(ctx, input.at, (s) => {
-    const before = s.settings;
-    const next: SettingsLayers = { ...s.queue.layers };
-    for (const layer of ['base', 'cashier'] as const) {
-      const change = changes[layer];
-      if (!change) continue;
-      next[layer] = applyLayerChange(s, layer, s.queue.layers[layer], change, input);
-    }
-    s.queue.layers = next;
-    s.settings = resolveSettings(next);
-    // A newly set schedule counts from now: resets it would have had in the past are not owed.
-    if (JSON.stringify(before.reset) !== JSON.stringify(s.settings.reset)) s.queue.resetAnchor = input.at;
-    if (JSON.stringify(before.randomReturn) !== JSON.stringify(s.settings.randomReturn)) s.queue.randomGroup = null;
-    emit(s, 'queue.settings', input.at, { changes, actor: input.actor, source: input.source });
-    return next;
-  });
-}
-
-function applyLayerChange(s: Session, layer: 'base' | 'cashier', current: SettingsLayer, change: SettingsChange, input: SettingsChangeInput): SettingsLayer {
-  let updated: SettingsLayer;
-  try {
-    updated = applySettingsChange(current, change);
-  } catch (error) {
-    throw new RuleError('invalid-input', (error as Error).message);
-  }
-  for (const field of Object.keys(change) as (keyof SettingsLayer)[]) {
-    const oldValue = current[field] === undefined ? null : JSON.stringify(current[field]);
-    const newValue = updated[field] === undefined ? null : JSON.stringify(updated[field]);
-    if (oldValue === newValue) continue;
-    s.ctx.store.appendSettingsAudit({ queueId: s.queue.id, layer, field, oldValue, newValue, actor: input.actor, source: input.source, at: input.at });
-  }
-  return updated;
 }
 
 export { defaultRatio };
