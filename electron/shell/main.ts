@@ -28,7 +28,9 @@ import {
 } from '../backend/app/index';
 import { BackgroundCheck } from '../backend/app/full-check';
 import { configureManager } from '../backend/manager/index';
+import { startCheckpointThread } from '../backend/heavy/run';
 import { PrintWorker } from '../backend/printing/index';
+import { WalCheckpointer } from '../backend/store/wal-checkpoints';
 import { loadOrCreatePhoneKey } from '../backend/members/phone-key-file';
 import { CUSTOMER_DISPLAY_META, openCustomerWindow } from './customer-window';
 import { devServerUrl, hardenSession, hardenWebContents, isAllowedNavigation, RENDERER_INDEX } from './hardening';
@@ -231,6 +233,9 @@ function runRegister(backend: RegisterBackend, paths: ReturnType<typeof dataPath
   });
   worker.start();
   sync.refresh();
+  // The WAL is copied back into the file by a second connection in a worker thread, never inside a checkout's commit.
+  const checkpoints = new WalCheckpointer(backend.db, paths.db, { startThread: startCheckpointThread, logger: { warn: console.warn, error: console.error } });
+  checkpoints.start();
   // The customer-facing display (客显) on a second screen, when there is one and the manager did not turn it off.
   const devUrl = devServerUrl();
   let customerWindow: BrowserWindow | null = null;
@@ -275,7 +280,8 @@ function runRegister(backend: RegisterBackend, paths: ReturnType<typeof dataPath
   app.on('before-quit', () => {
     clearInterval(tick);
     clearInterval(backups);
-    void Promise.allSettled([worker.stop(), sync.stop(), backingUp]).finally(() => {
+    // The checkpoint thread's connection closes first: the counter's, closing last, checkpoints the whole WAL.
+    void Promise.allSettled([worker.stop(), sync.stop(), backingUp, checkpoints.stop()]).finally(() => {
       publisher.close();
       backend.close();
     });

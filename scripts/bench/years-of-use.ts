@@ -17,12 +17,13 @@ import { seededRandom } from '../../shared/engine/index';
 import { BackgroundCheck } from '../../electron/backend/app/full-check';
 import { createCommandHandler, StatusPublisher } from '../../electron/backend/app/handlers';
 import { startRegister } from '../../electron/backend/app/startup';
-import { runHeavy } from '../../electron/backend/heavy/run';
+import { runHeavy, startCheckpointThread } from '../../electron/backend/heavy/run';
 import { configureManager } from '../../electron/backend/manager/index';
 import { PrintWorker } from '../../electron/backend/printing/index';
 import { plainSecretBox } from '../../electron/backend/sync/config';
+import { WalCheckpointer } from '../../electron/backend/store/wal-checkpoints';
 import { SyncSupervisor } from '../../electron/backend/sync/supervisor';
-import { buildRegisters, builtFile, CHEAP_SCRYPT, MANAGER_PIN, quietLogger, readMeta, START } from './years/build';
+import { buildRegisters, builtFile, CHEAP_SCRYPT, MANAGER_PIN, quietLogger, readMeta, seedRegister, START } from './years/build';
 
 const quick = process.env.BENCH_YEARS_QUICK === '1';
 const sizes = (process.env.BENCH_YEARS_SIZES ?? (quick ? '30,365' : '30,365,1095')).split(',').map(Number);
@@ -38,6 +39,8 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? null : Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(2));
 };
+/** The background checkpoints of the register being measured (how many, how long, how much they copied). */
+const walCheckpoints: { ms: number; walFrames: number; copiedFrames: number; busy: boolean }[] = [];
 const ms = (t0: number) => Number((performance.now() - t0).toFixed(1));
 
 /** Drops the file's pages from the OS cache (posix_fadvise DONTNEED), so the next open reads the disk: a cold start. */
@@ -59,7 +62,7 @@ function open(file: string, clock: { now: number }) {
 }
 
 /** The shell's wiring (electron/shell/main.ts runRegister), without Electron. */
-function wire(backend: ReturnType<typeof open>['backend']) {
+function wire(backend: ReturnType<typeof open>['backend'], file: string) {
   const handle = createCommandHandler(backend, quietLogger);
   configureManager(backend, { scryptCost: CHEAP_SCRYPT, secretBox: plainSecretBox });
   const publisher = new StatusPublisher(backend, quietLogger);
@@ -72,12 +75,15 @@ function wire(backend: ReturnType<typeof open>['backend']) {
   });
   worker.start();
   sync.refresh();
+  // BENCH_YEARS_CHECKPOINTER=0: the writer checkpoints inside its commits, as before the background checkpoints.
+  const checkpoints = new WalCheckpointer(backend.db, file, { startThread: startCheckpointThread, onCheckpoint: (r) => walCheckpoints.push(r) });
+  if (process.env.BENCH_YEARS_CHECKPOINTER !== '0') checkpoints.start();
   const call = async (name: string, input: unknown) => {
     const r = await handle(name, input);
     if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
     return r.value as Record<string, unknown>;
   };
-  return { call, stop: async () => Promise.all([worker.stop(), sync.stop()]).then(() => publisher.close()) };
+  return { call, stop: async () => Promise.all([worker.stop(), sync.stop(), checkpoints.stop()]).then(() => publisher.close()) };
 }
 
 async function checkouts(call: ReturnType<typeof wire>['call'], clock: { now: number }, n: number, until?: () => boolean, paceMs = 0): Promise<number[]> {
@@ -111,11 +117,11 @@ async function measureFresh(): Promise<number[]> {
   try {
     const clock = { now: START + 10 * 3_600_000 };
     const { backend } = open(join(dir, 'cashier.db'), clock);
-    const w = wire(backend);
+    const w = wire(backend, join(dir, 'cashier.db'));
     await w.call('setup.createManager', { name: '店长', pin: MANAGER_PIN });
     await w.call('shift.open', { openingFloatFen: 0 });
-    backend.db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000)
-      INSERT INTO members (id, level, source, updated_at) SELECT 'M' || printf('%05d', i), 'normal', 'local', 0 FROM n`);
+    // The same members and settings as the built registers: the same work per checkout (the head of the line paid).
+    seedRegister(backend, () => 'set-fresh');
     await checkouts(w.call, clock, 50);
     const times = await checkouts(w.call, clock, 300);
     await w.stop();
@@ -148,11 +154,13 @@ async function measureSize(days: number, fresh: { p50: number; p99: number }): P
     // The builder ran no print worker: its receipts are still pending. Settle them as the worker would have (no printer:
     // previewed), or the worker's backlog of a year of receipts would be measured instead of the counter.
     backend.db.prepare("UPDATE print_jobs SET state = 'previewed', next_attempt_at = NULL WHERE state = 'pending'").run();
-    const w = wire(backend);
+    const w = wire(backend, file);
     await w.call('session.signIn', { cashierId: (backend.db.prepare("SELECT id FROM cashiers WHERE role = 'manager' LIMIT 1").pluck().get() as string), pin: MANAGER_PIN }).catch(() => undefined);
     await w.call('shift.open', { openingFloatFen: 0 }).catch(() => undefined);
     await checkouts(w.call, clock, 20);
+    walCheckpoints.length = 0;
     const times = await checkouts(w.call, clock, timedCheckouts);
+    emit({ ...base, case: 'background WAL checkpoints during the timed checkouts', n: walCheckpoints.length, p50Ms: pct(walCheckpoints.map((c) => c.ms), 50), maxMs: pct(walCheckpoints.map((c) => c.ms), 100), framesCopied: walCheckpoints.reduce((s, c) => s + c.copiedFrames, 0), walFramesMax: Math.max(0, ...walCheckpoints.map((c) => c.walFrames)) });
     const p50 = pct(times, 50)!;
     const p99 = pct(times, 99)!;
     emit({ ...base, case: 'checkout (shell wiring)', n: times.length, p50Ms: p50, p99Ms: p99, ratioP50ToFresh: Number((p50 / fresh.p50).toFixed(2)), ratioP99ToFresh: Number((p99 / fresh.p99).toFixed(2)) });

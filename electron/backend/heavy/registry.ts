@@ -1,7 +1,9 @@
 /** The tasks a heavy-work thread can run, by name (the worker imports only this). */
+import { parentPort } from 'node:worker_threads';
 import type { WhatIfView } from '../../../shared/contract-manager';
 import { runWhatIf, runWhatIfSide, type WhatIfRun, type WhatIfSide } from '../manager/what-if';
 import { buildCsvExport, type CsvExportOutput, type CsvExportRun } from '../manager/report-csv';
+import { serveCheckpoints, type CheckpointServeInput } from '../store/wal-checkpoints';
 import { checkedBackup, fullCheck, type CheckedBackupInput, type CheckedBackupOutput, type FullCheckInput, type FullCheckOutput } from './tasks';
 
 export type Progress = (done: number, total: number) => void;
@@ -13,6 +15,8 @@ export const HEAVY_TASKS = {
   fullCheck: (input: FullCheckInput): FullCheckOutput => fullCheck(input),
   checkedBackup: (input: CheckedBackupInput): Promise<CheckedBackupOutput> => checkedBackup(input),
   csvExport: (input: CsvExportRun, progress: Progress): CsvExportOutput => buildCsvExport(input, progress),
+  /** Not a job: the register's WAL checkpoints, for as long as it is open (store/wal-checkpoints.ts; started by startCheckpointThread). */
+  walCheckpoints: (input: CheckpointServeInput): Promise<void> => serveCheckpoints(input, parentPort!),
 };
 
 export type HeavyTaskName = keyof typeof HEAVY_TASKS;

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { CheckpointServeInput, CheckpointThread } from '../store/wal-checkpoints';
 import type { HeavyInput, HeavyOutput, HeavyTaskName } from './registry';
 
 export class HeavyTaskCancelled extends Error {
@@ -69,4 +70,14 @@ export function runHeavy<N extends HeavyTaskName>(
     worker.on('exit', (code) => finish(() => reject(new Error(`the ${task} thread stopped (exit ${code}) before it answered`))));
   });
   return { promise, cancel: () => cancel(), exited };
+}
+
+/**
+ * The thread of the register's background WAL checkpoints
+ * (store/wal-checkpoints.ts): the heavy-work entry running its
+ * `walCheckpoints` task, which answers requests until told to stop. Like
+ * every heavy thread it runs at the lowest CPU priority on Linux.
+ */
+export function startCheckpointThread(input: CheckpointServeInput): CheckpointThread {
+  return startWorker({ task: 'walCheckpoints', input }) as unknown as CheckpointThread;
 }

@@ -33,12 +33,19 @@ export interface OpenOptions {
  * four times rarer and halved the p99 (docs/performance.md). A 32 MB page
  * cache keeps the hot pages of a million-entry register's b-trees in memory.
  */
+/**
+ * SQLite checkpoints by itself inside the commit that takes the WAL past this
+ * many pages. The register's counter hands its checkpoints to a background
+ * connection instead (wal-checkpoints.ts) and comes back to this if that stops.
+ */
+export const DEFAULT_AUTOCHECKPOINT_PAGES = 4000;
+
 export function applyPragmas(db: Db): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.pragma('wal_autocheckpoint = 4000');
+  db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
   db.pragma('cache_size = -32000');
 }
 

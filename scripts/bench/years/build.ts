@@ -71,6 +71,30 @@ function mulberry(seed: number): () => number {
 }
 const LEVELS = ['normal', 'normal', 'normal', 'silver', 'gold'];
 
+/**
+ * The built registers' members (4 000, a fifth gold, a fifth silver) and the
+ * queue's settings (extraction 10 %, ratio 100 / 110 / 120 %); the bench's
+ * fresh register gets the same, so that it does the same work per checkout
+ * (pays the head of the line, writes the same ledger rows).
+ */
+export function seedRegister(backend: RegisterBackend, newEventId: () => string): void {
+  const insert = backend.db.prepare(`INSERT INTO members (id, level, display_name, masked_phone, source, updated_at) VALUES (?, ?, NULL, NULL, 'local', 0)`);
+  backend.db.transaction(() => {
+    for (let i = 1; i <= MEMBERS; i++) insert.run(`M${String(i).padStart(5, '0')}`, LEVELS[i % LEVELS.length]!);
+  })();
+  backend.store.transaction(() =>
+    changeSettings(
+      { store: backend.store, queueId: backend.queueId, timezone: backend.timezone, random: seededRandom(1), newEventId },
+      {
+        at: backend.now(),
+        cashier: { extractionBp: 1000, defaultRatioBp: 10_000, levelRatiosBp: { silver: 11_000, gold: 12_000 }, exchange: { pointsBp: 5000, vouchersBp: 6000 } },
+        actor: 'bench',
+        source: 'manager',
+      },
+    ),
+  );
+}
+
 /** Builds (or resumes) up to the largest of `sizes` days; returns the built sizes' metadata. */
 export async function buildRegisters(sizes: number[], log: (line: string) => void = () => {}): Promise<BuiltMeta[]> {
   mkdirSync(cacheDir(), { recursive: true });
@@ -95,21 +119,7 @@ export async function buildRegisters(sizes: number[], log: (line: string) => voi
   const rnd = mulberry(1000 + day);
   if (day === 0) {
     await call('setup.createManager', { name: '店长', pin: MANAGER_PIN });
-    const insert = backend.db.prepare(`INSERT INTO members (id, level, display_name, masked_phone, source, updated_at) VALUES (?, ?, NULL, NULL, 'local', 0)`);
-    backend.db.transaction(() => {
-      for (let i = 1; i <= MEMBERS; i++) insert.run(`M${String(i).padStart(5, '0')}`, LEVELS[i % LEVELS.length]!);
-    })();
-    backend.store.transaction(() =>
-      changeSettings(
-        { store: backend.store, queueId: backend.queueId, timezone: backend.timezone, random: seededRandom(1), newEventId: () => `set-${rnd()}` },
-        {
-          at: backend.now(),
-          cashier: { extractionBp: 1000, defaultRatioBp: 10_000, levelRatiosBp: { silver: 11_000, gold: 12_000 }, exchange: { pointsBp: 5000, vouchersBp: 6000 } },
-          actor: 'bench',
-          source: 'manager',
-        },
-      ),
-    );
+    seedRegister(backend, () => `set-${rnd()}`);
   }
   const started = Date.now();
   const built: BuiltMeta[] = [];
