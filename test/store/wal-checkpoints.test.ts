@@ -113,6 +113,22 @@ describe('WAL checkpoints in a background thread', () => {
     expect(results.every((r) => r.copiedFrames > 0)).toBe(true);
   }, 60_000);
 
+  it('when the WAL is long under a counter that never idles, the counter finishes the copy between two commits and the WAL starts over', async () => {
+    await start({ pollMs: 20, rowsBeforeCheckpoint: 100, restartFrames: 300 }).ready;
+    const insert = db.prepare('INSERT INTO blobs (body) VALUES (randomblob(3900))');
+    // 3 000 pages, a commit on every turn of the event loop.
+    for (let i = 0; i < 3000; i++) {
+      insert.run();
+      await new Promise((r) => setImmediate(r));
+    }
+    const finished = results.filter((r) => r.onCounter);
+    expect(finished.length).toBeGreaterThanOrEqual(1);
+    expect(finished.every((r) => r.copiedFrames === r.walFrames)).toBe(true);
+    expect(results.filter((r) => !r.onCounter).every((r) => r.walFrames < 3000)).toBe(true);
+    // Started over: the file never held the 3 000 pages.
+    expect(walPages()).toBeLessThan(2000);
+  }, 60_000);
+
   it('past the fallback size the writer checkpoints by itself (the thread is there but never asked)', async () => {
     start({ pollMs: 60_000, writerFallbackPages: 500 });
     writePages(3000);

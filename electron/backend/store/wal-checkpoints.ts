@@ -14,7 +14,9 @@
  * that beside the writer: a checkpoint writes only database pages already
  * committed to the WAL, takes no write lock, and a PASSIVE one never waits
  * for (nor blocks) the writer or the readers. It adds no second writer of
- * rows: every transaction still commits on the counter's connection.
+ * rows: every transaction still commits on the counter's connection. A
+ * counter that never idles gets the end of a long WAL copied on its own
+ * connection between two checkouts (finishOnCounter), so the WAL starts over.
  *
  * Fallbacks, so the WAL cannot grow without bound:
  *  - the writer keeps `wal_autocheckpoint` at WRITER_FALLBACK_PAGES (a much
@@ -40,6 +42,8 @@ export interface CheckpointResult {
   walFrames: number;
   copiedFrames: number;
   ms: number;
+  /** Run on the counter's own connection to finish a long WAL (finishOnCounter), not by the thread. */
+  onCounter?: boolean;
 }
 
 type Request = { type: 'checkpoint' } | { type: 'stop' };
@@ -98,6 +102,8 @@ export interface WalCheckpointerOptions {
   pollMs?: number;
   /** The writer's own threshold while the thread runs (tests use a small one). */
   writerFallbackPages?: number;
+  /** Past this many WAL frames the counter's connection finishes what the thread could not (finishOnCounter). */
+  restartFrames?: number;
   /** A counter that never idles still gets a background checkpoint after this many changed rows (≈ 30 per checkout). */
   rowsBeforeCheckpoint?: number;
   logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
@@ -123,6 +129,7 @@ export class WalCheckpointer {
   private readonly totalChanges;
   private readonly pollMs: number;
   private readonly rowsBeforeCheckpoint: number;
+  private readonly restartFrames: number;
   checkpoints = 0;
   /** Resolves once the thread's connection is open (tests, the bench). */
   readonly ready: Promise<void>;
@@ -134,8 +141,9 @@ export class WalCheckpointer {
     private readonly options: WalCheckpointerOptions,
   ) {
     this.totalChanges = db.prepare('SELECT total_changes()').pluck();
-    this.pollMs = options.pollMs ?? 1_000;
-    this.rowsBeforeCheckpoint = options.rowsBeforeCheckpoint ?? 3_000;
+    this.pollMs = options.pollMs ?? 500;
+    this.rowsBeforeCheckpoint = options.rowsBeforeCheckpoint ?? 1_000;
+    this.restartFrames = options.restartFrames ?? 4_000;
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
 
@@ -207,6 +215,27 @@ export class WalCheckpointer {
     this.checkpoints++;
     const { type: _type, ...result } = reply;
     this.options.onCheckpoint?.(result);
+    // A WAL this long has not started over for a while: the counter keeps committing while the thread copies.
+    if (result.walFrames >= this.restartFrames) this.finishOnCounter();
+  }
+
+  /**
+   * A counter that never idles commits while the thread copies, so the WAL is
+   * never completely copied at the moment a transaction starts — the only
+   * moment SQLite can start it over — and it would grow to the writer's
+   * fallback, whose checkpoint would then copy thousands of pages inside a
+   * checkout. Instead, once the WAL is long, right after the thread has
+   * copied nearly all of it, the counter's connection copies the rest itself:
+   * between two checkouts (never inside one), only the pages committed while
+   * the thread worked (a few checkouts' worth), and with no commit possible
+   * meanwhile (the writer is this thread), so it completes and the next
+   * checkout starts the WAL over.
+   */
+  private finishOnCounter(): void {
+    if (!this.db.open || this.db.inTransaction) return;
+    const t0 = performance.now();
+    const [row] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    this.options.onCheckpoint?.({ busy: row!.busy !== 0, walFrames: row!.log, copiedFrames: row!.checkpointed, ms: performance.now() - t0, onCounter: true });
   }
 
   private died(error: Error): void {
