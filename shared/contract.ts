@@ -273,6 +273,31 @@ export interface StatusSnapshot {
   clock: ClockStatus;
   /** Member level display names in force and the level keys the settings know (shared/levels.ts); screens never show a raw key. */
   levels?: { names: Record<string, string>; known: string[] };
+  /** The data folder's disk (docs/store.md "A full or failing disk"); absent from an older backend. */
+  storage?: StorageStatus;
+}
+
+/** What went wrong writing to the disk: the kind of every 'storage' refusal. */
+export type StorageFault = 'full' | 'io' | 'read-only' | 'corrupt';
+
+/**
+ * The data folder's free space (read at most every 30 s) and the last write
+ * that failed. 'low' warns ahead; 'critical' means sales may soon not be
+ * saved; 'fault' means a write just failed. `problem` is the banner's
+ * sentence (null: nothing to show); the screen writes it in its language.
+ */
+export interface StorageStatus {
+  state: 'ok' | 'low' | 'critical' | 'fault' | 'unknown';
+  /** Free bytes on the data folder's disk for this register (shown as MB / GB), null when it cannot be read. */
+  freeBytes: number | null;
+  /** Below this the counter warns ('low'); below `criticalBytes` it is 'critical'. */
+  lowBytes: number;
+  criticalBytes: number;
+  /** The last write the disk refused, until a write succeeds again (a full disk: until space is back). */
+  fault: { kind: StorageFault; at: number } | null;
+  problem: Message | null;
+  /** The daily backup's last failure (the manager's view), until a backup succeeds. */
+  backupFailed: { at: number; reason: Message } | null;
 }
 
 /** What start-up decided (docs/security.md §5). 'refused': the database is missing or empty but backups exist. */
@@ -439,7 +464,12 @@ export type CommandErrorCode =
   | 'not-found'
   | 'internal'
   /** checkout.submit: the register does not know this member; the UI may offer to continue as walk-in. */
-  | 'unknown-member';
+  | 'unknown-member'
+  /**
+   * The disk would not take the write (full, I/O error, read-only, damaged database): nothing was
+   * changed; `reason` says which (storage.full / ioError / readOnly / corrupt) and what to do.
+   */
+  | 'storage';
 
 /** One invalid field: its path, zod's English text (logs), and what the screen shows (`reason`). */
 export interface CommandIssue {

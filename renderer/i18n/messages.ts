@@ -16,6 +16,7 @@ import { SETTINGS_FIELDS } from '../../shared/manager/settings-view';
 import { dateTime, percent } from '../format';
 import { yuan } from '../money-input';
 import { orderNumber } from '../../shared/order-number';
+import { formatBytes } from '../../shared/bytes';
 import en from './en';
 import { ZH_MESSAGES } from './messages.zh-CN';
 import zhCN from './zh-CN';
@@ -118,6 +119,8 @@ export function formatParam(kind: ParamKind, value: string | number, locale: UiL
       return listOf(String(value), (k) => itemName(k, locale), locale);
     case 'order':
       return orderNumber(String(value));
+    case 'bytes':
+      return formatBytes(Number(value), locale === 'en' ? 'en' : 'zh');
     case 'text':
       return String(value);
   }

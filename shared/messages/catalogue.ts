@@ -22,9 +22,10 @@
  * - field: a settings field key, shown by its label;
  * - tender: a tender kind ('wechat'), shown by its label;
  * - fields: settings field keys, comma-separated, shown as their labels;
- * - items: store / printer / sync setting keys (app_meta), comma-separated, shown as their labels.
+ * - items: store / printer / sync setting keys (app_meta), comma-separated, shown as their labels;
+ * - bytes: disk space, shown as 850 MB / 1.2 GB (shared/bytes.ts), never a byte count.
  */
-export type ParamKind = 'text' | 'order' | 'count' | 'fen' | 'bp' | 'instant' | 'rule' | 'level' | 'field' | 'tender' | 'fields' | 'items';
+export type ParamKind = 'text' | 'order' | 'count' | 'fen' | 'bp' | 'instant' | 'rule' | 'level' | 'field' | 'tender' | 'fields' | 'items' | 'bytes';
 
 interface KindValue {
   text: string;
@@ -39,6 +40,7 @@ interface KindValue {
   tender: string;
   fields: string;
   items: string;
+  bytes: number;
 }
 
 export const MESSAGE_CATALOGUE = {
@@ -272,6 +274,25 @@ export const MESSAGE_CATALOGUE = {
   'dashboard.coverage.noExtraction': { salesFen: 'fen', growthFen: 'fen' },
   'dashboard.coverage.covered': {},
   'dashboard.coverage.partial': { shareBp: 'bp', salesFen: 'fen', growthFen: 'fen' },
+  // --- a full or failing disk (docs/store.md "A full or failing disk") ---------------
+  // A command refused because the disk would not take the write (code 'storage'): nothing was changed.
+  'storage.full': {},
+  'storage.ioError': {},
+  'storage.readOnly': {},
+  'storage.corrupt': {},
+  // The banner on every screen: how much is left and what to do.
+  'storage.low': { freeBytes: 'bytes' },
+  'storage.critical': { freeBytes: 'bytes' },
+  'storage.bannerFull': { freeBytes: 'bytes' },
+  'storage.bannerIoError': {},
+  'storage.bannerReadOnly': {},
+  'storage.bannerCorrupt': {},
+  // The daily backup, in the manager's view.
+  'backup.noRoom': { neededBytes: 'bytes', freeBytes: 'bytes' },
+  'backup.failedFull': {},
+  'backup.failedIoError': {},
+  'backup.failedReadOnly': {},
+  'backup.failedOther': {},
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export type MessageCode = keyof typeof MESSAGE_CATALOGUE;

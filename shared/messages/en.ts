@@ -7,6 +7,7 @@
 import { fillTemplate, type Message, type MessageTexts, type ParamKind } from './catalogue';
 import { formatPercent, formatYuanGrouped, type Bp, type Fen } from '../money';
 import { orderNumber } from '../order-number';
+import { formatBytes } from '../bytes';
 
 export const EN_MESSAGES: MessageTexts = {
   internal: 'Internal error: nothing was changed. Try again, or call the store manager.',
@@ -220,6 +221,22 @@ export const EN_MESSAGES: MessageTexts = {
   'dashboard.coverage.noExtraction': 'Extraction is 0: nobody in the line will ever be paid, and every {salesFen} of sales adds {growthFen} to what is owed.',
   'dashboard.coverage.covered': 'Extraction is at least the average reward ratio: as long as orders keep coming, every entitlement can be repaid in full.',
   'dashboard.coverage.partial': 'If sales stop growing, only about {shareBp} of the promised rebates can ever be paid; every {salesFen} of sales adds about {growthFen} to what is owed.',
+
+  'storage.full': 'The disk is full: this operation was not saved (nothing was changed). The store manager must free disk space (delete unused files, or copy old backups elsewhere and delete them), then try again; call support if it persists.',
+  'storage.ioError': 'The disk could not be read or written: this operation was not saved (nothing was changed). Try again; if it keeps happening the disk may be failing: the store manager should call support.',
+  'storage.readOnly': 'The data folder cannot be written (the disk is read-only or the folder lacks write permission): this operation was not saved (nothing was changed). The store manager should call support to check the disk and the folder permissions.',
+  'storage.corrupt': 'The database file is damaged: this operation was not saved. Stop selling, delete nothing, and call the store manager at once to restore from a backup (or call support).',
+  'storage.low': 'Low disk space: only {freeBytes} left on the register\'s disk. The store manager should free space soon (delete unused files, or copy old backups elsewhere and delete them), or call support. Sales go on for now.',
+  'storage.critical': 'The disk is almost full: only {freeBytes} left; when it runs out sales can no longer be saved. The store manager must free disk space now (delete unused files, delete old backups), or call support.',
+  'storage.bannerFull': 'The disk is full ({freeBytes} left): new sales cannot be saved and nothing was changed. The store manager must free disk space now (delete unused files, delete old backups) or call support; then simply try again, no restart needed.',
+  'storage.bannerIoError': 'The disk could not be written just now: the last operation was not saved (nothing was changed). Try again; if it keeps happening the disk may be failing: call the store manager or support.',
+  'storage.bannerReadOnly': 'The data folder cannot be written (read-only disk or missing permission): nothing can be saved. Call the store manager or support to check the disk.',
+  'storage.bannerCorrupt': 'The database file is damaged: stop selling, delete nothing, and call the store manager to restore from a backup (or call support).',
+  'backup.noRoom': 'Today\'s backup was not taken: it needs about {neededBytes} of free space and the disk has {freeBytes} (the counter\'s own room is kept). Sales are not affected. Free disk space (delete unused files, or copy old backups elsewhere and delete them); the backup is tried again within the hour.',
+  'backup.failedFull': 'Today\'s backup did not finish: the disk is full. No partial backup was left behind and sales are not affected. Free disk space; the backup is tried again within the hour.',
+  'backup.failedIoError': 'Today\'s backup did not finish: the disk could not be read or written. No partial backup was left behind. If it happens again the disk may be failing: call support.',
+  'backup.failedReadOnly': 'Today\'s backup did not finish: the backups folder cannot be written (read-only disk or missing permission). Call support to check the disk and the folder permissions.',
+  'backup.failedOther': 'Today\'s backup did not finish; no partial backup was left behind and sales are not affected. It is tried again within the hour; call support if it keeps failing.',
 };
 
 function plainValue(kind: ParamKind, value: string | number): string {
@@ -230,6 +247,7 @@ function plainValue(kind: ParamKind, value: string | number): string {
   }
   if (kind === 'fields' || kind === 'items') return String(value).split(',').join(', ');
   if (kind === 'order') return orderNumber(String(value));
+  if (kind === 'bytes') return formatBytes(Number(value), 'en');
   return String(value);
 }
 

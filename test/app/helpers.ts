@@ -12,7 +12,7 @@ import { changeSettings, seededRandom } from '../../shared/engine/index';
 import type { SettingsLayer } from '../../shared/settings';
 import { createCommandHandler, type CommandHandler } from '../../electron/backend/app/handlers';
 import { phoneDigest, phoneKeyFromSecret } from '../../electron/backend/members/phone-digest';
-import { RegisterBackend, type Logger } from '../../electron/backend/app/register';
+import { RegisterBackend, type Logger, type RegisterOptions } from '../../electron/backend/app/register';
 import type { Db } from '../../electron/backend/store/database';
 
 export const T0 = Date.parse('2026-03-02T10:00:00+08:00');
@@ -43,8 +43,8 @@ export interface Harness {
   close(): void;
 }
 
-export function openHarness(file = path.join(tempDir(), 'cashier.db'), clock = { now: T0 }): Harness {
-  const backend = RegisterBackend.open(file, { now: () => clock.now, random: seededRandom(7), logger: quietLogger, scryptCost: CHEAP_SCRYPT, phoneKey: TEST_PHONE_KEY });
+export function openHarness(file = path.join(tempDir(), 'cashier.db'), clock = { now: T0 }, options: Partial<RegisterOptions> = {}): Harness {
+  const backend = RegisterBackend.open(file, { now: () => clock.now, random: seededRandom(7), logger: quietLogger, scryptCost: CHEAP_SCRYPT, phoneKey: TEST_PHONE_KEY, ...options });
   const handle = createCommandHandler(backend, quietLogger);
   const h: Harness = {
     file,
@@ -59,7 +59,7 @@ export function openHarness(file = path.join(tempDir(), 'cashier.db'), clock = {
     },
     reopen: () => {
       backend.close();
-      return openHarness(file, clock);
+      return openHarness(file, clock, options);
     },
     close: () => backend.close(),
   };

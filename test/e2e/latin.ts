@@ -12,8 +12,8 @@
  */
 import type { Page } from 'playwright-core';
 
-/** Words a Chinese screen may show: the language switch's "English", printer command-set brands (ESC/POS, Epson, Star), acronyms cashiers use, report names, the liability ratio's letters, HH:MM. */
-const ALLOWED = new Set(['English', 'ESC', 'POS', 'Epson', 'Star', 'PIN', 'CSV', 'QR', 'X', 'Z', 'e', 'r', 'HH', 'MM', 'ID', 'IP', 'USB', 'COM', 'WiFi', 'Wi-Fi']);
+/** Words a Chinese screen may show: the language switch's "English", printer command-set brands (ESC/POS, Epson, Star), acronyms cashiers use, disk space units (MB, GB), report names, the liability ratio's letters, HH:MM. */
+const ALLOWED = new Set(['English', 'ESC', 'POS', 'Epson', 'Star', 'PIN', 'CSV', 'QR', 'X', 'Z', 'e', 'r', 'HH', 'MM', 'ID', 'IP', 'USB', 'COM', 'WiFi', 'Wi-Fi', 'MB', 'GB']);
 const KEY_NAMES = /\b(?:Ctrl|Shift|Alt)\+\S+|\b(?:F(?:[1-9]|1[0-2])|Enter|Esc|Tab|PgUp|PgDn|Backspace|Insert|Delete|Home|End)\b/g;
 const URLS = /\b(?:[a-z][a-z0-9+.-]*:\/\/|file:|printer:|serial:|usb:)[^\s，。；、）)]*|\/\/[^\s/]+\/[^\s，。；、）)]+|\/dev\/\S+/gi;
 const ORDER_NUMBERS = /\b[A-Za-z0-9_.-]+-\d{8}-\d{6}\b/g;

@@ -99,25 +99,26 @@ export async function writeVerifiedBackup(dbPath: string, destPath: string, opti
     for (const file of [partial, `${partial}-wal`, `${partial}-shm`, writing]) rmSync(file, { force: true });
   };
   removeTemporaries();
-  const source = new Database(dbPath, { fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   try {
-    // VACUUM INTO copies one read snapshot: unlike the online backup API it is not restarted by every commit
-    // of the counter's connection (measured: a 426 MiB register never finished under a busy counter).
-    // synchronous=OFF: SQLite does not fsync the copy at its end. Flushing 1.3 GB at once made the counter's
-    // own commit fsyncs queue behind it for up to half a second (docs/performance.md); the copy is flushed
-    // in pieces below instead, and this temporary file is deleted before the kernel needs to write it.
-    source.pragma('synchronous = OFF');
-    source.prepare('VACUUM INTO ?').run(partial);
-  } finally {
-    source.close();
-  }
-  try {
+    const source = new Database(dbPath, { fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    try {
+      // VACUUM INTO copies one read snapshot: unlike the online backup API it is not restarted by every commit
+      // of the counter's connection (measured: a 426 MiB register never finished under a busy counter).
+      // synchronous=OFF: SQLite does not fsync the copy at its end. Flushing 1.3 GB at once made the counter's
+      // own commit fsyncs queue behind it for up to half a second (docs/performance.md); the copy is flushed
+      // in pieces below instead, and this temporary file is deleted before the kernel needs to write it.
+      source.pragma('synchronous = OFF');
+      source.prepare('VACUUM INTO ?').run(partial);
+    } finally {
+      source.close();
+    }
     const problems = checkDatabaseFile(partial, options);
     if (problems.length > 0) throw new BackupCheckError(`the backup copy failed its check and was deleted: ${problems.join('; ')}`);
     await copyFlushingInPieces(partial, writing);
     renameSync(writing, destPath);
     syncDirectory(path.dirname(destPath));
   } finally {
+    // Whatever failed (a full disk mid-copy included), no partial file is left to fill the disk or be taken for a backup.
     removeTemporaries();
   }
 }

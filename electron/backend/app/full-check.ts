@@ -45,11 +45,24 @@ export class BackgroundCheck {
     return next;
   }
 
-  /** The full check, then today's verified backup if it passed (both in the worker). */
+  /**
+   * The full check, then today's verified backup if it passed (both in the worker). Not started when
+   * the disk has no room for it beside the counter's own (storage.ts); either way the outcome is kept
+   * for the manager's view (`status.storage.backupFailed`).
+   */
   backup(backupsDir: string): Promise<CheckedBackupOutput> {
-    const next = this.running.then(() =>
-      this.settle(runHeavy('checkedBackup', { ...this.input(), backupsDir, timezone: this.backend.timezone }).promise),
-    );
+    const storage = this.backend.storage;
+    const next = this.running.then(async () => {
+      try {
+        storage.checkBackupRoom();
+        const result = await this.settle(runHeavy('checkedBackup', { ...this.input(), backupsDir, timezone: this.backend.timezone }).promise);
+        storage.noteBackup(null);
+        return result;
+      } catch (error) {
+        storage.noteBackup(error);
+        throw error;
+      }
+    });
     this.running = next.catch(() => undefined);
     return next;
   }

@@ -26,6 +26,7 @@ import { englishText } from '../../../shared/messages/en';
 import { MANAGER_COMMANDS } from '../manager/commands';
 import { AppError } from './errors';
 import { haltedBy } from './full-check';
+import { storageFault, storageRefusal } from './storage-faults';
 import { consoleLogger, type Logger, type RegisterBackend } from './register';
 
 type Implementations = {
@@ -95,9 +96,22 @@ function fail(error: CommandError): { ok: false; error: CommandError } {
   return { ok: false, error };
 }
 
-/** Maps a thrown error to what the renderer may see. */
-export function toCommandError(error: unknown, log: Logger, name: string): CommandError {
+/**
+ * Maps a thrown error to what the renderer may see. A write the disk refused
+ * (SQLITE_FULL / ENOSPC, SQLITE_IOERR / EIO, read-only, a damaged file) is
+ * code 'storage' with a sentence saying what to do (storage-faults.ts); the
+ * transaction rolled back, so nothing changed. SQLite's own English goes to
+ * the log only. `dataDir`: the register's data folder (a permission error
+ * elsewhere is not the disk's).
+ */
+export function toCommandError(error: unknown, log: Logger, name: string, dataDir?: string): CommandError {
   if (error instanceof AppError) return { code: error.code, message: error.message, reason: error.reason, ...error.extra };
+  const fault = storageFault(error, dataDir);
+  if (fault) {
+    log.error(`command ${name} refused: the disk would not take the write (${fault}); nothing was changed`, error);
+    const reason = storageRefusal(fault);
+    return { code: 'storage', message: englishText(reason), reason };
+  }
   if (error instanceof RuleError) {
     // Every engine rule has its own catalogue code (engine.<RuleErrorCode>); the engine's English stays in `message`.
     const reason = msg(`engine.${error.code}` satisfies MessageCode);
@@ -129,7 +143,11 @@ export function createCommandHandler(backend: RegisterBackend, log: Logger = con
       const value = (await run(backend, parsed.value)) as CommandOutput<typeof name>;
       return { ok: true, value } as CommandResult<CommandName>;
     } catch (error) {
-      return fail(toCommandError(error, log, name));
+      const refusal = toCommandError(error, log, name, backend.storage.dataDir ?? undefined);
+      // The banner says so at once (the status publisher listens), not at the next 30-second look.
+      const fault = refusal.code === 'storage' ? storageFault(error, backend.storage.dataDir ?? undefined) : null;
+      if (fault) backend.storage.noteFault(fault);
+      return fail(refusal);
     }
   };
 }
@@ -149,7 +167,12 @@ export class StatusPublisher {
     private readonly backend: RegisterBackend,
     private readonly log: Logger = consoleLogger,
   ) {
-    this.detach = backend.onChange(() => this.refresh());
+    const detachChange = backend.onChange(() => this.refresh());
+    const detachFault = backend.storage.onFault(() => this.refresh());
+    this.detach = () => {
+      detachChange();
+      detachFault();
+    };
   }
 
   subscribe(listener: (status: StatusSnapshot) => void): () => void {

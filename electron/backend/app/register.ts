@@ -39,6 +39,8 @@ import { Receipts } from './receipts';
 import { Shifts } from './shifts';
 import { Staff } from './staff';
 import { StatusReader, type PrinterStateSource, type SyncStatusSource } from './status';
+import { StorageMonitor, type StorageOptions } from './storage';
+import { storageFault } from './storage-faults';
 
 export { checkTenders, findMember } from './checkout';
 export { PIN_LOCK_MS, PIN_MAX_FAILURES } from './staff';
@@ -82,6 +84,8 @@ export interface RegisterOptions {
    * enrols them (member code and QR still work).
    */
   phoneKey?: PhoneKey;
+  /** The data folder's disk watch: folders, thresholds, how often it is read (storage.ts). */
+  storage?: StorageOptions;
 }
 
 /** Order ids the engine accepts: 1–64 of letters, digits and . : # - / _ */
@@ -115,6 +119,8 @@ export class RegisterBackend {
   screenControl: ScreenControl | null = null;
   readonly printDesk: PrintDesk;
   readonly clock: CounterClock;
+  /** The data folder's disk: free space, the last refused write, the backup's outcome (storage.ts). */
+  readonly storage: StorageMonitor;
   private readonly statusReader: StatusReader;
 
   /** Opens (and migrates) the database file and gets the register ready. */
@@ -158,10 +164,19 @@ export class RegisterBackend {
     this.orders = new Orders(this);
     this.customerDisplay = new CustomerDisplay({ settings: () => this.settings(), storeName: () => this.meta(META.storeName) ?? '' });
     this.printDesk = new PrintDesk(this);
+    this.storage = new StorageMonitor(this, options.storage);
     this.statusReader = new StatusReader(this);
     this.ensureQueue();
-    // A scheduled reset missed while the app was closed is applied now, once.
-    this.tick();
+    // A scheduled reset missed while the app was closed is applied now, once. On a disk that takes no
+    // writes (full, read-only) the register still opens for reading: the minute tick applies it later.
+    try {
+      this.tick();
+    } catch (error) {
+      const fault = storageFault(error, this.storage.dataDir ?? undefined);
+      if (!fault) throw error;
+      this.log.error(`opening on a disk that takes no writes (${fault}): due work waits for the next tick`, error);
+      this.storage.noteFault(fault);
+    }
   }
 
   close(): void {
@@ -188,6 +203,7 @@ export class RegisterBackend {
 
   /** Called after every committed change (status bar, print worker kick). */
   notifyChanged(): void {
+    this.storage.noteWritten();
     for (const listener of [...this.listeners]) {
       try {
         listener();

@@ -12,6 +12,7 @@ import { verifyDatabase, type Violation } from '../store/verify';
 import { readCheckpoints, snapshotCheckpoints, verifySince, writeCheckpoints } from '../store/verify-since';
 import { listBackups } from './backups';
 import { RegisterBackend, type RegisterOptions } from './register';
+import { storageFault, type StorageFault } from './storage-faults';
 
 /** Why a lost database was recognised: what is (not) there, and what could bring it back. */
 export interface LostDatabase {
@@ -25,7 +26,7 @@ export interface LostDatabase {
 
 export type StartupDecision =
   | { ok: true; backend: RegisterBackend }
-  | { ok: false; reason: 'open-failed'; message: string; violations: [] }
+  | { ok: false; reason: 'open-failed'; message: string; violations: []; storage?: StorageFault }
   | { ok: false; reason: 'verify-failed'; message: string; violations: Violation[] }
   | { ok: false; reason: 'database-lost'; message: string; violations: []; lost: LostDatabase };
 
@@ -101,8 +102,26 @@ export function startupCheck(db: Database.Database, now: () => number): Violatio
   const checkpoints = readCheckpoints(db);
   if (checkpoints.length > 0) return verifySince(db, checkpoints);
   const violations = verifyDatabase(db);
-  if (violations.length === 0) writeCheckpoints(db, snapshotCheckpoints(db, now()));
+  if (violations.length === 0) recordCheckpoint(db, now);
   return violations;
+}
+
+/** An open that failed; a disk that would not let it (full, I/O error, read-only, damaged) is named for the page. */
+function openFailed(error: unknown, dbFile: string): StartupDecision {
+  const fault = storageFault(error, path.dirname(path.resolve(dbFile)));
+  return { ok: false, reason: 'open-failed', message: (error as Error).message, violations: [], ...(fault ? { storage: fault } : {}) };
+}
+
+/**
+ * The check's checkpoint could not be written (a full or read-only disk): the check itself passed on
+ * what was read, so the register opens for reading and the next start-up checks again.
+ */
+function recordCheckpoint(db: Database.Database, now: () => number): void {
+  try {
+    writeCheckpoints(db, snapshotCheckpoints(db, now()));
+  } catch (error) {
+    if (!storageFault(error)) throw error;
+  }
 }
 
 export function startRegister(dbFile: string, options: StartOptions = {}): StartupDecision {
@@ -117,14 +136,14 @@ export function startRegister(dbFile: string, options: StartOptions = {}): Start
   try {
     db = openDatabase(dbFile, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   } catch (error) {
-    return { ok: false, reason: 'open-failed', message: (error as Error).message, violations: [] };
+    return openFailed(error, dbFile);
   }
   let violations: Violation[];
   try {
     violations = startupCheck(db, options.now ?? Date.now);
   } catch (error) {
     db.close();
-    return { ok: false, reason: 'open-failed', message: (error as Error).message, violations: [] };
+    return openFailed(error, dbFile);
   }
   if (violations.length > 0) {
     db.close();
@@ -134,7 +153,7 @@ export function startRegister(dbFile: string, options: StartOptions = {}): Start
     return { ok: true, backend: new RegisterBackend(db, options) };
   } catch (error) {
     db.close();
-    return { ok: false, reason: 'open-failed', message: (error as Error).message, violations: [] };
+    return openFailed(error, dbFile);
   }
 }
 
@@ -142,19 +161,46 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** What the page says when the disk would not let the register open: what happened and what to do, in Chinese first. */
+const STORAGE_PAGE: Record<StorageFault, { title: string; todo: string }> = {
+  full: {
+    title: '收银台未打开：磁盘空间已满',
+    todo: '数据没有丢失：已经保存的每一笔交易都还在。请店长清理磁盘空间（删除不用的文件，或把 backups 文件夹里的旧备份复制到别处后删除），然后重新打开收银程序。仍不行请联系技术支持。',
+  },
+  io: {
+    title: '收银台未打开：读写磁盘出错',
+    todo: '可能是磁盘故障。请勿删除数据库文件，请重新打开收银程序试一次；仍不行请店长联系技术支持检查磁盘。',
+  },
+  'read-only': {
+    title: '收银台未打开：数据文件夹无法写入',
+    todo: '磁盘被设为只读，或程序没有写入这个文件夹的权限。请店长联系技术支持检查磁盘和文件夹权限，然后重新打开收银程序。',
+  },
+  corrupt: {
+    title: '收银台未打开：数据库文件已损坏',
+    todo: '请勿删除任何文件，请立即联系店长：由店长从备份恢复（或联系技术支持）。',
+  },
+};
+
 /** The refusal page: a self-contained HTML document (no scripts), shown instead of the register. */
 export function startupErrorHtml(decision: Exclude<StartupDecision, { ok: true }>, dbFile: string): string {
+  const storage = decision.reason === 'open-failed' && decision.storage ? STORAGE_PAGE[decision.storage] : null;
+  const title = storage ? storage.title : decision.reason === 'database-lost' ? '收银台未打开：数据库文件丢失或为空' : '收银台未打开：数据库检查未通过';
   const items = decision.violations.map((v) => `<li><b>${escapeHtml(v.rule)}</b>: ${escapeHtml(v.detail)}</li>`).join('');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>收银台无法启动</title>
+<title>${title}</title>
 <style>body{font-family:sans-serif;margin:2em;line-height:1.5;color:#222}h1{color:#b00020}code{background:#eee;padding:0 .3em}</style>
 </head><body>
-<h1>${decision.reason === 'database-lost' ? '收银台未打开：数据库文件丢失或为空' : '收银台未打开：数据库检查未通过'}</h1>
-${decision.reason === 'database-lost' ? '<p>本机有备份，账本不能从零开始：请勿重新设置。请管理员从最新备份恢复。</p>' : ''}
+<h1>${title}</h1>
+${
+  storage
+    ? `<p data-storage="${decision.reason === 'open-failed' ? (decision.storage ?? '') : ''}">${storage.todo}</p>
+<p>技术信息（给技术支持）/ for support: <code>${escapeHtml(decision.message)}</code></p>`
+    : `${decision.reason === 'database-lost' ? '<p>本机有备份，账本不能从零开始：请勿重新设置。请管理员从最新备份恢复。</p>' : ''}
 <p>The register did not open: ${escapeHtml(decision.message)}.</p>
 <p>为保护账目，收银台不会在账本有问题时继续营业。请勿删除数据库文件，联系管理员或技术支持。<br>
-To protect the books the register will not take sales on a database that fails its checks. Do not delete the file; call your manager or support.</p>
+To protect the books the register will not take sales on a database that fails its checks. Do not delete the file; call your manager or support.</p>`
+}
 <p>数据库 / database: <code>${escapeHtml(dbFile)}</code></p>
 ${items ? `<ul>${items}</ul>` : ''}
 <p>Backups (7 daily, 4 weekly, 12 monthly) are in the <code>backups</code> folder next to it.</p>

@@ -68,6 +68,8 @@ export class StatusReader {
       queue: { waiting: queue?.waitingCount ?? 0, owedFen: queue?.owedFen ?? 0 },
       clock: this.core.clock.status(),
       levels: queue ? levelsInForce(queue.layers) : { names: {}, known: [] },
+      // Cached: the disk is looked at no more than every 30 s (storage.ts).
+      storage: this.core.storage.status(),
     };
   }
 

@@ -107,9 +107,15 @@ export class PrintWorker {
   start(): void {
     if (this.running) return;
     const now = this.now();
-    this.db
-      .prepare(`UPDATE print_jobs SET state = 'failed', last_error = ?, next_attempt_at = NULL, updated_at = ? WHERE state = 'printing'`)
-      .run(INTERRUPTED_ERROR, now);
+    try {
+      this.db
+        .prepare(`UPDATE print_jobs SET state = 'failed', last_error = ?, next_attempt_at = NULL, updated_at = ? WHERE state = 'printing'`)
+        .run(INTERRUPTED_ERROR, now);
+    } catch (error) {
+      // A disk that takes no writes (full): the register still opens; jobs left 'printing' are never picked by
+      // themselves, and the next start-up recovers them for the cashier.
+      this.setState({ lastError: `打印队列出错 (${message(error)})` });
+    }
     this.running = true;
     this.checkedSettings = this.settingsKey();
     this.refreshCounts();
@@ -166,6 +172,8 @@ export class PrintWorker {
 
   /** Does at most one job; returns how long to wait before the next step. */
   async step(): Promise<number> {
+    // What the disk refused to record last time goes first (throws again while it still refuses).
+    this.recordPending();
     const now = this.now();
     const head = this.db
       .prepare(
@@ -216,8 +224,31 @@ export class PrintWorker {
     return Math.min(this.maxMs, this.baseMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
   }
 
+  /**
+   * Outcomes the database refused to record (a full or failing disk) after the printer had its say:
+   * kept here and written first thing on every step until the disk takes them, so a printed job is
+   * never sent again by itself and a failed one is not left 'printing' (docs/store.md "A full or failing disk").
+   */
+  private readonly unrecorded = new Map<number, { sql: string; params: unknown[]; at: number }>();
+
+  private recordPending(): void {
+    for (const [id, u] of this.unrecorded) {
+      this.db.prepare(`UPDATE print_jobs SET ${u.sql}, updated_at = ? WHERE id = ?`).run(...u.params, u.at, id);
+      this.unrecorded.delete(id);
+      const job = getJob(this.db, id);
+      if (job) this.emit({ type: 'job', job });
+      this.refreshCounts();
+    }
+  }
+
   private update(id: number, sql: string, ...params: unknown[]): void {
-    this.db.prepare(`UPDATE print_jobs SET ${sql}, updated_at = ? WHERE id = ?`).run(...params, this.now(), id);
+    const at = this.now();
+    try {
+      this.db.prepare(`UPDATE print_jobs SET ${sql}, updated_at = ? WHERE id = ?`).run(...params, at, id);
+    } catch (error) {
+      this.unrecorded.set(id, { sql, params, at });
+      throw error;
+    }
     const job = getJob(this.db, id);
     if (job) this.emit({ type: 'job', job });
     this.refreshCounts();
@@ -262,22 +293,12 @@ export class PrintWorker {
     if (claimed.changes !== 1) return;
     this.refreshCounts();
     const attempts = job.attempts + 1;
+    let result: Awaited<ReturnType<PrinterTransport['send']>>;
     try {
-      const result = await transport.send(payload.bytes, {
+      result = await transport.send(payload.bytes, {
         timeoutMs: this.options.timeoutMs ?? settings.timeoutMs,
         boundaries: payload.boundaries,
         key: `job-${job.id}`,
-      });
-      const now = this.now();
-      this.update(job.id, `state = 'done', printed_at = ?, next_attempt_at = NULL`, now);
-      this.setState({
-        configured: true,
-        uri: transport.uri,
-        online: result.status ? result.status.online : true,
-        paper: result.status?.paper ?? 'unknown',
-        coverOpen: result.status?.coverOpen ?? null,
-        lastError: null,
-        checkedAt: now,
       });
     } catch (error) {
       const now = this.now();
@@ -288,7 +309,21 @@ export class PrintWorker {
         this.update(job.id, `state = 'failed', last_error = ?, next_attempt_at = ?`, message(error), now + this.backoff(attempts));
       }
       this.setState({ configured: true, uri: transport.uri, online: false, lastError: message(error), checkedAt: now, ...notReadyDetail(error) });
+      return;
     }
+    // Printed. Recorded outside the send's try: a disk that refuses this write is not a printer failure
+    // (the outcome waits in `unrecorded` and is written once the disk takes it).
+    const now = this.now();
+    this.update(job.id, `state = 'done', printed_at = ?, next_attempt_at = NULL`, now);
+    this.setState({
+      configured: true,
+      uri: transport.uri,
+      online: result.status ? result.status.online : true,
+      paper: result.status?.paper ?? 'unknown',
+      coverOpen: result.status?.coverOpen ?? null,
+      lastError: null,
+      checkedAt: now,
+    });
   }
 
   /** Asks the printer for its state now (the status bar's refresh). Never throws. */
