@@ -1,7 +1,10 @@
 /**
  * Large batches take turns for a few of the database pool's connections, so
  * a register's one-checkout batch never queues behind a hundred registers'
- * day-long backlogs.
+ * day-long backlogs — and, since the registers ask before they send one
+ * (`sync:admit`, docs/sync.md "Admission of large batches"), the service
+ * never has more large batches arriving, decoded, checked and stored at
+ * once than it has slots for.
  *
  * Measured (docs/central.md "Measured"): with 100 registers sending
  * 500-event batches at once, their transactions held all 25 pool
@@ -9,12 +12,21 @@
  * checkout behind them (ack p50 10.4 s on a moderately loaded machine while
  * the same steady load alone answered in 34 ms). A batch of more than
  * LARGE_BATCH_EVENTS events now first waits for one of LARGE_BATCH_SLOTS
- * slots; the rest of the pool stays free for small batches.
+ * slots; the rest of the pool stays free for small batches. Later (the
+ * profile in docs/central.md "Where the busiest turns went"): 100 registers'
+ * first batches arriving together were all decoded and checked in the same
+ * few turns of the loop (up to 391 ms of CPU in one); admission moves the
+ * wait to before the batch is sent.
  */
-export const LARGE_BATCH_EVENTS = 50;
+import { ADMIT_ABOVE_EVENTS, ADMIT_HOLD_MS } from '../../shared/sync/protocol';
+
+export const LARGE_BATCH_EVENTS = ADMIT_ABOVE_EVENTS;
 /** Of the pool's 25 connections (central/db/adapter.ts). */
 export const LARGE_BATCH_SLOTS = 8;
+/** Large batches one register may have admitted and not yet stored: one on the wire while one is stored. */
+export const ADMITTED_PER_REGISTER = 2;
 
+/** A counting semaphore, first come first served. */
 export class LargeBatchGate {
   private free: number;
   private readonly waiting: (() => void)[] = [];
@@ -23,17 +35,88 @@ export class LargeBatchGate {
     this.free = slots;
   }
 
-  /** Runs `work` now for a small batch, or when a slot is free for a large one (first come, first served). */
-  async run<T>(events: number, work: () => Promise<T>): Promise<T> {
-    if (events <= LARGE_BATCH_EVENTS) return work();
+  /** Resolves with the slot's release (once only) when a slot is free. */
+  async acquire(): Promise<() => void> {
     if (this.free > 0) this.free -= 1;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await work();
-    } finally {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       const next = this.waiting.shift();
       if (next) next();
       else this.free += 1;
+    };
+  }
+
+  /** Runs `work` now for a small batch, or when a slot is free for a large one. */
+  async run<T>(events: number, work: () => Promise<T>): Promise<T> {
+    if (events <= LARGE_BATCH_EVENTS) return work();
+    const release = await this.acquire();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * One connection's admissions: each `sync:admit` for a large batch waits for
+ * a slot of the service's gate (and for the register to have fewer than
+ * ADMITTED_PER_REGISTER outstanding), then the register may send; the batch
+ * that arrives takes the oldest unused admission and holds its slot until it
+ * is stored. An admission not used within ADMIT_HOLD_MS, or left by a closed
+ * connection, goes back to the gate.
+ */
+export class ConnectionAdmissions {
+  private readonly own = new LargeBatchGate(ADMITTED_PER_REGISTER);
+  private readonly unused: { release: () => void; timer: NodeJS.Timeout }[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly gate: LargeBatchGate,
+    private readonly holdMs = ADMIT_HOLD_MS,
+  ) {}
+
+  /** Resolves when the register may send its large batch (false: the connection closed meanwhile). */
+  async request(): Promise<boolean> {
+    const ownRelease = await this.own.acquire();
+    const gateRelease = this.closed ? null : await this.gate.acquire();
+    const release = () => {
+      gateRelease?.();
+      ownRelease();
+    };
+    if (this.closed || !gateRelease) {
+      release();
+      return false;
+    }
+    const entry = {
+      release,
+      timer: setTimeout(() => {
+        const i = this.unused.indexOf(entry);
+        if (i >= 0) this.unused.splice(i, 1);
+        release();
+      }, this.holdMs),
+    };
+    entry.timer.unref();
+    this.unused.push(entry);
+    return true;
+  }
+
+  /** A large batch arrived: the release of the admission it uses, or null when it was sent without asking. */
+  take(): (() => void) | null {
+    const entry = this.unused.shift();
+    if (!entry) return null;
+    clearTimeout(entry.timer);
+    return entry.release;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const entry of this.unused.splice(0)) {
+      clearTimeout(entry.timer);
+      entry.release();
     }
   }
 }

@@ -11,21 +11,23 @@
  */
 import type { Server, Socket } from 'socket.io';
 import {
+  ADMIT_ABOVE_EVENTS,
   MESSAGES,
   PROTOCOL_VERSION,
+  admitRequestSchema,
   helloSchema,
   parseMessage,
   pushAckSchema,
   registerKey,
+  type AdmitAnswer,
   type BatchAck,
-  type EventBatch,
   type Refusal,
 } from '../../shared/sync/protocol';
 import type { SqlDb } from '../db/adapter';
 import { registerForToken } from '../auth/registry';
 import { applyBatch, type IngestRegister } from '../ingest/apply-batch';
 import { checkBatch } from '../ingest/check-batch';
-import { LargeBatchGate } from './large-batch-gate';
+import { ConnectionAdmissions, LargeBatchGate } from './large-batch-gate';
 import { nextPush, recordPushResult } from '../push/store';
 
 export interface ServiceLogger {
@@ -100,7 +102,23 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
     live.set(register.id, socket);
     previous?.disconnect(true);
     log.info(`${key} connected`);
+    const admissions = new ConnectionAdmissions(largeBatches);
     const applier = batchApplier(register);
+
+    // "May I send a batch of n events?" (docs/sync.md "Admission of large batches"): answered when it may.
+    socket.on(MESSAGES.admit, (...args: unknown[]) => {
+      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: AdmitAnswer) => void) : undefined;
+      if (!ack) return log.warn(`${key}: an admission request without an ack request was ignored`);
+      const request = parseMessage(admitRequestSchema, args[0], 'admission request');
+      if (!request.ok || args.length !== 1) return ack({ ok: false, error: { code: 'invalid', message: request.ok ? `an admission request carries one argument, got ${args.length}` : request.error } });
+      if (request.value.events <= ADMIT_ABOVE_EVENTS) return ack({ ok: true });
+      admissions.request().then(
+        (admitted) => {
+          if (admitted) ack({ ok: true });
+        },
+        (error: unknown) => log.warn(`${key}: admitting a batch failed: ${String(error)}`),
+      );
+    });
 
     socket.on(MESSAGES.batch, (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: BatchAck) => void) : undefined;
@@ -112,19 +130,23 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
         log.warn(`${key}: refused a batch: a batch carries one argument, got ${args.length}`);
         return ack({ ok: false, error: { code: 'invalid', message: `a batch carries one argument, got ${args.length}` } });
       }
-      // Batches keep their arrival order: the applier takes each one's place now, its check (a slice at a time) finishes later.
-      applier.add(checkBatch(args[0]), ack);
+      // Batches keep their arrival order: each takes its place in the register's line now; a large one is checked
+      // once it holds a slot (admitted before it was sent, or waiting here for one when sent without asking).
+      const events = (args[0] as { events?: unknown } | null)?.events;
+      const large = Array.isArray(events) && events.length > ADMIT_ABOVE_EVENTS;
+      applier.add(args[0], ack, large ? { release: admissions.take() } : null);
     });
 
     socket.onAny((name: unknown, ...args: unknown[]) => {
       // sync:status is the console's (central/service.ts listens for it).
-      if (name === MESSAGES.batch || name === MESSAGES.status) return;
+      if (name === MESSAGES.batch || name === MESSAGES.status || name === MESSAGES.admit) return;
       const ack = args[args.length - 1];
       log.warn(`${key}: unknown message ${JSON.stringify(name)} refused`);
       if (typeof ack === 'function') ack({ ok: false, error: { code: 'unknown-message', message: `unknown message ${JSON.stringify(name)}` } });
     });
 
     socket.on('disconnect', (reason) => {
+      admissions.close();
       if (live.get(register.id) === socket) live.delete(register.id);
       log.info(`${key} disconnected (${reason})`);
     });
@@ -136,29 +158,37 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
     void deliverPushes(socket, register);
   });
 
-  /** One socket's batches, one at a time in arrival order; each acknowledged after its commit. */
+  /**
+   * One socket's batches, one at a time in arrival order; each acknowledged after its commit.
+   * A large batch (`slot` not null) is checked and stored while it holds a slot of the gate: the one its
+   * admission gave it, or, sent without asking (a register of before `sync:admit`), one it waits for here.
+   */
   function batchApplier(register: IngestRegister) {
-    /** Each batch as its payload check will leave it: the batch, or why it is refused. */
-    const waiting: { batch: Promise<EventBatch | string>; ack: (answer: BatchAck) => void }[] = [];
+    const waiting: { message: unknown; ack: (answer: BatchAck) => void; slot: { release: (() => void) | null } | null }[] = [];
     let running = false;
+    /** The batch's answer; `stored`: it reached the database (a malformed batch is refused before). */
+    async function one(item: (typeof waiting)[number]): Promise<{ answer: BatchAck; stored: boolean }> {
+      const release = item.slot ? (item.slot.release ?? (await largeBatches.acquire())) : null;
+      try {
+        const batch = await checkBatch(item.message);
+        if (typeof batch === 'string') {
+          log.warn(`${registerKey(register)}: refused a batch: ${batch}`);
+          return { answer: { ok: false, error: { code: 'invalid', message: batch } }, stored: false };
+        }
+        return { answer: await applyBatch(db, register, batch.events, now()), stored: true };
+      } catch (error) {
+        log.warn(`${registerKey(register)}: a batch failed: ${String(error)}`);
+        return { answer: { ok: false, error: { code: 'internal', message: 'the service could not store the batch' } }, stored: true };
+      } finally {
+        release?.();
+      }
+    }
     async function run(): Promise<void> {
       running = true;
       try {
         for (let item = waiting.shift(); item; item = waiting.shift()) {
-          let answer: BatchAck;
-          const batch = await item.batch;
-          if (typeof batch === 'string') {
-            log.warn(`${registerKey(register)}: refused a batch: ${batch}`);
-            item.ack({ ok: false, error: { code: 'invalid', message: batch } });
-            continue;
-          }
-          try {
-            answer = await largeBatches.run(batch.events.length, () => applyBatch(db, register, batch.events, now()));
-          } catch (error) {
-            log.warn(`${registerKey(register)}: a batch failed: ${String(error)}`);
-            answer = { ok: false, error: { code: 'internal', message: 'the service could not store the batch' } };
-          }
-          options.onBatchCommitted?.(register, answer);
+          const { answer, stored } = await one(item);
+          if (stored) options.onBatchCommitted?.(register, answer);
           item.ack(answer);
         }
       } finally {
@@ -166,8 +196,8 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
       }
     }
     return {
-      add(batch: Promise<EventBatch | string>, ack: (answer: BatchAck) => void): void {
-        waiting.push({ batch, ack });
+      add(message: unknown, ack: (answer: BatchAck) => void, slot: { release: (() => void) | null } | null): void {
+        waiting.push({ message, ack, slot });
         if (!running) void run();
       },
     };

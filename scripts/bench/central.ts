@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench/central.ts [--registers N] [--seconds S] [--offline N] [--offline-events N] [--offline-batch N] [--targets postgres,pglite] [--cases steady,offline,mixed] [--server-node-args a,b]`
+ * `npx tsx scripts/bench/central.ts [--registers N] [--seconds S] [--offline N] [--offline-events N] [--offline-batch N] [--offline-inflight N] [--without-admission] [--targets postgres,pglite] [--cases steady,offline,mixed] [--server-node-args a,b]`
  * (also run by `npm run bench`): the central service on a real PostgreSQL
  * (started from Debian's package into a temp dir, fsync on) and on embedded
  * PGlite, in the same run. (It also ran the old SQLite reference server
@@ -9,7 +9,9 @@
  *   steady   N registers (default 1 000) connected at once, each sending one
  *            checkout every 6 s (a busy counter: 600 an hour) for S seconds;
  *   offline  N registers (default 100) back after a day offline, each with a
- *            day of events (default 1 500), all sending at once in batches of 100 (--offline-batch);
+ *            day of events (default 1 500), all sending at once in batches of 100 (--offline-batch),
+ *            each asking the service to admit its large batches as the register's client does
+ *            (--without-admission: as registers of before that), one batch awaiting its ack at a time (--offline-inflight);
  *   mixed    both at once: the 1 000 steady registers keep sending while 100
  *            other registers return from their day offline (starting 3 s
  *            in) — the steady registers' acks and the event loop while large
@@ -49,6 +51,10 @@ const OFFLINE = arg('offline', 100);
 const OFFLINE_EVENTS = arg('offline-events', 1500);
 /** As the register client sends (electron/backend/sync/client.ts `batchSize`). */
 const OFFLINE_BATCH = arg('offline-batch', 100);
+/** Batches each returning register has awaiting their ack (the client's default is 8; 1 as in the earlier runs). */
+const OFFLINE_IN_FLIGHT = arg('offline-inflight', 1);
+/** The returning registers send as registers of before `sync:admit` did: without asking. */
+const WITHOUT_ADMISSION = process.argv.includes('--without-admission');
 const CHECKOUT_EVERY_MS = 6000;
 const MIXED_BURST_AFTER_MS = 3000;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -223,7 +229,7 @@ interface BurstResult {
  * registers' ack times. Resolves once they are connected; `go()` runs them.
  */
 async function startBurst(target: Target, names: string[]): Promise<{ go(): Promise<BurstResult> }> {
-  const config = { url: target.url, storeId: 'BENCH', registers: names.map((name) => ({ name, token: target.token(name) })), events: OFFLINE_EVENTS, batch: OFFLINE_BATCH };
+  const config = { url: target.url, storeId: 'BENCH', registers: names.map((name) => ({ name, token: target.token(name) })), events: OFFLINE_EVENTS, batch: OFFLINE_BATCH, inFlight: OFFLINE_IN_FLIGHT, admission: !WITHOUT_ADMISSION };
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/central-parts/burst.ts')], {
     cwd: ROOT,
     env: { ...process.env, BENCH_BURST: JSON.stringify(config) },

@@ -8,6 +8,7 @@
  *
  *   register → server  handshake `auth`          Hello
  *   register → server  'sync:batch'  (with ack)  EventBatch  → BatchAck
+ *   register → server  'sync:admit'  (with ack)  AdmitRequest → AdmitAnswer (before a batch over ADMIT_ABOVE_EVENTS)
  *   server → register  'sync:base-settings' (ack) BaseSettingsPush → PushAck
  *   server → register  'sync:members'  (ack)     MembersPush → PushAck
  *   server → register  connect_error `data`      Refusal (the hello was refused)
@@ -36,6 +37,14 @@ export const MESSAGES = {
    * version step is needed.
    */
   status: 'sync:status',
+  /**
+   * Register → server, with ack: "may I send a batch of this many events
+   * now?" — asked before every batch over ADMIT_ABOVE_EVENTS events; the
+   * service answers when it can take the batch (docs/sync.md "Admission of
+   * large batches"). A service that does not know it answers
+   * `unknown-message`, and the register then sends without asking.
+   */
+  admit: 'sync:admit',
 } as const;
 export type MessageName = (typeof MESSAGES)[keyof typeof MESSAGES];
 
@@ -43,6 +52,12 @@ export type MessageName = (typeof MESSAGES)[keyof typeof MESSAGES];
 export const MAX_BATCH_EVENTS = 2000;
 /** The largest socket.io packet a server must accept (its `maxHttpBufferSize`). */
 export const MAX_PACKET_BYTES = 16 * 1024 * 1024;
+/**
+ * A batch of more events than this waits for the service's admission
+ * (`sync:admit`) before it is sent: a busy counter's batches (a checkout or
+ * a few) never ask, a register returning with a day's backlog does.
+ */
+export const ADMIT_ABOVE_EVENTS = 50;
 /** Most member records in one push. */
 export const MAX_PUSH_MEMBERS = 5000;
 
@@ -185,6 +200,12 @@ export const eventBatchSchema = z
   });
 export type EventBatch = z.infer<typeof eventBatchSchema>;
 
+/** `sync:admit`: the size of the batch the register would send next. */
+export const admitRequestSchema = z.strictObject({
+  events: wholeNumber('events', 1).max(MAX_BATCH_EVENTS, { error: `a batch carries at most ${MAX_BATCH_EVENTS} events` }),
+});
+export type AdmitRequest = z.infer<typeof admitRequestSchema>;
+
 // ---------------------------------------------------------------------------
 // Server → register
 
@@ -217,6 +238,16 @@ export const batchAckSchema = z.discriminatedUnion('ok', [
   }),
 ]);
 export type BatchAck = z.infer<typeof batchAckSchema>;
+
+/**
+ * The answer to `sync:admit`: `ok` — send the batch now (the service keeps
+ * room for it a while: ADMIT_HOLD_MS); a refusal (`invalid`; a service that
+ * does not know the message answers `unknown-message`) — send without asking.
+ */
+export const admitAnswerSchema = z.discriminatedUnion('ok', [z.strictObject({ ok: z.literal(true) }), z.strictObject({ ok: z.literal(false), error: protocolErrorSchema })]);
+export type AdmitAnswer = z.infer<typeof admitAnswerSchema>;
+/** How long the service keeps an admitted batch's room before it gives it to another register. */
+export const ADMIT_HOLD_MS = 30_000;
 
 export const REFUSAL_CODES = ['bad-hello', 'bad-token', 'protocol-version', 'server-error'] as const;
 /** `connect_error.data` when the server refuses a hello (the error's message says why too). */

@@ -25,6 +25,8 @@ export interface SyncClientOptions {
   retentionDays?: number;
   /** How long to wait for the server's ack of one batch (default 15 s). */
   ackTimeoutMs?: number;
+  /** How long to wait for the service to admit a large batch (default 120 s: behind a hundred returning registers; admission.ts). */
+  admitTimeoutMs?: number;
   /** How long one connection attempt may take (default 10 s). */
   connectTimeoutMs?: number;
   /** How often an idle, connected client looks at the outbox again (default 2 s; `notify()` is immediate). */
@@ -47,6 +49,7 @@ export const CLIENT_DEFAULTS = {
   inFlight: 8,
   retentionDays: ACKED_RETENTION_DAYS,
   ackTimeoutMs: 15_000,
+  admitTimeoutMs: 120_000,
   connectTimeoutMs: 10_000,
   pollIntervalMs: 2_000,
 } as const;
@@ -59,6 +62,7 @@ export function clientSettings(options: Omit<SyncClientOptions, 'db' | 'config'>
     inFlight: options.inFlight ?? CLIENT_DEFAULTS.inFlight,
     retentionDays: options.retentionDays ?? CLIENT_DEFAULTS.retentionDays,
     ackTimeoutMs: options.ackTimeoutMs ?? CLIENT_DEFAULTS.ackTimeoutMs,
+    admitTimeoutMs: options.admitTimeoutMs ?? CLIENT_DEFAULTS.admitTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs,
     pollIntervalMs: options.pollIntervalMs ?? CLIENT_DEFAULTS.pollIntervalMs,
     backoff: options.backoff ?? DEFAULT_BACKOFF,

@@ -33,6 +33,7 @@ import { clientSettings, type ClientSettings, type SyncClientOptions } from './c
 import { checkServerUrl, type SyncConfig } from './config';
 import { openConnection, type ConnectAttempt } from './connection';
 import { attachInbound } from './inbound';
+import { SendLine } from './admission';
 import { Outbox, OutboxError } from './outbox';
 import { answerResendRequest } from './resend';
 import { readRestoreGap, RestoreWatch, type RestoreGap } from './restore-gap';
@@ -176,6 +177,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
    */
   private async pump(socket: Socket, succeeded: () => void): Promise<void> {
     const inflight: InFlight[] = [];
+    // Large batches wait for the service's admission, the rest keep their place behind them (admission.ts).
+    const line = new SendLine(socket, this.settings.admitTimeoutMs, this.settings.logger);
     let sentUpTo = this.outbox.state().lastAckedSeq;
     while (!this.stopped && this.socket === socket) {
       while (inflight.length < this.settings.inFlight) {
@@ -188,7 +191,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
           break;
         }
         if (events.length === 0) break;
-        inflight.push(this.send(socket, events));
+        inflight.push(this.send(line, events));
         sentUpTo = events[events.length - 1]!.seq;
       }
       const head = inflight.shift();
@@ -218,10 +221,11 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     socket.emit(MESSAGES.status, { waiting } satisfies StatusReport);
   }
 
-  private send(socket: Socket, events: WireEvent[]): InFlight {
+  private send(line: SendLine, events: WireEvent[]): InFlight {
     const first = events[0]!.seq;
     const last = events[events.length - 1]!.seq;
-    const answer = (socket.timeout(this.settings.ackTimeoutMs).emitWithAck(MESSAGES.batch, { events }) as Promise<unknown>).catch((error: unknown) => {
+    const answer = line.send(events, this.settings.ackTimeoutMs).catch((error: unknown) => {
+      if (error instanceof SyncError) throw error;
       throw new SyncError(`no acknowledgement for events ${first}–${last} (${describe(error)}); they stay in the outbox and will be sent again`, false, msg('sync.noAck'));
     });
     // Marked handled now: a batch behind a failed one is abandoned, its rejection expected.
