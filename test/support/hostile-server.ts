@@ -23,6 +23,11 @@ export interface HostileServer {
 export interface HostileServerOptions {
   /** Answers each event batch however the test likes (default: never). */
   onBatch?: (batch: unknown, ack: (answer: unknown) => void) => void;
+  /**
+   * Answers `sync:admit` however the test likes (default: as a service of before that message does,
+   * `unknown-message`, so the register sends without asking; docs/sync.md "Admission of large batches").
+   */
+  onAdmit?: (request: unknown, answer: (answer: unknown) => void) => void;
   /** Refuses every connection with this as the error's data. */
   refuseWith?: unknown;
 }
@@ -37,6 +42,10 @@ export async function startHostileServer(cleanup: Cleanup, options: HostileServe
   const connected = new Promise<ServerSocket>((resolve) => {
     io.on('connection', (socket) => {
       socket.on(MESSAGES.batch, options.onBatch ?? (() => {}));
+      socket.on(
+        MESSAGES.admit,
+        options.onAdmit ?? ((_request: unknown, answer: (answer: unknown) => void) => answer({ ok: false, error: { code: 'unknown-message', message: 'unknown message "sync:admit"' } })),
+      );
       resolve(socket);
     });
   });
