@@ -4,6 +4,7 @@ import manager from './manager.en';
 import staffOrders from './staff-orders.en';
 import dayFix from './day-fix.en';
 import csvExport from './exports.en';
+import storage from './storage.en';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -375,6 +376,7 @@ const en: Shape<typeof zh> = {
   ...staffOrders,
   ...dayFix,
   ...csvExport,
+  ...storage,
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', error: 'Error', retry: 'Retry' },
 };
 

@@ -3,6 +3,7 @@ import manager from './manager.zh-CN';
 import staffOrders from './staff-orders.zh-CN';
 import dayFix from './day-fix.zh-CN';
 import csvExport from './exports.zh-CN';
+import storage from './storage.zh-CN';
 
 /** 简体中文 (default). Avoid '@', '|', '{', '}' in texts except for named placeholders. */
 export default {
@@ -374,5 +375,6 @@ export default {
   ...staffOrders,
   ...dayFix,
   ...csvExport,
+  ...storage,
   common: { ok: '确定', cancel: '取消', close: '关闭', error: '出错了', retry: '重试' },
 } as const;
