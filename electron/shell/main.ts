@@ -263,15 +263,22 @@ function runRegister(backend: RegisterBackend, paths: ReturnType<typeof dataPath
   });
   let backingUp: Promise<unknown> = Promise.resolve();
   const backup = () =>
-    (backingUp = backingUp.then(() => ledgerCheck.backup(paths.backups).catch((error: unknown) => console.error('backup failed', error))));
+    (backingUp = backingUp.then(() =>
+      ledgerCheck
+        .backup(paths.backups)
+        .catch((error: unknown) => console.error('backup failed', error))
+        // The manager's console shows a failed backup (status.storage.backupFailed) until one succeeds.
+        .finally(() => publisher.refresh()),
+    ));
   // Auto-completions and resets fall due by themselves: apply them every minute.
   const tick = setInterval(() => {
     try {
       backend.tick();
-      publisher.refresh();
     } catch (error) {
       console.error('tick failed', error);
     }
+    // Also when the tick failed (a full disk refuses its heartbeat): the status, the disk banner included, still goes out.
+    publisher.refresh();
   }, MINUTE);
   // One backup per local day; looking every hour catches the day change.
   const backups = setInterval(() => void backup(), 60 * MINUTE);

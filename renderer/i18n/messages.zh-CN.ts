@@ -201,6 +201,7 @@ export const ZH_MESSAGES: MessageTexts = {
   'sync.serverError': '总部出了问题，稍后重试，记录不会丢失。',
   'sync.badOutboxRow': '有一条待发送的记录损坏，同步停在这里。请联系技术支持；本机照常收银。',
   'sync.other': '同步失败，正在重试，记录不会丢失。',
+  'sync.diskRefused': '本机磁盘已满或无法写入，总部确认收到的记录暂时记不下来：所有记录都还在本机，腾出空间后会自动重新发送。请清理磁盘（见磁盘空间提示）。',
   'sync.tokenInClearConfirm': '这台电脑没有安全的密钥存储：同步令牌只能不加密地保存在本机磁盘上，能复制文件的人都能读到。仍然保存吗？',
   'syncLog.members': '总部推送的会员资料被拒收（没有打码或格式不对），本机没有保存。',
   'syncLog.settings': '总部推送的设置被拒收（格式不对），本机保留原来的设置。',

@@ -255,6 +255,7 @@ export const MESSAGE_CATALOGUE = {
   'sync.serverError': {},
   'sync.badOutboxRow': {},
   'sync.other': {},
+  'sync.diskRefused': {},
   'sync.tokenInClearConfirm': {},
   'syncLog.members': {},
   'syncLog.settings': {},

@@ -204,6 +204,7 @@ export const EN_MESSAGES: MessageTexts = {
   'sync.serverError': 'The server had a problem; retrying later. Nothing is lost.',
   'sync.badOutboxRow': 'A record waiting to be sent is damaged; sync has stopped there. Call support; sales are still recorded.',
   'sync.other': 'Sync failed; retrying. Nothing is lost.',
+  'sync.diskRefused': 'This register\'s disk is full or cannot be written, so what the server confirmed cannot be recorded: every record stays here and is sent again once there is room. Free disk space (see the disk banner).',
   'sync.tokenInClearConfirm': 'This computer has no secure key store: the sync token would be kept unencrypted on this disk, readable by anyone who can copy the files. Keep it anyway?',
   'syncLog.members': 'Member records from the server were refused (not masked, or malformed); nothing was saved.',
   'syncLog.settings': 'Settings from the server were refused (malformed); the register kept its settings.',

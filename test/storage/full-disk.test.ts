@@ -93,6 +93,12 @@ describe.skipIf(unavailable)(unavailable ? `a full disk (tmpfs) — skipped: ${u
     expect(full.state).toBe('fault');
     expect(full.problem?.code).toBe('storage.bannerFull');
     expect(messageText(full.problem, 'zh-CN')).toContain('清理后直接重试即可，不用重启');
+    // Sync failing too (it writes since when it fails): the status, disk banner and all, still comes out.
+    h.backend.setStatusSources({ sync: () => ({ connection: 'offline', lastSyncAt: null, waiting: 3, lastError: 'connect ECONNREFUSED 127.0.0.1:443', problem: null }) });
+    const both = h.backend.status();
+    expect(both.sync.failingSince).toBe(T0);
+    expect(both.storage!.state).toBe('fault');
+    expect(snapshot(h)).toEqual(before);
 
     // The daily backup: not started (no room beside the counter's), the reason kept for the manager.
     const check = new BackgroundCheck(h.backend, file);

@@ -11,6 +11,7 @@ import { printCause, syncCause } from '../../../shared/failures';
 import { jobsNeedingCashier, oldestFailedJob } from '../printing/failures';
 import { SYNC_META_KEYS } from '../sync/config';
 import { META, type RegisterBackend } from './register';
+import { storageFault } from './storage-faults';
 
 /** What the sync client reports (electron/backend/sync/client.ts `SyncStatus`), structurally. */
 export interface SyncStatusSource {
@@ -92,8 +93,15 @@ export class StatusReader {
 
   private storeFailingSince(value: { at: number; url: string } | null): void {
     this.syncFailingSince = value;
-    if (value === null) this.core.sql('DELETE FROM app_meta WHERE key = ?').run(SYNC_FAILING_SINCE_META);
-    else this.core.sql('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SYNC_FAILING_SINCE_META, JSON.stringify(value));
+    try {
+      if (value === null) this.core.sql('DELETE FROM app_meta WHERE key = ?').run(SYNC_FAILING_SINCE_META);
+      else this.core.sql('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SYNC_FAILING_SINCE_META, JSON.stringify(value));
+    } catch (error) {
+      // A disk that takes no writes must not take the status (and its disk banner) down with it:
+      // the time is kept in memory and stored with the next change.
+      if (!storageFault(error, this.core.storage.dataDir ?? undefined)) throw error;
+      this.core.log.warn(`since when sync fails is not stored (the disk refused the write): ${(error as Error).message}`);
+    }
   }
 
   /**

@@ -39,6 +39,7 @@ import { answerResendRequest } from './resend';
 import { readRestoreGap, RestoreWatch, type RestoreGap } from './restore-gap';
 import { describe, SyncError } from './sync-error';
 import { msg, type Message } from '../../../shared/messages/catalogue';
+import { storageFault } from '../app/storage-faults';
 
 export { restoreProblem } from './restore-gap';
 export { silentLogger, type SyncLogger } from './sync-error';
@@ -322,7 +323,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     const message = describe(error);
     // A bad outbox row stays bad however often it is read.
     const blocked = (error instanceof SyncError && error.blocked) || error instanceof OutboxError;
-    const problem = error instanceof SyncError ? error.problem : error instanceof OutboxError ? msg('sync.badOutboxRow') : msg('sync.other');
+    const problem =
+      error instanceof SyncError ? error.problem : error instanceof OutboxError ? msg('sync.badOutboxRow') : storageFault(error) ? msg('sync.diskRefused') : msg('sync.other');
     this.settings.logger.warn(`sync: ${message}`);
     if (closeSocket) this.closeSocket();
     this.setStatus({
