@@ -3,11 +3,13 @@
  * (real renderer in Debian's Chromium, real backend on a temp SQLite file)
  * through every screen in zh-CN, then the manager console (PIN, settings,
  * validation, dashboard, what-if, reports, audit, store/printer/sync), then
- * the screens of a store's whole day (issue 10) at 1024×768 and 1366×768 —
+ * the screens of a store's whole day (issue 10) — every one of these at
+ * 1024×768 and 1366×768 (`NN-name-1024x768.png`, `NN-name-1366x768.png`) —
  * staff, orders, refund, the pay-code notice, the large-change question,
  * the printer and sync banners, the print-jobs list, draw and exchange with
  * their slips, the printed X and Z reports — and writes PNGs to
- * docs/screenshots/. `--only-day` takes just the issue 10 set;
+ * docs/screenshots/. `--only-screens` takes just screens 01–22, `--only-day`
+ * just the issue 10 set, `--size 1024x768` one of the two sizes;
  * `--only-refusal` just the refusal page and the customer display.
  */
 import { mkdirSync } from 'node:fs';
@@ -56,16 +58,50 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   // `--only-day`: just the screens of issue 10 (staff, orders, failures, slips, printed reports) at both sizes.
   if (process.argv.includes('--only-day')) return dayShots(outDir);
+  // `--only-screens`: just screens 01–22 (first run … the console's details) at both sizes.
+  if (process.argv.includes('--only-screens')) return screenShots(outDir);
   await refusalShots();
   await customerShots();
   // `--only-refusal`: just the refusal page (docs/security.md §5).
   if (process.argv.includes('--only-refusal')) return;
-  const h = await startHarness({ viewport: { width: 1366, height: 820 } });
+  await screenShots(outDir);
+  await dayShots(outDir);
+}
+
+/** The sizes every screen is captured at: the smallest counter screen the product supports, and a common laptop. */
+const SIZES: readonly (readonly [number, number])[] = sizesFromArgs();
+
+/** `--size 1024x768` narrows a run to one size (while working on a layout). */
+function sizesFromArgs(): (readonly [number, number])[] {
+  const all = [
+    [1024, 768],
+    [1366, 768],
+  ] as const;
+  const i = process.argv.indexOf('--size');
+  const wanted = i >= 0 ? process.argv[i + 1] : undefined;
+  return wanted ? all.filter(([w, h]) => `${w}x${h}` === wanted) : [...all];
+}
+
+/**
+ * Screens 01–22 at each size: first run, sign-in, open shift, checkout with a
+ * split tender, result, unknown member, the line, entry details, draw,
+ * exchange, refund PIN, X / Z reports, then the manager console (PIN door,
+ * settings, validation, dashboard, what-if, reports, audit, store · printer ·
+ * sync). Each screen as the window shows it (no taller viewport): what a
+ * cashier at 1024×768 sees is what is checked.
+ */
+async function screenShots(dir: string): Promise<void> {
+  for (const [width, height] of SIZES) await screenShotsAt(dir, width, height);
+}
+
+async function screenShotsAt(dir: string, width: number, height: number): Promise<void> {
+  const h = await startHarness({ viewport: { width, height } });
   const { page } = h;
+  const snap = (name: string) => shotIn(page, dir, `${name}-${width}x${height}`);
   try {
     await h.openApp();
     await page.waitForSelector('[data-test="first-name"]');
-    await shot(page, '01-first-run');
+    await snap('01-first-run');
 
     await firstRun(page);
     await h.ok('cashiers.create', { name: '林小红', pin: '1357', role: 'cashier', managerPin: '2468' });
@@ -73,13 +109,13 @@ async function main(): Promise<void> {
     await page.click('[data-test="sign-out"]');
     await page.waitForSelector('[data-test="sign-in"] [data-test="pin"]');
     await page.locator('.cashier', { hasText: '林小红' }).click();
-    await shot(page, '02-sign-in');
+    await snap('02-sign-in');
 
     await fill(page, 'pin', '1357');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-test="opening-float"]');
     await fill(page, 'opening-float', '500');
-    await shot(page, '03-open-shift');
+    await snap('03-open-shift');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-test="checkout-view"]');
 
@@ -99,11 +135,11 @@ async function main(): Promise<void> {
     await typeSlowly(page, '100');
     await page.keyboard.press('+');
     await page.keyboard.press('F10');
-    await shot(page, '04-checkout-split');
+    await snap('04-checkout-split');
 
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-test="result-panel"]');
-    await shot(page, '05-result');
+    await snap('05-result');
     await page.keyboard.press('Enter');
 
     await page.click('[data-test="amount"]');
@@ -111,33 +147,33 @@ async function main(): Promise<void> {
     await fill(page, 'member', '12345678901');
     await page.locator('[data-test="member"]').press('Enter');
     await page.waitForSelector('[data-test="member-unknown"]');
-    await shot(page, '06-unknown-member');
+    await snap('06-unknown-member');
     await page.keyboard.press('Escape');
 
     await page.keyboard.press('F2');
     await page.waitForSelector('[data-test="queue-view"] .el-table-v2__row');
-    await shot(page, '07-line');
+    await snap('07-line');
 
     await page.locator('.el-table-v2__row', { hasText: 'M002' }).last().click();
     await page.waitForSelector('[data-test="entry-details"] [data-test="entry-state"]');
-    await shot(page, '08-entry-details');
+    await snap('08-entry-details');
 
     if (await page.locator('[data-test="entry-draw"]').count()) {
       await page.keyboard.press('F5');
       await page.waitForSelector('[data-test="draw-dialog"]');
       await page.waitForTimeout(300);
-      await shot(page, '09-draw-spinning');
+      await snap('09-draw-spinning');
       await page.waitForSelector('[data-test="draw-dialog"][data-done="yes"]');
-      await shot(page, '10-draw-result');
+      await snap('10-draw-result');
       await page.keyboard.press('Enter');
     }
     await page.keyboard.press('F6');
     await page.waitForSelector('[data-test="exchange-units"]');
-    await shot(page, '11-exchange-confirm');
+    await snap('11-exchange-confirm');
     await page.keyboard.press('Escape');
     await page.keyboard.press('F8');
     await page.waitForSelector('[data-test="refund-dialog"]');
-    await shot(page, '12-refund-pin');
+    await snap('12-refund-pin');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Escape');
 
@@ -145,13 +181,13 @@ async function main(): Promise<void> {
     await page.waitForSelector('[data-test="x-report"]');
     await page.keyboard.press('F5');
     await page.waitForSelector('[data-test="report-X"]');
-    await shot(page, '13-x-report');
+    await snap('13-x-report');
     await fill(page, 'counted-cash', '500');
     await page.keyboard.press('F8');
     await page.waitForSelector('[data-test="confirm-close-confirm"]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-test="report-Z"]');
-    await shot(page, '14-z-report');
+    await snap('14-z-report');
 
     // The manager console (Ctrl+G), behind the manager PIN.
     await page.keyboard.press('Control+g');
@@ -159,12 +195,11 @@ async function main(): Promise<void> {
     await fill(page, 'manager-unlock-pin', '1111');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-test="manager-pin-error"]');
-    await shot(page, '15-manager-pin');
+    await snap('15-manager-pin');
     await fill(page, 'manager-unlock-pin', '2468');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-test="field-extractionBp"]');
-    await page.setViewportSize({ width: 1366, height: 1300 });
-    await shot(page, '16-manager-settings');
+    await snap('16-manager-settings');
     await fill(page, 'field-extractionBp-value', '150');
     await page.locator('[data-test="field-lottery-kind"] label', { hasText: '区间' }).click();
     await fill(page, 'field-lottery-min', '50');
@@ -172,7 +207,7 @@ async function main(): Promise<void> {
     await page.click('[data-test="settings-save-ratios"]');
     await page.waitForSelector('[data-test="field-extractionBp-error"]');
     await page.locator('[data-test="settings-group-ratios"]').scrollIntoViewIfNeeded();
-    await shot(page, '17-manager-validation');
+    await snap('17-manager-validation');
     await fill(page, 'field-extractionBp-value', '12');
     await fill(page, 'field-lottery-min', '50');
     await fill(page, 'field-lottery-max', '200');
@@ -181,30 +216,29 @@ async function main(): Promise<void> {
 
     await page.keyboard.press('F6');
     await page.waitForSelector('[data-test="dashboard-chart"] canvas');
-    await shot(page, '18-manager-dashboard');
+    await snap('18-manager-dashboard');
 
     await page.keyboard.press('F7');
     await page.waitForSelector('[data-test="what-if-field-extractionBp"]');
     await page.locator('[data-test="what-if-field-extractionBp"] [data-test="field-extractionBp-value"]').fill('60');
     await page.keyboard.press('Control+Enter');
     await page.waitForSelector('[data-test="what-if-result"]', { timeout: 60_000 });
-    await shot(page, '19-manager-what-if');
+    await snap('19-manager-what-if');
 
     await page.keyboard.press('F8');
     await page.waitForSelector('[data-test="reports-shifts"] .el-table__row');
-    await shot(page, '20-manager-reports');
+    await snap('20-manager-reports');
 
     await page.keyboard.press('F9');
     await page.waitForSelector('[data-test="audit-rows"] .audit-field');
-    await shot(page, '21-manager-audit');
+    await snap('21-manager-audit');
 
     await page.keyboard.press('F5');
     await page.waitForSelector('[data-test="details-store"]');
-    await shot(page, '22-manager-details');
+    await snap('22-manager-details');
   } finally {
     await h.close();
   }
-  await dayShots(outDir);
 }
 
 /** The refusal page: a register whose database is gone, a wrong PIN, then the restore. */
@@ -248,12 +282,7 @@ async function customerShots(): Promise<void> {
  * report printed (the lines sent beside it) and the Z report printed.
  */
 async function dayShots(dir: string): Promise<void> {
-  for (const [width, height] of [
-    [1024, 768],
-    [1366, 768],
-  ] as const) {
-    await dayShotsAt(dir, width, height);
-  }
+  for (const [width, height] of SIZES) await dayShotsAt(dir, width, height);
 }
 
 async function dayShotsAt(dir: string, width: number, height: number): Promise<void> {
