@@ -27,7 +27,7 @@ import type { SqlDb } from '../db/adapter';
 import { registerForToken } from '../auth/registry';
 import { applyBatch, type IngestRegister } from '../ingest/apply-batch';
 import { checkBatch } from '../ingest/check-batch';
-import { ConnectionAdmissions, LargeBatchGate } from './large-batch-gate';
+import { ADMITTED_AT_ONCE, ConnectionAdmissions, LargeBatchGate } from './large-batch-gate';
 import { nextPush, recordPushResult } from '../push/store';
 
 export interface ServiceLogger {
@@ -51,7 +51,9 @@ const SUPPORTED_VERSIONS = [PROTOCOL_VERSION];
 export function attachRegisterSockets(io: Server, options: RegisterSocketsOptions): { deliverToLive(): void; connected(): number } {
   const { db, log, now } = options;
   const live = new Map<number, Socket>();
+  /** Large batches' turns for the database's pool connections, and their admissions before they are sent. */
   const largeBatches = new LargeBatchGate();
+  const admitted = new LargeBatchGate(ADMITTED_AT_ONCE);
 
   io.use((socket, next) => {
     const refuse = (refusal: Refusal) => {
@@ -102,7 +104,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
     live.set(register.id, socket);
     previous?.disconnect(true);
     log.info(`${key} connected`);
-    const admissions = new ConnectionAdmissions(largeBatches);
+    const admissions = new ConnectionAdmissions(admitted);
     const applier = batchApplier(register);
 
     // "May I send a batch of n events?" (docs/sync.md "Admission of large batches"): answered when it may.
@@ -160,15 +162,17 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
 
   /**
    * One socket's batches, one at a time in arrival order; each acknowledged after its commit.
-   * A large batch (`slot` not null) is checked and stored while it holds a slot of the gate: the one its
-   * admission gave it, or, sent without asking (a register of before `sync:admit`), one it waits for here.
+   * A large batch (`slot` not null) is checked and stored while it holds one of the gate's slots, and keeps its
+   * admission (`slot.release`; null when sent without asking, by a register of before `sync:admit`) until then.
    */
   function batchApplier(register: IngestRegister) {
     const waiting: { message: unknown; ack: (answer: BatchAck) => void; slot: { release: (() => void) | null } | null }[] = [];
     let running = false;
     /** The batch's answer; `stored`: it reached the database (a malformed batch is refused before). */
     async function one(item: (typeof waiting)[number]): Promise<{ answer: BatchAck; stored: boolean }> {
-      const release = item.slot ? (item.slot.release ?? (await largeBatches.acquire())) : null;
+      // Admitted before it was sent or not (a register of before sync:admit), a large batch waits for a slot here.
+      const admission = item.slot?.release ?? null;
+      const slot = item.slot ? await largeBatches.acquire() : null;
       try {
         const batch = await checkBatch(item.message);
         if (typeof batch === 'string') {
@@ -180,7 +184,8 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
         log.warn(`${registerKey(register)}: a batch failed: ${String(error)}`);
         return { answer: { ok: false, error: { code: 'internal', message: 'the service could not store the batch' } }, stored: true };
       } finally {
-        release?.();
+        slot?.();
+        admission?.();
       }
     }
     async function run(): Promise<void> {
