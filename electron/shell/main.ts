@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { IPC_INVOKE_CHANNEL, IPC_STATUS_CHANNEL } from '../../shared/contract';
 import {
   META,
+  retryWhileDiskFull,
   StartupGate,
   startupErrorHtml,
   StatusPublisher,
@@ -201,7 +202,24 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
   const decision = gate.start();
   if (!decision.ok && decision.reason !== 'database-lost') {
     console.error(`start-up refused: ${decision.message}`, decision.violations);
-    showStartupError(startupErrorHtml(decision, paths.db));
+    const page = showStartupError(startupErrorHtml(decision, paths.db));
+    // A full disk: the register opens by itself once the manager has freed space (docs/store.md "A full or failing disk").
+    if (decision.reason === 'open-failed' && decision.storage === 'full') {
+      retryWhileDiskFull(
+        () => gate.start(),
+        (again) => {
+          if (!again.ok) console.error(`start-up refused: ${again.message}`, again.violations);
+          if (!again.ok && again.reason !== 'database-lost') {
+            // Another refusal (a check that failed): its own page, in place of this one.
+            if (!page.isDestroyed()) void page.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(startupErrorHtml(again, paths.db))}`);
+            return;
+          }
+          registerCommandBridge(gate.handle);
+          createMainWindow({ ...displayMode(argv, (key) => (opened as RegisterBackend | null)?.meta(key)), stateFile: paths.windowState });
+          if (!page.isDestroyed()) page.close();
+        },
+      );
+    }
     return null;
   }
   if (!decision.ok) console.error(`start-up refused: ${decision.message}; showing the restore page`);

@@ -157,6 +157,29 @@ export function startRegister(dbFile: string, options: StartOptions = {}): Start
   }
 }
 
+/** How often a start-up refused for a full disk tries again (the manager is freeing space). */
+export const FULL_DISK_RETRY_MS = 30_000;
+
+/**
+ * Start-up was refused because the disk is full: tries `start` again every
+ * `intervalMs` until it opens (space was freed) or refuses for another
+ * reason, then hands the decision to `settled`. Returns a function that stops trying.
+ */
+export function retryWhileDiskFull(start: () => StartupDecision, settled: (decision: StartupDecision) => void, intervalMs = FULL_DISK_RETRY_MS): () => void {
+  const timer = setInterval(() => {
+    let decision: StartupDecision;
+    try {
+      decision = start();
+    } catch (error) {
+      decision = openFailed(error, '');
+    }
+    if (!decision.ok && decision.reason === 'open-failed' && decision.storage === 'full') return;
+    clearInterval(timer);
+    settled(decision);
+  }, intervalMs);
+  return () => clearInterval(timer);
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -165,7 +188,7 @@ function escapeHtml(text: string): string {
 const STORAGE_PAGE: Record<StorageFault, { title: string; todo: string }> = {
   full: {
     title: '收银台未打开：磁盘空间已满',
-    todo: '数据没有丢失：已经保存的每一笔交易都还在。请店长清理磁盘空间（删除不用的文件，或把 backups 文件夹里的旧备份复制到别处后删除），然后重新打开收银程序。仍不行请联系技术支持。',
+    todo: '数据没有丢失：已经保存的每一笔交易都还在。请店长清理磁盘空间（删除不用的文件，或把 backups 文件夹里的旧备份复制到别处后删除）。清理后收银台会自动打开（每 30 秒检查一次），也可以重新打开收银程序。仍不行请联系技术支持。',
   },
   io: {
     title: '收银台未打开：读写磁盘出错',
