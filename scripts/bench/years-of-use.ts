@@ -10,7 +10,7 @@
  * line per measurement, each with the 1-minute load average.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../../shared/engine/index';
@@ -40,7 +40,7 @@ const pct = (xs: number[], p: number) => {
   return s.length === 0 ? null : Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(2));
 };
 /** The background checkpoints of the register being measured (how many, how long, how much they copied). */
-const walCheckpoints: { ms: number; walFrames: number; copiedFrames: number; busy: boolean }[] = [];
+const walCheckpoints: { ms: number; walFrames: number; copiedFrames: number; busy: boolean; onCounter?: boolean }[] = [];
 const ms = (t0: number) => Number((performance.now() - t0).toFixed(1));
 
 /** Drops the file's pages from the OS cache (posix_fadvise DONTNEED), so the next open reads the disk: a cold start. */
@@ -62,7 +62,7 @@ function open(file: string, clock: { now: number }) {
 }
 
 /** The shell's wiring (electron/shell/main.ts runRegister), without Electron. */
-function wire(backend: ReturnType<typeof open>['backend'], file: string, onCheckpoint?: (r: (typeof walCheckpoints)[number]) => void) {
+function wire(backend: ReturnType<typeof open>['backend'], file: string, onCheckpoint?: (r: (typeof walCheckpoints)[number]) => void, background = process.env.BENCH_YEARS_CHECKPOINTER !== '0') {
   const handle = createCommandHandler(backend, quietLogger);
   configureManager(backend, { scryptCost: CHEAP_SCRYPT, secretBox: plainSecretBox });
   const publisher = new StatusPublisher(backend, quietLogger);
@@ -75,9 +75,10 @@ function wire(backend: ReturnType<typeof open>['backend'], file: string, onCheck
   });
   worker.start();
   sync.refresh();
-  // BENCH_YEARS_CHECKPOINTER=0: the writer checkpoints inside its commits, as before the background checkpoints.
+  // BENCH_YEARS_CHECKPOINTER=0: the writer checkpoints inside its commits, as before the background checkpoints
+  // (BENCH_YEARS_AB=1 measures both in one run: a second copy of the register without the thread).
   const checkpoints = new WalCheckpointer(backend.db, file, { startThread: startCheckpointThread, ...(onCheckpoint ? { onCheckpoint } : {}) });
-  if (process.env.BENCH_YEARS_CHECKPOINTER !== '0') checkpoints.start();
+  if (background) checkpoints.start();
   const call = async (name: string, input: unknown) => {
     const r = await handle(name, input);
     if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
@@ -86,14 +87,28 @@ function wire(backend: ReturnType<typeof open>['backend'], file: string, onCheck
   return { call, stop: async () => Promise.all([worker.stop(), sync.stop(), checkpoints.stop()]).then(() => publisher.close()) };
 }
 
-async function checkouts(call: ReturnType<typeof wire>['call'], clock: { now: number }, n: number, until?: () => boolean, paceMs = 0): Promise<number[]> {
+/**
+ * Bytes the main thread has written with write()/pwrite() (Linux: /proc/thread-self/io), or null elsewhere. Around a
+ * checkout: its WAL frames (≈ 150 KB), plus every page a checkpoint copied if one ran inside its commit (up to 16 MB).
+ */
+function mainThreadWrites(): number | null {
+  try {
+    return Number(/wchar: (\d+)/.exec(readFileSync('/proc/thread-self/io', 'utf8'))![1]);
+  } catch {
+    return null;
+  }
+}
+
+async function checkouts(call: ReturnType<typeof wire>['call'], clock: { now: number }, n: number, until?: () => boolean, paceMs = 0, writes?: number[]): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; until ? !until() : i < n; i++) {
     clock.now += 30_000;
     const fen = 2000 + ((i * 7919) % 28_000);
+    const w0 = writes ? mainThreadWrites() : null;
     const t0 = performance.now();
     await call('checkout.submit', { amountDueFen: fen, memberId: i % 5 < 3 ? `M${String(1 + (i % 4000)).padStart(5, '0')}` : null, tenders: [{ kind: 'cash', amountFen: fen }] });
     times.push(performance.now() - t0);
+    if (writes && w0 !== null) writes.push(mainThreadWrites()! - w0);
     // Let the print worker and timers run between customers, as at a real counter.
     await new Promise((r) => (paceMs > 0 ? setTimeout(r, paceMs) : setImmediate(r)));
   }
@@ -139,6 +154,27 @@ async function openFresh() {
 }
 type Fresh = Awaited<ReturnType<typeof openFresh>>;
 
+/** A second copy of a built register, wired without the checkpoint thread (BENCH_YEARS_AB=1). */
+async function openWithoutThread(days: number, dir: string) {
+  const file = join(dir, 'without-thread.db');
+  copyFileSync(builtFile(days), file);
+  const clock = { now: readMeta(days)!.end + 11 * 3_600_000 };
+  const { backend } = open(file, clock);
+  backend.db.prepare("UPDATE print_jobs SET state = 'previewed', next_attempt_at = NULL WHERE state = 'pending'").run();
+  const w = wire(backend, file, undefined, false);
+  await w.call('session.signIn', { cashierId: backend.db.prepare("SELECT id FROM cashiers WHERE role = 'manager' LIMIT 1").pluck().get() as string, pin: MANAGER_PIN }).catch(() => undefined);
+  await w.call('shift.open', { openingFloatFen: 0 }).catch(() => undefined);
+  await checkouts(w.call, clock, 20);
+  return {
+    call: w.call,
+    clock,
+    close: async () => {
+      await w.stop();
+      backend.close();
+    },
+  };
+}
+
 async function measureSize(days: number, fresh: Fresh): Promise<void> {
   const meta = readMeta(days)!;
   const dir = mkdtempSync(join(tmpdir(), `qrc-bench-years-${days}-`));
@@ -165,21 +201,41 @@ async function measureSize(days: number, fresh: Fresh): Promise<void> {
     await w.call('session.signIn', { cashierId: (backend.db.prepare("SELECT id FROM cashiers WHERE role = 'manager' LIMIT 1").pluck().get() as string), pin: MANAGER_PIN }).catch(() => undefined);
     await w.call('shift.open', { openingFloatFen: 0 }).catch(() => undefined);
     await checkouts(w.call, clock, 20);
+    // BENCH_YEARS_AB=1: a second copy of the register, its writer checkpointing inside its commits as before the
+    // checkpoint thread, measured in the same blocks (on a shared machine the load moves within seconds).
+    const before = process.env.BENCH_YEARS_AB === '1' ? await openWithoutThread(days, dir) : null;
     walCheckpoints.length = 0;
     const times: number[] = [];
     const freshTimes: number[] = [];
+    const beforeTimes: number[] = [];
+    const writes: number[] = [];
+    const beforeWrites: number[] = [];
     for (let done = 0; done < timedCheckouts; done += 100) {
       const n = Math.min(100, timedCheckouts - done);
       freshTimes.push(...(await checkouts(fresh.call, fresh.clock, n)));
-      times.push(...(await checkouts(w.call, clock, n)));
+      times.push(...(await checkouts(w.call, clock, n, undefined, 0, writes)));
+      if (before) beforeTimes.push(...(await checkouts(before.call, before.clock, n, undefined, 0, beforeWrites)));
     }
-    emit({ ...base, case: 'background WAL checkpoints during the timed checkouts', n: walCheckpoints.length, p50Ms: pct(walCheckpoints.map((c) => c.ms), 50), maxMs: pct(walCheckpoints.map((c) => c.ms), 100), framesCopied: walCheckpoints.reduce((s, c) => s + c.copiedFrames, 0), walFramesMax: Math.max(0, ...walCheckpoints.map((c) => c.walFrames)) });
+    // A checkout whose commit ran a checkpoint writes megabytes on the counter's thread; one that did not, its WAL frames.
+    const heavyWrites = (xs: number[], ts: number[]) => {
+      const idx = xs.map((x, i) => (x > 1_000_000 ? i : -1)).filter((i) => i >= 0);
+      return { checkoutsWritingOver1MB: idx.length, theirP50Ms: pct(idx.map((i) => ts[i]!), 50), counterWritesP50KB: pct(xs.map((x) => x / 1024), 50), counterWritesMaxKB: pct(xs.map((x) => x / 1024), 100) };
+    };
+    const thread = walCheckpoints.filter((c) => !c.onCounter);
+    const onCounter = walCheckpoints.filter((c) => c.onCounter);
+    emit({ ...base, case: 'background WAL checkpoints during the timed checkouts', n: thread.length, p50Ms: pct(thread.map((c) => c.ms), 50), maxMs: pct(thread.map((c) => c.ms), 100), walFramesMax: Math.max(0, ...walCheckpoints.map((c) => c.walFrames)), finishedOnCounterBetweenCheckouts: onCounter.length, finishP50Ms: pct(onCounter.map((c) => c.ms), 50), finishMaxMs: pct(onCounter.map((c) => c.ms), 100) });
     const f50 = pct(freshTimes, 50)!;
     const f99 = pct(freshTimes, 99)!;
     emit({ size: 'fresh', case: `checkout (shell wiring), in blocks of 100 alternating with ${days}d`, n: freshTimes.length, p50Ms: f50, p99Ms: f99 });
     const p50 = pct(times, 50)!;
     const p99 = pct(times, 99)!;
-    emit({ ...base, case: 'checkout (shell wiring)', n: times.length, p50Ms: p50, p99Ms: p99, ratioP50ToFresh: Number((p50 / f50).toFixed(2)), ratioP99ToFresh: Number((p99 / f99).toFixed(2)) });
+    emit({ ...base, case: 'checkout (shell wiring)', n: times.length, p50Ms: p50, p99Ms: p99, ratioP50ToFresh: Number((p50 / f50).toFixed(2)), ratioP99ToFresh: Number((p99 / f99).toFixed(2)), ...(writes.length > 0 ? heavyWrites(writes, times) : {}) });
+    if (before) {
+      const b50 = pct(beforeTimes, 50)!;
+      const b99 = pct(beforeTimes, 99)!;
+      emit({ ...base, case: 'checkout (shell wiring), no checkpoint thread: the writer checkpoints in its commits (before)', n: beforeTimes.length, p50Ms: b50, p99Ms: b99, ratioP50ToFresh: Number((b50 / f50).toFixed(2)), ratioP99ToFresh: Number((b99 / f99).toFixed(2)), ...(beforeWrites.length > 0 ? heavyWrites(beforeWrites, beforeTimes) : {}) });
+      await before.close();
+    }
     const status: number[] = [];
     for (let i = 0; i < 100; i++) {
       const t0 = performance.now();
