@@ -8,7 +8,9 @@
  * Plus the classification of SQLite's and Node's codes (storage-faults.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { StorageMonitor } from '../../electron/backend/app/storage';
 import { storageFault, storageRefusal } from '../../electron/backend/app/storage-faults';
+import { statSync } from 'node:fs';
 import { verifyDatabase } from '../../electron/backend/store/verify';
 import { messageText } from '../../renderer/i18n/messages';
 import { addMember, dbHash, openHarness, readyToSell } from '../app/helpers';
@@ -138,5 +140,52 @@ describe('storage faults: what SQLite and Node say, sorted', () => {
     expect(texts[2]).toMatch(/无法写入.*技术支持/);
     expect(texts[3]).toMatch(/损坏.*从备份恢复/);
     for (const t of texts) expect(t).not.toMatch(/[A-Za-z]/);
+  });
+});
+
+describe('the disk watch (storage.ts)', () => {
+  it('warns below the low threshold: room for the backup (2 × the database) and 30 days of growth above critical', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    addMember(h.backend.db, { id: 'M1', maskedPhone: '138****0001' });
+    await h.ok('checkout.submit', sale());
+    const size = (f: string) => {
+      try {
+        return statSync(f).size;
+      } catch {
+        return 0;
+      }
+    };
+    const db = size(h.file) + size(`${h.file}-wal`);
+    // The register's first order is now: its growth is counted over a week (no backups yet).
+    const watch = new StorageMonitor(h.backend, { criticalBytes: 1000, lowFloorBytes: 0 });
+    const ok = watch.refresh();
+    expect(ok.lowBytes).toBe(Math.ceil(1000 + 2 * db + (30 * db) / 7));
+    expect(ok.freeBytes).toBeGreaterThan(ok.lowBytes);
+    expect(ok.state).toBe('ok');
+    // A disk with less free than the floor: low, with how much is left, in Chinese.
+    const low = new StorageMonitor(h.backend, { lowFloorBytes: Number.MAX_SAFE_INTEGER }).refresh();
+    expect(low.state).toBe('low');
+    expect(low.problem).toEqual({ code: 'storage.low', params: { freeBytes: low.freeBytes } });
+    expect(messageText(low.problem, 'zh-CN')).toMatch(/^磁盘空间不足：收银数据所在的磁盘只剩 [\d,.]+ (MB|GB)。请店长尽快清理磁盘/);
+    // Below critical it is critical.
+    expect(new StorageMonitor(h.backend, { criticalBytes: Number.MAX_SAFE_INTEGER }).refresh().state).toBe('critical');
+    h.close();
+  });
+
+  it('an I/O fault stays until a write commits; the fault is pushed at once to listeners', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    let pushed = 0;
+    h.backend.storage.onFault(() => pushed++);
+    h.backend.storage.noteFault('io');
+    expect(pushed).toBe(1);
+    const s = h.backend.status().storage!;
+    expect(s.state).toBe('fault');
+    expect(messageText(s.problem, 'zh-CN')).toMatch(/刚才读写磁盘出错/);
+    expect(h.backend.status().storage!.state).toBe('fault');
+    await h.ok('checkout.submit', sale(null));
+    expect(h.backend.status().storage!.fault).toBeNull();
+    h.close();
   });
 });

@@ -93,6 +93,8 @@ export class StorageMonitor {
   private freeAtFault: number | null = null;
   private backupFailed: { at: number; reason: Message } | null = null;
   private readonly listeners = new Set<() => void>();
+  /** The last status built, and from which reading: reused by the snapshot after every checkout. */
+  private built: { reading: Reading; status: StorageStatus } | null = null;
 
   constructor(
     private readonly core: Core,
@@ -117,6 +119,7 @@ export class StorageMonitor {
 
   /** A write the disk refused: remembered for the banner, and the disk is read again on the next snapshot. */
   noteFault(kind: StorageFault): void {
+    this.built = null;
     this.fault = { kind, at: this.core.wallNow() };
     this.reading = null;
     this.freeAtFault = this.read(true).freeBytes;
@@ -131,11 +134,14 @@ export class StorageMonitor {
 
   /** A write committed: the disk takes writes again. */
   noteWritten(): void {
+    if (this.fault === null) return;
     this.fault = null;
+    this.built = null;
   }
 
   /** The daily backup's outcome: null when it succeeded (or had nothing to do). */
   noteBackup(error: unknown): void {
+    this.built = null;
     if (error === null || error === undefined) {
       this.backupFailed = null;
       return;
@@ -155,9 +161,16 @@ export class StorageMonitor {
     if (r.freeBytes < neededBytes) throw new BackupRoomError(msg('backup.noRoom', { neededBytes: 2 * r.dbBytes, freeBytes: r.freeBytes }));
   }
 
-  /** The snapshot's `storage` (a cached reading, at most `intervalMs` old). */
+  /** The snapshot's `storage` (a cached reading, at most `intervalMs` old; the same object until something changes). */
   status(): StorageStatus {
     const r = this.read(false);
+    if (this.built && this.built.reading === r) return this.built.status;
+    const status = this.build(r);
+    this.built = { reading: r, status };
+    return status;
+  }
+
+  private build(r: Reading): StorageStatus {
     const free = r.freeBytes;
     // A full disk that has room again (freed since, and above critical): the next write will go through.
     // (SQLite can also be "full" on a disk with room — a size cap, a quota: that stays until a write succeeds.)
