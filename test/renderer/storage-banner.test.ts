@@ -6,12 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import StorageBanner from '../../renderer/components/StorageBanner.vue';
+import CheckoutView from '../../renderer/views/CheckoutView.vue';
+import { useCheckoutStore } from '../../renderer/stores/checkout';
 import { useSessionStore } from '../../renderer/stores/session';
 import { useUiStore } from '../../renderer/stores/ui';
 import { formatBytes } from '../../shared/bytes';
 import type { StorageStatus } from '../../shared/contract';
 import { msg } from '../../shared/messages/catalogue';
-import { fakeApi, flush, mountWith, statusFixture } from './helpers';
+import { fakeApi, flush, mountWith, press, statusFixture } from './helpers';
 
 const MB = 1024 * 1024;
 const base: StorageStatus = { state: 'ok', freeBytes: 70 * 1024 * MB, lowBytes: 500 * MB, criticalBytes: 100 * MB, fault: null, problem: null, backupFailed: null };
@@ -95,5 +97,33 @@ describe('disk banner', () => {
     expect(formatBytes(Math.floor(1.29 * 1024 * MB))).toBe('1.2 GB');
     expect(formatBytes(10 * 1024 * MB - 1)).toBe('9.9 GB');
     expect(formatBytes(71.9 * 1024 * MB)).toBe('71 GB');
+  });
+});
+
+describe('a checkout the disk refused', () => {
+  it('says in Chinese that nothing was saved and what to do, and keeps the sale typed for the retry', async () => {
+    const api = fakeApi();
+    let refuse = true;
+    api.on('checkout.submit', () => {
+      if (refuse) throw Object.assign(new Error('The disk is full: this operation was not saved'), { code: 'storage', reason: msg('storage.full') });
+      return { orderId: 'register-1-20260302-000001', paidAt: 0, amountDueFen: 16800, deductionFen: 0, actualPaidFen: 16800, changeFen: 0, member: null, extractedFen: 0, paidToQueueFen: 0, payouts: [], entry: null, noEntitlementReason: 'walk-in', ratioSteps: [], rebateName: '排队返现', receiptLines: [] };
+    });
+    const w = mountWith(CheckoutView);
+    await useSessionStore().refresh();
+    await flush();
+    await w.find('[data-test="amount"]').setValue('168');
+    press('Enter', w.find('[data-test="amount"]').element);
+    await flush();
+    const error = w.find('[data-test="checkout-error"]');
+    expect(error.text()).toBe('磁盘空间已满，这笔操作没有保存（数据没有改动）。请店长清理磁盘空间（删除不用的文件，或把旧备份复制到别处后删除）后重试；仍不行请联系技术支持。');
+    expect(useCheckoutStore().amountText).toBe('168');
+    expect(useCheckoutStore().result).toBeNull();
+    // Space freed: Enter again sells the same sale.
+    refuse = false;
+    press('Enter', w.find('[data-test="amount"]').element);
+    await flush();
+    expect(useCheckoutStore().result?.amountDueFen).toBe(16800);
+    expect(api.calls.filter((c) => c.name === 'checkout.submit')).toHaveLength(2);
+    w.unmount();
   });
 });
