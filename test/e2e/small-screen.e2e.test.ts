@@ -24,7 +24,9 @@
  * language switch stacked 中文 over English in the top bar; the line's 状态
  * column lay past the right edge (the table scrolled sideways); the console's
  * F12 员工 wrapped onto a row of its own; the checkout's split button sat
- * under the status bar.
+ * under the status bar; a console section opened where the last one was
+ * scrolled (its keys out of view); the audit table scrolled sideways; PgDn
+ * in 门店·打印·同步 moved to a section below the window without showing it.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -277,6 +279,13 @@ describe.skipIf(!hasChromium)(`a ${WIDTH}×${HEIGHT} screen by keyboard: everyth
     await page.keyboard.press('F5');
     await page.waitForSelector(sel('details-store'));
     await expectFits('store · printer · sync (F5)', section({ visible: [sel('details-save-store'), sel('store-name'), sel('store-lookupUrl')] }));
+    // PgDn: the printer section, then the sync section, each brought into view with the cursor in its first field.
+    await page.keyboard.press('PageDown');
+    await focusIn(page, 'printer-uri');
+    await expectFits('printer (PgDn)', withTopBar({ visible: [sel('details-save-printer'), sel('printer-test-page'), sel('printer-uri')] }));
+    await page.keyboard.press('PageDown');
+    await focusIn(page, 'sync-url');
+    await expectFits('sync (PgDn)', withTopBar({ visible: [sel('details-save-sync'), sel('sync-url')] }));
 
     await page.keyboard.press('F6');
     await page.waitForSelector(`${sel('dashboard-chart')} canvas`);
