@@ -217,7 +217,7 @@ describe.skipIf(unavailable)(unavailable ? `a full disk (tmpfs) — skipped: ${u
     }
   });
 
-  it('a register killed mid-day (WAL and shared memory left behind) opens on a full disk for reading, with every acknowledged sale', async () => {
+  it('a register killed mid-day (WAL and shared memory left behind) opens on a full disk for reading, with every acknowledged sale, and sells once space is freed', async () => {
     disk = mountSmallDisk(24 * 1024);
     const file = path.join(disk.dir, 'live.db');
     const h = openHarness(file, { now: T0 }, { storage: STORAGE });
@@ -240,12 +240,18 @@ describe.skipIf(unavailable)(unavailable ? `a full disk (tmpfs) — skipped: ${u
       expect(backend.status().storage!.state).toMatch(/critical|fault/);
       const handle = createCommandHandler(backend, quietLogger);
       const cashier = backend.staff.listCashiers()[0]!;
-      await handle('session.signIn', { cashierId: cashier.id, pin: '2468' });
-      const r = await handle('checkout.submit', sale());
-      // Refused in Chinese (the disk is full) or, if signing in was refused too, not signed in: never a crash.
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(['storage', 'not-signed-in']).toContain(r.error.code);
+      // Signing in reserves the PIN try on disk before checking it (docs/security.md §1): on a full disk it is
+      // refused in Chinese (the sign-in screen's banner says what to do), never let through uncounted.
+      const signIn = await handle('session.signIn', { cashierId: cashier.id, pin: '2468' });
+      expect(signIn.ok).toBe(false);
+      if (!signIn.ok) expect(signIn.error.reason.code).toBe('storage.full');
       expect(backend.db.prepare('SELECT count(*) FROM orders').pluck().get()).toBe(3);
+      // Space freed: the same register signs in and sells, no restart.
+      disk.free();
+      expect((await handle('session.signIn', { cashierId: cashier.id, pin: '2468' })).ok).toBe(true);
+      const r = await handle('checkout.submit', sale());
+      expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
+      expect(backend.db.prepare('SELECT count(*) FROM orders').pluck().get()).toBe(4);
     } finally {
       decision.backend.close();
     }
