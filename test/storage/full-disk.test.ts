@@ -128,6 +128,12 @@ describe.skipIf(unavailable)(unavailable ? `a full disk (tmpfs) — skipped: ${u
     await check.backup(backupsDir);
     expect(readdirSync(backupsDir)).toHaveLength(1);
     expect(h.backend.status().storage!.backupFailed).toBeNull();
+    // Today's backup taken, the hourly look needs no room: a full disk then is no backup failure.
+    disk.fill();
+    h.backend.storage.refresh();
+    await check.backup(backupsDir);
+    expect(h.backend.status().storage!.backupFailed).toBeNull();
+    disk.free();
     expect(verifyDatabase(h.backend.db)).toEqual([]);
   });
 

@@ -15,6 +15,20 @@ import { writeCheckpoints } from '../store/verify-since';
 import type { CheckedBackupOutput, FullCheckOutput } from '../heavy/tasks';
 import { runHeavy } from '../heavy/run';
 import type { RegisterBackend } from './register';
+import { backupFileName, listBackups } from './backups';
+import { BackupRoomError } from './storage';
+import { storageFault } from './storage-faults';
+
+/** The room check's refusal, or null when there is room (any other error is thrown). */
+function roomProblem(check: () => void): BackupRoomError | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    if (error instanceof BackupRoomError) return error;
+    throw error;
+  }
+}
 
 const halted = new WeakMap<RegisterBackend, Violation[]>();
 
@@ -54,7 +68,21 @@ export class BackgroundCheck {
     const storage = this.backend.storage;
     const next = this.running.then(async () => {
       try {
-        storage.checkBackupRoom();
+        // The hourly look after today's backup was taken needs no room; before it, a backup that would eat
+        // the counter's room is not started — but the ledger check still runs.
+        // Named by the wall clock, as the worker's runDailyBackup names it.
+        const taken = listBackups(backupsDir).includes(backupFileName(Date.now(), this.backend.timezone));
+        const room = taken ? null : roomProblem(() => storage.checkBackupRoom());
+        if (room) {
+          try {
+            await this.settle(runHeavy('fullCheck', this.input()).promise);
+          } catch (error) {
+            // Should the check itself fail for the full disk, the missing room is still what the manager must hear.
+            if (!storageFault(error)) throw error;
+            this.backend.log.warn(`the ledger check could not run on the full disk: ${(error as Error).message}`);
+          }
+          throw room;
+        }
         const result = await this.settle(runHeavy('checkedBackup', { ...this.input(), backupsDir, timezone: this.backend.timezone }).promise);
         storage.noteBackup(null);
         return result;
@@ -80,7 +108,13 @@ export class BackgroundCheck {
     } else if (!this.backend.db.open) {
       // The register closed while the check ran: nothing to record.
     } else {
-      writeCheckpoints(this.backend.db, result.checkpoints);
+      try {
+        writeCheckpoints(this.backend.db, result.checkpoints);
+      } catch (error) {
+        // A disk that takes no writes: the check passed all the same; the next one records its checkpoint.
+        if (!storageFault(error)) throw error;
+        this.backend.log.warn(`the ledger check passed; its checkpoint is not recorded (the disk refused the write): ${(error as Error).message}`);
+      }
     }
     return result;
   }
