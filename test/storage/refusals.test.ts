@@ -96,6 +96,31 @@ describe('a checkout the disk refuses (SQLITE_FULL through max_page_count)', () 
   });
 });
 
+describe('a register whose connection may not write (SQLITE_READONLY through query_only)', () => {
+  it('refuses with storage.readOnly, changes nothing, says so on the banner until a write succeeds again', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    addMember(h.backend.db, { id: 'M1', maskedPhone: '138****0001' });
+    await h.ok('checkout.submit', sale());
+    h.backend.db.pragma('query_only = ON');
+    const before = dbHash(h.backend.db);
+    const refused = await h.call('checkout.submit', sale());
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('storage');
+    expect(refused.error.reason.code).toBe('storage.readOnly');
+    expect(messageText(refused.error.reason, 'zh-CN')).toMatch(/^数据文件夹无法写入.*没有保存（数据没有改动）.*联系技术支持/);
+    expect(dbHash(h.backend.db)).toBe(before);
+    const storage = h.backend.status().storage!;
+    expect(storage.state).toBe('fault');
+    expect(storage.problem?.code).toBe('storage.bannerReadOnly');
+    h.backend.db.pragma('query_only = OFF');
+    await h.ok('checkout.submit', sale());
+    expect(h.backend.status().storage!.state).not.toBe('fault');
+    h.close();
+  });
+});
+
 describe('storage faults: what SQLite and Node say, sorted', () => {
   const sqlite = (code: string, message = 'x') => Object.assign(new Error(message), { code });
   const errno = (code: string, file?: string) => Object.assign(new Error(`${code}: something`), { code, ...(file ? { path: file } : {}) });
