@@ -32,7 +32,7 @@ import { LoopBusyMonitor } from '../../central/http/loop-busy';
 import { ADMITTED_PER_REGISTER, ConnectionAdmissions, LARGE_BATCH_EVENTS, LARGE_BATCH_SLOTS, LargeBatchGate } from '../../central/sync/large-batch-gate';
 import { SendLine } from '../../electron/backend/sync/admission';
 import { silentLogger } from '../../electron/backend/sync/sync-error';
-import { MESSAGES, type BatchAck, type WireEvent } from '../../shared/sync/protocol';
+import { MESSAGES, type AdmitAnswer, type BatchAck, type WireEvent } from '../../shared/sync/protocol';
 import { Cleanup } from '../sync/helpers';
 import { checkoutEvent } from '../support/checkout-event';
 import { DATABASES, stopSharedPostgres } from './databases';
@@ -137,6 +137,21 @@ describe.each(DATABASES)('large batches on %s', (kind) => {
     const { rows } = await db.query<{ n: number; d: number }>('SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM events');
     expect(rows[0]).toEqual({ n: BIG_BATCHES * BIG_BATCH + smallAcks.length, d: BIG_BATCHES * BIG_BATCH + smallAcks.length });
   }, 240_000);
+
+  it('answers sync:admit: at once for a small batch, invalid for a malformed request, and stores the large batch it admitted', async () => {
+    const { db, service } = await serviceOn(kind, cleanup);
+    const socket = await rawClient(cleanup, service.url, { storeId: 'S1', registerId: 'A1', token: await enrolled(db, 'S1', 'A1') });
+    const admit = (request: unknown) => socket.timeout(10_000).emitWithAck(MESSAGES.admit, request) as Promise<AdmitAnswer>;
+    expect(await admit({ events: 10 })).toEqual({ ok: true });
+    expect(await admit({ events: 'many' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(await admit({ events: 0 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(await admit({ events: 2001 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(await admit({ events: CLIENT_BATCH })).toEqual({ ok: true });
+    const events = Array.from({ length: CLIENT_BATCH }, (_, i) => checkout('A1', i + 1));
+    expect(await socket.timeout(60_000).emitWithAck(MESSAGES.batch, { events })).toMatchObject({ ok: true, appliedSeq: CLIENT_BATCH });
+    const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    expect(rows[0]!.n).toBe(CLIENT_BATCH);
+  });
 
   it(`${RETURNING} registers returning with a day each at once, beside registers sending checkouts, keep every turn of the loop short`, async () => {
     const { db, service } = await serviceOn(kind, cleanup);

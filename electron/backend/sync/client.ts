@@ -18,7 +18,7 @@
  * live beside it: connection.ts (one connection attempt, the hello, refusals),
  * ack.ts (what an acknowledgement means), client-options.ts (the settings and
  * their defaults), acked-retention.ts (purging acknowledged rows), resend.ts (a restored service asks
- * for events again), restore-gap.ts (a restored register renumbered past the
+ * for events again), admission.ts (large batches wait for the service's admission), restore-gap.ts (a restored register renumbered past the
  * server's events), inbound.ts (pushes and unknown messages), backoff.ts.
  */
 import { EventEmitter } from 'node:events';
