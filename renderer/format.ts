@@ -22,6 +22,15 @@ export function timeOnly(ms: number | null | undefined): string {
 }
 
 /**
+ * Today's instants by their time alone (11:09:50), others with their date:
+ * the status bar's last sync fits one line at 1024×768 on an ordinary day.
+ */
+export function dateOrTime(ms: number | null | undefined, now: number = Date.now()): string {
+  if (ms === null || ms === undefined) return '—';
+  return dateTime(ms).slice(0, 10) === dateTime(now).slice(0, 10) ? timeOnly(ms) : dateTime(ms);
+}
+
+/**
  * A time zone as a person names it in the UI language (Asia/Shanghai → 中国标准时间), by the
  * browser's own time-zone names; the IANA id only if the browser does not know it.
  */
