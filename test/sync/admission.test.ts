@@ -94,4 +94,18 @@ describe('a register asks before a large batch', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(arrived).toEqual([`admit ${LARGE}`]);
   });
+
+  it('fails at once, sending nothing, when the connection closes while a batch waits for its admission', async () => {
+    const { socket, arrived, admissions } = await server();
+    const line = new SendLine(socket, 60_000, silentLogger);
+    const large = line.send(batch(1, LARGE), 10_000);
+    const second = line.send(batch(1 + LARGE, LARGE), 10_000);
+    await until(() => admissions.length === 1);
+    const started = performance.now();
+    socket.close();
+    await expect(large).rejects.toBeInstanceOf(SyncError);
+    await expect(second).rejects.toBeInstanceOf(SyncError);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(arrived).toEqual([`admit ${LARGE}`]);
+  });
 });

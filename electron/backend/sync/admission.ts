@@ -40,6 +40,8 @@ export class SendLine {
     let answer!: Promise<unknown>;
     const sent = (this.tail ?? Promise.resolve()).then(async () => {
       if (large) await this.admit(events.length);
+      // Closed while it waited: an emit now would sit in socket.io's buffer until its timeout.
+      if (!this.socket.connected) throw new SyncError('the connection closed before the batch could leave; it stays in the outbox', false, msg('sync.connectionLost'));
       answer = emit();
     });
     this.tail = sent;
@@ -54,6 +56,7 @@ export class SendLine {
 
   private async admit(events: number): Promise<void> {
     if (!this.asking) return;
+    if (!this.socket.connected) throw new SyncError('the connection closed before the batch could be admitted; it stays in the outbox', false, msg('sync.connectionLost'));
     let raw: unknown;
     try {
       raw = await this.socket.timeout(this.admitTimeoutMs).emitWithAck(MESSAGES.admit, { events } satisfies AdmitRequest);
