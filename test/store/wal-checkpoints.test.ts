@@ -4,8 +4,8 @@
  * the writer does not checkpoint by itself while the thread runs; the thread
  * checkpoints when the counter is idle, and after enough changes when it
  * never idles; past the fallback size the writer checkpoints by itself; a
- * dead thread gives the writer its usual checkpoints back; stopping and
- * closing leaves the whole WAL in the file.
+ * dead thread gives the writer its usual checkpoints back and is replaced
+ * a while later; stopping and closing leaves the whole WAL in the file.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,6 +144,19 @@ describe('WAL checkpoints in a background thread', () => {
     expect(autocheckpoint()).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
     writePages(6000);
     expect(walPages()).toBeLessThan(4500);
+  }, 60_000);
+
+  it('a dead thread is replaced a while later, and the new one checkpoints', async () => {
+    const c = start({ pollMs: 30, restartAfterMs: 200, logger: { warn: () => {}, error: () => {} } });
+    await c.ready;
+    await threads[0]!.terminate();
+    await until(() => !c.running);
+    expect(autocheckpoint()).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
+    await until(() => threads.length === 2 && c.running);
+    expect(autocheckpoint()).toBe(WRITER_FALLBACK_PAGES);
+    writePages(200);
+    await until(() => results.length > 0);
+    expect(results.at(-1)!.copiedFrames).toBe(results.at(-1)!.walFrames);
   }, 60_000);
 
   it('a thread that cannot open the file stops, and the writer keeps its own checkpoints', async () => {

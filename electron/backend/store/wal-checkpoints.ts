@@ -24,7 +24,8 @@
  *    checkpoints keep up (after a complete checkpoint the next commit starts
  *    the WAL over), reached if they stop keeping up;
  *  - if the worker thread dies (or cannot start), the writer goes back to
- *    SQLite's usual behaviour (DEFAULT_AUTOCHECKPOINT_PAGES) at once;
+ *    SQLite's usual behaviour (DEFAULT_AUTOCHECKPOINT_PAGES) at once, and a
+ *    new thread is tried a minute later (five times at most);
  *  - `stop()` (before the register closes) gives the writer its usual
  *    setting back, and closing the last connection checkpoints everything.
  */
@@ -107,6 +108,9 @@ export interface WalCheckpointerOptions {
   /** A counter that never idles still gets a background checkpoint after this many changed rows (≈ 30 per checkout). */
   rowsBeforeCheckpoint?: number;
   logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
+  /** After the thread dies, a new one is started this much later (at most `maxRestarts` times); meanwhile the writer checkpoints by itself. */
+  restartAfterMs?: number;
+  maxRestarts?: number;
   /** Every checkpoint's outcome (tests, the bench). */
   onCheckpoint?: (result: CheckpointResult) => void;
 }
@@ -122,6 +126,8 @@ export class WalCheckpointer {
   private alive = false;
   private stopping = false;
   private inFlight = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private restarts = 0;
   private exited: Promise<unknown> = Promise.resolve();
   /** total_changes() at the last poll, and when the last checkpoint was asked for. */
   private lastSeen = -1;
@@ -153,12 +159,13 @@ export class WalCheckpointer {
   }
 
   start(): void {
-    if (this.thread) return;
+    if (this.thread || this.stopping) return;
     let thread: CheckpointThread;
     try {
       thread = this.options.startThread({ file: this.file, ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}) });
     } catch (error) {
       this.options.logger?.error('the WAL checkpoint thread could not start; the counter checkpoints by itself', error);
+      this.scheduleRestart();
       return;
     }
     this.thread = thread;
@@ -166,8 +173,8 @@ export class WalCheckpointer {
     this.db.pragma(`wal_autocheckpoint = ${this.options.writerFallbackPages ?? WRITER_FALLBACK_PAGES}`);
     this.exited = new Promise((resolve) => thread.on('exit', resolve));
     thread.on('message', (reply) => this.onReply(reply));
-    thread.on('error', (error) => this.died(error));
-    thread.on('exit', (code) => this.died(new Error(`exit ${code}`)));
+    thread.on('error', (error) => this.died(thread, error));
+    thread.on('exit', (code) => this.died(thread, new Error(`exit ${code}`)));
     this.lastSeen = this.lastAsked = this.changes();
     this.timer = setInterval(() => this.poll(), this.pollMs);
     this.timer.unref();
@@ -176,6 +183,8 @@ export class WalCheckpointer {
   /** Before the register closes: the thread's connection closed, the writer's own checkpoints back. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.thread && this.alive) {
@@ -238,14 +247,28 @@ export class WalCheckpointer {
     this.options.onCheckpoint?.({ busy: row!.busy !== 0, walFrames: row!.log, copiedFrames: row!.checkpointed, ms: performance.now() - t0, onCounter: true });
   }
 
-  private died(error: Error): void {
-    if (!this.alive) return;
+  private died(thread: CheckpointThread, error: Error): void {
+    if (!this.alive || thread !== this.thread) return;
     this.alive = false;
     this.inFlight = false;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (!this.stopping) this.options.logger?.error('the WAL checkpoint thread stopped; the counter checkpoints by itself again', error);
     this.restoreWriter();
+    if (this.stopping) return;
+    this.options.logger?.error('the WAL checkpoint thread stopped; the counter checkpoints by itself again', error);
+    this.scheduleRestart();
+  }
+
+  /** A new thread a while later (a thread that keeps dying is given up after a few tries: the writer's own checkpoints stay). */
+  private scheduleRestart(): void {
+    if (this.stopping || this.restarts >= (this.options.maxRestarts ?? 5)) return;
+    this.restarts++;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.thread = null;
+      this.start();
+    }, this.options.restartAfterMs ?? 60_000);
+    this.restartTimer.unref();
   }
 
   private restoreWriter(): void {
