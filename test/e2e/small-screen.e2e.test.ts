@@ -15,7 +15,8 @@
  *    clipped by a scrolling or hidden-overflow ancestor, and are the
  *    element actually hit at their centre (not under the status bar, a
  *    banner or another element);
- *  - no visible button's label is cut (its content wider than the button);
+ *  - no visible button's label is cut (its content wider than the button),
+ *    nor an empty field's placeholder or a select's placeholder or choice;
  *  - rows that must stay one row (the top bar's keys and the language
  *    switch; the console's seven section keys) do: one horizontal band
  *    crosses every item.
@@ -124,6 +125,25 @@ function measureFit(request: FitRequest): string[] {
     const r = button.getBoundingClientRect();
     if (r.bottom < 0 || r.top > vh || r.width === 0) continue;
     if (button.scrollWidth > button.clientWidth + 1) faults.push(`label cut (${button.scrollWidth} > ${button.clientWidth}): ${name(button)}`);
+  }
+
+  // A field's hint cut: an empty field's placeholder wider than its text box, a select's placeholder or choice cut to 全部收….
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const input of Array.from(document.querySelectorAll('input[placeholder]')) as HTMLInputElement[]) {
+    if (!measure || input.value !== '' || !shown(input) || input.type === 'hidden') continue;
+    const r = input.getBoundingClientRect();
+    if (r.bottom < 0 || r.top > vh || r.width === 0) continue;
+    const style = getComputedStyle(input);
+    measure.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const need = measure.measureText(input.placeholder).width;
+    if (need > room + 1) faults.push(`placeholder cut (${Math.round(need)} > ${Math.round(room)}): ${name(input)} «${input.placeholder}»`);
+  }
+  for (const label of Array.from(document.querySelectorAll('.el-select__placeholder, .el-select__selected-item'))) {
+    if (!shown(label)) continue;
+    const r = label.getBoundingClientRect();
+    if (r.bottom < 0 || r.top > vh || r.width === 0) continue;
+    if (label.scrollWidth > label.clientWidth + 1) faults.push(`choice cut (${label.scrollWidth} > ${label.clientWidth}): ${name(label)}`);
   }
 
   for (const group of request.oneRow ?? []) {
@@ -266,7 +286,7 @@ describe.skipIf(!hasChromium)(`a ${WIDTH}×${HEIGHT} screen by keyboard: everyth
     await page.waitForSelector(sel('orders-row'));
     await page.keyboard.press('ArrowDown');
     await page.waitForSelector(sel('order-details'));
-    await expectFits('orders', withTopBar({ visible: [sel('orders-search'), sel('orders-reset'), sel('orders-reprint'), sel('orders-refund')] }));
+    await expectFits('orders', withTopBar({ visible: [sel('orders-search'), sel('orders-day'), sel('orders-cashier'), sel('orders-tender'), sel('orders-refunded'), sel('orders-reset'), sel('orders-reprint'), sel('orders-refund')] }));
   }, 180_000);
 
   it('the manager console by keyboard: each section by its key, its main buttons in view', async () => {
