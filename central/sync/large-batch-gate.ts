@@ -27,7 +27,8 @@ export const LARGE_BATCH_SLOTS = 8;
  * Large batches admitted and not yet stored, service-wide: never more than this many arriving together.
  * As many as the database's slots: twice as many (the next ones travelling while 8 are stored) did not
  * bring the returning registers in sooner in test/central/large-batches.test.ts (3.7–4.3 s against
- * 3.9–4.7 s, load ≈ 9) and its busiest turn was 91–132 ms of CPU against 59–89 ms.
+ * 3.9–4.7 s, load ≈ 9) and its busiest turn was 91–132 ms of CPU against 59–89 ms; nor in the bench
+ * (docs/central.md "With admission": 100 registers' day in 36 s against 26 s, busiest turn 75 against 46 ms).
  */
 export const ADMITTED_AT_ONCE = LARGE_BATCH_SLOTS;
 /** Large batches one register may have admitted and not yet stored: one on the wire while one is stored. */
