@@ -68,8 +68,8 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
     }
     const hello = parseMessage(helloSchema, auth, 'hello');
     if (!hello.ok) return refuse({ code: 'bad-hello', message: hello.error });
-    registerForToken(db, hello.value.token).then(
-      async (register) => {
+    registerForToken(db, hello.value.token)
+      .then(async (register) => {
         if (!register) return refuse({ code: 'bad-token', message: 'this token is not accepted here (unknown or revoked): enrol the register again' });
         if (register.storeId !== hello.value.storeId || register.registerId !== hello.value.registerId) {
           return refuse({ code: 'bad-token', message: `this token belongs to another register, not ${registerKey(hello.value)}` });
@@ -92,9 +92,10 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
         }
         socket.data.register = { id: register.id, storeId: register.storeId, registerId: register.registerId } satisfies IngestRegister;
         next();
-      },
-      (error: unknown) => refuse({ code: 'server-error', message: `the service could not check the token: ${String(error)}` }),
-    );
+      })
+      // The token look-up or the register's row updates after it: a failure of either refuses the hello (it was an
+      // unhandled rejection when the updates failed, seen when a test's database went away under a reconnecting register).
+      .catch((error: unknown) => refuse({ code: 'server-error', message: `the service could not check the token: ${String(error)}` }));
   });
 
   io.on('connection', (socket) => {
