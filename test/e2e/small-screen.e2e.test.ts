@@ -59,6 +59,8 @@ interface FitRequest {
   visible: string[];
   /** Groups of selectors whose matches must all sit on one row (one horizontal band crosses them all). */
   oneRow?: string[][];
+  /** Selectors of text that must be read whole: none of their matches may be cut (…). */
+  whole?: string[];
 }
 
 /**
@@ -146,6 +148,14 @@ function measureFit(request: FitRequest): string[] {
     if (label.scrollWidth > label.clientWidth + 1) faults.push(`choice cut (${label.scrollWidth} > ${label.clientWidth}): ${name(label)}`);
   }
 
+  for (const selector of request.whole ?? []) {
+    const matches = Array.from(document.querySelectorAll(selector));
+    if (matches.length === 0) faults.push(`missing: ${selector}`);
+    for (const el of matches) {
+      if (shown(el) && el.scrollWidth > el.clientWidth + 1) faults.push(`text cut (${el.scrollWidth} > ${el.clientWidth}): ${selector} ${name(el)}`);
+    }
+  }
+
   for (const group of request.oneRow ?? []) {
     const items = group
       .flatMap((s) => Array.from(document.querySelectorAll(s)))
@@ -190,6 +200,7 @@ describe.skipIf(!hasChromium)(`a ${WIDTH}×${HEIGHT} screen by keyboard: everyth
     expect(await latinOnScreen(page), `${where}: Latin words`).toEqual([]);
   }
   const withTopBar = (request: FitRequest): FitRequest => ({
+    ...request,
     visible: [...TOP_BAR.visible, ...request.visible],
     oneRow: [...(TOP_BAR.oneRow ?? []), ...(request.oneRow ?? [])],
   });
@@ -213,6 +224,8 @@ describe.skipIf(!hasChromium)(`a ${WIDTH}×${HEIGHT} screen by keyboard: everyth
     ] as const) {
       await h.ok('checkout.submit', { amountDueFen: fen, memberId: member, tenders: [{ kind: 'wechat', amountFen: fen }] });
     }
+    // Paid by card and WeChat: the orders list shows 银行卡+微信支付 whole.
+    await h.ok('checkout.submit', { amountDueFen: 123450, memberId: 'M001', tenders: [{ kind: 'card', amountFen: 100000 }, { kind: 'wechat', amountFen: 23450 }] });
     await focusIn(page, 'amount');
 
     // 368.50 for a gold member, 8.50 of it by points, ¥100 cash and the rest by Alipay: two tender lines.
@@ -286,7 +299,7 @@ describe.skipIf(!hasChromium)(`a ${WIDTH}×${HEIGHT} screen by keyboard: everyth
     await page.waitForSelector(sel('orders-row'));
     await page.keyboard.press('ArrowDown');
     await page.waitForSelector(sel('order-details'));
-    await expectFits('orders', withTopBar({ visible: [sel('orders-search'), sel('orders-day'), sel('orders-cashier'), sel('orders-tender'), sel('orders-refunded'), sel('orders-reset'), sel('orders-reprint'), sel('orders-refund')] }));
+    await expectFits('orders', withTopBar({ visible: [sel('orders-search'), sel('orders-day'), sel('orders-cashier'), sel('orders-tender'), sel('orders-refunded'), sel('orders-reset'), sel('orders-reprint'), sel('orders-refund')], whole: [`${sel('orders-row')} > span:nth-child(4)`] }));
   }, 180_000);
 
   it('the manager console by keyboard: each section by its key, its main buttons in view', async () => {
