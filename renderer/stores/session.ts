@@ -24,6 +24,8 @@ export const useSessionStore = defineStore('session', {
     shiftOpen: (s) => Boolean(s.status?.shift && s.status.shift.closedAt === null),
     rebateName: (s) => s.status?.rebateName ?? '',
     exchangeName: (s) => s.status?.exchangeName ?? '',
+    /** The amber sync banner is up (SyncBanner.vue): it says the cause, since when and what to do, so the status bar need not. */
+    syncBannerShown: (s) => Boolean(s.status?.cashier && s.status.sync.state !== 'not-configured' && s.status.sync.cause),
   },
   actions: {
     async start() {
