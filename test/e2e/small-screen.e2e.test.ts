@@ -4,7 +4,8 @@
  * tender, the result panel, the line, an entry's details and its refund
  * dialog, the X report, orders) and every section of the manager console
  * (F4 settings · F5 store/printer/sync · F6 dashboard · F7 what-if · F8
- * reports · F9 audit · F12 staff), each reached by its key.
+ * reports · F9 audit · F12 staff), each reached by its key; and the sign-in
+ * screen of a store with two dozen people.
  *
  * On every screen (`fit`, below, measured in the page):
  *  - the page and no scrolling box inside it scrolls sideways
@@ -352,4 +353,27 @@ describe.skipIf(!hasChromium)(`a ${WIDTH}×${HEIGHT} screen by keyboard: everyth
     await page.waitForSelector(sel('staff-row'));
     await expectFits('staff (F12)', section({ visible: [sel('staff-add'), sel('staff-rename'), sel('staff-toggle'), sel('staff-reset'), sel('staff-row')] }));
   }, 180_000);
+
+  it('sign-in with two dozen people: the list scrolls in its box, the one chosen by ↑/↓ in view, the PIN field and the button too', async () => {
+    const names = '王芳 李娜 张伟 刘洋 陈静 杨敏 赵磊 黄丽 周杰 吴霞 徐强 孙悦 马超 朱琳 胡军 郭颖 何平 高远 林峰 罗兰 郑爽 梁晨'.split(' ');
+    for (const [n, name] of names.entries()) {
+      await h.ok('cashiers.create', { name, pin: String(3000 + n), role: 'cashier', managerPin: MANAGER.pin });
+    }
+    await page.keyboard.press('F3');
+    await page.waitForSelector(sel('sign-out'));
+    await page.keyboard.press('F10');
+    await page.waitForSelector(`${sel('sign-in')} ${sel('pin')}`);
+    await expectFits('sign-in, 25 people', { visible: [sel('pin'), sel('sign-in-submit'), '.cashier.active'] });
+    // ↓ down the list to the 21st person: the list scrolls, the window does not.
+    const target = await page.evaluate(() => [...document.querySelectorAll('.cashier .name')].map((el) => el.textContent ?? ''));
+    const from = target.indexOf((await page.locator('.cashier.active .name').textContent()) ?? '');
+    const to = target.indexOf('林峰');
+    for (let i = 0; i < (to - from + target.length) % target.length; i++) await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.locator('.cashier.active .name').textContent()).toBe('林峰');
+    await expectFits('sign-in, the 21st chosen', { visible: [sel('pin'), sel('sign-in-submit'), '.cashier.active'] });
+    await typeSlowly(page, String(3000 + names.indexOf('林峰')));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(sel('status-bar'));
+    await expect.poll(() => page.locator(sel('status-bar')).textContent()).toContain('林峰');
+  }, 120_000);
 });
