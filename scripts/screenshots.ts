@@ -154,7 +154,7 @@ async function screenShotsAt(dir: string, width: number, height: number): Promis
     await page.waitForSelector('[data-test="queue-view"] .el-table-v2__row');
     await snap('07-line');
 
-    await page.locator('.el-table-v2__row', { hasText: 'M002' }).last().click();
+    await page.locator('.el-table-v2__row', { hasText: '139****9000' }).last().click();
     await page.waitForSelector('[data-test="entry-details"] [data-test="entry-state"]');
     await snap('08-entry-details');
 

@@ -58,6 +58,7 @@ export const commandInputs = {
   'order.complete': z.strictObject({ orderId: id }),
   'queue.list': z.strictObject({
     state: z.enum(ENTRY_STATES).optional(),
+    /** One member's entries: what the cashier types — a phone number, a member code (会员码) or a member id. */
     memberId: id.optional(),
     from: instant.optional(),
     to: instant.optional(),
@@ -196,6 +197,13 @@ export interface EntryView {
   receivedFen: number;
   state: (typeof ENTRY_STATES)[number];
   finishedAt: number | null;
+}
+
+/** Who a line entry belongs to, as the line shows them: a name, a masked phone, a member code — never the internal id. */
+export interface LineMemberView {
+  displayName: string | null;
+  maskedPhone: string | null;
+  code: string | null;
 }
 
 export interface PayoutView {
@@ -347,7 +355,7 @@ export interface CommandOutputs extends ManagerCommandOutputs {
   'members.lookup': MemberView | null;
   'checkout.submit': CheckoutOutcome;
   'order.complete': { orderId: string; extractedFen: number; paidToQueueFen: number };
-  'queue.list': { entries: EntryView[]; nextAfterSeq: number | null; totalWaiting: number };
+  'queue.list': { entries: (EntryView & { member: LineMemberView | null })[]; nextAfterSeq: number | null; totalWaiting: number };
   'queue.entry': { entry: EntryView; received: PayoutView[]; caused: PayoutView[]; ratioSteps: RatioStepView[]; member: MemberView | null; cashierName?: string | null };
   'queue.draw': { entry: EntryView; drawnBp: number };
   'queue.exchangeQuote': { orderId: string; to: 'points' | 'vouchers'; remainingFen: number; units: number };

@@ -5,7 +5,10 @@
  * so a million entries cost one indexed page query at a time.
  */
 import { defineStore } from 'pinia';
-import type { CommandInput, EntryView } from '../../shared/contract';
+import type { CommandInput, EntryView, LineMemberView } from '../../shared/contract';
+
+/** An entry as the line holds it: with who it belongs to, as shown (never the internal member id). */
+export type LineEntry = EntryView & { member?: LineMemberView | null };
 import { call, errorMessage } from '../api';
 
 export const PAGE = 200;
@@ -42,7 +45,7 @@ export function listInput(filters: LineFilters, afterSeq: number, limit = PAGE):
 export const useLineStore = defineStore('line', {
   state: () => ({
     filters: { state: '', memberId: '', fromDate: '', toDate: '', search: '' } as LineFilters,
-    entries: [] as EntryView[],
+    entries: [] as LineEntry[],
     nextAfterSeq: 0 as number | null,
     totalWaiting: 0,
     loading: false,

@@ -77,6 +77,7 @@ export const MESSAGE_CATALOGUE = {
   'member.phoneKeyMissing': {},
   'member.phoneInvalid': {},
   'member.exists': {},
+  'line.memberNotFound': {},
 
   // --- orders and the line -------------------------------------------------
   'order.notFound': { orderId: 'order' },

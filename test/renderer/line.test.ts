@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EntryView } from '../../shared/contract';
+import type { EntryView, LineMemberView } from '../../shared/contract';
 import { listInput, PAGE, useLineStore } from '../../renderer/stores/line';
 import QueueView from '../../renderer/views/QueueView.vue';
 import { fakeApi, flush, mountWith, press } from './helpers';
 
-function entry(seq: number, over: Partial<EntryView> = {}): EntryView {
+function entry(seq: number, over: Partial<EntryView> = {}): EntryView & { member: LineMemberView | null } {
   return {
     orderId: `register-1-20260302-${String(seq).padStart(6, '0')}`,
     seq,
-    memberId: seq % 2 ? 'M001' : null,
+    memberId: seq % 2 ? 'register-1-MABCDEFGHJK' : null,
+    member: seq % 2 ? { displayName: '周*', maskedPhone: '137****0001', code: null } : null,
     joinedAt: 1_772_416_800_000 + seq * 1000,
     position: seq,
     aheadFen: 0,
@@ -63,6 +64,9 @@ describe('the line list', () => {
     expect(rows.length).toBeLessThan(40); // virtual: only the visible rows are in the DOM
     expect(rows[0]!.text()).toContain('¥25.00 / ¥100.00');
     expect(rows[0]!.text()).toContain('排队中');
+    // Who, as the cashier knows them: never the internal member id.
+    expect(rows[0]!.find('[data-test=queue-member-cell]').text()).toBe('周*137****0001');
+    expect(wrapper.text()).not.toContain('register-1-M');
 
     await line.loadMore();
     const lists = api.calls.filter((c) => c.name === 'queue.list').map((c) => c.input as { afterSeq: number });

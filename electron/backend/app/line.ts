@@ -5,10 +5,11 @@
  */
 import { parseOrderNumber } from '../../../shared/order-number';
 import { parseLookupCode } from '../../../shared/lookup-code';
-import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract';
+import type { CommandOutput, LineMemberView, ParsedCommandInput } from '../../../shared/contract';
 import { draw, exchange, exchangeQuote, type Entry } from '../../../shared/engine/index';
 import { enqueueSlip } from '../printing/index';
 import { entryFromRow, type EntryRow } from '../store/queue-store';
+import { findMember } from './checkout';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
 import { withExplanation } from '../../../shared/messages/ratio-steps';
@@ -30,15 +31,35 @@ export class Line {
 
   listQueue(input: ParsedCommandInput<'queue.list'>): CommandOutput<'queue.list'> {
     this.core.requireSession();
-    const { sql, params } = lineQuery(this.core.queueId, input);
+    let query = input;
+    if (input.memberId !== undefined) {
+      // The cashier types who (a phone number, a member code or an id), the line filters by the member found.
+      const member = findMember(this.core.db, this.core.store, input.memberId, this.core.phoneKey);
+      if (!member) throw new AppError('not-found', msg('line.memberNotFound'));
+      query = { ...input, memberId: member.id };
+    }
+    const { sql, params } = lineQuery(this.core.queueId, query);
     const rows = this.core.sql(sql).all(...params) as EntryRow[];
-    const entries = rows.map((r) => entryView(entryFromRow(r)));
+    const members = this.lineMembers(rows);
+    const entries = rows.map((r) => ({ ...entryView(entryFromRow(r)), member: r.member_id ? (members.get(r.member_id) ?? null) : null }));
     const queue = this.core.store.loadQueue(this.core.queueId);
     return {
       entries,
       nextAfterSeq: rows.length === input.limit ? rows[rows.length - 1]!.seq : null,
       totalWaiting: queue?.waitingCount ?? 0,
     };
+  }
+
+  /** The page's members as the line shows them: one read of at most a page of ids, whatever the history. */
+  private lineMembers(rows: EntryRow[]): Map<string, LineMemberView> {
+    const ids = [...new Set(rows.map((r) => r.member_id).filter((m): m is string => m !== null))];
+    const found = new Map<string, LineMemberView>();
+    if (ids.length === 0) return found;
+    const read = this.core.sql(`SELECT id, display_name, masked_phone, member_code FROM members WHERE id IN (${ids.map(() => '?').join(', ')})`);
+    for (const m of read.all(...ids) as { id: string; display_name: string | null; masked_phone: string | null; member_code: string | null }[]) {
+      found.set(m.id, { displayName: m.display_name, maskedPhone: m.masked_phone, code: m.member_code });
+    }
+    return found;
   }
 
   entryDetails(input: ParsedCommandInput<'queue.entry'>): CommandOutput<'queue.entry'> {
