@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { isLookupUrl } from './lookup-code';
-import type { ClockStatus, RatioStepView, ShiftReport } from './contract';
+import type { ClockStatus, LineMemberView, RatioStepView, ShiftReport } from './contract';
 import type { Coverage, TailProjection } from './manager/liability';
 import type { SettingsFieldView } from './manager/settings-view';
 import type { Message } from './messages/catalogue';
@@ -255,6 +255,8 @@ export interface WhyRatioView {
   orderId: string;
   paidAt: number;
   memberId: string | null;
+  /** The member as the screen shows them (name, masked phone, member code): the id itself is never shown. */
+  member: LineMemberView | null;
   /** The member's level now (the level at checkout is in the recorded steps' detail). */
   memberLevel: string | null;
   /** recorded: the steps the checkout stored; reconstructed: re-evaluated from the settings audit; none: the order earned nothing. */

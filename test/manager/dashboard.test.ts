@@ -141,6 +141,8 @@ describe('liability dashboard on a seeded database', () => {
       expect(why.source).toBe('recorded');
       expect(why.agrees, e.orderId).toBe(true);
       expect(why.winner!.rule).toBe(e.rule);
+      // Who paid, as the dialog shows them: the member's facts (none recorded for these), never the id.
+      expect(why.member).toEqual({ displayName: null, maskedPhone: null, code: null });
       if (!e.drawPending && e.drawnAt === null) expect(why.winner!.ratioBp).toBe(e.ratioBp);
       rules.add(e.rule);
     }
@@ -149,6 +151,6 @@ describe('liability dashboard on a seeded database', () => {
     const gold = entries.filter((e) => e.rule === 'cashier.level').map((e) => e.ratioBp);
     expect(new Set(gold)).toEqual(new Set([13_000, 15_000]));
     const walkIn = h.backend.store.listOrders(h.backend.queueId).find((o) => o.memberId === null)!;
-    expect(await h.ok('manager.whyRatio', { orderId: walkIn.id })).toMatchObject({ source: 'none', steps: [], noEntitlementReason: 'walk-in', entry: null });
+    expect(await h.ok('manager.whyRatio', { orderId: walkIn.id })).toMatchObject({ source: 'none', steps: [], noEntitlementReason: 'walk-in', entry: null, member: null });
   });
 });

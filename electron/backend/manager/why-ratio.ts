@@ -67,6 +67,7 @@ export async function whyRatio(c: ManagerConsole, input: ParsedCommandInput<'man
     orderId: order.id,
     paidAt: order.paidAt,
     memberId: order.memberId,
+    member: order.memberId ? shownMember(c, order.memberId) : null,
     memberLevel: member?.level ?? null,
     source,
     steps,
@@ -86,4 +87,12 @@ export async function whyRatio(c: ManagerConsole, input: ParsedCommandInput<'man
       : null,
     noEntitlementReason: order.noEntitlementReason,
   };
+}
+
+/** The member as the dialog shows them (the same three facts the line shows); null when the member is no longer known. */
+function shownMember(c: ManagerConsole, memberId: string): WhyRatioView['member'] {
+  const row = c.db.prepare('SELECT display_name, masked_phone, member_code FROM members WHERE id = ?').get(memberId) as
+    | { display_name: string | null; masked_phone: string | null; member_code: string | null }
+    | undefined;
+  return row ? { displayName: row.display_name, maskedPhone: row.masked_phone, code: row.member_code } : null;
 }
