@@ -67,6 +67,8 @@ describe('reports', () => {
       expect(r[8]).not.toMatch(/[a-z]/);
       // The order number of the receipt, not the internal id.
       expect(r[1]).toMatch(/^1-20260303-\d{4,}$/);
+      // The member by code, else name and masked phone: these members have neither, so 会员 — never their id (m1…m30).
+      expect(r[3]).toBe('会员');
     }
   });
 

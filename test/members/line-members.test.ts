@@ -5,6 +5,7 @@
  * takes what the cashier knows: a phone number, a member code, or an id.
  */
 import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../shared/manager/csv';
 import { addMember, configure, openHarness, readyToSell } from '../app/helpers';
 
 describe('members on the line', () => {
@@ -33,6 +34,14 @@ describe('members on the line', () => {
     expect(await only(enrolled.id)).toEqual([a.orderId]);
     const unknown = await h.call('queue.list', { memberId: '13999999999' });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'not-found', reason: { code: 'line.memberNotFound' } } });
+
+    // The orders export names them the same way: code, else name and masked phone; a walk-in's cell is empty.
+    await h.ok('manager.unlock', { pin: '2468' });
+    const out = await h.ok('manager.reports.export', { report: 'orders', from: '2026-03-01', to: '2026-03-31', language: 'zh' });
+    const [header, ...rows] = parseCsv(out.csv);
+    const col = header!.indexOf('会员');
+    expect(rows.map((r) => r[col])).toEqual(['周* 137****0001', 'VIP0001', '']);
+    expect(out.csv).not.toContain('register-1-M');
     h.close();
   });
 });

@@ -9,7 +9,8 @@
  * as yuan text with two decimals computed from integer fen (`yuanCell`),
  * local date-times in the register's time zone, people by name (the cashier
  * who took the order — for ledger rows, the paying order's cashier), members
- * by their member code when they have one, states, ledger kinds and ratio
+ * by their member code, else their name and masked phone (never the
+ * internal id: a counter enrolment's is `register-1-M…`), states, ledger kinds and ratio
  * rules in words, orders by the number people read off the receipt
  * (`1-20260302-0123`, shared/order-number.ts), not the internal id.
  */
@@ -22,6 +23,16 @@ import { NO_ENTITLEMENT_LABELS, RULE_LABELS } from '../../../shared/receipt/buil
 import { computeShiftReport } from '../app/reports';
 import type { ShiftRow } from '../app/views';
 import { openDatabase, type Db } from '../store/database';
+
+
+/**
+ * The member as an export names them (SQL over `members m` joined to `<row>.member_id`): the member code; else
+ * name and masked phone; else 会员 for a member this register no longer knows. NULL for a walk-in.
+ */
+const SHOWN_MEMBER = (row: string) =>
+  `CASE WHEN ${row}.member_id IS NULL THEN NULL WHEN m.member_code IS NOT NULL THEN m.member_code
+        WHEN m.masked_phone IS NOT NULL THEN trim(coalesce(m.display_name || ' ', '') || m.masked_phone)
+        ELSE coalesce(m.display_name, '会员') END`;
 
 export type CsvReport = 'shifts' | 'queue' | 'ledger' | 'orders';
 
@@ -207,7 +218,7 @@ function queueCsv(db: Db, run: CsvExportRun, names: Map<string, string>, progres
   ];
   const total = db.prepare('SELECT count(*) FROM entries INDEXED BY entries_by_joined_at WHERE queue_id = ? AND joined_at >= ? AND joined_at < ?').pluck().get(run.queueId, run.start, run.end) as number;
   const statement = db.prepare(
-    `SELECT e.seq, e.order_id, o.cashier_id, coalesce(m.member_code, e.member_id) AS member, e.joined_at, e.position, e.state, e.ratio_bp, e.rule,
+    `SELECT e.seq, e.order_id, o.cashier_id, ${SHOWN_MEMBER('e')} AS member, e.joined_at, e.position, e.state, e.ratio_bp, e.rule,
             e.draw_pending, e.entitlement_fen, e.received_fen, e.finished_at
      FROM entries e INDEXED BY entries_by_joined_at
      LEFT JOIN orders o ON o.queue_id = e.queue_id AND o.id = e.order_id
@@ -305,7 +316,7 @@ function ordersCsv(db: Db, run: CsvExportRun, names: Map<string, string>, progre
   ];
   const total = db.prepare('SELECT count(*) FROM orders INDEXED BY orders_by_paid_at WHERE queue_id = ? AND paid_at >= ? AND paid_at < ?').pluck().get(run.queueId, run.start, run.end) as number;
   const statement = db.prepare(
-    `SELECT o.id, o.paid_at, o.cashier_id, coalesce(m.member_code, o.member_id) AS member, o.amount_due_fen, o.deduction_fen, o.actual_paid_fen,
+    `SELECT o.id, o.paid_at, o.cashier_id, ${SHOWN_MEMBER('o')} AS member, o.amount_due_fen, o.deduction_fen, o.actual_paid_fen,
             o.change_fen, o.extracted_fen, o.paid_to_queue_fen, o.completed_at, o.refunded_at, o.no_entitlement_reason
      FROM orders o INDEXED BY orders_by_paid_at
      LEFT JOIN members m ON m.id = o.member_id
