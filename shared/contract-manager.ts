@@ -1,5 +1,6 @@
 /**
- * The manager console's part of the command contract (docs/manager.md).
+ * The manager console's part of the command contract (docs/manager.md); a
+ * list, like contract.ts, kept whole so the console's surface reads in one file.
  * `shared/contract.ts` merges these into `commandInputs` / `CommandOutputs`,
  * so they go through the same handler: validated with these zod schemas
  * before anything touches the database, answered as `CommandResult`.

@@ -6,6 +6,11 @@
  * before anything touches the database and answers with a `CommandResult`.
  * Tests answer the same contract from the same backend code in Node.
  * Money is integer fen on both sides (`fenInput` refuses anything else).
+ *
+ * Longer than our usual module on purpose: it is the whole surface of the
+ * counter in one place — every command's input schema beside its output
+ * type — so a reviewer reads what the renderer may ask in one file. The
+ * manager's commands are the same kind of list in contract-manager.ts.
  */
 import { z } from 'zod';
 import { MAX_NICKNAME, normalizeMainlandMobile } from './members';
