@@ -11,6 +11,7 @@ import { enqueueSlip } from '../printing/index';
 import { entryFromRow, type EntryRow } from '../store/queue-store';
 import { findMember } from './checkout';
 import { AppError } from './errors';
+import { shownMembers } from './shown-members';
 import { msg } from '../../../shared/messages/catalogue';
 import { withExplanation } from '../../../shared/messages/ratio-steps';
 import type { RegisterBackend } from './register';
@@ -52,14 +53,7 @@ export class Line {
 
   /** The page's members as the line shows them: one read of at most a page of ids, whatever the history. */
   private lineMembers(rows: EntryRow[]): Map<string, LineMemberView> {
-    const ids = [...new Set(rows.map((r) => r.member_id).filter((m): m is string => m !== null))];
-    const found = new Map<string, LineMemberView>();
-    if (ids.length === 0) return found;
-    const read = this.core.sql(`SELECT id, display_name, masked_phone, member_code FROM members WHERE id IN (${ids.map(() => '?').join(', ')})`);
-    for (const m of read.all(...ids) as { id: string; display_name: string | null; masked_phone: string | null; member_code: string | null }[]) {
-      found.set(m.id, { displayName: m.display_name, maskedPhone: m.masked_phone, code: m.member_code });
-    }
-    return found;
+    return shownMembers(this.core.db, rows.map((r) => r.member_id).filter((m): m is string => m !== null));
   }
 
   entryDetails(input: ParsedCommandInput<'queue.entry'>): CommandOutput<'queue.entry'> {

@@ -18,6 +18,7 @@ import type { ParsedCommandInput } from '../../../shared/contract';
 import { layersAt, type AuditRowLike } from '../../../shared/manager/settings-view';
 import type { SettingsLayers } from '../../../shared/settings';
 import { AppError } from '../app/errors';
+import { shownMembers } from '../app/shown-members';
 import { msg } from '../../../shared/messages/catalogue';
 import { withExplanation } from '../../../shared/messages/ratio-steps';
 import type { ManagerConsole } from './console';
@@ -91,8 +92,5 @@ export async function whyRatio(c: ManagerConsole, input: ParsedCommandInput<'man
 
 /** The member as the dialog shows them (the same three facts the line shows); null when the member is no longer known. */
 function shownMember(c: ManagerConsole, memberId: string): WhyRatioView['member'] {
-  const row = c.db.prepare('SELECT display_name, masked_phone, member_code FROM members WHERE id = ?').get(memberId) as
-    | { display_name: string | null; masked_phone: string | null; member_code: string | null }
-    | undefined;
-  return row ? { displayName: row.display_name, maskedPhone: row.masked_phone, code: row.member_code } : null;
+  return shownMembers(c.db, [memberId]).get(memberId) ?? null;
 }
