@@ -1,3 +1,4 @@
+import type { LineMemberView } from '../shared/contract';
 import { formatPercent, type Bp } from '../shared/money';
 
 export function percent(bp: number | null | undefined): string {
@@ -53,4 +54,9 @@ export function progressPercent(received: number, entitlement: number): number {
 export function ruleLabel(t: (key: string) => string, te: (key: string) => boolean, rule: string): string {
   const key = `rules.${rule.replace(/\./g, '_')}`;
   return te(key) ? t(key) : rule;
+}
+
+/** Who a member is on screen: name and masked phone (or member code when no phone); never the internal id. Empty when none is known. */
+export function memberShownParts(member: LineMemberView | null | undefined): string[] {
+  return [member?.displayName, member?.maskedPhone ?? member?.code].filter((part): part is string => Boolean(part));
 }
