@@ -7,7 +7,7 @@
 import type { CommandOutput, ParsedCommandInput, PrintQueueJobView } from '../../../shared/contract';
 import { msg } from '../../../shared/messages/catalogue';
 import { printCause } from '../../../shared/failures';
-import { enqueueTestPage, getJob, jobPreview, readPrinterSettings, reprintJob, retryJob, skipJob, type PrintJob } from '../printing/index';
+import { enqueueTestPage, getJob, jobPreview, previewSettings, reprintJob, retryJob, skipJob, type PrintJob } from '../printing/index';
 import { jobsNeedingCashier, openJobs, recentPreviewedJobs } from '../printing/failures';
 import { AppError } from './errors';
 import type { RegisterBackend } from './register';
@@ -100,12 +100,7 @@ export class PrintDesk {
   preview(input: ParsedCommandInput<'printJobs.preview'>): CommandOutput<'printJobs.preview'> {
     this.core.requireSession();
     const job = this.job(input.jobId);
-    let settings;
-    try {
-      settings = readPrinterSettings(this.core.db);
-    } catch {
-      settings = { width: 80 as const, copies: 1, drawer: false };
-    }
+    const settings = previewSettings(this.core.db);
     try {
       return { jobId: job.id, lines: jobPreview(this.core.db, job, settings, this.core.wallNow()).lines.map((line) => line.text.trimEnd()) };
     } catch (error) {

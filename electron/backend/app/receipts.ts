@@ -3,7 +3,7 @@
  * one receipt source) and reprints marked as copies.
  */
 import type { CommandOutput, ParsedCommandInput } from '../../../shared/contract';
-import { jobPreview, readPrinterSettings, reprintOrder } from '../printing/index';
+import { jobPreview, previewSettings, reprintOrder } from '../printing/index';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
 import type { RegisterBackend } from './register';
@@ -15,12 +15,7 @@ export class Receipts {
   receiptLines(orderId: string, copy: boolean): string[] {
     const { db, queueId } = this.core;
     try {
-      let settings;
-      try {
-        settings = readPrinterSettings(db);
-      } catch {
-        settings = { width: 80 as const, copies: 1, drawer: false };
-      }
+      const settings = previewSettings(db);
       return jobPreview(db, { kind: 'receipt', queueId, orderId, copy }, settings, this.core.wallNow()).lines.map((l) => l.text.trimEnd());
     } catch (error) {
       this.core.log.error(`receipt preview of ${orderId} failed`, error);

@@ -3,7 +3,7 @@
  * cash into a frozen Z report. One open shift per register.
  */
 import type { CommandOutput, ParsedCommandInput, ShiftReport, ShiftView } from '../../../shared/contract';
-import { enqueueShiftReport, jobPreview, readPrinterSettings } from '../printing/index';
+import { enqueueShiftReport, jobPreview, previewSettings } from '../printing/index';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
 import type { RegisterBackend } from './register';
@@ -117,12 +117,7 @@ export class Shifts {
   /** The on-screen report; a broken preview never fails the queued job (the print-jobs list shows it). */
   private reportLines(jobId: number, copy: boolean): string[] {
     try {
-      let settings;
-      try {
-        settings = readPrinterSettings(this.db);
-      } catch {
-        settings = { width: 80 as const, copies: 1, drawer: false };
-      }
+      const settings = previewSettings(this.db);
       return jobPreview(this.db, { id: jobId, kind: 'report', queueId: this.core.queueId, orderId: null, copy }, settings, this.core.wallNow()).lines.map((l) => l.text.trimEnd());
     } catch (error) {
       this.core.log.error(`shift report preview of job ${jobId} failed`, error);

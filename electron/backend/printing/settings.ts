@@ -104,3 +104,16 @@ export function readPrinterSettings(db: Db): PrinterSettings {
     drawer: drawer !== 'off',
   };
 }
+
+/**
+ * The settings an on-screen preview is drawn with: the printer's own, or an
+ * 80 mm roll when they cannot be read (a broken printer setting must not hide
+ * the receipt or slip from the screen; the print itself still reports it).
+ */
+export function previewSettings(db: Db): Pick<PrinterSettings, 'width' | 'copies' | 'drawer'> {
+  try {
+    return readPrinterSettings(db);
+  } catch {
+    return { width: 80, copies: 1, drawer: false };
+  }
+}
