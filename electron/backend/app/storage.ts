@@ -121,7 +121,7 @@ export class StorageMonitor {
   noteFault(kind: StorageFault): void {
     this.built = null;
     this.fault = { kind, at: this.core.wallNow() };
-    this.reading = null;
+    // read(true) measures afresh and replaces the cached reading.
     this.freeAtFault = this.read(true).freeBytes;
     for (const listener of [...this.listeners]) {
       try {
