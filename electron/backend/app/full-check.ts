@@ -16,19 +16,7 @@ import type { CheckedBackupOutput, FullCheckOutput } from '../heavy/tasks';
 import { runHeavy } from '../heavy/run';
 import type { RegisterBackend } from './register';
 import { backupFileName, listBackups } from './backups';
-import { BackupRoomError } from './storage';
 import { storageFault } from './storage-faults';
-
-/** The room check's refusal, or null when there is room (any other error is thrown). */
-function roomProblem(check: () => void): BackupRoomError | null {
-  try {
-    check();
-    return null;
-  } catch (error) {
-    if (error instanceof BackupRoomError) return error;
-    throw error;
-  }
-}
 
 const halted = new WeakMap<RegisterBackend, Violation[]>();
 
@@ -72,7 +60,7 @@ export class BackgroundCheck {
         // the counter's room is not started — but the ledger check still runs.
         // Named by the wall clock, as the worker's runDailyBackup names it.
         const taken = listBackups(backupsDir).includes(backupFileName(Date.now(), this.backend.timezone));
-        const room = taken ? null : roomProblem(() => storage.checkBackupRoom());
+        const room = taken ? null : storage.backupRoomProblem();
         if (room) {
           try {
             await this.settle(runHeavy('fullCheck', this.input()).promise);

@@ -151,14 +151,15 @@ export class StorageMonitor {
   }
 
   /**
-   * Refuses a backup that would eat the counter's room: it needs twice the
-   * database (its checked copy and the backup) and leaves `criticalBytes` free.
+   * The refusal of a backup that would eat the counter's room, or null when
+   * there is room: it needs twice the database (its checked copy and the
+   * backup) and leaves `criticalBytes` free.
    */
-  checkBackupRoom(): void {
+  backupRoomProblem(): BackupRoomError | null {
     const r = this.read(true);
-    if (r.freeBytes === null) return;
+    if (r.freeBytes === null) return null;
     const neededBytes = 2 * r.dbBytes + this.criticalBytes;
-    if (r.freeBytes < neededBytes) throw new BackupRoomError(msg('backup.noRoom', { neededBytes: 2 * r.dbBytes, freeBytes: r.freeBytes }));
+    return r.freeBytes < neededBytes ? new BackupRoomError(msg('backup.noRoom', { neededBytes: 2 * r.dbBytes, freeBytes: r.freeBytes })) : null;
   }
 
   /** The snapshot's `storage` (a cached reading, at most `intervalMs` old; the same object until something changes). */
