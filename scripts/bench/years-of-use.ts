@@ -127,6 +127,37 @@ async function whileRunning<T>(call: ReturnType<typeof wire>['call'], clock: { n
   return { value, totalMs: ms(t0), counter };
 }
 
+type Backend = ReturnType<typeof open>['backend'];
+type Wired = ReturnType<typeof wire>;
+
+/** A register the blocks below take turns on: its wiring, its clock, and how to shut it (then `after`, e.g. its temp dir). */
+function measured(w: Wired, backend: Backend, clock: { now: number }, after?: () => void) {
+  return {
+    call: w.call,
+    clock,
+    close: async () => {
+      await w.stop();
+      backend.close();
+      after?.();
+    },
+  };
+}
+
+/**
+ * The builder ran no print worker: a built register's receipts are still pending. Settle them as the worker would have
+ * (no printer: previewed), or the worker's backlog of a year of receipts would be measured instead of the counter.
+ */
+function settleBuiltPrintJobs(backend: Backend): void {
+  backend.db.prepare("UPDATE print_jobs SET state = 'previewed', next_attempt_at = NULL WHERE state = 'pending'").run();
+}
+
+/** A built register's manager signs in and opens a shift, then 20 checkouts warm it up before anything is timed. */
+async function openBuiltCounter(backend: Backend, w: Wired, clock: { now: number }): Promise<void> {
+  await w.call('session.signIn', { cashierId: backend.db.prepare("SELECT id FROM cashiers WHERE role = 'manager' LIMIT 1").pluck().get() as string, pin: MANAGER_PIN }).catch(() => undefined);
+  await w.call('shift.open', { openingFloatFen: 0 }).catch(() => undefined);
+  await checkouts(w.call, clock, 20);
+}
+
 /**
  * A fresh register wired like the others, open for the whole run: its
  * checkouts are taken in blocks alternating with the measured register's, so
@@ -142,15 +173,7 @@ async function openFresh() {
   // The same members and settings as the built registers: the same work per checkout (the head of the line paid).
   seedRegister(backend, () => 'set-fresh');
   await checkouts(w.call, clock, 50);
-  return {
-    call: w.call,
-    clock,
-    close: async () => {
-      await w.stop();
-      backend.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return measured(w, backend, clock, () => rmSync(dir, { recursive: true, force: true }));
 }
 type Fresh = Awaited<ReturnType<typeof openFresh>>;
 
@@ -160,19 +183,10 @@ async function openWithoutThread(days: number, dir: string) {
   copyFileSync(builtFile(days), file);
   const clock = { now: readMeta(days)!.end + 11 * 3_600_000 };
   const { backend } = open(file, clock);
-  backend.db.prepare("UPDATE print_jobs SET state = 'previewed', next_attempt_at = NULL WHERE state = 'pending'").run();
+  settleBuiltPrintJobs(backend);
   const w = wire(backend, file, undefined, false);
-  await w.call('session.signIn', { cashierId: backend.db.prepare("SELECT id FROM cashiers WHERE role = 'manager' LIMIT 1").pluck().get() as string, pin: MANAGER_PIN }).catch(() => undefined);
-  await w.call('shift.open', { openingFloatFen: 0 }).catch(() => undefined);
-  await checkouts(w.call, clock, 20);
-  return {
-    call: w.call,
-    clock,
-    close: async () => {
-      await w.stop();
-      backend.close();
-    },
-  };
+  await openBuiltCounter(backend, w, clock);
+  return measured(w, backend, clock);
 }
 
 async function measureSize(days: number, fresh: Fresh): Promise<void> {
@@ -194,13 +208,9 @@ async function measureSize(days: number, fresh: Fresh): Promise<void> {
     const warm = open(file, clock);
     emit({ ...base, case: 'start-up, warm', ms: warm.startMs });
     const backend = warm.backend;
-    // The builder ran no print worker: its receipts are still pending. Settle them as the worker would have (no printer:
-    // previewed), or the worker's backlog of a year of receipts would be measured instead of the counter.
-    backend.db.prepare("UPDATE print_jobs SET state = 'previewed', next_attempt_at = NULL WHERE state = 'pending'").run();
+    settleBuiltPrintJobs(backend);
     const w = wire(backend, file, (r) => walCheckpoints.push(r));
-    await w.call('session.signIn', { cashierId: (backend.db.prepare("SELECT id FROM cashiers WHERE role = 'manager' LIMIT 1").pluck().get() as string), pin: MANAGER_PIN }).catch(() => undefined);
-    await w.call('shift.open', { openingFloatFen: 0 }).catch(() => undefined);
-    await checkouts(w.call, clock, 20);
+    await openBuiltCounter(backend, w, clock);
     // BENCH_YEARS_AB=1: a second copy of the register, its writer checkpointing inside its commits as before the
     // checkpoint thread, measured in the same blocks (on a shared machine the load moves within seconds).
     const before = process.env.BENCH_YEARS_AB === '1' ? await openWithoutThread(days, dir) : null;
