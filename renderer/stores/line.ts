@@ -6,10 +6,10 @@
  */
 import { defineStore } from 'pinia';
 import type { CommandInput, EntryView, LineMemberView } from '../../shared/contract';
+import { call, errorMessage } from '../api';
 
 /** An entry as the line holds it: with who it belongs to, as shown (never the internal member id). */
 export type LineEntry = EntryView & { member?: LineMemberView | null };
-import { call, errorMessage } from '../api';
 
 export const PAGE = 200;
 
@@ -83,10 +83,10 @@ export const useLineStore = defineStore('line', {
         if (generation === this.generation) this.loading = false;
       }
     },
-    /** Replaces one entry in place after a draw / exchange / refund. */
+    /** Replaces one entry in place after a draw / exchange / refund; who it belongs to does not change, so it is kept. */
     patch(entry: EntryView) {
       const at = this.entries.findIndex((e) => e.orderId === entry.orderId);
-      if (at >= 0) this.entries.splice(at, 1, entry);
+      if (at >= 0) this.entries.splice(at, 1, { ...entry, member: this.entries[at]!.member ?? null });
     },
     resetFilters() {
       this.filters = { state: '', memberId: '', fromDate: '', toDate: '', search: '' };

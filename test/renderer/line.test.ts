@@ -122,5 +122,18 @@ describe('the line list', () => {
     expect(useLineStore().selected).toBe(2);
     expect(api.calls.filter((c) => c.name === 'queue.entry').at(-1)?.input).toEqual({ orderId: entry(3).orderId });
   });
+
+  it('an entry patched after a draw or exchange keeps who it belongs to', async () => {
+    pagedLine(5);
+    wrapper = mountWith(QueueView, { props: { width: 1200, height: 600 } });
+    await flush();
+    const line = useLineStore();
+    const { member: _member, ...plain } = entry(1, { state: 'exchanged' });
+    line.patch(plain);
+    await flush();
+    expect(line.entries[0]!.state).toBe('exchanged');
+    expect(line.entries[0]!.member).toEqual({ displayName: '周*', maskedPhone: '137****0001', code: null });
+    expect(wrapper.findAll('[data-test=queue-member-cell]')[0]!.text()).toBe('周*137****0001');
+  });
 });
 
