@@ -7,14 +7,13 @@
  *   node scripts/bench/central-parts/profile-gaps.mjs PROFILE.cpuprofile GAPS.json [MIN]
  */
 import { readFileSync } from 'node:fs';
+import { isOurs, label, pkg } from './profile-frames.mjs';
 const [file, gapsFile, minMs] = process.argv.slice(2);
 const p = JSON.parse(readFileSync(file, 'utf8'));
 const gaps = JSON.parse(readFileSync(gapsFile, 'utf8')).filter((g) => g.wallMs > Number(minMs ?? 80)).sort((a, b) => a.start - b.start);
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const label = (n) => { const f = n.callFrame; const url = f.url.replace(/^.*node_modules\//, 'nm/').replace(/^file:\/\/.*\/stall[^/]*\//, ''); return `${f.functionName || '(anon)'} ${url}:${f.lineNumber + 1}`; };
-const pkg = (n) => { const u = n.callFrame.url; const m = u.match(/node_modules\/((@[^/]+\/)?[^/]+)/); if (m) return m[1]; if (!u) return n.callFrame.functionName || '(native)'; if (u.startsWith('node:')) return 'node:' + u.slice(5).split('/')[0]; return 'ours:' + u.replace(/^.*\/stall[^/]*\//, '').split('/').slice(0, 2).join('/'); };
 console.log(`stalls over ${minMs ?? 80} ms: ${gaps.length}; wall/cpu ms: ${gaps.slice().sort((a,b)=>b.wallMs-a.wallMs).slice(0, 12).map((g) => `${g.wallMs.toFixed(0)}/${g.cpuMs.toFixed(0)}`).join(', ')}`);
 const spk = new Map(), incl = new Map(), selfFn = new Map(); let inGaps = 0;
 // "Entry points": the frame right below (root)/processTicksAndRejections etc. that started each sample's work.
@@ -36,7 +35,7 @@ for (let i = 0; i < p.samples.length; i++) {
   const seen = new Set();
   for (const c of chain) { const l = label(c); if (!seen.has(l)) { seen.add(l); incl.set(l, (incl.get(l) ?? 0) + ms); } }
   // entry: first frame (from the root) that is ours or a library's, past the runtime's own dispatch.
-  const top = chain.reverse().find((c) => /node_modules|\/stall/.test(c.callFrame.url));
+  const top = chain.reverse().find((c) => c.callFrame.url.includes('node_modules') || isOurs(c.callFrame.url));
   const e = top ? label(top) : `(runtime) ${label(n)}`;
   entry.set(e, (entry.get(e) ?? 0) + ms);
 }

@@ -7,14 +7,13 @@
  *   node scripts/bench/central-parts/profile-summary.mjs PROFILE.cpuprofile [N] [MS]
  */
 import { readFileSync } from 'node:fs';
+import { label, pkg } from './profile-frames.mjs';
 const [file, topArg, turnArg] = process.argv.slice(2);
 const top = Number(topArg ?? 30), turnMs = Number(turnArg ?? 50);
 const p = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const label = (n) => { const f = n.callFrame; const url = f.url.replace(/^.*node_modules\//, 'nm/').replace(/^file:\/\/.*\/stall\//, ''); return `${f.functionName || '(anon)'} ${url}:${f.lineNumber + 1}`; };
-const pkg = (n) => { const u = n.callFrame.url; const m = u.match(/node_modules\/((@[^/]+\/)?[^/]+)/); if (m) return m[1]; if (!u) return n.callFrame.functionName; if (u.startsWith('node:')) return 'node:' + u.slice(5).split('/')[0]; return 'ours:' + u.replace(/^.*\/stall\//, '').split('/').slice(0, 2).join('/'); };
 const self = new Map(), selfPkg = new Map();
 let total = 0, idle = 0;
 const dt = p.timeDeltas;
