@@ -125,9 +125,14 @@ export function showStartupError(html: string): BrowserWindow {
     backgroundColor: '#ffffff',
     webPreferences: { ...WEB_PREFERENCES },
   });
-  void win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+  showPage(win, html);
   mainWindow = win;
   return win;
+}
+
+/** The start-up page (a self-contained HTML document, its own CSP inside) in `win`. */
+function showPage(win: BrowserWindow, html: string): void {
+  void win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
 }
 
 /**
@@ -211,7 +216,7 @@ export async function startApp(argv: readonly string[] = process.argv): Promise<
           if (!again.ok) console.error(`start-up refused: ${again.message}`, again.violations);
           if (!again.ok && again.reason !== 'database-lost') {
             // Another refusal (a check that failed): its own page, in place of this one.
-            if (!page.isDestroyed()) void page.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(startupErrorHtml(again, paths.db))}`);
+            if (!page.isDestroyed()) showPage(page, startupErrorHtml(again, paths.db));
             return;
           }
           registerCommandBridge(gate.handle);

@@ -102,11 +102,11 @@ function fail(error: CommandError): { ok: false; error: CommandError } {
  * code 'storage' with a sentence saying what to do (storage-faults.ts); the
  * transaction rolled back, so nothing changed. SQLite's own English goes to
  * the log only. `dataDir`: the register's data folder (a permission error
- * elsewhere is not the disk's).
+ * elsewhere is not the disk's); `fault`: the disk's part, when the caller has
+ * sorted the error already.
  */
-export function toCommandError(error: unknown, log: Logger, name: string, dataDir?: string): CommandError {
+export function toCommandError(error: unknown, log: Logger, name: string, dataDir?: string, fault = storageFault(error, dataDir)): CommandError {
   if (error instanceof AppError) return { code: error.code, message: error.message, reason: error.reason, ...error.extra };
-  const fault = storageFault(error, dataDir);
   if (fault) {
     log.error(`command ${name} refused: the disk would not take the write (${fault}); nothing was changed`, error);
     const reason = storageRefusal(fault);
@@ -143,11 +143,11 @@ export function createCommandHandler(backend: RegisterBackend, log: Logger = con
       const value = (await run(backend, parsed.value)) as CommandOutput<typeof name>;
       return { ok: true, value } as CommandResult<CommandName>;
     } catch (error) {
-      const refusal = toCommandError(error, log, name, backend.storage.dataDir ?? undefined);
+      const dataDir = backend.storage.dataDir ?? undefined;
+      const fault = error instanceof AppError ? null : storageFault(error, dataDir);
       // The banner says so at once (the status publisher listens), not at the next 30-second look.
-      const fault = refusal.code === 'storage' ? storageFault(error, backend.storage.dataDir ?? undefined) : null;
       if (fault) backend.storage.noteFault(fault);
-      return fail(refusal);
+      return fail(toCommandError(error, log, name, dataDir, fault));
     }
   };
 }
