@@ -2,8 +2,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backupFileName, BackupCheckError, copyFlushingInPieces, listBackups, runDailyBackup, writeVerifiedBackup } from '../../electron/backend/app/backups';
+import { BackgroundCheck } from '../../electron/backend/app/full-check';
 import { openHarness, readyToSell, tempDir, T0 } from './helpers';
 
 const DAY = 24 * 3600 * 1000;
@@ -77,6 +78,48 @@ describe('backups', () => {
     expect(readdirSync(dir)).toContain('notes.db');
     expect(listBackups(dir)).toHaveLength(7);
     h.close();
+  });
+});
+
+describe("today's backup around midnight: the main thread and the worker agree", () => {
+  // The main thread asks "was today's backup taken?" (if not, the backup needs room on the disk); the worker
+  // asks it again to decide whether to write one. Both must answer by one reading of the register's clock.
+  const MIDNIGHT = Date.parse('2026-03-03T00:00:00+08:00');
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function backupAcrossMidnight(taken: number[]) {
+    const h = openHarness();
+    const dir = path.join(tempDir(), 'backups');
+    for (const at of taken) await runDailyBackup(h.file, dir, { now: at, timezone: 'Asia/Shanghai' });
+    const room = vi.spyOn(h.backend.storage, 'backupRoomProblem').mockReturnValue(null);
+    // The register's clock crosses midnight as the backup starts: 1 ms before it at the first reading, after it
+    // at every later one. The main thread's own Date says yesterday, the worker's says the real date (2026-12…):
+    // neither may decide.
+    let readings = 0;
+    Object.defineProperty(h.clock, 'now', { get: () => (readings++ === 0 ? MIDNIGHT - 1 : MIDNIGHT + 1_000) });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(MIDNIGHT - DAY);
+    const result = await new BackgroundCheck(h.backend, h.file).backup(dir);
+    vi.useRealTimers();
+    const neededRoom = room.mock.calls.length > 0;
+    h.close();
+    return { neededRoom, created: result.backup?.created ?? null, files: listBackups(dir) };
+  }
+
+  it("taken before midnight: no room asked, and the worker takes none", async () => {
+    const r = await backupAcrossMidnight([T0]);
+    expect(r.neededRoom).toBe(r.created !== null);
+    expect(r).toEqual({ neededRoom: false, created: null, files: ['cashier-2026-03-02.db'] });
+  });
+
+  it("not taken yet: room asked, and the worker takes the day the room was asked for", async () => {
+    const r = await backupAcrossMidnight([T0 - DAY]);
+    expect(r.neededRoom).toBe(r.created !== null);
+    expect(r.neededRoom).toBe(true);
+    expect(path.basename(r.created!)).toBe('cashier-2026-03-02.db');
+    expect(r.files).toEqual(['cashier-2026-03-01.db', 'cashier-2026-03-02.db']);
   });
 });
 

@@ -28,6 +28,20 @@ export function backupFileName(at: number, timezone: string): string {
   return `cashier-${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}.db`;
 }
 
+/**
+ * Today's backup: its file name and whether `dir` already holds it. The one
+ * answer to "was today's backup taken", for the main thread (full-check.ts:
+ * a backup still to take needs room on the disk) and the worker
+ * (`runDailyBackup`: take it or not). Both must be given the same instant —
+ * the register's reading clock (`viewNow()`) read once, in the register's
+ * time zone, as every other "today" of the app — or, around midnight, one
+ * could see yesterday and the other today.
+ */
+export function todaysBackup(dir: string, now: number, timezone: string): { name: string; taken: boolean } {
+  const name = backupFileName(now, timezone);
+  return { name, taken: listBackups(dir).includes(name) };
+}
+
 /** Backup files in `dir`, oldest first. */
 export function listBackups(dir: string): string[] {
   let names: string[];
@@ -168,16 +182,20 @@ export interface BackupResult {
   deleted: string[];
 }
 
-/** Today's verified backup (if not taken yet) and the generations rotation. */
+/**
+ * Today's verified backup (if not taken yet) and the generations rotation.
+ * `now`: the register's clock (the app passes the instant its main thread
+ * decided by, see `todaysBackup`); the wall clock only for scripts and tests.
+ */
 export async function runDailyBackup(
   dbPath: string,
   dir: string,
   options: { now?: number; timezone?: string; generations?: Generations; nativeBinding?: string } = {},
 ): Promise<BackupResult> {
-  const name = backupFileName(options.now ?? Date.now(), options.timezone ?? 'Asia/Shanghai');
+  const { name, taken } = todaysBackup(dir, options.now ?? Date.now(), options.timezone ?? 'Asia/Shanghai');
   mkdirSync(dir, { recursive: true });
   let created: string | null = null;
-  if (!listBackups(dir).includes(name)) {
+  if (!taken) {
     const target = path.join(dir, name);
     await writeVerifiedBackup(dbPath, target, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     created = target;

@@ -15,7 +15,7 @@ import { writeCheckpoints } from '../store/verify-since';
 import type { CheckedBackupOutput, FullCheckOutput } from '../heavy/tasks';
 import { runHeavy } from '../heavy/run';
 import type { RegisterBackend } from './register';
-import { backupFileName, listBackups } from './backups';
+import { todaysBackup } from './backups';
 import { storageFault } from './storage-faults';
 
 const halted = new WeakMap<RegisterBackend, Violation[]>();
@@ -58,12 +58,13 @@ export class BackgroundCheck {
       try {
         // The hourly look after today's backup was taken needs no room; before it, a backup that would eat
         // the counter's room is not started — but the ledger check still runs.
-        // Named by the wall clock, as the worker's runDailyBackup names it.
-        const taken = listBackups(backupsDir).includes(backupFileName(Date.now(), this.backend.timezone));
+        // One reading of the register's clock decides "today" here and in the worker (todaysBackup).
+        const now = this.backend.viewNow();
+        const { taken } = todaysBackup(backupsDir, now, this.backend.timezone);
         const room = taken ? null : storage.backupRoomProblem();
         if (room) {
           try {
-            await this.settle(runHeavy('fullCheck', this.input()).promise);
+            await this.settle(runHeavy('fullCheck', this.input(now)).promise);
           } catch (error) {
             // Should the check itself fail for the full disk, the missing room is still what the manager must hear.
             if (!storageFault(error)) throw error;
@@ -71,7 +72,7 @@ export class BackgroundCheck {
           }
           throw room;
         }
-        const result = await this.settle(runHeavy('checkedBackup', { ...this.input(), backupsDir, timezone: this.backend.timezone }).promise);
+        const result = await this.settle(runHeavy('checkedBackup', { ...this.input(now), backupsDir, timezone: this.backend.timezone }).promise);
         storage.noteBackup(null);
         return result;
       } catch (error) {
@@ -83,8 +84,8 @@ export class BackgroundCheck {
     return next;
   }
 
-  private input() {
-    return { file: this.file, now: this.backend.viewNow(), ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}) };
+  private input(now = this.backend.viewNow()) {
+    return { file: this.file, now, ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}) };
   }
 
   private async settle<T extends FullCheckOutput>(work: Promise<T>): Promise<T> {

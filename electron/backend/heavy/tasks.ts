@@ -43,6 +43,7 @@ export function fullCheck(input: FullCheckInput): FullCheckOutput {
 
 export interface CheckedBackupInput extends FullCheckInput {
   backupsDir: string;
+  /** With `now` (the register's clock, read once by the main thread): which local day's backup this is. */
   timezone: string;
 }
 
@@ -55,7 +56,9 @@ export interface CheckedBackupOutput extends FullCheckOutput {
 export async function checkedBackup(input: CheckedBackupInput): Promise<CheckedBackupOutput> {
   const check = fullCheck(input);
   if (check.violations.length > 0) return { ...check, backup: null };
+  // The main thread's instant, never this thread's clock: it decided by the same one whether today's backup was taken.
   const backup = await runDailyBackup(input.file, input.backupsDir, {
+    now: input.now,
     timezone: input.timezone,
     ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}),
   });
