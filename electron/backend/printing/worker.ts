@@ -64,6 +64,13 @@ export const MAYBE_PRINTED_ERROR = '小票可能已经打印：请看打印机�
 
 export const INTERRUPTED_ERROR = '打印被中断（程序在打印时关闭），请检查小票后重试或跳过 (interrupted while printing)';
 
+/** A job's new state as SQL assignments with their parameters, and the instant it was decided (its `updated_at`). */
+interface JobOutcome {
+  sql: string;
+  params: unknown[];
+  at: number;
+}
+
 export class PrintWorker {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -229,26 +236,28 @@ export class PrintWorker {
    * kept here and written first thing on every step until the disk takes them, so a printed job is
    * never sent again by itself and a failed one is not left 'printing' (docs/store.md "A full or failing disk").
    */
-  private readonly unrecorded = new Map<number, { sql: string; params: unknown[]; at: number }>();
+  private readonly unrecorded = new Map<number, JobOutcome>();
 
   private recordPending(): void {
-    for (const [id, u] of this.unrecorded) {
-      this.db.prepare(`UPDATE print_jobs SET ${u.sql}, updated_at = ? WHERE id = ?`).run(...u.params, u.at, id);
-      this.unrecorded.delete(id);
-      const job = getJob(this.db, id);
-      if (job) this.emit({ type: 'job', job });
-      this.refreshCounts();
-    }
+    for (const [id, outcome] of this.unrecorded) this.writeOutcome(id, outcome);
   }
 
   private update(id: number, sql: string, ...params: unknown[]): void {
-    const at = this.now();
+    this.writeOutcome(id, { sql, params, at: this.now() });
+  }
+
+  /**
+   * Writes a job's outcome, then tells the listeners and refreshes the counts. A write the disk refuses
+   * is kept in `unrecorded` (it stays the job's latest outcome) and thrown; one that goes through clears it.
+   */
+  private writeOutcome(id: number, outcome: JobOutcome): void {
     try {
-      this.db.prepare(`UPDATE print_jobs SET ${sql}, updated_at = ? WHERE id = ?`).run(...params, at, id);
+      this.db.prepare(`UPDATE print_jobs SET ${outcome.sql}, updated_at = ? WHERE id = ?`).run(...outcome.params, outcome.at, id);
     } catch (error) {
-      this.unrecorded.set(id, { sql, params, at });
+      this.unrecorded.set(id, outcome);
       throw error;
     }
+    this.unrecorded.delete(id);
     const job = getJob(this.db, id);
     if (job) this.emit({ type: 'job', job });
     this.refreshCounts();
