@@ -143,11 +143,14 @@ export async function startCentralService(options: CentralServiceOptions): Promi
         // The CPU this process spent within its longest gap between two loop turns: the synchronous work
         // itself, without the time spent waiting for a core on a busy machine (which loopDelayMaxMs includes).
         loopBusyMaxMs: busy.maxCpuMs,
+        // The most large batches checked or stored at once: never above LARGE_BATCH_SLOTS (central/sync/large-batch-gate.ts).
+        largeBatchesAtOnceMax: sockets.largeBatchesAtOnceMax(),
       };
       // Answered only with an admin credential (handleAdmin's check), then reset.
       if (await requireAdmin(db, req, res)) {
         loopDelay.reset();
         busy.reset();
+        sockets.resetLargeBatchesAtOnce();
         sendJson(res, 200, stats);
       }
       return;

@@ -11,16 +11,15 @@
  * connections and the pool's FIFO put every steady register's single
  * checkout behind them (ack p50 10.4 s on a moderately loaded machine while
  * the same steady load alone answered in 34 ms). A batch of more than
- * LARGE_BATCH_EVENTS events now first waits for one of LARGE_BATCH_SLOTS
+ * ADMIT_ABOVE_EVENTS events now first waits for one of LARGE_BATCH_SLOTS
  * slots; the rest of the pool stays free for small batches. Later (the
  * profile in docs/central.md "Where the busiest turns went"): 100 registers'
  * first batches arriving together were all decoded and checked in the same
  * few turns of the loop (up to 391 ms of CPU in one); admission moves the
  * wait to before the batch is sent.
  */
-import { ADMIT_ABOVE_EVENTS, ADMIT_HOLD_MS } from '../../shared/sync/protocol';
+import { ADMIT_HOLD_MS } from '../../shared/sync/protocol';
 
-export const LARGE_BATCH_EVENTS = ADMIT_ABOVE_EVENTS;
 /** Of the pool's 25 connections (central/db/adapter.ts). */
 export const LARGE_BATCH_SLOTS = 8;
 /**
@@ -55,17 +54,6 @@ export class LargeBatchGate {
       if (next) next();
       else this.free += 1;
     };
-  }
-
-  /** Runs `work` now for a small batch, or when a slot is free for a large one. */
-  async run<T>(events: number, work: () => Promise<T>): Promise<T> {
-    if (events <= LARGE_BATCH_EVENTS) return work();
-    const release = await this.acquire();
-    try {
-      return await work();
-    } finally {
-      release();
-    }
   }
 }
 

@@ -48,12 +48,24 @@ export interface RegisterSocketsOptions {
 
 const SUPPORTED_VERSIONS = [PROTOCOL_VERSION];
 
-export function attachRegisterSockets(io: Server, options: RegisterSocketsOptions): { deliverToLive(): void; connected(): number } {
+export interface RegisterSockets {
+  deliverToLive(): void;
+  connected(): number;
+  /** The most large batches checked or stored at once since the last reset (GET /admin/stats). */
+  largeBatchesAtOnceMax(): number;
+  /** Starts the count again from the large batches being checked or stored now. */
+  resetLargeBatchesAtOnce(): void;
+}
+
+export function attachRegisterSockets(io: Server, options: RegisterSocketsOptions): RegisterSockets {
   const { db, log, now } = options;
   const live = new Map<number, Socket>();
   /** Large batches' turns for the database's pool connections, and their admissions before they are sent. */
   const largeBatches = new LargeBatchGate();
   const admitted = new LargeBatchGate(ADMITTED_AT_ONCE);
+  /** Large batches between holding a database slot and giving it back (the slots' bound, watched from outside the gate). */
+  let largeNow = 0;
+  let largeMax = 0;
 
   io.use((socket, next) => {
     const refuse = (refusal: Refusal) => {
@@ -174,6 +186,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
       // Admitted before it was sent or not (a register of before sync:admit), a large batch waits for a slot here.
       const admission = item.slot?.release ?? null;
       const slot = item.slot ? await largeBatches.acquire() : null;
+      if (item.slot) largeMax = Math.max(largeMax, ++largeNow);
       try {
         const batch = await checkBatch(item.message);
         if (typeof batch === 'string') {
@@ -185,6 +198,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
         log.warn(`${registerKey(register)}: a batch failed: ${String(error)}`);
         return { answer: { ok: false, error: { code: 'internal', message: 'the service could not store the batch' } }, stored: true };
       } finally {
+        if (item.slot) largeNow -= 1;
         slot?.();
         admission?.();
       }
@@ -240,5 +254,9 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
       for (const socket of live.values()) void deliverPushes(socket, socket.data.register as IngestRegister);
     },
     connected: () => live.size,
+    largeBatchesAtOnceMax: () => largeMax,
+    resetLargeBatchesAtOnce() {
+      largeMax = largeNow;
+    },
   };
 }
