@@ -18,7 +18,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
-import { MAX_PACKET_BYTES, MESSAGES, PROTOCOL_VERSION, parseMessage, statusReportSchema, type BatchAck } from '../shared/sync/protocol';
+import { MAX_PACKET_BYTES, PROTOCOL_VERSION, type BatchAck } from '../shared/sync/protocol';
 import { REVOKE_CHANNEL, RegistryError, enrol } from './auth/registry';
 import { handleAdmin, pushRequest, requireAdmin } from './admin/http';
 import type { SqlDb } from './db/adapter';
@@ -95,22 +95,6 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     if (!answer.ok) recordBatchRefusal(db, register.id, answer, now()).catch((error: unknown) => log.warn(`could not note a refused batch: ${String(error)}`));
   };
   const sockets = attachRegisterSockets(io, { db, log, now, epoch, pushAckTimeoutMs: options.pushAckTimeoutMs ?? 10_000, onBatchCommitted });
-  // What a register says its outbox still holds, for the console (registers of before it never say).
-  io.on('connection', (socket) => {
-    const register = (socket.data as { register?: IngestRegister }).register;
-    if (!register) return;
-    // One report written after the other: two updates on the pool's connections can commit out of order,
-    // and an older count would then stand over a newer one (seen: 4 waiting shown after the register said 0).
-    let written: Promise<unknown> = Promise.resolve();
-    socket.on(MESSAGES.status, (raw: unknown) => {
-      const report = parseMessage(statusReportSchema, raw, 'status report');
-      if (!report.ok) return;
-      const at = now();
-      written = written
-        .then(() => db.query('UPDATE registers SET outbox_waiting = $2, waiting_reported_at = $3 WHERE id = $1', [register.id, report.value.waiting, at]))
-        .catch((error: unknown) => log.warn(`could not note what ${register.storeId}/${register.registerId} has waiting: ${String(error)}`));
-    });
-  });
   // A push added by any instance reaches the registers connected to this one.
   const stopListening = await db.listen(PUSH_CHANNEL, () => sockets.deliverToLive());
   // A register revoked on any instance loses the connection it holds here (it cannot hello again).

@@ -19,6 +19,7 @@ import {
   parseMessage,
   pushAckSchema,
   registerKey,
+  statusReportSchema,
   type AdmitAnswer,
   type BatchAck,
   type Refusal,
@@ -47,6 +48,14 @@ export interface RegisterSocketsOptions {
 }
 
 const SUPPORTED_VERSIONS = [PROTOCOL_VERSION];
+
+/** The messages a register's connection handles; any other is answered `unknown-message`. */
+const HANDLED: readonly string[] = [MESSAGES.admit, MESSAGES.batch, MESSAGES.status];
+
+/** socket.io passes the sender's ack callback as the last argument when the sender asked for one: taken off `args`. */
+function takeAck<T>(args: unknown[]): ((answer: T) => void) | undefined {
+  return typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: T) => void) : undefined;
+}
 
 export interface RegisterSockets {
   deliverToLive(): void;
@@ -122,7 +131,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
 
     // "May I send a batch of n events?" (docs/sync.md "Admission of large batches"): answered when it may.
     socket.on(MESSAGES.admit, (...args: unknown[]) => {
-      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: AdmitAnswer) => void) : undefined;
+      const ack = takeAck<AdmitAnswer>(args);
       if (!ack) return log.warn(`${key}: an admission request without an ack request was ignored`);
       const request = parseMessage(admitRequestSchema, args[0], 'admission request');
       if (!request.ok || args.length !== 1) return ack({ ok: false, error: { code: 'invalid', message: request.ok ? `an admission request carries one argument, got ${args.length}` : request.error } });
@@ -136,7 +145,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
     });
 
     socket.on(MESSAGES.batch, (...args: unknown[]) => {
-      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: BatchAck) => void) : undefined;
+      const ack = takeAck<BatchAck>(args);
       if (!ack) {
         log.warn(`${key}: a batch without an ack request was ignored`);
         return;
@@ -152,9 +161,22 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
       applier.add(args[0], ack, large ? { release: admissions.take() } : null);
     });
 
+    // What the register says its outbox still holds, for the console (registers of before it never say). One report
+    // written after the other: two updates on the pool's connections can commit out of order, and an older count
+    // would then stand over a newer one (seen: 4 waiting shown after the register said 0).
+    let statusWritten: Promise<unknown> = Promise.resolve();
+    socket.on(MESSAGES.status, (raw: unknown) => {
+      const report = parseMessage(statusReportSchema, raw, 'status report');
+      if (!report.ok) return;
+      const at = now();
+      statusWritten = statusWritten
+        .then(() => db.query('UPDATE registers SET outbox_waiting = $2, waiting_reported_at = $3 WHERE id = $1', [register.id, report.value.waiting, at]))
+        .catch((error: unknown) => log.warn(`could not note what ${key} has waiting: ${String(error)}`));
+    });
+
     socket.onAny((name: unknown, ...args: unknown[]) => {
-      // sync:status is the console's (central/service.ts listens for it).
-      if (name === MESSAGES.batch || name === MESSAGES.status || name === MESSAGES.admit) return;
+      // onAny sees every message, the handled ones too.
+      if (typeof name === 'string' && HANDLED.includes(name)) return;
       const ack = args[args.length - 1];
       log.warn(`${key}: unknown message ${JSON.stringify(name)} refused`);
       if (typeof ack === 'function') ack({ ok: false, error: { code: 'unknown-message', message: `unknown message ${JSON.stringify(name)}` } });
