@@ -8,6 +8,7 @@ import { DEFAULT_BACKOFF, type Backoff } from './backoff';
 import type { SyncConfig } from './config';
 import { ACKED_RETENTION_DAYS } from './outbox';
 import { silentLogger, type SyncLogger } from './sync-error';
+import { STATUS_REPORT_EVERY_MS } from './waiting-reports';
 
 export interface SyncClientOptions {
   db: Db;
@@ -31,6 +32,8 @@ export interface SyncClientOptions {
   connectTimeoutMs?: number;
   /** How often an idle, connected client looks at the outbox again (default 2 s; `notify()` is immediate). */
   pollIntervalMs?: number;
+  /** At most one outbox count (`sync:status`) this often while catching up; at once on connecting and when drained (default 5 s, waiting-reports.ts). */
+  statusReportEveryMs?: number;
   /** Backoff between failed attempts: doubles from `initialMs` up to `maxMs`, with jitter (default 500 ms – 30 s). */
   backoff?: Backoff;
   /** Extra trusted certificates (PEM) for wss:// to a private CA. */
@@ -52,6 +55,7 @@ export const CLIENT_DEFAULTS = {
   admitTimeoutMs: 120_000,
   connectTimeoutMs: 10_000,
   pollIntervalMs: 2_000,
+  statusReportEveryMs: STATUS_REPORT_EVERY_MS,
 } as const;
 
 /** Fills in the defaults and refuses settings the loop cannot work with (a programming error, not a user's). */
@@ -65,6 +69,7 @@ export function clientSettings(options: Omit<SyncClientOptions, 'db' | 'config'>
     admitTimeoutMs: options.admitTimeoutMs ?? CLIENT_DEFAULTS.admitTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs,
     pollIntervalMs: options.pollIntervalMs ?? CLIENT_DEFAULTS.pollIntervalMs,
+    statusReportEveryMs: options.statusReportEveryMs ?? CLIENT_DEFAULTS.statusReportEveryMs,
     backoff: options.backoff ?? DEFAULT_BACKOFF,
     logger: options.logger ?? silentLogger,
     now: options.now ?? Date.now,

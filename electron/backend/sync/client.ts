@@ -19,11 +19,12 @@
  * ack.ts (what an acknowledgement means), client-options.ts (the settings and
  * their defaults), acked-retention.ts (purging acknowledged rows), resend.ts (a restored service asks
  * for events again), admission.ts (large batches wait for the service's admission), restore-gap.ts (a restored register renumbered past the
- * server's events), inbound.ts (pushes and unknown messages), backoff.ts.
+ * server's events), inbound.ts (pushes and unknown messages), waiting-reports.ts (the outbox count told to
+ * the service), backoff.ts.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'socket.io-client';
-import { MESSAGES, PROTOCOL_VERSION, parseMessage, resendRequestSchema, type Hello, type StatusReport, type WireEvent } from '../../../shared/sync/protocol';
+import { MESSAGES, PROTOCOL_VERSION, parseMessage, resendRequestSchema, type Hello, type WireEvent } from '../../../shared/sync/protocol';
 import type { Db } from '../store/database';
 import { checkAck, type AckContext } from './ack';
 import { recordRefused, type ApplyOutcome } from './apply';
@@ -38,6 +39,7 @@ import { Outbox, OutboxError } from './outbox';
 import { answerResendRequest } from './resend';
 import { readRestoreGap, RestoreWatch, type RestoreGap } from './restore-gap';
 import { describe, SyncError } from './sync-error';
+import { WaitingReports } from './waiting-reports';
 import { msg, type Message } from '../../../shared/messages/catalogue';
 import { storageFault } from '../app/storage-faults';
 
@@ -88,8 +90,8 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
 
   private current: SyncStatus;
   private socket: Socket | null = null;
-  /** The outbox count last told to the service over which connection (`sync:status`). */
-  private reported: { socket: Socket; waiting: number } | null = null;
+  /** The outbox count told to the service (`sync:status`): at once on connecting and when drained, else throttled. */
+  private readonly reports: WaitingReports;
   private connecting: ConnectAttempt | null = null;
   private stopped = true;
   private loop: Promise<void> | null = null;
@@ -106,6 +108,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.url = checkServerUrl(options.config.url, options.config.allowInsecure);
     this.outbox = new Outbox(options.db);
     this.settings = clientSettings(options);
+    this.reports = new WaitingReports(this.settings.statusReportEveryMs);
     this.retention = new AckedRetention(this.outbox, this.settings.retentionDays, this.settings.now, this.settings.logger);
     this.current = {
       connection: 'stopped',
@@ -201,7 +204,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
         const at = this.settings.now();
         this.outbox.markSynced(at);
         this.setStatus({ lastSyncAt: at, waiting: 0, lastError: null, lastErrorAt: null, blocked: false, problem: null });
-        this.reportWaiting(0);
+        this.reportWaiting(0, true);
         succeeded();
         this.emit('drained');
         await this.pause(this.settings.pollIntervalMs, true);
@@ -214,12 +217,9 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     }
   }
 
-  /** Tells the service how many events are still here (`sync:status`), when the count changed or on a new connection. */
-  private reportWaiting(waiting: number): void {
-    const socket = this.socket;
-    if (!socket || waiting < 0 || (this.reported?.socket === socket && this.reported.waiting === waiting)) return;
-    this.reported = { socket, waiting };
-    socket.emit(MESSAGES.status, { waiting } satisfies StatusReport);
+  /** Tells the service how many events are still here (`sync:status`; waiting-reports.ts): `atOnce` on connecting and when drained. */
+  private reportWaiting(waiting: number, atOnce: boolean): void {
+    if (this.socket) this.reports.report(this.socket, waiting, atOnce);
   }
 
   private send(line: SendLine, events: WireEvent[]): InFlight {
@@ -242,7 +242,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.retention.purgeWhenDue();
     const waiting = this.outbox.waitingAfter(upTo);
     this.setStatus({ lastSyncAt: at, waiting, lastError: null, lastErrorAt: null, blocked: false, problem: null });
-    this.reportWaiting(waiting);
+    this.reportWaiting(waiting, false);
     if (upTo < batch.last) {
       // The batches sent after this one would start past a hole: start over from the database.
       throw new SyncError(`the server acknowledged ${batch.first}–${upTo} of ${batch.first}–${batch.last}; the rest will be sent again`, false, msg('sync.connectionLost'));
@@ -305,7 +305,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       onResend: (raw) => this.onResend(socket, raw),
     });
     this.setStatus({ connection: 'online', online: true });
-    this.reportWaiting(safeWaiting(this.outbox));
+    this.reportWaiting(safeWaiting(this.outbox), true);
     this.settings.logger.info(`connected to ${this.url.origin}`);
   }
 
@@ -342,6 +342,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.connecting?.abort();
     const socket = this.socket;
     this.socket = null;
+    this.reports.cancel();
     if (!socket) return;
     socket.off('disconnect');
     socket.offAny();
