@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckoutOutcome } from '../../shared/contract';
 import { applyKeypad, parseAmountText } from '../../renderer/money-input';
 import { fenToText, needsLargeChangeCheck, quickAmountFen } from '../../renderer/checkout-figures';
@@ -28,10 +28,6 @@ function outcome(over: Partial<CheckoutOutcome> = {}): CheckoutOutcome {
 }
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-});
 
 describe('amount text → integer fen (no floats)', () => {
   it('parses yuan text exactly', () => {

@@ -11,7 +11,6 @@ describe('clock banner', () => {
     await useSessionStore().refresh();
     await flush();
     expect(w.find('[data-test=clock-banner]').exists()).toBe(false);
-    w.unmount();
   });
 
   it('explains an ahead clock in Chinese and confirms with the manager PIN on Enter', async () => {
@@ -30,6 +29,5 @@ describe('clock banner', () => {
     await w.find('form').trigger('submit');
     await flush();
     expect(api.calls.find((c) => c.name === 'manager.clock.confirm')?.input).toEqual({ managerPin: '2468' });
-    w.unmount();
   });
 });

@@ -3,17 +3,12 @@
  * offers enrolment by key (Ctrl+N); a bad number is told and not sent; the
  * enrolled member becomes this sale's member and the sale pays with them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useCheckoutStore } from '../../renderer/stores/checkout';
 import CheckoutView from '../../renderer/views/CheckoutView.vue';
 import { fakeApi, flush, mountWith, press } from './helpers';
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  document.body.innerHTML = '';
-});
 
 const dialog = () => document.querySelector('[data-test="enrol-dialog"]');
 const input = (test: string) => document.querySelector(`[data-test="${test}"]`) as HTMLInputElement;

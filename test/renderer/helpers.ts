@@ -1,10 +1,18 @@
 /**
  * Component-test helpers: a fake CashierApi (component tests only — the e2e
  * test uses the real backend), Pinia, vue-i18n (zh-CN) and Element Plus.
+ *
+ * Importing this file cleans up after every test of the importing file (the
+ * `afterEach` below, as test/app/helpers.ts removes its temp dirs): whatever
+ * `mountWith` mounted and the test did not unmount is unmounted (its hotkeys,
+ * timers and polling stop with it), the fake API is let go, and the body is
+ * emptied of what dialogs and popups teleported into it. A test file needs
+ * no cleanup of its own for these.
  */
-import { mount, type ComponentMountingOptions } from '@vue/test-utils';
+import { mount, type ComponentMountingOptions, type VueWrapper } from '@vue/test-utils';
 import ElementPlus from 'element-plus';
 import { createPinia, setActivePinia } from 'pinia';
+import { afterEach } from 'vitest';
 import type { Component } from 'vue';
 import type { CashierApi, CommandName, CommandResult, StatusSnapshot } from '../../shared/contract';
 import { msg, type Message } from '../../shared/messages/catalogue';
@@ -61,16 +69,33 @@ export function fakeApi(): FakeApi {
   return api;
 }
 
+/** What `mountWith` mounted and nobody unmounted yet. */
+const mounted = new Set<VueWrapper>();
+
+afterEach(() => {
+  for (const wrapper of [...mounted]) wrapper.unmount();
+  setCashierApi(null);
+  document.body.innerHTML = '';
+});
+
 export function mountWith<C extends Component>(component: C, options: ComponentMountingOptions<C> = {}) {
   setActivePinia(createPinia());
   resetHotkeys();
   const pinia = createPinia();
   setActivePinia(pinia);
-  return mount(component, {
+  const wrapper = mount(component, {
     attachTo: document.body,
     ...options,
     global: { plugins: [pinia, makeI18n('zh-CN'), ElementPlus], ...(options.global ?? {}) },
   } as ComponentMountingOptions<C>);
+  // A test may unmount on its own (leaving a screen mid-test); the clean-up then skips it — Vue warns
+  // about unmounting an app twice, noise in the test log.
+  const unmount = wrapper.unmount.bind(wrapper);
+  wrapper.unmount = () => {
+    if (mounted.delete(wrapper as VueWrapper)) unmount();
+  };
+  mounted.add(wrapper as VueWrapper);
+  return wrapper;
 }
 
 export async function flush(): Promise<void> {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EntryView, LineMemberView } from '../../shared/contract';
 import { listInput, PAGE, useLineStore } from '../../renderer/stores/line';
 import QueueView from '../../renderer/views/QueueView.vue';
@@ -39,10 +39,6 @@ function pagedLine(total: number) {
 }
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-});
 
 describe('the line list', () => {
   it('builds queue.list inputs from the filters (keyset paging, no offsets)', () => {

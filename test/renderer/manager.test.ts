@@ -5,7 +5,7 @@
  * messages (local format checks and backend issues), the dashboard showing
  * integer fen as yuan.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CashierApi, CommandError, CommandName } from '../../shared/contract';
 import type { DashboardView } from '../../shared/contract-manager';
 import { msg } from '../../shared/messages/catalogue';
@@ -37,11 +37,6 @@ function fake(answers: Partial<Record<CommandName, (input: unknown) => Answer>>)
   setCashierApi(api);
   return calls;
 }
-
-afterEach(() => {
-  setCashierApi(null);
-  document.body.innerHTML = '';
-});
 
 const q = (id: string) => document.querySelector(`[data-test="${id}"]`);
 const textOf = (id: string) => (q(id)?.textContent ?? '').trim();

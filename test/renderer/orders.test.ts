@@ -1,5 +1,5 @@
 /** The orders screen (订单) and its refund dialog, in happy-dom with a fake API: keyset paging, search, keys, hand-back per tender, no English. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrderDetailsView, OrderSummaryView, RefundPlanView } from '../../shared/contract';
 import { msg } from '../../shared/messages/catalogue';
 import { useOrdersStore } from '../../renderer/stores/orders';
@@ -67,11 +67,6 @@ function pagedOrders(total = 120) {
 }
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  document.body.innerHTML = '';
-});
 
 describe('the orders screen', () => {
   it('pages newest first with before = the last row held, never an offset; ↓ near the end fetches the next page', async () => {

@@ -1,5 +1,5 @@
 /** The print-jobs list (Ctrl+J) in happy-dom: a job only shown on screen is listed as 仅预览, named by its order number, with what the cashier can do. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PrintQueueJobView } from '../../shared/contract';
 import PrintDesk from '../../renderer/components/PrintDesk.vue';
 import { useSessionStore } from '../../renderer/stores/session';
@@ -22,19 +22,12 @@ const job = (id: number, over: Partial<PrintQueueJobView>): PrintQueueJobView =>
   ...over,
 });
 
-let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  document.body.innerHTML = '';
-});
-
 describe('print jobs list', () => {
   it('lists a preview-only job as 仅预览 with a note, and R sends it to the printer', async () => {
     const api = fakeApi();
     api.on('printJobs.list', () => ({ jobs: [job(7, { state: 'failed', nextAttemptAt: null, cause: 'interrupted' }), job(5, { state: 'previewed', nextAttemptAt: null })], needsCashier: 1 }));
     api.on('printJobs.retry', () => job(5, { state: 'pending' }));
-    wrapper = mountWith(PrintDesk);
+    mountWith(PrintDesk);
     useSessionStore().status = statusFixture();
     await flush();
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', ctrlKey: true, bubbles: true, cancelable: true }));
@@ -54,7 +47,7 @@ describe('print jobs list', () => {
     const api = fakeApi();
     api.on('printJobs.list', () => ({ jobs: [], needsCashier: 0 }));
     api.on('printJobs.retry', () => job(9, { state: 'pending' }));
-    wrapper = mountWith(PrintDesk);
+    mountWith(PrintDesk);
     const session = useSessionStore();
     session.status = statusFixture();
     await flush();
@@ -84,7 +77,7 @@ describe('print jobs list', () => {
       if (jobId === 12) throw Object.assign(new Error('cannot preview'), { code: 'rule', reason: msg('printJob.cannotPreview', { jobId: 12 }) });
       return { jobId, lines: ['    抽奖凭条', '抽中返利比例      50%'] };
     });
-    wrapper = mountWith(PrintDesk);
+    mountWith(PrintDesk);
     useSessionStore().status = statusFixture();
     await flush();
     const key = (k: string) => window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));

@@ -4,7 +4,7 @@
  * 使用 puts an address into the field, a serial address gets a baud-rate
  * choice that rewrites it, 打印测试页 queues a test page.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defineComponent, h, ref } from 'vue';
 import type { CashierApi, CommandName } from '../../shared/contract';
 import type { PrinterDiscoveryView } from '../../shared/contract-manager';
@@ -37,11 +37,6 @@ function fake() {
   setCashierApi(api);
   return calls;
 }
-
-afterEach(() => {
-  setCashierApi(null);
-  document.body.innerHTML = '';
-});
 
 const uri = ref('');
 const Host = defineComponent({

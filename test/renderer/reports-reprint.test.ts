@@ -1,5 +1,5 @@
 /** The console's reports list (F8): ↑/↓ choose a closed shift, Ctrl+P prints a copy (副本) of its Z report through the print queue (`shift.print {shiftId}`). */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ShiftReport } from '../../shared/contract';
 import ReportsPanel from '../../renderer/manager/ReportsPanel.vue';
 import { useManagerStore } from '../../renderer/stores/manager';
@@ -20,11 +20,6 @@ const z = (id: number, salesFen: number): ShiftReport => ({
 });
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  document.body.innerHTML = '';
-});
 
 describe('reports list: reprint a Z report', () => {
   it('↓ chooses the next shift, Ctrl+P sends a copy of its Z through the print queue and shows the lines sent', async () => {

@@ -43,7 +43,6 @@ describe('a scan at the checkout goes to member lookup, whatever has the focus',
   let remove: (() => void) | null = null;
   afterEach(() => {
     remove?.();
-    wrapper?.unmount();
   });
 
   // Each key is stamped 5 ms after the previous one, as a scanner sends them:

@@ -1,14 +1,10 @@
 /** The shift screen's F6: print the X report of the open shift (the lines sent shown beside it), no English on screen. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useSessionStore } from '../../renderer/stores/session';
 import ShiftView from '../../renderer/views/ShiftView.vue';
 import { fakeApi, flush, mountWith, press, statusFixture } from './helpers';
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-});
 
 describe('shift screen: print a shift report', () => {
   it('F6 sends the X report to the print queue and shows what was printed', async () => {

@@ -1,5 +1,5 @@
 /** The staff section (员工) in happy-dom with a fake API: keys open each dialog with its first field focused; reset asks for the manager PIN; sign-in preselects the last cashier. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StaffView } from '../../shared/contract-manager';
 import StaffPanel from '../../renderer/manager/StaffPanel.vue';
 import { useManagerStore } from '../../renderer/stores/manager';
@@ -18,11 +18,6 @@ const person = (id: string, name: string, over: Partial<StaffView> = {}): StaffV
 });
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  document.body.innerHTML = '';
-});
 
 async function typeInto(selector: string, text: string) {
   const input = document.querySelector<HTMLInputElement>(selector)!;

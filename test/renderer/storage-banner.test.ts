@@ -38,7 +38,6 @@ describe('disk banner', () => {
     w.unmount();
     w = await banner(undefined);
     expect(w.find('[data-test=storage-banner]').exists()).toBe(false);
-    w.unmount();
   });
 
   it('warns ahead (amber): how much is left in MB, and what to do', async () => {
@@ -53,7 +52,6 @@ describe('disk banner', () => {
     expect(text).toMatch(/清理磁盘.*旧备份.*技术支持/);
     expect(text).not.toContain(String(freeBytes));
     expect(latin(text)).toEqual([]);
-    w.unmount();
   });
 
   it('nearly out, or a sale refused for a full disk (red): what is left and that no restart is needed', async () => {
@@ -71,7 +69,6 @@ describe('disk banner', () => {
     w.unmount();
     w = await banner({ state: 'fault', freeBytes: 60 * 1024 * MB, fault: { kind: 'io', at: 1 }, problem: msg('storage.bannerIoError') });
     expect(w.find('[data-test=storage-banner]').text()).toMatch(/^磁盘故障\s*刚才读写磁盘出错/);
-    w.unmount();
   });
 
   it('the backup failure shows in the manager console only, with its reason in Chinese', async () => {
@@ -85,7 +82,6 @@ describe('disk banner', () => {
     expect(text).toContain('今天的备份没有做：备份需要约 2.5 GB 的空闲空间，磁盘只剩 800 MB');
     expect(text).toContain('上次尝试 2026-03-02');
     expect(latin(text)).toEqual([]);
-    w.unmount();
   });
 
   it('sizes read as a person reads them, rounded down', () => {
@@ -124,6 +120,5 @@ describe('a checkout the disk refused', () => {
     await flush();
     expect(useCheckoutStore().result?.amountDueFen).toBe(16800);
     expect(api.calls.filter((c) => c.name === 'checkout.submit')).toHaveLength(2);
-    w.unmount();
   });
 });

@@ -4,7 +4,7 @@
  * Chinese; the code field is emptied after each try; nothing is sent with a
  * field left empty.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DetailsView } from '../../shared/contract-manager';
 import { msg } from '../../shared/messages/catalogue';
 import SyncEnrol from '../../renderer/manager/SyncEnrol.vue';
@@ -15,13 +15,6 @@ const DETAILS: DetailsView = {
   printer: { uri: null, width: 80, commandSet: 'epson', copies: 1, timeoutMs: 5000, confirm: 'status', drawer: true, error: null },
   sync: { url: 'wss://central.example.com', storeId: 'S1', registerId: 'R7', tokenSet: true, allowInsecure: false, configured: true },
 };
-
-let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  document.body.innerHTML = '';
-});
 
 const q = (id: string) => document.querySelector(`[data-test="${id}"]`) as HTMLElement | null;
 const field = (id: string) => (q(id)!.tagName === 'INPUT' ? q(id) : q(id)!.querySelector('input')) as HTMLInputElement;
@@ -46,7 +39,7 @@ describe('sync enrolment in the manager console', () => {
       return DETAILS;
     });
     const enrolled: DetailsView[] = [];
-    wrapper = mountWith(SyncEnrol, { props: { url: '', allowInsecure: false, onEnrolled: (d: DetailsView) => enrolled.push(d) } });
+    mountWith(SyncEnrol, { props: { url: '', allowInsecure: false, onEnrolled: (d: DetailsView) => enrolled.push(d) } });
     await flush();
 
     await enter('sync-enrol-code');

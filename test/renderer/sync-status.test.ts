@@ -5,7 +5,7 @@
  * 1024×768); before sign-in there is no banner and the bar says the cause and
  * the time itself. All in Chinese, no raw error text.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defineComponent, h } from 'vue';
 import StatusBar from '../../renderer/components/StatusBar.vue';
 import SyncBanner from '../../renderer/components/SyncBanner.vue';
@@ -25,18 +25,11 @@ const failing: StatusSnapshot['sync'] = {
   problem: null,
 };
 
-let mounted: { unmount: () => void }[] = [];
-afterEach(() => {
-  for (const w of mounted) w.unmount();
-  mounted = [];
-});
-
 async function show(over: Partial<StatusSnapshot>) {
   const api = fakeApi();
   api.on('app.status', () => statusFixture(over));
   // One app, one store: the banner and the bar side by side, as App.vue has them.
   const both = mountWith(defineComponent({ render: () => h('div', [h(SyncBanner), h(StatusBar)]) }));
-  mounted.push(both);
   await useSessionStore().refresh();
   await flush();
   return { banner: both, bar: both };

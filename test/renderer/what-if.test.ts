@@ -5,7 +5,7 @@
  * manager left the screen and came back — shows the job still running, then
  * its result. All text Chinese.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WhatIfJobView, WhatIfResult } from '../../shared/contract-manager';
 import { msg } from '../../shared/messages/catalogue';
 import { settingsView } from '../../shared/manager/settings-view';
@@ -19,11 +19,6 @@ const consoleView = () => ({ fields: settingsView(layers, {}), layers, baseEdita
 const side = (paidOutFen: number): WhatIfResult => ({ paidOutFen, owedFen: 500_000, extractedFen: 120_000, undistributedFen: 0, forfeitedFen: 0, entriesTotal: 300, entriesCompleted: 40, waitingEntries: 260, refusedEvents: 0, tail: [] });
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  document.body.innerHTML = '';
-});
 
 const q = <T extends Element = Element>(id: string): T | null => document.querySelector<T>(`[data-test="${id}"]`);
 const textOf = (id: string) => (q(id)?.textContent ?? '').replace(/\s+/g, ' ').trim();

@@ -1,5 +1,5 @@
 /** "Why this ratio?" names who paid as the line does — name and masked phone, or a walk-in — never the member's internal id. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WhyRatioDialog from '../../renderer/components/WhyRatioDialog.vue';
 import type { WhyRatioView } from '../../shared/contract-manager';
 import { fakeApi, flush, mountWith } from './helpers';
@@ -21,11 +21,6 @@ const view = (over: Partial<WhyRatioView>): WhyRatioView => ({
 });
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  document.body.innerHTML = '';
-});
 
 async function shown(answer: WhyRatioView): Promise<string> {
   const api = fakeApi();
