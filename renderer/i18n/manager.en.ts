@@ -279,7 +279,7 @@ const en: Shape<typeof zh> = {
     exportShifts: 'Export shifts CSV',
     exportQueue: 'Export queue CSV',
     exportLedger: 'Export ledger CSV',
-    exported: 'Exported {file} ({rows} rows)',
+    exported: 'Exported {file}.csv ({rows} rows)',
     none: 'No shift closed in this range',
     shift: 'Shift',
     openedAt: 'Opened',

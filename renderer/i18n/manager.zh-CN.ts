@@ -275,7 +275,7 @@ export default {
     exportShifts: '导出班次 CSV',
     exportQueue: '导出排队 CSV',
     exportLedger: '导出流水 CSV',
-    exported: '已导出 {file}（{rows} 行）',
+    exported: '已导出「{file}」（CSV 文件，{rows} 行）',
     none: '这段时间没有已交班的班次',
     shift: '班次',
     openedAt: '开班',

@@ -51,6 +51,7 @@ describe('reports', () => {
 
   it('the queue CSV lists entries with state, entitlement and received; a date range limits it', async () => {
     const out = await h.ok('manager.reports.export', { report: 'queue', from: '2026-03-03', to: '2026-03-03', language: 'zh' });
+    expect(out.filename).toBe('排队-1号收银台-2026-03-03.csv'); // no register-1, no English in the saved file's name
     const [header, ...data] = parseCsv(out.csv);
     expect(header).toEqual(['排队序号', '订单号', '收银员', '会员', '加入时间', '加入时位置', '状态', '返利比例', '比例来源', '应返(元)', '已返(元)', '待返(元)', '结束时间']);
     const sql = h.backend.db

@@ -18,6 +18,7 @@ import { ManagerInputError, type ManagerConsole } from './console';
 import { shiftReportsIn, type CsvExportOutput, type CsvReport } from './report-csv';
 import { msg } from '../../../shared/messages/catalogue';
 import { englishText } from '../../../shared/messages/en';
+import { exportFilename } from './export-filename';
 
 function range(c: ManagerConsole, from: string, to: string): { start: number; end: number } {
   try {
@@ -89,7 +90,7 @@ export async function exportReport(c: ManagerConsole, input: ParsedCommandInput<
     running.delete(c);
   }
   c.db.transaction(() => c.audit(manager, 'reports.export', { report: input.report, from: input.from, to: input.to, rows: out.rows }))();
-  return { filename: `${input.report}-${registerId}-${input.from}-${input.to}.csv`, mime: 'text/csv;charset=utf-8', csv: out.csv, rows: out.rows };
+  return { filename: exportFilename(input.report, registerId, input.from, input.to, input.language), mime: 'text/csv;charset=utf-8', csv: out.csv, rows: out.rows };
 }
 
 /** How far the running export is (rows written of the rows in its range), or null when none runs. */
