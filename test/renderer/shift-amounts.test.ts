@@ -5,16 +5,12 @@
  * close question shows the counted cash as money (¥1,800.00), and Esc puts
  * the cursor back in the counted cash.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useSessionStore } from '../../renderer/stores/session';
 import ShiftView from '../../renderer/views/ShiftView.vue';
 import { fakeApi, flush, mountWith, press, statusFixture } from './helpers';
 
 let wrapper: ReturnType<typeof mountWith> | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-});
 
 const focusedIn = (id: string) => document.activeElement?.closest(`[data-test="${id}"]`) != null;
 
