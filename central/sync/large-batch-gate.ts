@@ -17,6 +17,11 @@
  * first batches arriving together were all decoded and checked in the same
  * few turns of the loop (up to 391 ms of CPU in one); admission moves the
  * wait to before the batch is sent.
+ *
+ * The service has two such gates of 8 (central/sync/registers.ts): the
+ * admissions (from "send it" to stored, registers that ask) and the database
+ * slots (checking and storing, asked or not); docs/central.md "Two gates for
+ * large batches" says why they are not one.
  */
 import { ADMIT_HOLD_MS } from '../../shared/sync/protocol';
 

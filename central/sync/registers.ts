@@ -28,7 +28,7 @@ import type { SqlDb } from '../db/adapter';
 import { registerForToken } from '../auth/registry';
 import { applyBatch, type IngestRegister } from '../ingest/apply-batch';
 import { checkBatch } from '../ingest/check-batch';
-import { ADMITTED_AT_ONCE, ConnectionAdmissions, LargeBatchGate } from './large-batch-gate';
+import { ADMITTED_AT_ONCE, ConnectionAdmissions, LARGE_BATCH_SLOTS, LargeBatchGate } from './large-batch-gate';
 import { nextPush, recordPushResult } from '../push/store';
 
 export interface ServiceLogger {
@@ -69,9 +69,12 @@ export interface RegisterSockets {
 export function attachRegisterSockets(io: Server, options: RegisterSocketsOptions): RegisterSockets {
   const { db, log, now } = options;
   const live = new Map<number, Socket>();
-  /** Large batches' turns for the database's pool connections, and their admissions before they are sent. */
-  const largeBatches = new LargeBatchGate();
-  const admitted = new LargeBatchGate(ADMITTED_AT_ONCE);
+  // Two gates of 8, not one (docs/central.md "Two gates for large batches"): the admissions bound what registers that
+  // ask have on the way, from "send it" to stored; the database slots bound what is checked and stored, asking or not
+  // (the only bound for a register of before sync:admit). One gate for both could be held by an admitted batch
+  // waiting in its register's line behind one that waits for that very gate.
+  const databaseSlots = new LargeBatchGate(LARGE_BATCH_SLOTS);
+  const admissionSlots = new LargeBatchGate(ADMITTED_AT_ONCE);
   /** Large batches between holding a database slot and giving it back (the slots' bound, watched from outside the gate). */
   let largeNow = 0;
   let largeMax = 0;
@@ -126,7 +129,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
     live.set(register.id, socket);
     previous?.disconnect(true);
     log.info(`${key} connected`);
-    const admissions = new ConnectionAdmissions(admitted);
+    const admissions = new ConnectionAdmissions(admissionSlots);
     const applier = batchApplier(register);
 
     // "May I send a batch of n events?" (docs/sync.md "Admission of large batches"): answered when it may.
@@ -207,7 +210,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
     async function one(item: (typeof waiting)[number]): Promise<{ answer: BatchAck; stored: boolean }> {
       // Admitted before it was sent or not (a register of before sync:admit), a large batch waits for a slot here.
       const admission = item.slot?.release ?? null;
-      const slot = item.slot ? await largeBatches.acquire() : null;
+      const slot = item.slot ? await databaseSlots.acquire() : null;
       if (item.slot) largeMax = Math.max(largeMax, ++largeNow);
       try {
         const batch = await checkBatch(item.message);
