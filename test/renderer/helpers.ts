@@ -65,6 +65,10 @@ export function fakeApi(): FakeApi {
     onStatus: () => () => {},
   };
   api.on('app.status', () => statusFixture());
+  // The checkout feeds the customer display as the cashier types (composables/customer-display.ts); the
+  // backend answers null. Without these every checkout test logged "customer display not updated".
+  api.on('display.typing', () => null);
+  api.on('display.idle', () => null);
   setCashierApi(api);
   return api;
 }

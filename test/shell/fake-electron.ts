@@ -88,7 +88,10 @@ export function createFakeElectron() {
     whenReady: () => Promise.resolve(),
   };
   const ipcMain = { handle: (channel: string, fn: Handler) => state.ipcHandlers.set(channel, fn) };
-  const screen = { getAllDisplays: () => state.workAreas.map((workArea) => ({ workArea })) };
+  // One display per work area, as Electron describes them (id, bounds, workArea; here bounds = work area);
+  // the first is the primary, so with one display the shell opens no customer window (customer-window.ts).
+  const displays = () => state.workAreas.map((workArea, i) => ({ id: i + 1, bounds: workArea, workArea }));
+  const screen = { getAllDisplays: displays, getPrimaryDisplay: () => displays()[0]! };
   const session = {
     defaultSession: {
       webRequest: { onHeadersReceived: () => {} },
