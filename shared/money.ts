@@ -113,7 +113,7 @@ export function formatYuan(amount: Fen): string {
 
 /**
  * "1919950560" fen → "19,199,505.60": yuan with thousands separators, for
- * screens and charts (receipts and CSV keep `formatYuan`). Integer only.
+ * screens, charts, receipts and slips (CSV keeps `formatYuan`: machine-readable). Integer only.
  */
 export function formatYuanGrouped(amount: Fen): string {
   const plain = formatYuan(amount);

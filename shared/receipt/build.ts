@@ -5,7 +5,7 @@
  * joined); it never promises when anything will be repaid.
  */
 import { orderNumber } from '../order-number';
-import { fen, formatPercent, formatYuan, type Fen } from '../money';
+import { fen, formatPercent, formatYuanGrouped, type Fen } from '../money';
 import { localParts } from '../engine/time';
 import type { NoEntitlementReason, RatioRule } from '../engine/types';
 import type { Align, DeductionKind, Receipt, ReceiptData, ReceiptLine, ReceiptOptions, TenderKind } from './types';
@@ -53,7 +53,8 @@ export const NO_ENTITLEMENT_LABELS: Readonly<Record<NoEntitlementReason, string>
 /** Top and bottom of a reprint. Chinese only: no English word on a Chinese receipt (issue 10 §6). */
 export const COPY_MARK = '*** 副本 ***';
 
-const money = (amount: Fen) => `￥${formatYuan(amount)}`;
+/** ￥1,234.50 on paper as on the screens (thousands separators; integer fen only). */
+const money = (amount: Fen) => `￥${formatYuanGrouped(amount)}`;
 
 /** `2026-01-05 10:00:00` in the given IANA zone (the engine's own local-time reading). */
 export function formatReceiptTime(at: number, timezone = DEFAULT_RECEIPT_TIMEZONE): string {

@@ -6,7 +6,7 @@
  * queue and shown through the same preview.
  */
 import { orderNumber } from '../order-number';
-import { formatPercent, formatYuan, type Bp, type Fen } from '../money';
+import { formatPercent, formatYuanGrouped, type Bp, type Fen } from '../money';
 import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime } from './build';
 import type { Receipt } from './types';
 import type { PaperWidth } from './width';
@@ -25,7 +25,8 @@ export type EntrySlipData = {
   | { slip: 'exchange'; to: 'points' | 'vouchers'; exchangeName: string; convertedFen: Fen; units: number }
 );
 
-const money = (amount: Fen) => `￥${formatYuan(amount)}`;
+/** ￥1,234.50 on paper as on the screens (thousands separators; integer fen only). */
+const money = (amount: Fen) => `￥${formatYuanGrouped(amount)}`;
 
 export function buildEntrySlip(data: EntrySlipData, options: { width: PaperWidth; copy: boolean }): Receipt {
   const { columns, lines, text, row, rule } = lineWriter(options.width);

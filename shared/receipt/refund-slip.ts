@@ -4,7 +4,7 @@
  * Pure, like `buildReceipt`; printed through the same queue and preview.
  */
 import { orderNumber } from '../order-number';
-import { formatYuan, type Fen } from '../money';
+import { formatYuanGrouped, type Fen } from '../money';
 import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, DEDUCTION_LABELS, TENDER_LABELS, formatReceiptTime } from './build';
 import type { Receipt, TenderKind } from './types';
 import type { PaperWidth } from './width';
@@ -31,7 +31,8 @@ export interface RefundSlipData {
   rebateName: string;
 }
 
-const money = (amount: Fen) => `￥${formatYuan(amount)}`;
+/** ￥1,234.50 on paper as on the screens (thousands separators; integer fen only). */
+const money = (amount: Fen) => `￥${formatYuanGrouped(amount)}`;
 
 export function buildRefundSlip(data: RefundSlipData, options: { width: PaperWidth; copy: boolean; drawer?: boolean }): Receipt {
   const { columns, lines, text, row, rule } = lineWriter(options.width);

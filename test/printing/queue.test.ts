@@ -258,7 +258,11 @@ describe('print queue', () => {
     await waitFor(() => getJob(t.db, job)!.state === 'done', 3000, 'test page');
     const [page] = receiptsOf(printer);
     expect(page!.drawer).toBe(false);
-    expect(layoutLines(page!.lines, 48).join('\n')).toContain('打印测试页 PRINTER TEST');
+    const text = layoutLines(page!.lines, 48).join('\n');
+    expect(text).toContain('打印测试页');
+    expect(text).toContain('￥123.45');
+    // Below the store's own name and address (this fixture's are bilingual), the page's text is Chinese.
+    expect(text.slice(text.indexOf('打印测试页')), 'the store reads it: no English on the test page').not.toMatch(/[A-Za-z]/);
   });
 
   it('a job cut off by a stop mid-send becomes failed for the cashier, never reprinted by itself', async () => {

@@ -132,19 +132,23 @@ function lookupFields(db: Db, code: string | null): Pick<ReceiptData, 'qrPayload
   return { shortCode: formatLookupCode(code), ...(url && isLookupUrl(url) ? { qrPayload: `${url}${code}` } : {}) };
 }
 
-/** A test page for the settings screen: Chinese, ASCII and full-width text, a QR code, no drawer. */
+/**
+ * A test page for the settings screen: Chinese, digits and full-width text, a
+ * QR code, no drawer. All of it Chinese (the store reads it): it said
+ * PRINTER TEST / ASCII / FULL-WIDTH, 单号 TEST and 查询码 TEST-PAGE.
+ */
 export function testPageData(db: Db, queueId: string, now: number): ReceiptData {
   return {
     store: {
       name: getMeta(db, META_KEYS.storeName) ?? '打印测试页',
       address: getMeta(db, META_KEYS.storeAddress) ?? null,
-      header: '打印测试页 PRINTER TEST\n中文 ASCII ＦＵＬＬ－ＷＩＤＴＨ ￥１２３',
+      header: '打印测试页\n中文 数字 0123456789 全角 ０１２３ ￥１２３',
       footer: '如果以上文字清晰、对齐，打印机设置正确。',
     },
     registerId: getMeta(db, META_KEYS.registerId) ?? queueId,
     cashier: null,
     queueId,
-    orderId: 'TEST',
+    orderId: '测试页',
     paidAt: now,
     timezone: getMeta(db, META_KEYS.timezone) ?? 'Asia/Shanghai',
     amountDueFen: fen(12345),
@@ -155,7 +159,7 @@ export function testPageData(db: Db, queueId: string, now: number): ReceiptData 
     member: null,
     rebate: { name: '测试', entry: null, noEntitlementReason: null, settled: true, extractedFen: fen(0), paidToQueueFen: fen(0) },
     qrPayload: `TEST:${queueId}`,
-    shortCode: 'TEST-PAGE',
+    shortCode: '0000-0000-0000',
   };
 }
 
