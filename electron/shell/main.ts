@@ -50,6 +50,14 @@ export { appEntryUrl, CONTENT_SECURITY_POLICY, devServerUrl, guardDownloads, har
 
 let mainWindow: BrowserWindow | null = null;
 
+/** The open register's close, started on before-quit: done once its workers stopped and its database closed. */
+let registerClosed: Promise<void> = Promise.resolve();
+
+/** Resolves when the register's close (started on before-quit) is done: the shell's tests wait for it before deleting the data folder. */
+export function whenClosed(): Promise<void> {
+  return registerClosed;
+}
+
 /** Where the register keeps its files: the user's data folder. */
 export function dataPaths(dir: string = app.getPath('userData')) {
   return {
@@ -311,7 +319,7 @@ function runRegister(backend: RegisterBackend, paths: ReturnType<typeof dataPath
     clearInterval(tick);
     clearInterval(backups);
     // The checkpoint thread's connection closes first: the counter's, closing last, checkpoints the whole WAL.
-    void Promise.allSettled([worker.stop(), sync.stop(), backingUp, checkpoints.stop()]).finally(() => {
+    registerClosed = Promise.allSettled([worker.stop(), sync.stop(), backingUp, checkpoints.stop()]).then(() => {
       publisher.close();
       backend.close();
     });

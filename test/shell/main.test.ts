@@ -20,20 +20,28 @@ vi.mock('electron', async () => {
 
 type Invoke = (event: unknown, name: unknown, payload: unknown) => Promise<unknown>;
 
+/** The shell booted last (each boot imports a fresh main module). */
+let shell: typeof import('../../electron/shell/main') | null = null;
+
 async function boot(userData: string): Promise<typeof import('../../electron/shell/main')> {
   fake.state.userData = userData;
   fake.state.windows.length = 0;
   fake.state.ipcHandlers.clear();
   fake.state.appHandlers.clear();
   vi.resetModules();
-  const main = await import('../../electron/shell/main');
+  shell = await import('../../electron/shell/main');
   await new Promise((r) => setTimeout(r, 50)); // whenReady().then(startApp)
-  return main;
+  return shell;
 }
 
-function quit(): Promise<void> {
+/**
+ * Quits as Electron would and waits until the register has closed: its start-up backup (a worker thread)
+ * finished and its database closed — before the test's data folder is deleted under it (that failed the
+ * backup, "backup failed … the directory does not exist" in the log).
+ */
+async function quit(): Promise<void> {
   fake.state.appHandlers.get('before-quit')?.();
-  return new Promise((r) => setTimeout(r, 50));
+  await shell?.whenClosed();
 }
 
 const trusted = (win: FakeWindow) => ({ sender: win.webContents, senderFrame: win.webContents.mainFrame });

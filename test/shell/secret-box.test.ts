@@ -12,10 +12,15 @@ vi.mock('electron', async () => {
 
 describe('osSecretBox', () => {
   it('seals the token with safeStorage, reads it back, and still reads a token stored plain before a keyring existed', async () => {
-    // Importing main boots the app: give it a temp userData, never the working directory.
+    // Importing main runs bootstrap(): with the single-instance lock refused it quits at once, so no register
+    // opens behind this test (no windows, no start-up backup still running when the temp folders go).
     const { fake } = await import('./fake-electron');
     fake.state.userData = tempDir();
-    const { osSecretBox } = await import('../../electron/shell/main');
+    fake.state.lockGranted = false;
+    const { osSecretBox } = await import('../../electron/shell/main').finally(() => {
+      fake.state.lockGranted = true;
+    });
+    expect(fake.state.quit).toBeGreaterThan(0);
     const box = osSecretBox();
     const db = openDatabase(path.join(tempDir(), 'register.db'));
     writeSyncConfig(db, { token: 'secret-token-42' }, box);
