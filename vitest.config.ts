@@ -24,6 +24,8 @@ export default defineConfig({
           // shifts drive Chromium; a hang still fails, only later.
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A failed browser test prints what its pages showed: CI keeps only the log.
+          setupFiles: ['test/setup/report-failed-pages.ts'],
         },
       },
       {

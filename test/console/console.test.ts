@@ -55,6 +55,9 @@ describe('the alliance console in Chromium (PostgreSQL)', () => {
 
     // Sign in with the keyboard: the credential field has the focus.
     await page.goto(`${service.url}/console`);
+    // Chromium applies autofocus at its next rendering update, which can come after the load
+    // event on a loaded machine: keys typed before it went to the page's body (seen in CI).
+    await page.waitForFunction(() => (globalThis as unknown as { document: { activeElement: { id?: string } | null } }).document.activeElement?.id === 'token');
     await page.keyboard.type(admin);
     await Promise.all([page.waitForSelector('[data-test=alliance-totals]'), page.keyboard.press('Enter')]);
     const cookie = (await context.cookies()).find((c) => c.name === 'qrc_console');

@@ -1,6 +1,6 @@
 /**
- * The browser harness: the real renderer, served by Vite (createServer on
- * 127.0.0.1, port 0), opened in Debian's Chromium through playwright-core,
+ * The browser harness: the real renderer, built by Vite and served on
+ * 127.0.0.1, port 0 (renderer-server.ts), opened in Debian's Chromium through playwright-core,
  * with `window.cashier` answered by the real backend code in this Node
  * process (`createCommandHandler(RegisterBackend.open(file))`) on a real
  * SQLite file. No mocked backend: `page.exposeBinding` carries every
@@ -14,13 +14,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { PreviewServer } from 'vite';
 import type { CommandInput, CommandName, CommandOutput, StatusSnapshot } from '../../shared/contract';
 import { changeSettings, seededRandom } from '../../shared/engine/index';
 import type { SettingsLayer } from '../../shared/settings';
 import { createCommandHandler, StatusPublisher, type CommandHandler } from '../../electron/backend/app/handlers';
 import { phoneDigest, phoneKeyFromSecret } from '../../electron/backend/members/phone-digest';
 import { RegisterBackend, type Logger } from '../../electron/backend/app/register';
+import { trackPage } from './page-report';
+import { rendererUrl, serveRenderer } from './renderer-server';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** The phone digest key of the e2e register (fixed, so seeded members can be found by phone). */
@@ -99,43 +101,12 @@ export function addMember(backend: RegisterBackend, m: SeedMember): void {
     .run(m.id, m.level, m.displayName ?? null, m.maskedPhone ?? null, m.code ?? null, m.phone ? phoneDigest(TEST_PHONE_KEY, m.phone) : null, Date.now());
 }
 
-export async function startVite(): Promise<ViteDevServer> {
-  const server = await createServer({
-    configFile: path.join(root, 'vite.config.ts'),
-    root: path.join(root, 'renderer'),
-    mode: 'web',
-    logLevel: 'warn',
-    clearScreen: false,
-    // Its own cache, so a developer's `npm start` and this never fight over it.
-    cacheDir: path.join(root, 'node_modules', '.vite-e2e'),
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-    optimizeDeps: {
-      include: [
-        'vue',
-        'pinia',
-        'vue-i18n',
-        'element-plus',
-        'element-plus/es/locale/lang/zh-cn',
-        'element-plus/es/locale/lang/en',
-        'zod',
-        // The manager console's chart: pre-bundled so a first visit does not reload the page.
-        'echarts/core',
-        'echarts/charts',
-        'echarts/components',
-        'echarts/renderers',
-        'vue-echarts',
-      ],
-    },
-  });
-  await server.listen();
-  return server;
+/** The renderer, built once for these sources and served on 127.0.0.1 (test/e2e/renderer-server.ts says why not the dev server). */
+export function startRenderer(): Promise<PreviewServer> {
+  return serveRenderer(root);
 }
 
-export function serverUrl(server: ViteDevServer): string {
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('Vite did not report a TCP address');
-  return `http://127.0.0.1:${address.port}/`;
-}
+export const serverUrl = rendererUrl;
 
 /**
  * Installed before any page script runs; the page's only way to the backend.
@@ -163,10 +134,12 @@ export function launchChromium(): Promise<Browser> {
 /** A zh-CN page context in Shanghai time, as at the counter. */
 export async function counterContext(browser: Browser, viewport: { width: number; height: number } = { width: 1366, height: 820 }): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  // A loaded CI machine (2 cores, the whole suite) is slow to serve Vite's
-  // first, cold page and to settle a screen: wait longer than Playwright's 30 s.
+  // A loaded CI machine (2 cores, the whole suite) is slow to settle a
+  // screen: wait longer than Playwright's 30 s.
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(120_000);
+  // A failed test prints what each page showed (test/setup/report-failed-pages.ts).
+  context.on('page', trackPage);
   return context;
 }
 
@@ -179,7 +152,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const handle = createCommandHandler(backend, quietLogger);
   const publisher = new StatusPublisher(backend, quietLogger);
 
-  let server: ViteDevServer | null = null;
+  let server: PreviewServer | null = null;
   let browser: Browser | null = null;
   const cleanup = async () => {
     publisher.close();
@@ -189,7 +162,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    server = await startVite();
+    server = await startRenderer();
     const url = serverUrl(server);
     browser = await launchChromium();
     const context = await counterContext(browser, options.viewport);

@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { PreviewServer } from 'vite';
 import type { StatusSnapshot } from '../../shared/contract';
 import { runDailyBackup } from '../../electron/backend/app/backups';
 import { createCommandHandler, StatusPublisher } from '../../electron/backend/app/handlers';
 import { StartupGate } from '../../electron/backend/app/recovery';
 import { RegisterBackend } from '../../electron/backend/app/register';
-import { counterContext, INSTALL_CASHIER_API, launchChromium, quietLogger, serverUrl, startVite, TEST_PHONE_KEY } from './harness';
+import { counterContext, INSTALL_CASHIER_API, launchChromium, quietLogger, serverUrl, startRenderer, TEST_PHONE_KEY } from './harness';
 
 export const REFUSAL_MANAGER_PIN = '2468';
 const CHEAP = { N: 1024, r: 8, p: 1 };
@@ -68,7 +68,7 @@ export async function startRefusalHarness(options: { viewport?: { width: number;
     },
   );
   gate.start();
-  let server: ViteDevServer | null = null;
+  let server: PreviewServer | null = null;
   let browser: Browser | null = null;
   const close = async () => {
     (publisher as StatusPublisher | null)?.close();
@@ -78,7 +78,7 @@ export async function startRefusalHarness(options: { viewport?: { width: number;
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    server = await startVite();
+    server = await startRenderer();
     const url = serverUrl(server);
     browser = await launchChromium();
     const context = await counterContext(browser, options.viewport);

@@ -1,0 +1,78 @@
+/**
+ * The renderer the browser tests open: built once for the sources at hand
+ * (`vite build --mode web` into a temporary folder named by a hash of what
+ * goes into the page) and served by `vite preview` on 127.0.0.1, port 0.
+ *
+ * Why not Vite's dev server, as before: it injects a client that reloads the
+ * page whenever the server re-optimizes a dependency or loses its websocket,
+ * and it transforms hundreds of modules on each page's first load. On a
+ * loaded CI machine a keyboard test then lost keys (a key pressed while the
+ * page was reloading or not yet wired). The built page is also the one the
+ * packaged app loads (dist/), so the tests see what ships.
+ *
+ * Parallel test files may both find no build and both build: each writes its
+ * own folder and renames it into place; the loser's copy is dropped. No lock
+ * to go stale when a worker is killed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+
+/** What the built page is made of: a change to any of these builds it anew. */
+function sourcesHash(root: string): string {
+  const hash = createHash('sha256');
+  const add = (file: string) => hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else add(file);
+    }
+  };
+  walk(path.join(root, 'renderer'));
+  walk(path.join(root, 'shared'));
+  for (const file of ['vite.config.ts', 'package-lock.json', 'tsconfig.json']) if (existsSync(path.join(root, file))) add(path.join(root, file));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Builds the renderer unless this very source is already built; returns the folder of index.html. */
+export async function builtRenderer(root: string): Promise<string> {
+  const outDir = path.join(tmpdir(), `qrc-e2e-renderer-${sourcesHash(root)}`);
+  if (existsSync(path.join(outDir, 'index.html'))) return outDir;
+  const partial = `${outDir}.partial-${process.pid}-${Date.now()}`;
+  await build({
+    configFile: path.join(root, 'vite.config.ts'),
+    root: path.join(root, 'renderer'),
+    mode: 'web',
+    logLevel: 'error',
+    build: { outDir: partial, emptyOutDir: true, chunkSizeWarningLimit: 4096, reportCompressedSize: false },
+  });
+  try {
+    renameSync(partial, outDir);
+  } catch (error) {
+    // Another test file built the same sources first: use its copy.
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(path.join(outDir, 'index.html'))) throw error;
+  }
+  return outDir;
+}
+
+export async function serveRenderer(root: string): Promise<PreviewServer> {
+  const outDir = await builtRenderer(root);
+  return preview({
+    configFile: path.join(root, 'vite.config.ts'),
+    root: path.join(root, 'renderer'),
+    mode: 'web',
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+}
+
+export function rendererUrl(server: PreviewServer): string {
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('vite preview did not report a TCP address');
+  return `http://127.0.0.1:${address.port}/`;
+}
