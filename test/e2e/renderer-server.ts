@@ -20,6 +20,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
 
+const BUILD_PREFIX = 'qrc-e2e-renderer-';
+
 /** What the built page is made of: a change to any of these builds it anew. */
 function sourcesHash(root: string): string {
   const hash = createHash('sha256');
@@ -39,7 +41,7 @@ function sourcesHash(root: string): string {
 
 /** Builds the renderer unless this very source is already built; returns the folder of index.html. */
 export async function builtRenderer(root: string): Promise<string> {
-  const outDir = path.join(tmpdir(), `qrc-e2e-renderer-${sourcesHash(root)}`);
+  const outDir = path.join(tmpdir(), `${BUILD_PREFIX}${sourcesHash(root)}`);
   if (existsSync(path.join(outDir, 'index.html'))) return outDir;
   const partial = `${outDir}.partial-${process.pid}-${Date.now()}`;
   await build({
@@ -56,7 +58,22 @@ export async function builtRenderer(root: string): Promise<string> {
     rmSync(partial, { recursive: true, force: true });
     if (!existsSync(path.join(outDir, 'index.html'))) throw error;
   }
+  dropOldBuilds(outDir);
   return outDir;
+}
+
+/** Builds of earlier sources (a day old or more: a test run of those sources may still be going). */
+function dropOldBuilds(current: string): void {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const name of readdirSync(tmpdir())) {
+    const dir = path.join(tmpdir(), name);
+    if (!name.startsWith(BUILD_PREFIX) || dir === current) continue;
+    try {
+      if (statSync(dir).mtimeMs < dayAgo) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile (another test file dropped it).
+    }
+  }
 }
 
 export async function serveRenderer(root: string): Promise<PreviewServer> {
