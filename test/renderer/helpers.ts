@@ -9,7 +9,7 @@
  * emptied of what dialogs and popups teleported into it. A test file needs
  * no cleanup of its own for these.
  */
-import { mount, type ComponentMountingOptions, type VueWrapper } from '@vue/test-utils';
+import { mount, type ComponentMountingOptions } from '@vue/test-utils';
 import ElementPlus from 'element-plus';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach } from 'vitest';
@@ -73,11 +73,11 @@ export function fakeApi(): FakeApi {
   return api;
 }
 
-/** What `mountWith` mounted and nobody unmounted yet. */
-const mounted = new Set<VueWrapper>();
+/** The unmount of each wrapper `mountWith` mounted and nobody unmounted yet. */
+const mounted = new Set<() => void>();
 
 afterEach(() => {
-  for (const wrapper of [...mounted]) wrapper.unmount();
+  for (const unmount of [...mounted]) unmount();
   setCashierApi(null);
   document.body.innerHTML = '';
 });
@@ -94,11 +94,12 @@ export function mountWith<C extends Component>(component: C, options: ComponentM
   } as ComponentMountingOptions<C>);
   // A test may unmount on its own (leaving a screen mid-test); the clean-up then skips it — Vue warns
   // about unmounting an app twice, noise in the test log.
-  const unmount = wrapper.unmount.bind(wrapper);
-  wrapper.unmount = () => {
-    if (mounted.delete(wrapper as VueWrapper)) unmount();
+  const unmountApp = wrapper.unmount.bind(wrapper);
+  const unmount = () => {
+    if (mounted.delete(unmount)) unmountApp();
   };
-  mounted.add(wrapper as VueWrapper);
+  wrapper.unmount = unmount;
+  mounted.add(unmount);
   return wrapper;
 }
 
