@@ -125,6 +125,19 @@ describe('the checkout form', () => {
     expect(wrapper!.find('[data-test="receipt-preview"]').text()).toContain('合计 168.00');
   });
 
+  it('the result panel has the cursor on 下一位顾客 (the amount under it is disabled); Enter there starts one next sale, the cursor back in the amount', async () => {
+    const api = setup();
+    await wrapper!.find('[data-test="amount"]').setValue('168');
+    press('Enter', wrapper!.find('[data-test="amount"]').element);
+    await flush();
+    expect(document.activeElement?.getAttribute('data-test')).toBe('next-sale');
+    press('Enter', document.activeElement!);
+    await flush();
+    expect(wrapper!.find('[data-test="result-panel"]').exists()).toBe(false);
+    expect(document.activeElement?.getAttribute('data-test')).toBe('amount');
+    expect(api.calls.filter((c) => c.name === 'checkout.submit')).toHaveLength(1);
+  });
+
   it('an invalid amount is refused with a message and nothing is sent', async () => {
     const api = setup();
     await wrapper!.find('[data-test="amount"]').setValue('12.345');

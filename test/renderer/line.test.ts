@@ -109,6 +109,20 @@ describe('the line list', () => {
     expect(api.calls.filter((c) => c.name === 'queue.entry').at(-1)?.input).toEqual({ orderId: entry(2).orderId });
   });
 
+  it('the cursor rests on the list on arrival and again when the details close (Esc): ↓ Enter opens, never the page body', async () => {
+    const api = pagedLine(5);
+    wrapper = mountWith(QueueView, { props: { width: 1200, height: 600 } });
+    await flush();
+    expect(document.activeElement?.getAttribute('data-test')).toBe('queue-table');
+    press('ArrowDown', document.activeElement!);
+    press('Enter', document.activeElement!);
+    await flush();
+    expect(api.calls.filter((c) => c.name === 'queue.entry').at(-1)?.input).toEqual({ orderId: entry(2).orderId });
+    press('Escape');
+    await flush();
+    expect(document.activeElement?.getAttribute('data-test')).toBe('queue-table');
+  });
+
   it('a click on a row chooses it and opens its details', async () => {
     const api = pagedLine(5);
     wrapper = mountWith(QueueView, { props: { width: 1200, height: 600 } });
