@@ -4,6 +4,7 @@ export * from './register';
 export * from './handlers';
 export * from './backups';
 export * from './startup';
+export { startupErrorHtml } from './refusal-page';
 export * from './restore';
 export * from './recovery';
 export { hashPin, verifyPin } from './pin';

@@ -133,6 +133,11 @@ const CHECKS: Check[] = [
   },
 ];
 
+const INTEGRITY_RULE = 'SQLite integrity';
+const FOREIGN_KEYS_RULE = 'foreign keys';
+/** Every rule a violation can name (the refusal page names each in Chinese: app/refusal-page.ts). */
+export const CHECK_RULES: readonly string[] = [...CHECKS.map((c) => c.rule), INTEGRITY_RULE, FOREIGN_KEYS_RULE];
+
 export function verifyDatabase(db: Db): Violation[] {
   const violations: Violation[] = [];
   for (const check of CHECKS) {
@@ -141,8 +146,8 @@ export function verifyDatabase(db: Db): Violation[] {
     }
   }
   const integrity = db.pragma('quick_check', { simple: true });
-  if (integrity !== 'ok') violations.push({ rule: 'SQLite integrity', detail: String(integrity) });
+  if (integrity !== 'ok') violations.push({ rule: INTEGRITY_RULE, detail: String(integrity) });
   const foreignKeys = db.pragma('foreign_key_check') as unknown[];
-  if (foreignKeys.length > 0) violations.push({ rule: 'foreign keys', detail: `${foreignKeys.length} rows point at missing rows` });
+  if (foreignKeys.length > 0) violations.push({ rule: FOREIGN_KEYS_RULE, detail: `${foreignKeys.length} rows point at missing rows` });
   return violations;
 }
