@@ -15,6 +15,9 @@ export const ZH_MESSAGES: MessageTexts = {
   'clock.ahead': '电脑时间比上一笔操作晚了一天以上，收银已暂停：请核对电脑日期，或请店长确认。',
 
   'session.notSignedIn': '请先登录收银员。',
+  'session.endedMeanwhile': '核对期间收银员已退出登录，这次操作没有执行。请重新登录后再试。',
+  'staff.approverDisabled': '审批的店长 {name} 刚被停用，这次操作没有执行。请由另一位店长审批。',
+  'pin.changedMeanwhile': '核对期间这个 PIN 已被修改，这次操作没有执行。请用现在的 PIN 再试。',
   'staff.duplicateName': '已经有名为“{name}”的收银员，请换一个姓名。',
   'staff.setupDone': '店长已经设置好了，请由店长在店长后台添加收银员。',
   'staff.notFound': '找不到这位收银员（可能已被删除），请重新选择。',

@@ -55,6 +55,9 @@ export const MESSAGE_CATALOGUE = {
 
   // --- staff, sign-in and PINs ---------------------------------------------
   'session.notSignedIn': {},
+  'session.endedMeanwhile': {},
+  'staff.approverDisabled': { name: 'text' },
+  'pin.changedMeanwhile': {},
   'staff.duplicateName': { name: 'text' },
   'staff.setupDone': {},
   'staff.notFound': { cashierId: 'text' },

@@ -18,6 +18,9 @@ export const EN_MESSAGES: MessageTexts = {
   'clock.ahead': 'The computer clock is more than a day ahead; the counter has stopped. Check the date, or ask a manager to confirm it.',
 
   'session.notSignedIn': 'Sign in first.',
+  'session.endedMeanwhile': 'The cashier signed out while this was being checked; nothing was done. Sign in and try again.',
+  'staff.approverDisabled': '{name} was disabled while approving this; nothing was done. Ask another manager to approve it.',
+  'pin.changedMeanwhile': 'This PIN was changed while it was being checked; nothing was done. Try again with the current PIN.',
   'staff.duplicateName': 'A cashier named "{name}" already exists; choose another name.',
   'staff.setupDone': 'The first manager already exists; a manager adds cashiers in the manager console.',
   'staff.notFound': 'This cashier does not exist (any more); choose another.',

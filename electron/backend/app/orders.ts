@@ -369,7 +369,9 @@ export class Orders {
     const manager = await this.core.checkManagerPin(input.managerPin);
     const { queueId, db } = this.core;
     const result = this.core.store.transaction(() => {
-      // Read again inside the transaction: the PIN check awaited.
+      // Read again inside the transaction: the PIN check awaited (docs/security.md "Parallel commands").
+      this.core.staff.requireSameSession(cashier);
+      this.core.staff.requireApprover(manager);
       const order = this.requireRefundable(input.orderId);
       const shift = this.core.shifts.requireShift();
       const at = this.core.now();

@@ -21,9 +21,17 @@ export const LAST_CASHIER_META = 'register.lastCashierId';
 /** The lockout scope of manager approval and of every manager's sign-in. */
 export const MANAGER_LOCK_SCOPE = 'manager';
 
+/** A manager PIN that was right, and the hash it matched (a PIN change compares against it: `manager.changePin`). */
+export interface ManagerProof {
+  manager: CashierView;
+  pinHash: string;
+}
+
 export class Staff {
   private session: CashierView | null = null;
   private readonly sessionEndListeners = new Set<(cashierId: string) => void>();
+  /** The tail of each lockout scope's PIN checks (`oneAtATime`). */
+  private readonly pinChecks = new Map<string, Promise<void>>();
 
   constructor(private readonly core: RegisterBackend) {}
 
@@ -144,18 +152,27 @@ export class Staff {
     return hashPin(pin, this.core.scryptCost);
   }
 
-  /** Adds a person (the staff section; the caller has checked who approves). */
-  addPerson(input: { name: string; pin: string; role: 'cashier' | 'manager'; createdBy: string }): Promise<CashierView> {
-    return this.insertCashier(input);
+  /**
+   * Adds a person (the staff section; the caller has checked who approves).
+   * `within` runs inside the insert's transaction, after the insert (the
+   * audit row, the re-checks after the awaits): if it throws, nobody is added.
+   */
+  addPerson(input: { name: string; pin: string; role: 'cashier' | 'manager'; createdBy: string }, within?: (person: CashierView) => void): Promise<CashierView> {
+    return this.insertCashier(input, within);
   }
 
   private cashierCount(): number {
     return (this.core.sql('SELECT count(*) AS n FROM cashiers').get() as { n: number }).n;
   }
 
-  private async insertCashier(input: { name: string; pin: string; role: 'cashier' | 'manager'; createdBy: string | null }): Promise<CashierView> {
+  private async insertCashier(
+    input: { name: string; pin: string; role: 'cashier' | 'manager'; createdBy: string | null },
+    within?: (person: CashierView) => void,
+  ): Promise<CashierView> {
     const pinHash = await hashPin(input.pin, this.core.scryptCost);
     const id = `c-${randomEventId().slice(0, 8)}`;
+    const person: CashierView = { id, name: input.name, role: input.role };
+    // Everything is checked again here, after the hash was awaited (docs/security.md "Parallel commands").
     const create = this.db.transaction(() => {
       if (this.core.sql('SELECT 1 FROM cashiers WHERE name = ?').get(input.name)) {
         throw new AppError('rule', msg('staff.duplicateName', { name: input.name }), { rule: 'duplicate-cashier' });
@@ -166,9 +183,10 @@ export class Staff {
       this.db
         .prepare('INSERT INTO cashiers (id, name, role, pin_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, input.name, input.role, pinHash, this.core.wallNow(), input.createdBy);
+      within?.(person);
     });
     create();
-    return { id, name: input.name, role: input.role };
+    return person;
   }
 
   /** First run: the first manager, allowed only while no cashier exists. Signs them in. */
@@ -182,9 +200,13 @@ export class Staff {
   }
 
   async createCashier(input: ParsedCommandInput<'cashiers.create'>): Promise<CashierView> {
-    this.requireSession();
+    const session = this.requireSession();
     const manager = await this.checkManagerPin(input.managerPin);
-    const cashier = await this.insertCashier({ name: input.name, pin: input.pin, role: input.role, createdBy: manager.id });
+    this.requireSameSession(session);
+    const cashier = await this.insertCashier({ name: input.name, pin: input.pin, role: input.role, createdBy: manager.id }, () => {
+      this.requireSameSession(session);
+      this.requireApprover(manager);
+    });
     this.core.notifyChanged();
     return cashier;
   }
@@ -256,38 +278,119 @@ export class Staff {
     return person.role === 'manager' ? MANAGER_LOCK_SCOPE : `signin:${person.id}`;
   }
 
+  /**
+   * Runs the PIN checks of one lockout scope one after another. Each try is
+   * still reserved before its scrypt (`reserveTry`), but parallel tries of
+   * a RIGHT PIN no longer see each other's reservations as failures: before,
+   * 16 refunds sent at once with the right PIN reserved 16 tries up front,
+   * the 5th set the lock and 11 were refused as 'locked' (nobody had typed
+   * a wrong PIN). One at a time, every right PIN passes and clears the
+   * count; wrong ones still lock after exactly PIN_MAX_FAILURES checks. An
+   * idle scope starts the check at once (synchronously), as before.
+   */
+  private oneAtATime<T>(scope: string, check: () => Promise<T>): Promise<T> {
+    const before = this.pinChecks.get(scope);
+    const run = before ? before.then(check) : check();
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pinChecks.set(scope, tail);
+    void tail.then(() => {
+      if (this.pinChecks.get(scope) === tail) this.pinChecks.delete(scope);
+    });
+    return run;
+  }
+
   /** Any manager's PIN approves; 5 wrong tries lock manager approval (and managers' sign-in) for 5 minutes (persisted). */
   async checkManagerPin(pin: string): Promise<CashierView> {
+    return (await this.proveManagerPin(pin)).manager;
+  }
+
+  /** `checkManagerPin`, with the hash the PIN matched. */
+  proveManagerPin(pin: string): Promise<ManagerProof> {
     const scope = MANAGER_LOCK_SCOPE;
-    const reserved = this.reserveTry(scope);
-    // A disabled manager's PIN approves nothing.
-    const managers = this.core.sql("SELECT id, name, role, pin_hash FROM cashiers WHERE role = 'manager' AND disabled_at IS NULL ORDER BY created_at").all() as (CashierView & {
-      pin_hash: string;
-    })[];
-    for (const m of managers) {
-      if (await verifyPin(pin, m.pin_hash)) {
-        this.rightPin(scope);
-        return { id: m.id, name: m.name, role: m.role };
+    return this.oneAtATime(scope, async () => {
+      const reserved = this.reserveTry(scope);
+      // A disabled manager's PIN approves nothing.
+      const managers = this.core.sql("SELECT id, name, role, pin_hash FROM cashiers WHERE role = 'manager' AND disabled_at IS NULL ORDER BY created_at").all() as (CashierView & {
+        pin_hash: string;
+      })[];
+      for (const m of managers) {
+        if (await verifyPin(pin, m.pin_hash)) {
+          // Read again after the await: disabled or given a new PIN meanwhile, the old PIN approves nothing.
+          this.requireUnchanged(m.id, m.pin_hash, true);
+          this.rightPin(scope);
+          return { manager: { id: m.id, name: m.name, role: m.role }, pinHash: m.pin_hash };
+        }
       }
+      return this.wrongPin(scope, 'manager', reserved);
+    });
+  }
+
+  /**
+   * After an awaited PIN check: the person must still be enabled (and a
+   * manager, for approval) with the very hash the PIN matched. Throws
+   * `approver-disabled` / `cashier-disabled`, or `wrong-pin` saying the PIN
+   * was changed meanwhile; the reserved try stays counted.
+   */
+  private requireUnchanged(cashierId: string, pinHash: string, approving: boolean): void {
+    const now = this.core.sql('SELECT name, role, pin_hash, disabled_at FROM cashiers WHERE id = ?').get(cashierId) as
+      | { name: string; role: string; pin_hash: string; disabled_at: number | null }
+      | undefined;
+    if (!now) throw new AppError('not-found', msg('staff.notFound', { cashierId }));
+    if (now.disabled_at !== null || (approving && now.role !== 'manager')) {
+      if (approving) throw new AppError('rule', msg('staff.approverDisabled', { name: now.name }), { rule: 'approver-disabled' });
+      throw new AppError('rule', msg('staff.disabled', { name: now.name }), { rule: 'cashier-disabled' });
     }
-    return this.wrongPin(scope, 'manager', reserved);
+    if (now.pin_hash !== pinHash) throw new AppError('wrong-pin', msg('pin.changedMeanwhile'));
+  }
+
+  /**
+   * Inside the transaction of a change a manager approved earlier (before an
+   * await): that manager must still be an enabled manager.
+   */
+  requireApprover(manager: CashierView): void {
+    const now = this.person(manager.id);
+    if (!now || now.disabledAt !== null || now.role !== 'manager') {
+      throw new AppError('rule', msg('staff.approverDisabled', { name: now?.name ?? manager.name }), { rule: 'approver-disabled' });
+    }
+  }
+
+  /**
+   * After an await: the counter session the command started under must
+   * still be the one signed in (not signed out, not ended by a disable or a
+   * PIN reset, nobody else signed in meanwhile); else nothing is done.
+   */
+  requireSameSession(started: CashierView): CashierView {
+    if (this.session?.id !== started.id) throw new AppError('not-signed-in', msg('session.endedMeanwhile'));
+    return this.session;
   }
 
   async signIn(input: ParsedCommandInput<'session.signIn'>): Promise<CashierView> {
-    const row = this.core.sql('SELECT id, name, role, pin_hash, disabled_at FROM cashiers WHERE id = ?').get(input.cashierId) as
-      | (CashierView & { pin_hash: string; disabled_at: number | null })
-      | undefined;
-    if (!row) throw new AppError('not-found', msg('staff.notFound', { cashierId: input.cashierId }));
-    // Checked before the PIN: a disabled person learns nothing about their PIN here.
-    if (row.disabled_at !== null) throw new AppError('rule', msg('staff.disabled', { name: row.name }), { rule: 'cashier-disabled' });
-    const scope = Staff.lockScope(row);
-    const reserved = this.reserveTry(scope);
-    if (!(await verifyPin(input.pin, row.pin_hash))) this.wrongPin(scope, 'sign-in', reserved);
-    this.rightPin(scope);
-    this.session = { id: row.id, name: row.name, role: row.role };
-    this.rememberLastCashier(row.id);
-    this.core.notifyChanged();
-    return this.session;
+    const read = () =>
+      this.core.sql('SELECT id, name, role, pin_hash, disabled_at FROM cashiers WHERE id = ?').get(input.cashierId) as
+        | (CashierView & { pin_hash: string; disabled_at: number | null })
+        | undefined;
+    const first = read();
+    if (!first) throw new AppError('not-found', msg('staff.notFound', { cashierId: input.cashierId }));
+    const scope = Staff.lockScope(first);
+    return this.oneAtATime(scope, async () => {
+      // Read at this try's turn: an earlier try may have waited while the person changed.
+      const row = read();
+      if (!row) throw new AppError('not-found', msg('staff.notFound', { cashierId: input.cashierId }));
+      // Checked before the PIN: a disabled person learns nothing about their PIN here.
+      if (row.disabled_at !== null) throw new AppError('rule', msg('staff.disabled', { name: row.name }), { rule: 'cashier-disabled' });
+      const reserved = this.reserveTry(scope);
+      if (!(await verifyPin(input.pin, row.pin_hash))) this.wrongPin(scope, 'sign-in', reserved);
+      // Disabled or given a new PIN while the PIN was checked: not signed in.
+      this.requireUnchanged(row.id, row.pin_hash, false);
+      this.rightPin(scope);
+      this.session = { id: row.id, name: row.name, role: row.role };
+      this.rememberLastCashier(row.id);
+      this.core.notifyChanged();
+      return this.session;
+    });
   }
 
   /**

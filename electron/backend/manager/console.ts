@@ -24,6 +24,7 @@ import { msg, type Message } from '../../../shared/messages/catalogue';
 import type { CommandIssue } from '../../../shared/contract';
 import { DEFAULT_SCRYPT, hashPin } from '../app/pin';
 import type { RegisterBackend } from '../app/register';
+import type { ManagerProof } from '../app/staff';
 import type { SecretBox } from '../sync/config';
 
 export const MANAGER_SESSION_MINUTES = 10;
@@ -53,6 +54,8 @@ interface Session {
 
 export class ManagerConsole {
   private session: Session | null = null;
+  /** How many times the console was locked: a PIN check that was in flight across a lock opens no session. */
+  private locks = 0;
   readonly secretBox: SecretBox | null;
   private readonly scryptCost: { N: number; r: number; p: number };
   private readonly sessionMs: number;
@@ -95,8 +98,20 @@ export class ManagerConsole {
   // -------------------------------------------------------------------------
   // Audit.
 
-  /** One row of the manager audit log; call it inside the transaction of the change it describes. */
-  audit(manager: CashierView | null, action: string, detail: unknown): void {
+  /**
+   * One row of the manager audit log; call it inside the transaction of the
+   * change it describes. With an approving manager it is also the re-check
+   * after the command's awaits (docs/security.md "Parallel commands"): the
+   * counter must still be signed in and the manager still an enabled
+   * manager, else the transaction rolls back and nothing is written.
+   * `afterTheFact`: the change already happened outside this process (the
+   * enrolment spent its code at the server); the row is written regardless.
+   */
+  audit(manager: CashierView | null, action: string, detail: unknown, options: { afterTheFact?: boolean } = {}): void {
+    if (manager && !options.afterTheFact) {
+      if (!this.backend.cashier) throw new AppError('not-signed-in', msg('session.endedMeanwhile'));
+      this.backend.staff.requireApprover(manager);
+    }
     this.db
       .prepare('INSERT INTO manager_audit (at, manager_id, cashier_id, action, detail) VALUES (?, ?, ?, ?, ?)')
       .run(this.now(), manager?.id ?? null, this.backend.cashier?.id ?? null, action, JSON.stringify(detail ?? {}));
@@ -107,8 +122,13 @@ export class ManagerConsole {
 
   /** The counter's manager-PIN check; a wrong PIN (or a try while locked) is also written to the audit log. */
   async verifyPin(pin: string, purpose: string): Promise<CashierView> {
+    return (await this.provePin(pin, purpose)).manager;
+  }
+
+  /** `verifyPin`, with the hash the PIN matched. */
+  private async provePin(pin: string, purpose: string): Promise<ManagerProof> {
     try {
-      return await this.backend.checkManagerPin(pin);
+      return await this.backend.staff.proveManagerPin(pin);
     } catch (error) {
       if (error instanceof AppError && (error.code === 'wrong-pin' || error.code === 'locked')) {
         this.audit(null, error.code === 'locked' ? 'pin.locked' : 'pin.wrong', { purpose, lockedUntil: error.extra.lockedUntil ?? null });
@@ -142,6 +162,8 @@ export class ManagerConsole {
   async unlock(pin: string): Promise<ManagerSessionView> {
     const cashier = this.backend.requireSession();
     const manager = await this.verifyPin(pin, 'unlock');
+    // Signed out while the PIN was checked: no console under nobody.
+    this.backend.staff.requireSameSession(cashier);
     this.session = this.newSession(manager, cashier.id);
     const view = this.view(this.session);
     this.audit(manager, 'console.unlock', { expiresAt: view.expiresAt });
@@ -149,6 +171,7 @@ export class ManagerConsole {
   }
 
   lock(): null {
+    this.locks += 1;
     const s = this.currentSession();
     if (s) this.audit(s.manager, 'console.lock', {});
     this.session = null;
@@ -168,8 +191,12 @@ export class ManagerConsole {
   async authorize(managerPin: string | undefined, purpose: string): Promise<CashierView> {
     const cashier = this.backend.requireSession();
     if (managerPin !== undefined) {
+      const locks = this.locks;
       const manager = await this.verifyPin(managerPin, purpose);
-      this.session = this.newSession(manager, cashier.id);
+      // The PIN check awaited: signed out meanwhile (or the session ended), the command does nothing.
+      this.backend.staff.requireSameSession(cashier);
+      // 锁定 pressed while the PIN was checked wins: the command runs (its PIN approved it), the console stays locked.
+      if (this.locks === locks) this.session = this.newSession(manager, cashier.id);
       return manager;
     }
     const s = this.currentSession();
@@ -193,10 +220,13 @@ export class ManagerConsole {
 
   async changePin(currentPin: string, newPin: string): Promise<{ managerId: string }> {
     this.backend.requireSession();
-    const manager = await this.verifyPin(currentPin, 'change-pin');
+    const { manager, pinHash } = await this.provePin(currentPin, 'change-pin');
     const hash = await hashPin(newPin, this.scryptCost);
     this.db.transaction(() => {
-      this.db.prepare("UPDATE cashiers SET pin_hash = ? WHERE id = ? AND role = 'manager'").run(hash, manager.id);
+      // Only from the PIN this command proved: two changes from the same current PIN at once make one change,
+      // the other is refused (its current PIN is no longer current), never a silent overwrite.
+      const changed = this.db.prepare("UPDATE cashiers SET pin_hash = ? WHERE id = ? AND role = 'manager' AND pin_hash = ?").run(hash, manager.id, pinHash);
+      if (changed.changes === 0) throw new AppError('wrong-pin', msg('pin.changedMeanwhile'));
       this.audit(manager, 'pin.change', { managerId: manager.id });
     })();
     // Whoever unlocked the console with the old PIN must prove the new one;

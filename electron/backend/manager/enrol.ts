@@ -64,7 +64,7 @@ export async function enrolSync(c: ManagerConsole, input: ParsedCommandInput<'ma
     [SYNC_META_KEYS.storeId]: { old: old.storeId, new: enrolled.storeId },
     [SYNC_META_KEYS.registerId]: { old: old.registerId, new: enrolled.registerId },
     [SYNC_META_KEYS.token]: { old: old.token === null ? null : '(changed)', new: '(changed)' },
-  });
+  }, { afterTheFact: true });
   c.backend.notifyChanged();
   return detailsView(c);
 }

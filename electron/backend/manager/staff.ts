@@ -28,8 +28,10 @@ function view(c: ManagerConsole, cashierId: string): StaffView {
 
 export async function createStaff(c: ManagerConsole, input: ParsedCommandInput<'manager.staff.create'>): Promise<ManagerCommandOutputs['manager.staff.create']> {
   const manager = await c.authorize(input.managerPin, 'staff.create');
-  const person = await c.backend.staff.addPerson({ name: input.name, pin: input.pin, role: input.role, createdBy: manager.id });
-  c.db.transaction(() => c.audit(manager, 'staff.create', { cashierId: person.id, name: person.name, role: person.role }))();
+  // The audit row commits with the person (and re-checks the approval after the hash was awaited).
+  const person = await c.backend.staff.addPerson({ name: input.name, pin: input.pin, role: input.role, createdBy: manager.id }, (p) =>
+    c.audit(manager, 'staff.create', { cashierId: p.id, name: p.name, role: p.role }),
+  );
   c.backend.notifyChanged();
   return view(c, person.id);
 }
