@@ -50,6 +50,9 @@ export { appEntryUrl, CONTENT_SECURITY_POLICY, devServerUrl, guardDownloads, har
 
 let mainWindow: BrowserWindow | null = null;
 
+/** How long quitting waits for a backup in progress before closing the register anyway. */
+const QUIT_WAITS_FOR_BACKUP_MS = 10_000;
+
 /** The open register's close, started on before-quit: done once its workers stopped and its database closed. */
 let registerClosed: Promise<void> = Promise.resolve();
 
@@ -315,14 +318,30 @@ function runRegister(backend: RegisterBackend, paths: ReturnType<typeof dataPath
   const backups = setInterval(() => void backup(), 60 * MINUTE);
   void backup();
 
-  app.on('before-quit', () => {
+  // Electron quits as soon as the before-quit handlers return: the quit is held (preventDefault) until the
+  // register has closed — its workers stopped, a backup in progress finished (or abandoned after
+  // QUIT_WAITS_FOR_BACKUP_MS: its .partial copy is removed at the next start), the counter's connection
+  // closed last so the whole WAL is checkpointed into the file — and then asked again.
+  let closing: 'open' | 'closing' | 'closed' = 'open';
+  app.on('before-quit', (event: { preventDefault(): void }) => {
+    if (closing === 'closed') return;
+    event.preventDefault();
+    if (closing === 'closing') return;
+    closing = 'closing';
     clearInterval(tick);
     clearInterval(backups);
+    const backupDone = Promise.race([backingUp, new Promise((resolve) => setTimeout(resolve, QUIT_WAITS_FOR_BACKUP_MS).unref())]);
     // The checkpoint thread's connection closes first: the counter's, closing last, checkpoints the whole WAL.
-    registerClosed = Promise.allSettled([worker.stop(), sync.stop(), backingUp, checkpoints.stop()]).then(() => {
-      publisher.close();
-      backend.close();
-    });
+    registerClosed = Promise.allSettled([worker.stop(), sync.stop(), backupDone, checkpoints.stop()])
+      .then(() => {
+        publisher.close();
+        backend.close();
+      })
+      .catch((error: unknown) => console.error('closing the register failed', error))
+      .finally(() => {
+        closing = 'closed';
+        app.quit();
+      });
   });
 }
 

@@ -39,9 +39,11 @@ async function boot(userData: string): Promise<typeof import('../../electron/she
  * finished and its database closed — before the test's data folder is deleted under it (that failed the
  * backup, "backup failed … the directory does not exist" in the log).
  */
-async function quit(): Promise<void> {
-  fake.state.appHandlers.get('before-quit')?.();
+async function quit(): Promise<{ prevented: boolean }> {
+  const event = { prevented: false, preventDefault: () => (event.prevented = true) };
+  fake.state.appHandlers.get('before-quit')?.(event);
   await shell?.whenClosed();
+  return event;
 }
 
 const trusted = (win: FakeWindow) => ({ sender: win.webContents, senderFrame: win.webContents.mainFrame });
@@ -78,6 +80,36 @@ describe('the Electron main process', () => {
     // Closing the window remembers its bounds.
     win.emit('close');
     expect(JSON.parse(readFileSync(path.join(dir, 'window-state.json'), 'utf8'))).toMatchObject({ width: 1280, height: 800 });
+  });
+
+  it('holds the quit until the register has closed (workers stopped, the WAL in the file), then quits again', async () => {
+    const dir = tempDir();
+    await boot(dir);
+    const win = fake.state.windows[0]!;
+    const invoke = fake.state.ipcHandlers.get(IPC_INVOKE_CHANNEL) as Invoke;
+    await invoke(trusted(win), 'setup.createManager', { name: '店长', pin: '2468' });
+    const before = fake.state.quit;
+    const beforeQuit = fake.state.appHandlers.get('before-quit')!;
+    const first = { prevented: false, preventDefault: () => (first.prevented = true) };
+    beforeQuit(first);
+    // Electron would quit the moment the handler returns: it must not.
+    expect(first.prevented).toBe(true);
+    const again = { prevented: false, preventDefault: () => (again.prevented = true) };
+    beforeQuit(again); // a second Ctrl+Q while closing: still held, no second close
+    expect(again.prevented).toBe(true);
+    expect(fake.state.quit).toBe(before);
+    await shell!.whenClosed();
+    expect(fake.state.quit).toBe(before + 1);
+    // The quit it asks for goes through.
+    const last = { prevented: false, preventDefault: () => (last.prevented = true) };
+    beforeQuit(last);
+    expect(last.prevented).toBe(false);
+    // Closed last, the counter's connection checkpointed the whole WAL into the file.
+    const wal = path.join(dir, 'cashier.db-wal');
+    expect(!existsSync(wal) || readFileSync(wal).length === 0).toBe(true);
+    const db = new Database(path.join(dir, 'cashier.db'), { readonly: true });
+    expect(db.prepare("SELECT name FROM cashiers WHERE role = 'manager'").all()).toEqual([{ name: '店长' }]);
+    db.close();
   });
 
   it('refuses calls from anything but our window’s top frame showing our app', async () => {
@@ -119,7 +151,7 @@ describe('the Electron main process', () => {
     expect(fake.state.windows).toHaveLength(1);
     const win = fake.state.windows[0]!;
     expect(win.loaded[0]).toMatch(/^data:text\/html/);
-    expect(decodeURIComponent(win.loaded[0]!)).toContain('数据库检查未通过');
+    expect(decodeURIComponent(win.loaded[0]!)).toContain('账目检查未通过');
     expect((win.options['webPreferences'] as Record<string, unknown>)['preload']).toBeUndefined();
     expect(fake.state.ipcHandlers.has(IPC_INVOKE_CHANNEL)).toBe(false);
   });
