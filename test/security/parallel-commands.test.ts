@@ -19,7 +19,7 @@ import { verifyDatabase } from '../../electron/backend/store/verify';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { addMember, configure, CHEAP_SCRYPT, openHarness, quietLogger, readyToSell, T0, tempDir } from '../app/helpers';
-import { MANAGER_PIN, managerHarness, type Harness } from '../manager/helpers';
+import { DAY, MANAGER_PIN, managerHarness, type Harness } from '../manager/helpers';
 
 /** Copies fired at once. */
 const N = 16;
@@ -338,6 +338,28 @@ describe('the same manager command many times at once', () => {
     h.close();
   });
 
+  it(`manager.clock.confirm ×${N} with the PIN amid checkouts: every confirm passes and is audited, the sales sent with them wait for it`, async () => {
+    const h = await selling();
+    h.clock.now += 3 * DAY; // the PC's clock jumped ahead: the counter stops until a manager confirms
+    const sale = () => h.call('checkout.submit', { amountDueFen: 1000, memberId: null, tenders: cash(1000) });
+    const results = await Promise.all([sale(), ...Array.from({ length: N }, () => h.call('manager.clock.confirm', { managerPin: MANAGER_PIN })), sale()]);
+    expect(results.map(label)).toEqual(['rule:clock-ahead', ...Array<string>(N).fill('ok'), 'rule:clock-ahead']);
+    expect(count(h, "SELECT count(*) AS n FROM manager_audit WHERE action = 'clock.confirm'")).toBe(N);
+    expect(label(await sale())).toBe('ok');
+    assertSound(h);
+    h.close();
+  });
+
+  it(`manager.printer.save ×${N}: each save whole (the width and copies of one save), one audit row per change`, async () => {
+    const h = await selling();
+    await h.ok('manager.unlock', { pin: MANAGER_PIN });
+    const results = await copies(N, (i) => h.call('manager.printer.save', { ...(i % 2 ? { managerPin: MANAGER_PIN } : {}), width: i % 2 ? 58 : 80, copies: (i % 2) + 1 }));
+    expect(tally(results)).toEqual({ ok: N });
+    const meta = (key: string) => (h.backend.db.prepare('SELECT value FROM app_meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    expect([['58', '2'], ['80', '1']]).toContainEqual([meta('printer.width'), meta('printer.copies')]);
+    h.close();
+  });
+
   it(`manager.reports.export ×4: one runs, the others export-running`, async () => {
     const h = await selling();
     await h.ok('checkout.submit', { amountDueFen: 1000, memberId: null, tenders: cash(1000) });
@@ -395,6 +417,20 @@ describe('conflicting commands at once', () => {
     expect(close.ok).toBe(true);
     expect(label(refund)).toBe('no-shift');
     expect(close.ok && (close.value as { refunds: number }).refunds).toBe(0);
+    expect(count(h, 'SELECT count(*) AS n FROM refunds')).toBe(0);
+    assertSound(h);
+    h.close();
+  });
+
+  it('a refund waiting for its PIN check while the store forbids refunds of closed days: refused refund-closed-day, nothing written', async () => {
+    const h = await selling();
+    const sale = await h.ok('checkout.submit', { amountDueFen: 1000, memberId: null, tenders: cash(1000) });
+    await h.ok('shift.close', { countedCashFen: 51_000 });
+    await h.ok('shift.open', { openingFloatFen: 0 });
+    await h.ok('manager.unlock', { pin: MANAGER_PIN });
+    const [refund, save] = await Promise.all([h.call('orders.refund', { orderId: sale.orderId, managerPin: MANAGER_PIN }), h.call('manager.store.save', { refundClosedDays: 'forbid' })]);
+    expect(label(save)).toBe('ok');
+    expect(label(refund)).toBe('rule:refund-closed-day');
     expect(count(h, 'SELECT count(*) AS n FROM refunds')).toBe(0);
     assertSound(h);
     h.close();
