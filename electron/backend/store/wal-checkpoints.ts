@@ -134,6 +134,9 @@ export class WalCheckpointer {
   private restartTimer: NodeJS.Timeout | null = null;
   private restarts = 0;
   private exited: Promise<unknown> = Promise.resolve();
+  /** Resolves when the thread's task has returned: its connection is closed (heavy-worker.ts posts 'done' after it). */
+  private served: Promise<unknown> = Promise.resolve();
+  private markServed: () => void = () => {};
   /** total_changes() at the last poll, and when the last checkpoint was asked for. */
   private lastSeen = -1;
   private lastAsked = -1;
@@ -177,6 +180,7 @@ export class WalCheckpointer {
     this.alive = true;
     this.db.pragma(`wal_autocheckpoint = ${this.options.writerFallbackPages ?? WRITER_FALLBACK_PAGES}`);
     this.exited = new Promise((resolve) => thread.on('exit', resolve));
+    this.served = new Promise<void>((resolve) => (this.markServed = resolve));
     thread.on('message', (reply) => this.onReply(reply));
     thread.on('error', (error) => this.died(thread, error));
     thread.on('exit', (code) => this.died(thread, new Error(`exit ${code}`)));
@@ -195,7 +199,10 @@ export class WalCheckpointer {
     if (this.thread && this.alive) {
       this.thread.postMessage({ type: 'stop' });
       const timeout = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
-      if ((await Promise.race([this.exited.then(() => 'exited'), timeout])) !== 'exited') await this.thread.terminate();
+      // Once its task returned the thread holds nothing: ended at once rather than waiting for it to exit by
+      // itself (run from source, tsx's loader keeps a thread alive; quitting waited the whole 5 s).
+      const ended = await Promise.race([this.exited.then(() => 'exited'), this.served.then(() => 'served'), timeout]);
+      if (ended !== 'exited') await this.thread.terminate();
     }
     this.alive = false;
     this.restoreWriter();
@@ -220,6 +227,7 @@ export class WalCheckpointer {
 
   private onReply(reply: Reply | { type: 'done' | 'failed' | 'progress' }): void {
     if (reply.type === 'ready') this.markReady();
+    if (reply.type === 'done' || reply.type === 'failed') this.markServed();
     if (reply.type !== 'checkpointed' && reply.type !== 'checkpoint-failed') return;
     this.inFlight = false;
     if (reply.type === 'checkpoint-failed') {
