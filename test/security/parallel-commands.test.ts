@@ -506,6 +506,23 @@ describe('conflicting commands at once', () => {
     h.close();
   });
 
+  it('two managers disabling each other at once (three managers): the second approver was disabled first, so only one is disabled', async () => {
+    const h = await selling();
+    await h.ok('manager.unlock', { pin: MANAGER_PIN });
+    const m2 = await h.ok('manager.staff.create', { name: '副店长', role: 'manager', pin: '1357' });
+    const m3 = await h.ok('manager.staff.create', { name: '值班经理', role: 'manager', pin: '8642' });
+    await h.ok('manager.lock', {});
+    const [first, second] = await Promise.all([
+      h.call('manager.staff.setDisabled', { managerPin: MANAGER_PIN, cashierId: m2.id, disabled: true }),
+      h.call('manager.staff.setDisabled', { managerPin: '1357', cashierId: m3.id, disabled: true }),
+    ]);
+    expect(label(first)).toBe('ok');
+    expect(['wrong-pin', 'rule:approver-disabled']).toContain(label(second));
+    expect(h.backend.staff.person(m3.id)?.disabledAt).toBeNull();
+    expect(count(h, "SELECT count(*) AS n FROM manager_audit WHERE action = 'staff.disable'")).toBe(1);
+    h.close();
+  });
+
   it('a cashier disabled while their sign-in PIN is checked: not signed in', async () => {
     const h = await selling();
     await h.ok('manager.unlock', { pin: MANAGER_PIN });
