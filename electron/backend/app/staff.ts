@@ -174,11 +174,12 @@ export class Staff {
     const person: CashierView = { id, name: input.name, role: input.role };
     // Everything is checked again here, after the hash was awaited (docs/security.md "Parallel commands").
     const create = this.db.transaction(() => {
-      if (this.core.sql('SELECT 1 FROM cashiers WHERE name = ?').get(input.name)) {
-        throw new AppError('rule', msg('staff.duplicateName', { name: input.name }), { rule: 'duplicate-cashier' });
-      }
+      // Setup first: a second first-manager sent at once is told setup is done, not that the name is taken.
       if (input.createdBy === null && this.cashierCount() > 0) {
         throw new AppError('rule', msg('staff.setupDone'), { rule: 'setup-done' });
+      }
+      if (this.core.sql('SELECT 1 FROM cashiers WHERE name = ?').get(input.name)) {
+        throw new AppError('rule', msg('staff.duplicateName', { name: input.name }), { rule: 'duplicate-cashier' });
       }
       this.db
         .prepare('INSERT INTO cashiers (id, name, role, pin_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)')
