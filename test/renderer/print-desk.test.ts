@@ -43,6 +43,35 @@ describe('print jobs list', () => {
     expect(api.calls.find((c) => c.name === 'printJobs.retry')!.input).toEqual({ jobId: 5 });
   });
 
+  it('S asks the reason in its field; skipped (or Esc) the cursor is back on the list, not lost with the field', async () => {
+    const api = fakeApi();
+    api.on('printJobs.list', () => ({ jobs: [job(7, { state: 'failed', nextAttemptAt: null, cause: 'paper-out' }), job(8, {})], needsCashier: 0 }));
+    api.on('printJobs.skip', () => job(7, { state: 'skipped' }));
+    mountWith(PrintDesk);
+    useSessionStore().status = statusFixture();
+    await flush();
+    const key = (k: string, ctrlKey = false) => window.dispatchEvent(new KeyboardEvent('keydown', { key: k, ctrlKey, bubbles: true, cancelable: true }));
+    const onList = () => document.activeElement?.getAttribute('data-test') === 'print-jobs';
+    key('j', true);
+    await flush();
+    key('s');
+    await flush();
+    const field = document.querySelector('[data-test="print-skip-reason"]') as HTMLInputElement;
+    expect(document.activeElement).toBe(field);
+    key('Escape');
+    await flush();
+    expect(onList()).toBe(true);
+    key('s');
+    await flush();
+    const again = document.querySelector('[data-test="print-skip-reason"]') as HTMLInputElement;
+    again.value = '顾客不要小票';
+    again.dispatchEvent(new Event('input'));
+    key('Enter');
+    await flush();
+    expect(api.calls.find((c) => c.name === 'printJobs.skip')!.input).toEqual({ jobId: 7, reason: '顾客不要小票' });
+    expect(onList()).toBe(true);
+  });
+
   it('Ctrl+R retries the job the banner names; with no banner the key does nothing (and reloads nothing)', async () => {
     const api = fakeApi();
     api.on('printJobs.list', () => ({ jobs: [], needsCashier: 0 }));
