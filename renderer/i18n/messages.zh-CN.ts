@@ -219,6 +219,7 @@ export const ZH_MESSAGES: MessageTexts = {
   'sync.enrol.tooOften': '尝试太频繁：请一分钟后再试。',
   'sync.enrol.serverError': '服务器暂时无法注册：请稍后重试。设置未改动。',
   'sync.enrol.badAnswer': '服务器的回答无法识别：请确认地址指向联盟的中心服务。设置未改动。',
+  'sync.enrol.running': '正在登记到总部，请等它完成（再登记一次会多用掉一个登记码）。',
   'dashboard.coverage.noRecentEntries': '近期没有新的返利权益，无法计算提取比例与平均返利比例之比。',
   'dashboard.coverage.noExtraction': '提取比例为 0：排队的顾客永远拿不到返利，每卖出 {salesFen}，欠款增加 {growthFen}。',
   'dashboard.coverage.covered': '提取比例不低于平均返利比例：只要还有新订单，排队的权益都能全部返还。',

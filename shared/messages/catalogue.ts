@@ -274,6 +274,7 @@ export const MESSAGE_CATALOGUE = {
   'sync.enrol.tooOften': {},
   'sync.enrol.serverError': {},
   'sync.enrol.badAnswer': {},
+  'sync.enrol.running': {},
   // --- the dashboard's e/r sentence (docs/manager.md "Liability dashboard") ------
   'dashboard.coverage.noRecentEntries': {},
   'dashboard.coverage.noExtraction': { salesFen: 'fen', growthFen: 'fen' },

@@ -222,6 +222,7 @@ export const EN_MESSAGES: MessageTexts = {
   'sync.enrol.tooOften': 'Too many tries: wait a minute and try again.',
   'sync.enrol.serverError': 'The server cannot enrol registers right now: try again later. Nothing was changed.',
   'sync.enrol.badAnswer': 'The answer is not from the alliance\'s central service: check the server address. Nothing was changed.',
+  'sync.enrol.running': 'An enrolment is already under way; wait for its answer (a second one would spend another code).',
   'dashboard.coverage.noRecentEntries': 'No entitlements were earned recently, so e/r cannot be computed.',
   'dashboard.coverage.noExtraction': 'Extraction is 0: nobody in the line will ever be paid, and every {salesFen} of sales adds {growthFen} to what is owed.',
   'dashboard.coverage.covered': 'Extraction is at least the average reward ratio: as long as orders keep coming, every entitlement can be repaid in full.',

@@ -9,7 +9,11 @@
  * sentence (never 'internal'), the ledger check stays clean, money adds up
  * and nothing is half-written.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addRegister, addStore } from '../../central/auth/registry';
+import { plainSecretBox, readSyncConfig } from '../../electron/backend/sync/config';
+import { serviceOn } from '../central/fixtures';
+import { Cleanup } from '../sync/helpers';
 import type { CommandName, CommandResult } from '../../shared/contract';
 import { messageText } from '../../renderer/i18n/messages';
 import { runDailyBackup } from '../../electron/backend/app/backups';
@@ -553,6 +557,31 @@ describe('conflicting commands at once', () => {
     expect(label(r)).toBe('wrong-pin');
     h.close();
   });
+});
+
+describe('manager.sync.enrol at once', () => {
+  const cleanup = new Cleanup();
+  afterEach(() => cleanup.run());
+
+  it('two enrolments with two codes at once: one enrols, the other is enrol-running and its code stays unspent', async () => {
+    const { db, service } = await serviceOn('PGlite', cleanup);
+    const now = Date.now();
+    await db.transaction((tx) => addStore(tx, 'S1', '门店 S1', now));
+    const { code: first } = await db.transaction((tx) => addRegister(tx, 'S1', 'R7', now));
+    const { code: second } = await db.transaction((tx) => addRegister(tx, 'S1', 'R8', now));
+    const h = await managerHarness();
+    cleanup.add(() => h.close());
+    await h.ok('manager.unlock', { pin: MANAGER_PIN });
+    const results = await Promise.all([first, second].map((code) => h.call('manager.sync.enrol', { url: service.url, code, storeTokenInClear: true })));
+    expect(results.map(label)).toEqual(['ok', 'rule:enrol-running']);
+    expect(readSyncConfig(h.backend.db, plainSecretBox)).toMatchObject({ registerId: 'R7' });
+    expect(count(h, "SELECT count(*) AS n FROM manager_audit WHERE action = 'sync.save'")).toBe(1);
+    // The second code was never sent: it still enrols (another register).
+    const other = await managerHarness();
+    cleanup.add(() => other.close());
+    await other.ok('manager.unlock', { pin: MANAGER_PIN });
+    expect(label(await other.call('manager.sync.enrol', { url: service.url, code: second, storeTokenInClear: true }))).toBe('ok');
+  }, 60_000);
 });
 
 describe('startup.restore at once', () => {

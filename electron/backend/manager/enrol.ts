@@ -7,12 +7,12 @@
  * unreachable server or a strange answer changes nothing and is said in
  * the screen's language.
  */
-import type { ParsedCommandInput } from '../../../shared/contract';
+import type { CashierView, ParsedCommandInput } from '../../../shared/contract';
 import type { DetailsView } from '../../../shared/contract-manager';
 import { msg, type Message } from '../../../shared/messages/catalogue';
 import { AppError } from '../app/errors';
 import { getMeta } from '../printing/settings';
-import { checkServerUrl, SYNC_META_KEYS } from '../sync/config';
+import { checkServerUrl, SYNC_META_KEYS, type SecretBox } from '../sync/config';
 import { enrolRegister, EnrolError, type EnrolFailure } from '../sync/enrol';
 import { type ManagerConsole } from './console';
 import { detailsView, inputError, syncUrlReason } from './details';
@@ -48,23 +48,47 @@ export async function enrolSync(c: ManagerConsole, input: ParsedCommandInput<'ma
   if (c.secretBox.inClear === true && input.storeTokenInClear !== true) {
     throw new AppError('rule', msg('sync.tokenInClearConfirm'), { rule: 'token-in-clear' });
   }
+  // One enrolment at a time: two at once would spend two codes, enrol two registers at the service and keep one token.
+  if (enrolling.has(c)) throw new AppError('rule', msg('sync.enrol.running'), { rule: 'enrol-running' });
+  enrolling.add(c);
+  try {
+    return await enrolOnce(c, manager, input, { allowInsecure, box: c.secretBox });
+  } finally {
+    enrolling.delete(c);
+  }
+}
+
+/** The consoles with an enrolment under way. */
+const enrolling = new WeakSet<ManagerConsole>();
+
+async function enrolOnce(
+  c: ManagerConsole,
+  manager: CashierView,
+  input: ParsedCommandInput<'manager.sync.enrol'>,
+  { allowInsecure, box }: { allowInsecure: boolean; box: SecretBox },
+): Promise<DetailsView> {
   const before = (key: string) => getMeta(c.db, key) ?? null;
   const old = { url: before(SYNC_META_KEYS.url), storeId: before(SYNC_META_KEYS.storeId), registerId: before(SYNC_META_KEYS.registerId), token: before(SYNC_META_KEYS.token) };
   let enrolled: { storeId: string; registerId: string };
   try {
-    enrolled = await enrolRegister(c.db, { url: input.url, code: input.code, box: c.secretBox, allowInsecure });
+    enrolled = await enrolRegister(c.db, { url: input.url, code: input.code, box, allowInsecure });
   } catch (error) {
     if (!(error instanceof EnrolError)) throw error;
     c.backend.log.warn(`enrolment refused (${error.kind}): ${error.message}`);
     throw new AppError('rule', failureReason(error.kind, input.url), { rule: `enrol-${error.kind}` });
   }
   // The code itself is never written down (it is spent; the token stands for it).
-  c.audit(manager, 'sync.save', {
-    [SYNC_META_KEYS.url]: { old: old.url, new: input.url },
-    [SYNC_META_KEYS.storeId]: { old: old.storeId, new: enrolled.storeId },
-    [SYNC_META_KEYS.registerId]: { old: old.registerId, new: enrolled.registerId },
-    [SYNC_META_KEYS.token]: { old: old.token === null ? null : '(changed)', new: '(changed)' },
-  }, { afterTheFact: true });
+  c.audit(
+    manager,
+    'sync.save',
+    {
+      [SYNC_META_KEYS.url]: { old: old.url, new: input.url },
+      [SYNC_META_KEYS.storeId]: { old: old.storeId, new: enrolled.storeId },
+      [SYNC_META_KEYS.registerId]: { old: old.registerId, new: enrolled.registerId },
+      [SYNC_META_KEYS.token]: { old: old.token === null ? null : '(changed)', new: '(changed)' },
+    },
+    { afterTheFact: true },
+  );
   c.backend.notifyChanged();
   return detailsView(c);
 }
