@@ -365,6 +365,21 @@ describe('the same manager command many times at once', () => {
     h.close();
   });
 
+  it('manager.whatIf.start ×4: each start replaces the one before, one job is left running (or done)', async () => {
+    const h = await selling();
+    await h.ok('checkout.submit', { amountDueFen: 1000, memberId: 'A', tenders: cash(1000) });
+    await h.ok('manager.unlock', { pin: MANAGER_PIN });
+    const results = await copies(4, (i) => h.call('manager.whatIf.start', { days: 1, cashier: { extractionBp: 1000 + i } }));
+    expect(tally(results)).toEqual({ ok: 4 });
+    const ids = results.map((r) => (r.ok ? (r.value as { jobId: string }).jobId : ''));
+    expect(new Set(ids).size).toBe(4);
+    const latest = await h.ok('manager.whatIf.status', {});
+    expect(latest.job?.jobId).toBe(ids[3]);
+    expect(['running', 'done']).toContain(latest.job?.state);
+    await h.ok('manager.whatIf.cancel', { jobId: ids[3]! });
+    h.close();
+  }, 60_000);
+
   it(`manager.reports.export ×4: one runs, the others export-running`, async () => {
     const h = await selling();
     await h.ok('checkout.submit', { amountDueFen: 1000, memberId: null, tenders: cash(1000) });
