@@ -1,7 +1,9 @@
 /** Manager PIN approval and sign-in PINs: wrong-pin, 5 wrong tries lock for 5 minutes, and the lock survives a restart. */
 import { describe, expect, it } from 'vitest';
+import type { AppError } from '../../electron/backend/app/errors';
+import { MANAGER_LOCK_SCOPE, PIN_MAX_FAILURES, PinLockout } from '../../electron/backend/app/pin-lockout';
 import { PIN_LOCK_MS } from '../../electron/backend/app/register';
-import { openHarness, readyToSell } from './helpers';
+import { openHarness, readyToSell, type Harness } from './helpers';
 
 const sale = { amountDueFen: 1000, memberId: null, tenders: [{ kind: 'cash' as const, amountFen: 1000 }] };
 
@@ -70,6 +72,94 @@ describe('manager PIN and lockout', () => {
     expect(await h.call('session.signIn', { cashierId: manager.id, pin: '2468' })).toMatchObject({ ok: false, error: { code: 'locked' } });
     h.clock.now += PIN_LOCK_MS;
     expect((await h.call('session.signIn', { cashierId: manager.id, pin: '2468' })).ok).toBe(true);
+    h.close();
+  });
+});
+
+/** The lockout module alone (electron/backend/app/pin-lockout.ts): counting, the lock, and one check at a time per scope. */
+describe('PinLockout', () => {
+  const rows = (h: Harness) => h.backend.db.prepare('SELECT scope, failures, locked_until FROM pin_lockouts ORDER BY scope').all();
+  const thrown = (f: () => unknown): AppError => {
+    try {
+      f();
+    } catch (error) {
+      return error as AppError;
+    }
+    throw new Error('did not throw');
+  };
+
+  it('counts each try before the check, locks at the fifth, refuses while locked, starts afresh after; a right PIN clears only its scope', () => {
+    const h = openHarness();
+    const lockout = new PinLockout(h.backend);
+    for (let i = 1; i < PIN_MAX_FAILURES; i++) {
+      const reserved = lockout.reserveTry('signin:a');
+      expect(reserved).toEqual({ failures: i, lockedUntil: null, now: h.clock.now });
+      const wrong = thrown(() => lockout.wrongPin('signin:a', 'sign-in', reserved));
+      expect(wrong).toMatchObject({ code: 'wrong-pin', message: expect.stringContaining(`${PIN_MAX_FAILURES - i} tries left`) });
+    }
+    // The wrong PIN wrote nothing more: the count is the reservations'.
+    expect(rows(h)).toEqual([{ scope: 'signin:a', failures: PIN_MAX_FAILURES - 1, locked_until: null }]);
+    const last = lockout.reserveTry('signin:a');
+    expect(last.lockedUntil).toBe(h.clock.now + PIN_LOCK_MS);
+    expect(thrown(() => lockout.wrongPin('signin:a', 'sign-in', last))).toMatchObject({ code: 'locked', extra: { lockedUntil: last.lockedUntil } });
+    h.clock.now += PIN_LOCK_MS - 1;
+    expect(thrown(() => lockout.reserveTry('signin:a'))).toMatchObject({ code: 'locked', extra: { lockedUntil: last.lockedUntil } });
+    // Another scope is not touched by this one's lock.
+    expect(lockout.reserveTry(MANAGER_LOCK_SCOPE).failures).toBe(1);
+    h.clock.now += 1;
+    expect(lockout.reserveTry('signin:a')).toMatchObject({ failures: 1, lockedUntil: null });
+    lockout.rightPin('signin:a');
+    expect(rows(h)).toEqual([{ scope: MANAGER_LOCK_SCOPE, failures: 1, locked_until: null }]);
+    lockout.clear(MANAGER_LOCK_SCOPE);
+    expect(rows(h)).toEqual([]);
+    h.close();
+  });
+
+  it('managers share one scope, cashiers lock per person', () => {
+    expect(PinLockout.lockScope({ id: 'c-1', role: 'manager' })).toBe(MANAGER_LOCK_SCOPE);
+    expect(PinLockout.lockScope({ id: 'c-2', role: 'manager' })).toBe(MANAGER_LOCK_SCOPE);
+    expect(PinLockout.lockScope({ id: 'c-3', role: 'cashier' })).toBe('signin:c-3');
+  });
+
+  it('runs the checks of one scope one after another (a failed one too), other scopes at once, an idle scope synchronously', async () => {
+    const h = openHarness();
+    const lockout = new PinLockout(h.backend);
+    const log: string[] = [];
+    const gates = new Map<string, () => void>();
+    const check = (name: string, fail = false) => () => {
+      log.push(`start ${name}`);
+      return new Promise<string>((resolve, reject) => {
+        gates.set(name, () => {
+          log.push(`end ${name}`);
+          if (fail) reject(new Error(name));
+          else resolve(name);
+        });
+      });
+    };
+    const a = lockout.oneAtATime('manager', check('a', true));
+    const b = lockout.oneAtATime('manager', check('b'));
+    const c = lockout.oneAtATime('manager', check('c'));
+    const other = lockout.oneAtATime('signin:x', check('x'));
+    // Idle scopes start synchronously; the busy one waits.
+    expect(log).toEqual(['start a', 'start x']);
+    gates.get('x')!();
+    await expect(other).resolves.toBe('x');
+    expect(log).toEqual(['start a', 'start x', 'end x']);
+    gates.get('a')!();
+    await expect(a).rejects.toThrow('a');
+    await Promise.resolve();
+    expect(log.slice(3)).toEqual(['end a', 'start b']);
+    gates.get('b')!();
+    await expect(b).resolves.toBe('b');
+    await Promise.resolve();
+    expect(log.slice(5)).toEqual(['end b', 'start c']);
+    gates.get('c')!();
+    await expect(c).resolves.toBe('c');
+    // Drained: the next check of the scope starts at once again.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    void lockout.oneAtATime('manager', check('d'));
+    expect(log.at(-1)).toBe('start d');
+    gates.get('d')!();
     h.close();
   });
 });

@@ -3,13 +3,14 @@
  * clock and change notifications. What the counter does is split by
  * responsibility into modules that share this core:
  *
- *   staff.ts     cashiers, PINs and lockout, the signed-in session
- *   shifts.ts    open / X / close with Z
- *   checkout.ts  member lookup, tenders, the sale's one transaction
- *   line.ts      the line: paging, details, draw, exchange, refund
- *   receipts.ts  receipt preview and reprint
- *   orders.ts    every order: paging, search by code, details, refund with tenders
- *   status.ts    the status-bar snapshot
+ *   staff.ts        cashiers, PINs, the signed-in session
+ *   pin-lockout.ts  the wrong-PIN count and lock per scope (used by staff.ts)
+ *   shifts.ts       open / X / close with Z
+ *   checkout.ts     member lookup, tenders, the sale's one transaction
+ *   line.ts         the line: paging, details, draw, exchange, refund
+ *   receipts.ts     receipt preview and reprint
+ *   orders.ts       every order: paging, search by code, details, refund with tenders
+ *   status.ts       the status-bar snapshot
  *
  * Every operation that changes money runs inside ONE SQLite transaction
  * together with everything it implies (engine rows, ledger, outbox event,
@@ -43,7 +44,7 @@ import { StorageMonitor, type StorageOptions } from './storage';
 import { storageFault } from './storage-faults';
 
 export { checkTenders, findMember } from './checkout';
-export { PIN_LOCK_MS, PIN_MAX_FAILURES } from './staff';
+export { PIN_LOCK_MS, PIN_MAX_FAILURES } from './pin-lockout';
 export type { PrinterStateSource, SyncStatusSource } from './status';
 
 export const DEFAULT_QUEUE_ID = 'register-1';

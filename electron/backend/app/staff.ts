@@ -1,9 +1,11 @@
 /**
- * Staff: the register's cashiers and managers, their PINs (scrypt, with a
- * persisted lockout per scope) and the one signed-in session.
+ * Staff: the register's cashiers and managers, their PINs (scrypt) and the
+ * one signed-in session.
  *
  * Split from the register so that who-may-do-what lives in one place; the
- * register core (register.ts) owns the database and the clock.
+ * register core (register.ts) owns the database and the clock. The count of
+ * wrong PIN tries and the lock it sets live apart in pin-lockout.ts: Staff
+ * decides whose PIN counts against which scope, the lockout counts.
  */
 import type { CashierView, ParsedCommandInput } from '../../../shared/contract';
 import type { StaffView } from '../../../shared/contract-manager';
@@ -11,15 +13,13 @@ import { randomEventId } from '../../../shared/engine/index';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
 import { hashPin, verifyPin } from './pin';
+import { MANAGER_LOCK_SCOPE, PinLockout } from './pin-lockout';
 import type { RegisterBackend } from './register';
 
-/** Wrong PIN tries in a row before the scope locks, and for how long. */
-export const PIN_MAX_FAILURES = 5;
-export const PIN_LOCK_MS = 5 * 60 * 1000;
+// Re-exported: the lockout's constants were first defined here.
+export { MANAGER_LOCK_SCOPE, PIN_LOCK_MS, PIN_MAX_FAILURES } from './pin-lockout';
 /** app_meta: who last signed in at this register (the sign-in screen preselects them). */
 export const LAST_CASHIER_META = 'register.lastCashierId';
-/** The lockout scope of manager approval and of every manager's sign-in. */
-export const MANAGER_LOCK_SCOPE = 'manager';
 
 /** A manager PIN that was right, and the hash it matched (a PIN change compares against it: `manager.changePin`). */
 export interface ManagerProof {
@@ -30,10 +30,11 @@ export interface ManagerProof {
 export class Staff {
   private session: CashierView | null = null;
   private readonly sessionEndListeners = new Set<(cashierId: string) => void>();
-  /** The tail of each lockout scope's PIN checks (`oneAtATime`). */
-  private readonly pinChecks = new Map<string, Promise<void>>();
+  private readonly lockout: PinLockout;
 
-  constructor(private readonly core: RegisterBackend) {}
+  constructor(private readonly core: RegisterBackend) {
+    this.lockout = new PinLockout(core);
+  }
 
   private get db() {
     return this.core.db;
@@ -145,7 +146,7 @@ export class Staff {
     this.core.sql('UPDATE cashiers SET pin_hash = ? WHERE id = ?').run(pinHash, cashierId);
     // A forgotten PIN is usually why it is reset: the person's lockout ends with it.
     const person = this.person(cashierId)!;
-    if (person.role !== 'manager') this.core.sql('DELETE FROM pin_lockouts WHERE scope = ?').run(Staff.lockScope(person));
+    if (person.role !== 'manager') this.lockout.clear(Staff.lockScope(person));
   }
 
   async hashNewPin(pin: string): Promise<string> {
@@ -212,95 +213,9 @@ export class Staff {
     return cashier;
   }
 
-  private lockState(scope: string): { failures: number; lockedUntil: number | null } {
-    const row = this.core.sql('SELECT failures, locked_until FROM pin_lockouts WHERE scope = ?').get(scope) as
-      | { failures: number; locked_until: number | null }
-      | undefined;
-    return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null };
-  }
-
-  private lockedError(lockedUntil: number): AppError {
-    return new AppError('locked', msg('pin.locked', { until: lockedUntil }), { lockedUntil });
-  }
-
-  /**
-   * Reserves one PIN try BEFORE the slow scrypt check, in one synchronous
-   * transaction: the try is counted as wrong up front, and the try that
-   * reaches PIN_MAX_FAILURES sets the lock at once. Parallel tries (the IPC
-   * handler runs invokes concurrently) therefore see each other's
-   * reservations: exactly PIN_MAX_FAILURES tries are ever checked per lock
-   * window, whatever their order of completion. A right PIN clears the count
-   * afterwards (`rightPin`); a wrong one has nothing left to write, so a
-   * late wrong PIN can never clear or shorten a lock.
-   */
-  private reserveTry(scope: string): { failures: number; lockedUntil: number | null; now: number } {
-    const now = this.core.wallNow();
-    return this.db.transaction(() => {
-      const current = this.lockState(scope);
-      if (current.lockedUntil !== null && current.lockedUntil > now) throw this.lockedError(current.lockedUntil);
-      // A lock that has run out starts a fresh count.
-      const base = current.lockedUntil !== null ? 0 : current.failures;
-      const failures = base + 1;
-      const lockedUntil = failures >= PIN_MAX_FAILURES ? now + PIN_LOCK_MS : null;
-      this.core
-        .sql(
-          `INSERT INTO pin_lockouts (scope, failures, locked_until) VALUES (?, ?, ?)
-           ON CONFLICT (scope) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
-        )
-        .run(scope, failures, lockedUntil);
-      return { failures, lockedUntil, now };
-    })();
-  }
-
-  /** The reserved try was wrong: it is already counted, so this only reports it. */
-  private wrongPin(scope: string, what: string, reserved: { failures: number; lockedUntil: number | null }): never {
-    this.core.log.warn(`wrong ${what} PIN (${scope}), ${reserved.failures} in a row`);
-    if (reserved.lockedUntil !== null) {
-      throw new AppError('locked', msg('pin.lockedNow', { until: reserved.lockedUntil, lockMinutes: PIN_LOCK_MS / 60_000 }), {
-        lockedUntil: reserved.lockedUntil,
-      });
-    }
-    const tries = { triesLeft: PIN_MAX_FAILURES - reserved.failures, lockMinutes: PIN_LOCK_MS / 60_000 };
-    throw new AppError('wrong-pin', what === 'manager' ? msg('pin.wrongManager', tries) : msg('pin.wrong', tries));
-  }
-
-  private rightPin(scope: string): void {
-    this.core.sql('DELETE FROM pin_lockouts WHERE scope = ?').run(scope);
-  }
-
-  /**
-   * Whose lockout a person's PIN counts against. Managers share ONE scope
-   * for their sign-in PIN and for manager approval (which any manager's PIN
-   * gives), so a manager PIN cannot be guessed at twice the rate by
-   * alternating the sign-in screen and the refund dialog. Cashiers lock
-   * per person.
-   */
+  /** Whose lockout a person's PIN counts against: managers share one scope, cashiers lock per person (`PinLockout.lockScope`). */
   static lockScope(person: { id: string; role: string }): string {
-    return person.role === 'manager' ? MANAGER_LOCK_SCOPE : `signin:${person.id}`;
-  }
-
-  /**
-   * Runs the PIN checks of one lockout scope one after another. Each try is
-   * still reserved before its scrypt (`reserveTry`), but parallel tries of
-   * a RIGHT PIN no longer see each other's reservations as failures: before,
-   * 16 refunds sent at once with the right PIN reserved 16 tries up front,
-   * the 5th set the lock and 11 were refused as 'locked' (nobody had typed
-   * a wrong PIN). One at a time, every right PIN passes and clears the
-   * count; wrong ones still lock after exactly PIN_MAX_FAILURES checks. An
-   * idle scope starts the check at once (synchronously), as before.
-   */
-  private oneAtATime<T>(scope: string, check: () => Promise<T>): Promise<T> {
-    const before = this.pinChecks.get(scope);
-    const run = before ? before.then(check) : check();
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.pinChecks.set(scope, tail);
-    void tail.then(() => {
-      if (this.pinChecks.get(scope) === tail) this.pinChecks.delete(scope);
-    });
-    return run;
+    return PinLockout.lockScope(person);
   }
 
   /** Any manager's PIN approves; 5 wrong tries lock manager approval (and managers' sign-in) for 5 minutes (persisted). */
@@ -311,8 +226,8 @@ export class Staff {
   /** `checkManagerPin`, with the hash the PIN matched. */
   proveManagerPin(pin: string): Promise<ManagerProof> {
     const scope = MANAGER_LOCK_SCOPE;
-    return this.oneAtATime(scope, async () => {
-      const reserved = this.reserveTry(scope);
+    return this.lockout.oneAtATime(scope, async () => {
+      const reserved = this.lockout.reserveTry(scope);
       // A disabled manager's PIN approves nothing.
       const managers = this.core.sql("SELECT id, name, role, pin_hash FROM cashiers WHERE role = 'manager' AND disabled_at IS NULL ORDER BY created_at").all() as (CashierView & {
         pin_hash: string;
@@ -321,11 +236,11 @@ export class Staff {
         if (await verifyPin(pin, m.pin_hash)) {
           // Read again after the await: disabled or given a new PIN meanwhile, the old PIN approves nothing.
           this.requireUnchanged(m.id, m.pin_hash, true);
-          this.rightPin(scope);
+          this.lockout.rightPin(scope);
           return { manager: { id: m.id, name: m.name, role: m.role }, pinHash: m.pin_hash };
         }
       }
-      return this.wrongPin(scope, 'manager', reserved);
+      return this.lockout.wrongPin(scope, 'manager', reserved);
     });
   }
 
@@ -376,17 +291,17 @@ export class Staff {
     const first = read();
     if (!first) throw new AppError('not-found', msg('staff.notFound', { cashierId: input.cashierId }));
     const scope = Staff.lockScope(first);
-    return this.oneAtATime(scope, async () => {
+    return this.lockout.oneAtATime(scope, async () => {
       // Read at this try's turn: an earlier try may have waited while the person changed.
       const row = read();
       if (!row) throw new AppError('not-found', msg('staff.notFound', { cashierId: input.cashierId }));
       // Checked before the PIN: a disabled person learns nothing about their PIN here.
       if (row.disabled_at !== null) throw new AppError('rule', msg('staff.disabled', { name: row.name }), { rule: 'cashier-disabled' });
-      const reserved = this.reserveTry(scope);
-      if (!(await verifyPin(input.pin, row.pin_hash))) this.wrongPin(scope, 'sign-in', reserved);
+      const reserved = this.lockout.reserveTry(scope);
+      if (!(await verifyPin(input.pin, row.pin_hash))) this.lockout.wrongPin(scope, 'sign-in', reserved);
       // Disabled or given a new PIN while the PIN was checked: not signed in.
       this.requireUnchanged(row.id, row.pin_hash, false);
-      this.rightPin(scope);
+      this.lockout.rightPin(scope);
       this.session = { id: row.id, name: row.name, role: row.role };
       this.rememberLastCashier(row.id);
       this.core.notifyChanged();
