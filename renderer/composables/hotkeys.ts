@@ -31,8 +31,12 @@ function isTyping(event: KeyboardEvent): boolean {
   return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable;
 }
 
+/** Events already offered to the layers in the capture phase (so the bubble phase does not offer them twice). */
+const offered = new WeakSet<KeyboardEvent>();
+
 function onKeydown(event: KeyboardEvent): void {
-  if (event.defaultPrevented || event.isComposing) return;
+  if (event.defaultPrevented || event.isComposing || offered.has(event)) return;
+  offered.add(event);
   const name = keyName(event);
   // Printable keys typed into a field belong to the field ('+' = split
   // tender and '*' = amount received are the exceptions: amounts never
@@ -53,9 +57,25 @@ function onKeydown(event: KeyboardEvent): void {
   }
 }
 
+/**
+ * Command keys (F1–F12, Ctrl+…) typed in a date field, taken before the field.
+ * Element Plus's date editor stops every key from going on once text is typed
+ * in it (its `userInput`), so with 2026-13-40 or a phone number typed in the
+ * line's date range F3, Ctrl+O, F1 … did nothing — the keyboard was held there
+ * until Tab. Other keys (digits, Enter, Esc, arrows) stay the field's.
+ */
+function onKeydownCapture(event: KeyboardEvent): void {
+  const target = event.target as HTMLElement | null;
+  if (!target?.closest?.('.el-date-editor, .el-picker-panel')) return;
+  const name = keyName(event);
+  if (!/^F(?:[1-9]|1[0-2])$/.test(name) && !name.startsWith('ctrl+')) return;
+  onKeydown(event);
+}
+
 function ensureInstalled(): void {
   if (installed) return;
   window.addEventListener('keydown', onKeydown);
+  window.addEventListener('keydown', onKeydownCapture, true);
   installed = true;
 }
 
