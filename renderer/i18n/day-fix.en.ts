@@ -9,6 +9,9 @@ export default {
       reprinted: 'A copy of the Z report of shift #{shift} was sent to the receipt printer',
       keys: '↑/↓ choose a shift · Ctrl+P print a copy',
     },
+    signIn: {
+      pinMismatchRetype: 'The two PINs differ: type the PIN again in the repeat field',
+    },
     shift: {
       floatRequired: 'Type the opening float (the change in the drawer), then Enter opens the shift; type 0 for none',
       countRequired: 'Count the cash in the drawer and type it before F8 closes the shift; type 0 for none',

@@ -165,4 +165,21 @@ describe('sign-in', () => {
     expect(wrapper.find('.cashier[aria-checked="true"] .name').text()).toBe('林小红');
     expect(wrapper.find('[data-test="sign-in-staff-hint"]').text()).toContain('员工');
   });
+
+  it('first run: two PINs that differ empty the repeat, say to type it again there, and put the cursor in it; nothing is created', async () => {
+    const api = fakeApi();
+    api.on('app.status', () => statusFixture({ cashier: null, shift: null }));
+    api.on('cashiers.signInChoices', () => ({ cashiers: [], lastCashierId: null }));
+    wrapper = mountWith(SignInView);
+    await flush();
+    await wrapper.find('[data-test="first-name"]').setValue('陈店长');
+    await wrapper.find('[data-test="first-pin"]').setValue('2468');
+    await wrapper.find('[data-test="first-pin-again"]').setValue('2469');
+    press('Enter');
+    await flush();
+    expect(wrapper.find('[data-test="sign-in-error"]').text()).toContain('重新输入');
+    expect((wrapper.find('[data-test="first-pin-again"]').element as HTMLInputElement).value).toBe('');
+    expect(document.activeElement?.getAttribute('data-test')).toBe('first-pin-again');
+    expect(api.calls.some((c) => c.name === 'setup.createManager')).toBe(false);
+  });
 });
