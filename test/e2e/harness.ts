@@ -335,4 +335,6 @@ export async function addStaff(page: Page, name: string, pin: string): Promise<v
   await typeSlowly(page, pin);
   await page.keyboard.press('Enter');
   await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).document.querySelector('[data-test="staff-notice"]')?.textContent?.includes(n) === true, name);
+  // The dialog closed and the list has the cursor: the next key is the list's.
+  await focusIn(page, 'staff-list');
 }

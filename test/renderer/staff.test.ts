@@ -88,6 +88,41 @@ describe('the staff section', () => {
     expect(api.calls.find((c) => c.name === 'manager.staff.resetPin')!.input).toEqual({ managerPin: '2468', cashierId: 'c1', newPin: '5555' });
   });
 
+  it('once 已添加 shows, the dialog is closed: Insert adds the next person while the list is still reloading', async () => {
+    const api = fakeApi();
+    let staff = [person('m1', '陈店长', { role: 'manager', createdByName: null })];
+    let releaseList: (() => void) | null = null;
+    api.on('manager.staff.list', () => (staff.length === 1 ? { staff } : new Promise((resolve) => (releaseList = () => resolve({ staff })))));
+    api.on('manager.staff.create', (raw) => {
+      const p = person('c2', (raw as { name: string }).name);
+      staff = [...staff, p];
+      return p;
+    });
+    wrapper = mountWith(StaffPanel);
+    useManagerStore().session = { managerId: 'm1', name: '陈店长', expiresAt: 0 };
+    await flush();
+    press('Insert');
+    await flush();
+    await new Promise((r) => setTimeout(r, 10));
+    await typeInto('[data-test="staff-name"]', '周晓明');
+    await typeInto('[data-test="staff-pin"]', '9753');
+    press('Enter', await typeInto('[data-test="staff-pin-again"]', '9753'));
+    await flush();
+    // The list reload has not answered yet; what the manager sees says the person was added…
+    expect(wrapper.find('[data-test="staff-notice"]').text()).toBe('已添加 周晓明');
+    expect(releaseList).not.toBeNull();
+    // …the dialog is closed, the cursor on the list…
+    expect(document.activeElement?.getAttribute('data-test')).toBe('staff-list');
+    // …and the next Insert opens the dialog again (it was swallowed by the closing dialog before).
+    press('Insert');
+    await flush();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(document.activeElement?.getAttribute('data-test')).toBe('staff-name');
+    expect(document.querySelector<HTMLInputElement>('[data-test="staff-name"]')!.value).toBe('');
+    releaseList!();
+    await flush();
+  });
+
   it('the add dialog: Ctrl+2 / Ctrl+1 choose the role (keys shown on the buttons), Enter walks to the next empty field, a refused PIN puts the cursor on it', async () => {
     const api = fakeApi();
     api.on('manager.staff.list', () => ({ staff: [person('m1', '陈店长', { role: 'manager', createdByName: null })] }));
