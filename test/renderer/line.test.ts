@@ -109,7 +109,7 @@ describe('the line list', () => {
     expect(api.calls.filter((c) => c.name === 'queue.entry').at(-1)?.input).toEqual({ orderId: entry(2).orderId });
   });
 
-  it('the cursor rests on the list on arrival and again when the details close (Esc): ↓ Enter opens, never the page body', async () => {
+  it('the cursor rests on the list on arrival, on the details while they show, and on the list again when they close (Esc): never the page body', async () => {
     const api = pagedLine(5);
     wrapper = mountWith(QueueView, { props: { width: 1200, height: 600 } });
     await flush();
@@ -118,6 +118,8 @@ describe('the line list', () => {
     press('Enter', document.activeElement!);
     await flush();
     expect(api.calls.filter((c) => c.name === 'queue.entry').at(-1)?.input).toEqual({ orderId: entry(2).orderId });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(document.activeElement?.getAttribute('data-test'), 'the open details hold the cursor').toBe('entry-details');
     press('Escape');
     await flush();
     expect(document.activeElement?.getAttribute('data-test')).toBe('queue-table');
