@@ -20,8 +20,8 @@ export default {
     notHere: 'This register cannot collect it: collect the payment on the store’s payment terminal.',
     then: 'Once it is paid, pick the tender:',
   },
-  foreignReceipt: 'This receipt QR is from another register; this register cannot find the order',
-  unknownCode: 'Unknown code “{code}”: not a member code, phone number or one of our receipts',
+  foreignReceipt: 'This is another register\'s receipt QR; this register cannot find the order: look it up at the register that printed it, or type the receipt\'s lookup code',
+  unknownCode: 'Unknown code: not a member code, phone number or one of our receipts. Scan again, or press F4 to type the phone number / member code',
   print: {
     bannerTitle: 'Printing failed: {cause}',
     bannerJob: '{job} did not print ({time}).',

@@ -194,6 +194,19 @@ describe('checkout fluency (issue 10 §3 §4)', () => {
   }
   const submits = (api: ReturnType<typeof fakeApi>) => api.calls.filter((c) => c.name === 'checkout.submit');
 
+  it('an unrecognised code (a URL) is told in Chinese with the next step, without echoing its Latin text; nothing looked up', async () => {
+    const api = setup();
+    await wrapper!.find('[data-test="amount"]').setValue('50');
+    await wrapper!.find('[data-test="member"]').setValue('http://example.com/x y');
+    press('Enter');
+    await flush();
+    const notice = wrapper!.find('[data-test="scan-notice"]');
+    expect(notice.text()).toContain('无法识别的条码');
+    expect(notice.text()).toContain('F4');
+    expect(notice.text()).not.toContain('example');
+    expect(api.calls.map((c) => c.name).filter((n) => !n.startsWith('display.'))).toEqual([]);
+  });
+
   it('a WeChat pay code typed in the member field is told in Chinese, never looked up, never a tender', async () => {
     const api = setup();
     await wrapper!.find('[data-test="amount"]').setValue('50');
