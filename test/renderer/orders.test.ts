@@ -110,6 +110,21 @@ describe('the orders screen', () => {
     expect(last).toEqual({ limit: 50, tender: 'cash', refunded: true });
   });
 
+  it('a search that finds nothing says what to check and how to clear it', async () => {
+    const { api } = pagedOrders();
+    api.on('orders.list', () => ({ orders: [], next: null, matchedBy: null }));
+    wrapper = mountWith(OrdersView);
+    await flush();
+    const search = wrapper.find('[data-test="orders-search"]');
+    await search.setValue('0999');
+    press('Enter', search.element);
+    await flush();
+    const told = wrapper.find('[data-test="orders-matched"]').text();
+    expect(told).toContain('没有找到“0999”对应的订单');
+    expect(told).toContain('查询码');
+    expect(told).toContain('Esc');
+  });
+
   it('F8 shows what to hand back per tender and what it does to the line; the PIN refunds; focus back on the list', async () => {
     const { api } = pagedOrders(3);
     const plan: RefundPlanView = {
