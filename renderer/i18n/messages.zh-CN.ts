@@ -50,7 +50,7 @@ export const ZH_MESSAGES: MessageTexts = {
   'order.alreadyRefunded': '订单 {orderId} 已经退过款，不能再退。',
   'order.refundClosedDay': '订单 {orderId} 属于已日结的班次（已打印日结报表），本店设置为已日结订单不能退款。如需退款，请店长在“门店”设置中允许。',
   'order.refundNeedsShift': '请先开班：退款要记入当前班次。',
-  'order.badDay': '{day} 不是有效的日期。',
+  'order.badDay': '{day} 不是有效的日期：请按 年-月-日 输入，例如 2026-03-02。',
 
   'shift.notOpen': '还没有开班：请先开班（F3）。',
   'shift.alreadyOpen': '本收银台已经有一个班次开着，请先交班。',

@@ -53,7 +53,7 @@ export const EN_MESSAGES: MessageTexts = {
   'order.alreadyRefunded': 'Order {orderId} is already refunded.',
   'order.refundClosedDay': 'Order {orderId} belongs to a closed day (its shift report is printed) and this store does not refund closed days. A manager can allow it under Store settings.',
   'order.refundNeedsShift': 'Open a shift first: a refund is recorded in the open shift.',
-  'order.badDay': '{day} is not a real date.',
+  'order.badDay': '{day} is not a real date: type year-month-day, e.g. 2026-03-02.',
 
   'shift.notOpen': 'No shift is open: open a shift first (F3).',
   'shift.alreadyOpen': 'A shift is already open on this register.',

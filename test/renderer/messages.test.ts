@@ -82,6 +82,13 @@ describe('message catalogue', () => {
     }
   });
 
+  it('a refusal met at the counter says what to do next, not only what is wrong', () => {
+    // Met by keyboard in a store's day (the orders screen's day filter, the member field, staff, PINs).
+    for (const code of ['order.badDay', 'line.memberNotFound', 'staff.notFound', 'order.notFound'] as const) {
+      expect(ZH_MESSAGES[code], code).toContain('请');
+    }
+  });
+
   it('parameters are written by their kind', () => {
     expect(messageText(msg('checkout.tenderShort', { tenderedFen: 1_000_000, actualPaidFen: 1_919_950_560 }), 'zh-CN')).toBe('收款合计 ¥10,000.00 不够实付 ¥19,199,505.60，请补足。');
     expect(messageText(msg('input.tooLargeBp', { max: 100_000 }), 'zh-CN')).toBe('不能大于 1000%');
