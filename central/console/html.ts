@@ -42,7 +42,8 @@ nav{display:flex;gap:6px;flex-wrap:wrap;margin-bottom:10px;align-items:center}
 nav a{padding:6px 12px;border-radius:6px;color:#1f2329;text-decoration:none;background:#fff;border:1px solid #dfe2e6}
 nav a[aria-current=page]{background:#1f5fbf;color:#fff;border-color:#1f5fbf}
 nav form{margin-left:auto}
-a:focus,button:focus,input:focus,select:focus{outline:3px solid #f0a000;outline-offset:1px}
+a:focus,button:focus,input:focus,select:focus,summary:focus{outline:3px solid #f0a000;outline-offset:1px}
+[aria-invalid=true]{border:2px solid #b00020;border-radius:3px}
 .card{background:#fff;border-radius:10px;padding:16px;margin-bottom:12px;box-shadow:0 1px 3px rgba(0,0,0,.06);overflow-x:auto}
 td.actions button{font-size:14px;padding:4px 10px}table.wrap td{white-space:normal}table.wrap td.l{min-width:160px}table.wrap td.actions{white-space:nowrap}
 table{width:100%;border-collapse:collapse;font-size:14px}th,td{padding:7px 6px;border-bottom:1px solid #eef0f3;text-align:right;white-space:nowrap}
@@ -53,7 +54,7 @@ tr.silent td{background:#fff1f0}
 input,select{font-size:15px;padding:6px 8px;box-sizing:border-box}input.wide{width:100%}
 button{font-size:15px;padding:6px 16px;cursor:pointer}button.danger{background:#b00020;color:#fff;border:0;border-radius:6px}
 .grid{display:grid;grid-template-columns:220px 1fr;gap:8px 16px;align-items:center}
-.grid .err{grid-column:2;color:#b00020;font-size:14px;margin-top:-4px}
+.grid .err{grid-column:2;color:#b00020;font-size:14px;margin-top:-4px}.err{color:#b00020;font-size:14px}
 .flash{background:#e8f5e9;border:1px solid #a5d6a7;padding:10px 14px;border-radius:8px;margin-bottom:12px}
 .flash.bad{background:#fdecea;border-color:#f5a3a3}
 .code{font-family:"Noto Sans Mono","DejaVu Sans Mono",monospace;font-size:26px;letter-spacing:2px;background:#f4f5f7;padding:10px 14px;border-radius:8px;display:inline-block}
@@ -102,6 +103,18 @@ export function send(res: http.ServerResponse, status: number, html: string, hea
   });
   res.end(html);
 }
+
+/**
+ * A field after a refused submit: marked invalid, described by its error and
+ * given the focus (`autofocus`, so a keyboard user is on it again without
+ * tabbing through the page; one per page: the first field in error).
+ */
+export function invalidAttrs(id: string, error: string | undefined, focus: boolean): string {
+  return error ? ` aria-invalid="true" aria-describedby="err-${id}"${focus ? ' autofocus' : ''}` : '';
+}
+
+/** The error under its field (the forms' grid puts it in the field's column). */
+export const fieldError = (id: string, error: string | undefined) => (error ? `<span class="err" id="err-${id}" role="alert" data-test="field-error">${esc(error)}</span>` : '');
 
 /** A register's name for a person: 人民路店 · R01 号收银台. */
 export const registerLabel = (storeName: string, registerId: string) => `${esc(storeName)} · ${esc(registerId)} 号收银台`;

@@ -14,7 +14,7 @@ import { normalizeMainlandMobile } from '../../shared/members';
 import type { SqlDb } from '../db/adapter';
 import { audit } from './audit';
 import { checkLayer, diffLayers, knownLevels, layerInForce, levelLabel, pushLayer } from './base-settings';
-import { csrfField, esc, page, percent, when, yuan, type Shell } from './html';
+import { csrfField, esc, fieldError, invalidAttrs, page, percent, when, yuan, type Shell } from './html';
 import type { ActionResult } from './registers';
 
 export interface MembersOptions {
@@ -22,27 +22,33 @@ export interface MembersOptions {
   phoneDigest?: (digits: string) => string;
 }
 
-export async function membersPage(db: SqlDb, shell: Shell, _now: number, options: MembersOptions, failed?: { error: string }, answer = ''): Promise<string> {
+export async function membersPage(db: SqlDb, shell: Shell, _now: number, options: MembersOptions, failed?: { error: string; field?: string; names?: URLSearchParams }, answer = ''): Promise<string> {
   const { settings: layer } = await layerInForce(db, null);
   const levels = await knownLevels(db, layer);
   const counts = new Map((await db.query<{ level: string; n: number }>('SELECT level, count(*) AS n FROM members GROUP BY level')).rows.map((r) => [r.level, r.n]));
   const rows = levels
-    .map((level) => {
+    .map((level, i) => {
       const label = levelLabel(level, layer, levels);
       const ratio = layer.levelRatiosBp?.[level];
-      return `<tr data-test="level-row"><td>${esc(label)}</td><td class="l"><input name="name:${esc(level)}" value="${esc(layer.levelNames?.[level] ?? '')}" maxlength="40" placeholder="${esc(label)}" aria-label="${esc(label)}的显示名称"></td>
+      const id = `level-name-${i}`;
+      const error = failed?.field === id ? failed.error : undefined;
+      // After a refused submit the names typed stay (they are not secret), the wrong one marked.
+      const value = failed?.names?.get(`name:${level}`) ?? layer.levelNames?.[level] ?? '';
+      return `<tr data-test="level-row"><td>${esc(label)}</td><td class="l"><input id="${id}" name="name:${esc(level)}" value="${esc(value)}" maxlength="40" placeholder="${esc(label)}" aria-label="${esc(label)}的显示名称"${invalidAttrs(id, error, true)}>${error ? `<br>${fieldError(id, error)}` : ''}</td>
 <td>${ratio !== undefined ? percent(ratio) : '<span class="muted">用默认返利比例</span>'}</td><td>${counts.get(level) ?? 0} 人</td></tr>`;
     })
     .join('');
+  // A lookup's error goes under the phone field (typed again there: the number is never sent back).
+  const phoneError = failed?.field === 'phone' ? failed.error : undefined;
   const lookup = options.phoneDigest
-    ? `<form method="post" action="/console/members/lookup" class="grid" autocomplete="off">${csrfField(shell.csrf)}
-<label for="phone">手机号</label><input id="phone" name="phone" type="tel" inputmode="numeric" maxlength="20" autocomplete="off" required>
+    ? `<form method="post" action="/console/members/lookup" class="grid" autocomplete="off" novalidate>${csrfField(shell.csrf)}
+<label for="phone">手机号</label><input id="phone" name="phone" type="tel" inputmode="numeric" maxlength="20" autocomplete="off" required${invalidAttrs('phone', phoneError, true)}>${fieldError('phone', phoneError)}
 <span></span><span><button type="submit" data-test="lookup">查找会员</button></span></form>
 <p class="muted">手机号只在服务器上换成联盟密钥下的摘要去比对，不保存、不记日志；结果只显示打码的手机号。</p>`
     : `<p class="warn" data-test="lookup-off">按手机号查找还没开启：服务器还没有联盟的手机号密钥（与各收银台相同的那个）。请服务器管理员按部署说明配置密钥后重启服务。</p>`;
   return page(
     '会员 · 联盟控制台',
-    `<h1>会员</h1>${failed ? `<div class="flash bad" role="alert" data-test="form-error">${esc(failed.error)}</div>` : ''}${answer}
+    `<h1>会员</h1>${failed && !failed.field ? `<div class="flash bad" role="alert" data-test="form-error">${esc(failed.error)}</div>` : ''}${answer}
 <h2>按手机号查找</h2><div class="card">${lookup}</div>
 <h2>会员等级和显示名称</h2><div class="card"><form method="post" action="/console/members/levels">${csrfField(shell.csrf)}
 <table><thead><tr><th>等级（现在的名称）</th><th class="l">新的显示名称</th><th>返利比例</th><th>会员人数</th></tr></thead><tbody>${rows || '<tr><td colspan="4" class="l muted">还没有会员等级。</td></tr>'}</tbody></table>
@@ -57,9 +63,9 @@ export async function membersAction(db: SqlDb, admin: string, kind: 'levels' | '
   const { settings: current } = await layerInForce(db, null);
   const levels = await knownLevels(db, current);
   const names = Object.create(null) as Record<string, string>;
-  for (const level of levels) {
+  for (const [i, level] of levels.entries()) {
     const name = (form.get(`name:${level}`) ?? '').trim();
-    if ([...name].length > 20) return { ok: false, error: `“${levelLabel(level, current, levels)}”的新名称最多 20 个字，现在是 ${[...name].length} 个。没有推送。` };
+    if ([...name].length > 20) return { ok: false, field: `level-name-${i}`, error: `“${levelLabel(level, current, levels)}”的新名称最多 20 个字，现在是 ${[...name].length} 个。没有推送。` };
     if (name) names[level] = name;
   }
   const next = { ...current } as Record<string, unknown>;
@@ -76,7 +82,7 @@ export async function membersAction(db: SqlDb, admin: string, kind: 'levels' | '
 async function lookupAction(db: SqlDb, admin: string, form: URLSearchParams, now: number, options: MembersOptions, shell: Shell): Promise<ActionResult> {
   if (!options.phoneDigest) return { ok: false, error: '按手机号查找还没开启（服务器没有联盟的手机号密钥）。' };
   const digits = normalizeMainlandMobile(form.get('phone') ?? '');
-  if (!digits) return { ok: false, error: '请输入 11 位手机号（1 开头，可带 +86），没有查找。' };
+  if (!digits) return { ok: false, field: 'phone', error: '请输入 11 位手机号（1 开头，可带 +86），没有查找。' };
   const digest = options.phoneDigest(digits);
   const member = (
     await db.query<{ id: string; level: string; display_name: string | null; masked_phone: string | null; created_at: number }>(

@@ -7,15 +7,24 @@
 import { addRegister, addStore, revokeRegister } from '../auth/registry';
 import type { SqlDb } from '../db/adapter';
 import { audit } from './audit';
-import { csrfField, esc, page, registerLabel, when, type Shell } from './html';
+import { csrfField, esc, fieldError, invalidAttrs, page, registerLabel, when, type Shell } from './html';
 import { batchRefusalText } from './refusals';
 import { consoleRegisters, isSilent, refusalText, registerState, storeNames, waitingText } from './reads';
 
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export type ActionResult = { ok: true; html?: string; flash?: string } | { ok: false; error: string };
+/** A refused action's `field` is the id of the form field it concerns: the error is shown under it and the field gets the focus. */
+export type ActionResult = { ok: true; html?: string; flash?: string } | { ok: false; error: string; field?: string };
 
-export async function registersPage(db: SqlDb, shell: Shell, now: number, form: { error?: string; storeId?: string; registerId?: string; storeName?: string } = {}): Promise<string> {
+export interface RegistersForm {
+  error?: string;
+  field?: string;
+  storeId?: string;
+  registerId?: string;
+  storeName?: string;
+}
+
+export async function registersPage(db: SqlDb, shell: Shell, now: number, form: RegistersForm = {}): Promise<string> {
   const registers = await consoleRegisters(db, now);
   const stores = await storeNames(db);
   const rows = registers
@@ -27,10 +36,12 @@ export async function registersPage(db: SqlDb, shell: Shell, now: number, form: 
       return `<tr data-test="manage-row" class="${silent ? 'silent' : ''}"><td>${registerLabel(r.storeName, r.registerId)}</td><td>${stateText}</td><td>${when(r.lastSyncAt)}</td><td>${when(r.lastSeenAt)}</td><td>${r.lastSeq}</td><td class="${(r.outboxWaiting ?? 0) > 0 ? 'pending' : ''}">${waitingText(r, now)}</td>
 <td class="${r.batchRefusals > 0 ? 'l warn' : ''}" data-test="batch-refusal-text">${r.batchRefusals > 0 ? `${r.batchRefusals} 次；最近一次 ${when(r.lastBatchAt)}：${esc(batchRefusalText(r.lastBatchCode, r.expectedSeq))}` : '无'}</td>
 <td class="${r.refusals > 0 ? 'l warn' : ''}">${r.refusals > 0 ? `${r.refusals} 次；最近一次 ${when(r.lastRefusalAt)}：${esc(refusalText(r.lastRefusalCode))}` : '无'}</td>
-<td class="actions"><form method="post" action="/console/registers/code" class="inline">${csrfField(shell.csrf)}<input type="hidden" name="store" value="${esc(r.storeId)}"><input type="hidden" name="register" value="${esc(r.registerId)}"><button type="submit" data-test="new-code">生成登记码</button></form>
-${state === 'live' || state === 'awaiting' ? ` <a href="/console/registers/revoke?${target}" data-test="revoke-link">停用…</a>` : ''}</td></tr>`;
+<td class="actions"><form method="post" action="/console/registers/code" class="inline">${csrfField(shell.csrf)}<input type="hidden" name="store" value="${esc(r.storeId)}"><input type="hidden" name="register" value="${esc(r.registerId)}"><button type="submit" data-test="new-code" aria-label="生成登记码：${registerLabel(r.storeName, r.registerId)}">生成登记码</button></form>
+${state === 'live' || state === 'awaiting' ? ` <a href="/console/registers/revoke?${target}" data-test="revoke-link" aria-label="停用${registerLabel(r.storeName, r.registerId)}…">停用…</a>` : ''}</td></tr>`;
     })
     .join('');
+  const fieldAttrs = (id: string) => invalidAttrs(id, form.field === id ? form.error : undefined, true);
+  const fieldMessage = (id: string) => fieldError(id, form.field === id ? form.error : undefined);
   const storeOptions = stores.map((s) => `<option value="${esc(s.id)}"${s.id === form.storeId ? ' selected' : ''}>${esc(s.name)}</option>`).join('');
   return page(
     '门店与收银台 · 联盟控制台',
@@ -38,14 +49,14 @@ ${state === 'live' || state === 'awaiting' ? ` <a href="/console/registers/revok
 <div class="card"><table class="wrap"><thead><tr><th>收银台</th><th>状态</th><th>最后同步</th><th>最后联系</th><th>已收到的记录</th><th>收银台上待上传</th><th class="l">被拒的上传</th><th class="l">拒收的推送</th><th>操作</th></tr></thead>
 <tbody>${rows || '<tr><td colspan="9" class="l muted">还没有收银台。先添加门店，再为它添加收银台。</td></tr>'}</tbody></table>
 <p class="muted">登记码只能用一次，7 天内有效。给已登记的收银台生成新登记码并在收银台上使用后，它原来的凭证立即失效（换机器时用）。“停用”让收银台的凭证立即失效，它再也不能上传，直到用新登记码重新登记。“收银台上待上传”是收银台最后一次联系时自己报告的条数。</p></div>
-${form.error ? `<div class="flash bad" role="alert" data-test="form-error">${esc(form.error)}</div>` : ''}
-<h2>添加收银台</h2><div class="card"><form method="post" action="/console/registers/code" class="grid">${csrfField(shell.csrf)}
-<label for="reg-store">门店</label><select id="reg-store" name="store" required>${storeOptions || '<option value="">（先添加门店）</option>'}</select>
-<label for="reg-id">收银台编号</label><input id="reg-id" name="register" required maxlength="128" placeholder="例如 R01" value="${esc(form.registerId ?? '')}">
+${form.error && !form.field ? `<div class="flash bad" role="alert" data-test="form-error">${esc(form.error)}</div>` : ''}
+<h2>添加收银台</h2><div class="card"><form method="post" action="/console/registers/code" class="grid" novalidate>${csrfField(shell.csrf)}
+<label for="reg-store">门店</label><select id="reg-store" name="store" required${fieldAttrs('reg-store')}>${storeOptions || '<option value="">（先添加门店）</option>'}</select>${fieldMessage('reg-store')}
+<label for="reg-id">收银台编号</label><input id="reg-id" name="register" required maxlength="128" placeholder="例如 R01" value="${esc(form.registerId ?? '')}"${fieldAttrs('reg-id')}>${fieldMessage('reg-id')}
 <span></span><span><button type="submit" data-test="add-register">添加并生成登记码</button></span></form></div>
-<h2>添加门店</h2><div class="card"><form method="post" action="/console/stores/add" class="grid">${csrfField(shell.csrf)}
-<label for="store-id">门店编号</label><input id="store-id" name="store" required maxlength="128" placeholder="例如 S003" value="${esc(form.storeName !== undefined ? (form.storeId ?? '') : '')}">
-<label for="store-name">门店名称</label><input id="store-name" name="name" required maxlength="200" placeholder="例如 中山路店" value="${esc(form.storeName ?? '')}">
+<h2>添加门店</h2><div class="card"><form method="post" action="/console/stores/add" class="grid" novalidate>${csrfField(shell.csrf)}
+<label for="store-id">门店编号</label><input id="store-id" name="store" required maxlength="128" placeholder="例如 S003" value="${esc(form.storeName !== undefined ? (form.storeId ?? '') : '')}"${fieldAttrs('store-id')}>${fieldMessage('store-id')}
+<label for="store-name">门店名称</label><input id="store-name" name="name" required maxlength="200" placeholder="例如 中山路店" value="${esc(form.storeName ?? '')}"${fieldAttrs('store-name')}>${fieldMessage('store-name')}
 <span></span><span><button type="submit" data-test="add-store">添加门店</button></span></form></div>`,
     shell,
   );
@@ -54,10 +65,10 @@ ${form.error ? `<div class="flash bad" role="alert" data-test="form-error">${esc
 export async function addStoreAction(db: SqlDb, admin: string, form: URLSearchParams, now: number): Promise<ActionResult> {
   const storeId = form.get('store')?.trim() ?? '';
   const name = form.get('name')?.trim() ?? '';
-  if (!ID.test(storeId)) return { ok: false, error: '门店编号只能由字母、数字和 . _ : - 组成（1 到 128 个字符）。请改正后再提交，门店没有添加。' };
-  if (!name || name.length > 200) return { ok: false, error: '请填写门店名称（1 到 200 个字）。门店没有添加。' };
+  if (!ID.test(storeId)) return { ok: false, field: 'store-id', error: '门店编号只能由字母、数字和 . _ : - 组成（1 到 128 个字符）。请改正后再提交，门店没有添加。' };
+  if (!name || name.length > 200) return { ok: false, field: 'store-name', error: '请填写门店名称（1 到 200 个字）。门店没有添加。' };
   const exists = await db.query('SELECT 1 FROM stores WHERE id = $1', [storeId]);
-  if (exists.rows.length > 0) return { ok: false, error: '这个门店编号已经有了，请换一个。门店没有添加。' };
+  if (exists.rows.length > 0) return { ok: false, field: 'store-id', error: '这个门店编号已经有了，请换一个。门店没有添加。' };
   await db.transaction(async (tx) => {
     await addStore(tx, storeId, name, now);
     await audit(tx, { at: now, admin, action: 'store-added', storeId, detail: { name } });
@@ -69,9 +80,9 @@ export async function addStoreAction(db: SqlDb, admin: string, form: URLSearchPa
 export async function enrolmentCodeAction(db: SqlDb, shell: Shell, form: URLSearchParams, now: number): Promise<ActionResult> {
   const storeId = form.get('store')?.trim() ?? '';
   const registerId = form.get('register')?.trim() ?? '';
-  if (!ID.test(registerId)) return { ok: false, error: '收银台编号只能由字母、数字和 . _ : - 组成（1 到 128 个字符），例如 R01。没有生成登记码。' };
+  if (!ID.test(registerId)) return { ok: false, field: 'reg-id', error: '收银台编号只能由字母、数字和 . _ : - 组成（1 到 128 个字符），例如 R01。没有生成登记码。' };
   const store = (await db.query<{ name: string }>('SELECT name FROM stores WHERE id = $1', [storeId])).rows[0];
-  if (!store) return { ok: false, error: '请选择一个已有的门店（没有的话先添加门店）。没有生成登记码。' };
+  if (!store) return { ok: false, field: 'reg-store', error: '请选择一个已有的门店（没有的话先添加门店）。没有生成登记码。' };
   const known = await db.query<{ tokens: number }>(
     'SELECT (SELECT count(*) FROM register_tokens t WHERE t.register = r.id AND t.revoked_at IS NULL) AS tokens FROM registers r WHERE r.store_id = $1 AND r.register_id = $2',
     [storeId, registerId],
@@ -97,7 +108,7 @@ ${replacing ? '<p class="warn">这台收银台已经登记过：新登记码一�
   };
 }
 
-export async function revokeConfirmPage(db: SqlDb, shell: Shell, storeId: string, registerId: string, now: number): Promise<string | null> {
+export async function revokeConfirmPage(db: SqlDb, shell: Shell, storeId: string, registerId: string, now: number, error?: string): Promise<string | null> {
   const register = (await consoleRegisters(db, now, storeId)).find((r) => r.registerId === registerId);
   if (!register) return null;
   return page(
@@ -106,8 +117,8 @@ export async function revokeConfirmPage(db: SqlDb, shell: Shell, storeId: string
 <p>停用后，这台收银台的凭证和还没用的登记码<b>立即失效</b>：它不能再上传销售记录，也收不到设置和会员推送。已经收到的 ${register.lastSeq} 条记录保留。</p>
 <p>收银台上还没上传的记录会留在收银台上；要让它重新同步，生成新登记码并在收银台上输入。</p>
 <p>适用于：收银台丢失或被盗、凭证泄露、门店关闭。</p>
-<form method="post" action="/console/registers/revoke">${csrfField(shell.csrf)}<input type="hidden" name="store" value="${esc(storeId)}"><input type="hidden" name="register" value="${esc(registerId)}">
-<label><input type="checkbox" name="confirm" value="yes" required data-test="revoke-confirm"> 我确认停用这台收银台</label><br>
+<form method="post" action="/console/registers/revoke" novalidate>${csrfField(shell.csrf)}<input type="hidden" name="store" value="${esc(storeId)}"><input type="hidden" name="register" value="${esc(registerId)}">
+<label><input type="checkbox" id="revoke-confirm" name="confirm" value="yes" required data-test="revoke-confirm"${invalidAttrs('revoke-confirm', error, true)}> 我确认停用这台收银台</label><br>${error ? `${fieldError('revoke-confirm', error)}<br>` : ''}
 <button type="submit" class="danger" data-test="revoke-submit">停用</button> <a href="/console/registers">取消</a></form></div>`,
     shell,
   );
@@ -116,7 +127,7 @@ export async function revokeConfirmPage(db: SqlDb, shell: Shell, storeId: string
 export async function revokeAction(db: SqlDb, admin: string, form: URLSearchParams, now: number): Promise<ActionResult> {
   const storeId = form.get('store') ?? '';
   const registerId = form.get('register') ?? '';
-  if (form.get('confirm') !== 'yes') return { ok: false, error: '没有勾选“我确认停用这台收银台”，收银台没有停用。' };
+  if (form.get('confirm') !== 'yes') return { ok: false, field: 'revoke-confirm', error: '没有勾选“我确认停用这台收银台”，收银台没有停用。请勾选后再按“停用”。' };
   const found = await db.query<{ name: string }>('SELECT s.name FROM registers r JOIN stores s ON s.id = r.store_id WHERE r.store_id = $1 AND r.register_id = $2', [storeId, registerId]);
   const name = found.rows[0]?.name;
   if (!name) return { ok: false, error: '没有找到这台收银台，可能已被删除。没有做任何改动。' };

@@ -56,8 +56,8 @@ function loginPage(error?: string): string {
   return page(
     '联盟控制台 · 登录',
     `<h1>联盟控制台</h1><div class="card"><form method="post" action="/console/login">
-<label for="token">管理员凭证（由服务器管理员生成，每位操作员一个）</label><input id="token" class="wide" name="token" type="password" autocomplete="off" autofocus>
-${error ? `<p class="warn" data-test="login-error">${esc(error)}</p>` : ''}<button type="submit">登录</button></form></div>`,
+<label for="token">管理员凭证（由服务器管理员生成，每位操作员一个）</label><input id="token" class="wide" name="token" type="password" autocomplete="off" autofocus${error ? ' aria-invalid="true" aria-describedby="login-error"' : ''}>
+${error ? `<p class="warn" id="login-error" role="alert" data-test="login-error">${esc(error)}</p>` : ''}<button type="submit">登录</button></form></div>`,
   );
 }
 
@@ -163,7 +163,7 @@ export class Console {
     const flash = session.flash;
     session.flash = undefined;
     const shell = (current: Shell['current']): Shell => ({ admin: session.admin, csrf: session.csrf, current, flash });
-    const done = (result: ActionResult, back: string, onError: (error: string) => Promise<string>) => this.finish(res, session, result, back, onError);
+    const done = (result: ActionResult, back: string, onError: (error: string, field?: string) => Promise<string>) => this.finish(res, session, result, back, onError);
     const key = `${req.method} ${url.pathname}`;
     switch (key) {
       case 'GET /console':
@@ -178,13 +178,13 @@ export class Console {
         send(res, 200, await registersPage(this.db, shell('registers'), now));
         return true;
       case 'POST /console/stores/add':
-        await done(await addStoreAction(this.db, session.admin, form!, now), '/console/registers', async (error) =>
-          registersPage(this.db, shell('registers'), now, { error, storeId: form!.get('store') ?? '', storeName: form!.get('name') ?? '' }),
+        await done(await addStoreAction(this.db, session.admin, form!, now), '/console/registers', async (error, field) =>
+          registersPage(this.db, shell('registers'), now, { error, field, storeId: form!.get('store') ?? '', storeName: form!.get('name') ?? '' }),
         );
         return true;
       case 'POST /console/registers/code':
-        await done(await enrolmentCodeAction(this.db, shell('registers'), form!, now), '/console/registers', async (error) =>
-          registersPage(this.db, shell('registers'), now, { error, storeId: form!.get('store') ?? '', registerId: form!.get('register') ?? '' }),
+        await done(await enrolmentCodeAction(this.db, shell('registers'), form!, now), '/console/registers', async (error, field) =>
+          registersPage(this.db, shell('registers'), now, { error, field, storeId: form!.get('store') ?? '', registerId: form!.get('register') ?? '' }),
         );
         return true;
       case 'GET /console/registers/revoke': {
@@ -193,7 +193,11 @@ export class Console {
         return true;
       }
       case 'POST /console/registers/revoke':
-        await done(await revokeAction(this.db, session.admin, form!, now), '/console/registers', async (error) => registersPage(this.db, shell('registers'), now, { error }));
+        await done(await revokeAction(this.db, session.admin, form!, now), '/console/registers', async (error, field) => {
+          // Not ticked: the confirmation page again, the error under its box; a register that is gone: the list.
+          const again = field ? await revokeConfirmPage(this.db, shell('registers'), form!.get('store') ?? '', form!.get('register') ?? '', now, error) : null;
+          return again ?? registersPage(this.db, shell('registers'), now, { error });
+        });
         return true;
       case 'GET /console/settings':
         send(res, 200, await settingsPage(this.db, shell('settings'), url.searchParams.get('store') ?? '', now));
@@ -212,11 +216,11 @@ export class Console {
       case 'POST /console/members/levels':
       case 'POST /console/members/lookup': {
         if (key === 'POST /console/members/lookup' && !this.lookups.take(session.admin, now)) {
-          send(res, 429, await membersPage(this.db, shell('members'), now, this.options, { error: '查找太频繁了（每分钟最多 20 次），请稍后再试；没有查找。' }));
+          send(res, 429, await membersPage(this.db, shell('members'), now, this.options, { error: '查找太频繁了（每分钟最多 20 次），请一分钟后再试；没有查找。', field: 'phone' }));
           return true;
         }
         const result = await membersAction(this.db, session.admin, key === 'POST /console/members/levels' ? 'levels' : 'lookup', form!, now, this.options, shell('members'));
-        await done(result, '/console/members', async (error) => membersPage(this.db, shell('members'), now, this.options, { error }));
+        await done(result, '/console/members', async (error, field) => membersPage(this.db, shell('members'), now, this.options, { error, field, names: form! }));
         return true;
       }
       case 'GET /console/audit':
@@ -229,8 +233,8 @@ export class Console {
   }
 
   /** After an action: its own page (a code shown once, a lookup's answer), or back with a flash; an error re-renders the form, nothing changed. */
-  private async finish(res: http.ServerResponse, session: Session, result: ActionResult, back: string, onError: (error: string) => Promise<string>): Promise<void> {
-    if (!result.ok) return send(res, 400, await onError(result.error));
+  private async finish(res: http.ServerResponse, session: Session, result: ActionResult, back: string, onError: (error: string, field?: string) => Promise<string>): Promise<void> {
+    if (!result.ok) return send(res, 400, await onError(result.error, result.field));
     if (result.html) return send(res, 200, result.html);
     session.flash = result.flash ? { text: result.flash } : undefined;
     send(res, 303, '', { location: back });

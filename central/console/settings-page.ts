@@ -7,18 +7,22 @@
 import { MESSAGES } from '../../shared/sync/protocol';
 import type { Queryable, SqlDb } from '../db/adapter';
 import { CHOICES, FORM_FIELDS, changeLine, diffLayers, fieldName, formValue, knownLevels, layerFromForm, layerInForce, levelLabel, pushLayer, type Change, type FieldErrors } from './base-settings';
-import { csrfField, esc, page, percentField, registerLabel, when, type Shell } from './html';
+import { MAX_REWARD_BP } from '../../shared/money';
+import { csrfField, esc, fieldError, invalidAttrs, page, parsePercent, percentField, registerLabel, when, type Shell } from './html';
 import { refusalText, storeNames } from './reads';
 import type { ActionResult } from './registers';
 
 const HISTORY = 10;
 
-function fieldRow(label: string, control: string, error?: string): string {
-  return `<span>${label}</span>${control}${error ? `<span class="err" role="alert" data-test="field-error">${esc(error)}</span>` : ''}`;
+/** The fields in the form's order: after a refused submit the first one in error gets the focus. */
+const FIELD_ORDER = ['enabled', 'rebateName', 'exchangeName', 'extractionBp', 'defaultRatioBp', 'levelRatiosBp', 'settlement', 'autoCompleteMinutes', 'ordering', 'deductionRule', 'leftover', 'paused'] as const;
+
+function fieldRow(label: string, control: string, error: string | undefined, name: string): string {
+  return `<span>${label}</span>${control}${fieldError(`f-${name}`, error)}`;
 }
 
-function select(name: string, choices: readonly (readonly [string, string])[], value: string, defaultText: string): string {
-  return `<select id="f-${name}" name="${name}" aria-label="${esc(fieldName(name as never))}"><option value="">${esc(defaultText)}</option>${choices.map(([v, t]) => `<option value="${v}"${v === value ? ' selected' : ''}>${esc(t)}</option>`).join('')}</select>`;
+function select(name: string, choices: readonly (readonly [string, string])[], value: string, defaultText: string, marks = ''): string {
+  return `<select id="f-${name}" name="${name}" aria-label="${esc(fieldName(name as never))}"${marks}><option value="">${esc(defaultText)}</option>${choices.map(([v, t]) => `<option value="${v}"${v === value ? ' selected' : ''}>${esc(t)}</option>`).join('')}</select>`;
 }
 
 const input = (name: string, value: string, extra = '') => `<input id="f-${name}" name="${name}" value="${esc(value)}" aria-label="${esc(fieldName(name as never))}" ${extra}>`;
@@ -74,10 +78,23 @@ export async function settingsPage(db: SqlDb, shell: Shell, storeId: string, _no
   const { settings: layer, inherited } = await layerInForce(db, store?.id ?? null);
   const levels = await knownLevels(db, layer);
   const errors = failed?.errors ?? {};
+  const first = FIELD_ORDER.find((f) => errors[f] !== undefined);
+  // A field in error: marked, described by its message, the first one focused.
+  const marks = (name: (typeof FIELD_ORDER)[number]) => invalidAttrs(`f-${name}`, errors[name], first === name);
+  // The levels' one message is under the last level; each level typed wrong is marked, the first of them focused.
+  const badLevel = (level: string) => {
+    const typed = (failed?.form.get(`level:${level}`) ?? '').trim();
+    const bp = parsePercent(typed);
+    return errors.levelRatiosBp !== undefined && typed !== '' && (bp === null || bp > MAX_REWARD_BP);
+  };
+  const firstBadLevel = levels.find(badLevel);
   // After a refused submit the form shows what was typed, so nothing typed is lost.
   const v = (name: string, fallback: string) => (failed ? (failed.form.get(name) ?? '') : fallback);
   const levelRows = levels
-    .map((level) => `<span>${esc(levelLabel(level, layer, levels))}</span><span>${input(`level:${level}`, v(`level:${level}`, layer.levelRatiosBp?.[level] !== undefined ? percentField(layer.levelRatiosBp[level]!) : ''), 'inputmode="decimal" size="8"')} %</span>`)
+    .map((level) => {
+      const levelMarks = badLevel(level) ? invalidAttrs('f-levelRatiosBp', errors.levelRatiosBp, first === 'levelRatiosBp' && level === firstBadLevel) : '';
+      return `<span>${esc(levelLabel(level, layer, levels))}</span><span>${input(`level:${level}`, v(`level:${level}`, layer.levelRatiosBp?.[level] !== undefined ? percentField(layer.levelRatiosBp[level]!) : ''), `inputmode="decimal" size="8"${levelMarks}`)} %</span>`;
+    })
     .join('');
   const targetOptions = [`<option value="">全联盟（所有门店）</option>`, ...stores.map((s) => `<option value="${esc(s.id)}"${s.id === store?.id ? ' selected' : ''}>${esc(s.name)}</option>`)].join('');
   const kept = Object.keys(layer).filter((f) => !(FORM_FIELDS as readonly string[]).includes(f));
@@ -90,18 +107,18 @@ ${failed ? `<div class="flash bad" role="alert" data-test="form-error">${esc(fai
 <form method="post" action="/console/settings" class="card" data-test="settings-form">${csrfField(shell.csrf)}<input type="hidden" name="target" value="${esc(store?.id ?? '')}">
 <p class="muted">空着的项不设置，收银台用它自己的设置或默认值。收银台自己设置过的项优先于这里的基础设置。</p>
 <div class="grid">
-${fieldRow('<label for="f-enabled">启用排队返利</label>', select('enabled', CHOICES.enabled, v('enabled', formValue(layer, 'enabled')), '不设置（默认启用）'), errors.enabled)}
-${fieldRow('<label for="f-rebateName">自定义名称</label>', input('rebateName', v('rebateName', formValue(layer, 'rebateName')), 'maxlength="40" placeholder="默认：排队返利"'), errors.rebateName)}
-${fieldRow('<label for="f-exchangeName">兑换按钮名称</label>', input('exchangeName', v('exchangeName', formValue(layer, 'exchangeName')), 'maxlength="40" placeholder="默认：兑换"'), errors.exchangeName)}
-${fieldRow('<label for="f-extractionBp">提取比例</label>', `<span>${input('extractionBp', v('extractionBp', formValue(layer, 'extractionBp')), 'inputmode="decimal" size="8"')} % <span class="muted">每笔销售额里拿出来返给排队顾客的部分，0 到 100%</span></span>`, errors.extractionBp)}
-${fieldRow('<label for="f-defaultRatioBp">默认返利比例</label>', `<span>${input('defaultRatioBp', v('defaultRatioBp', formValue(layer, 'defaultRatioBp')), 'inputmode="decimal" size="8"')} % <span class="muted">顾客最终能拿回订单金额的多少，0 到 1000%</span></span>`, errors.defaultRatioBp)}
-${levelRows ? `<span><b>会员等级返利比例</b></span><span class="muted">空着的等级用默认返利比例</span>${levelRows}${errors.levelRatiosBp ? `<span class="err" role="alert" data-test="field-error">${esc(errors.levelRatiosBp)}</span>` : ''}` : ''}
-${fieldRow('<label for="f-settlement">结算时机</label>', select('settlement', CHOICES.settlement, v('settlement', formValue(layer, 'settlement')), '不设置（付款时结算）'), errors.settlement)}
-${fieldRow('<label for="f-autoCompleteMinutes">自动完成（分钟）</label>', input('autoCompleteMinutes', v('autoCompleteMinutes', formValue(layer, 'autoCompleteMinutes')), 'inputmode="numeric" size="8"'), errors.autoCompleteMinutes)}
-${fieldRow('<label for="f-ordering">排队规则</label>', select('ordering', CHOICES.ordering, v('ordering', formValue(layer, 'ordering')), '不设置（按排队顺序）'), errors.ordering)}
-${fieldRow('<label for="f-deductionRule">抵扣规则</label>', select('deductionRule', CHOICES.deductionRule, v('deductionRule', formValue(layer, 'deductionRule')), '不设置（抵扣部分也参与排队）'), errors.deductionRule)}
-${fieldRow('<label for="f-leftover">未分配金额去向</label>', select('leftover', CHOICES.leftover, v('leftover', formValue(layer, 'leftover')), '不设置（记为未分配）'), errors.leftover)}
-${fieldRow('<label for="f-paused">队列奖励暂停</label>', select('paused', CHOICES.paused, v('paused', formValue(layer, 'paused')), '不设置（不暂停）'), errors.paused)}
+${fieldRow('<label for="f-enabled">启用排队返利</label>', select('enabled', CHOICES.enabled, v('enabled', formValue(layer, 'enabled')), '不设置（默认启用）', marks('enabled')), errors.enabled, 'enabled')}
+${fieldRow('<label for="f-rebateName">自定义名称</label>', input('rebateName', v('rebateName', formValue(layer, 'rebateName')), `maxlength="40" placeholder="默认：排队返利"${marks('rebateName')}`), errors.rebateName, 'rebateName')}
+${fieldRow('<label for="f-exchangeName">兑换按钮名称</label>', input('exchangeName', v('exchangeName', formValue(layer, 'exchangeName')), `maxlength="40" placeholder="默认：兑换"${marks('exchangeName')}`), errors.exchangeName, 'exchangeName')}
+${fieldRow('<label for="f-extractionBp">提取比例</label>', `<span>${input('extractionBp', v('extractionBp', formValue(layer, 'extractionBp')), `inputmode="decimal" size="8"${marks('extractionBp')}`)} % <span class="muted">每笔销售额里拿出来返给排队顾客的部分，0 到 100%</span></span>`, errors.extractionBp, 'extractionBp')}
+${fieldRow('<label for="f-defaultRatioBp">默认返利比例</label>', `<span>${input('defaultRatioBp', v('defaultRatioBp', formValue(layer, 'defaultRatioBp')), `inputmode="decimal" size="8"${marks('defaultRatioBp')}`)} % <span class="muted">顾客最终能拿回订单金额的多少，0 到 1000%</span></span>`, errors.defaultRatioBp, 'defaultRatioBp')}
+${levelRows ? `<span><b>会员等级返利比例</b></span><span class="muted">空着的等级用默认返利比例</span>${levelRows}${fieldError('f-levelRatiosBp', errors.levelRatiosBp)}` : ''}
+${fieldRow('<label for="f-settlement">结算时机</label>', select('settlement', CHOICES.settlement, v('settlement', formValue(layer, 'settlement')), '不设置（付款时结算）', marks('settlement')), errors.settlement, 'settlement')}
+${fieldRow('<label for="f-autoCompleteMinutes">自动完成（分钟）</label>', input('autoCompleteMinutes', v('autoCompleteMinutes', formValue(layer, 'autoCompleteMinutes')), `inputmode="numeric" size="8"${marks('autoCompleteMinutes')}`), errors.autoCompleteMinutes, 'autoCompleteMinutes')}
+${fieldRow('<label for="f-ordering">排队规则</label>', select('ordering', CHOICES.ordering, v('ordering', formValue(layer, 'ordering')), '不设置（按排队顺序）', marks('ordering')), errors.ordering, 'ordering')}
+${fieldRow('<label for="f-deductionRule">抵扣规则</label>', select('deductionRule', CHOICES.deductionRule, v('deductionRule', formValue(layer, 'deductionRule')), '不设置（抵扣部分也参与排队）', marks('deductionRule')), errors.deductionRule, 'deductionRule')}
+${fieldRow('<label for="f-leftover">未分配金额去向</label>', select('leftover', CHOICES.leftover, v('leftover', formValue(layer, 'leftover')), '不设置（记为未分配）', marks('leftover')), errors.leftover, 'leftover')}
+${fieldRow('<label for="f-paused">队列奖励暂停</label>', select('paused', CHOICES.paused, v('paused', formValue(layer, 'paused')), '不设置（不暂停）', marks('paused')), errors.paused, 'paused')}
 ${errors.form ? `<span></span><span class="err" role="alert">${esc(errors.form)}</span>` : ''}
 <span></span><span><button type="submit" data-test="push-settings">检查并推送</button></span></div>
 ${kept.length > 0 ? `<p class="muted">这里不能修改、推送时保持不变的设置：${kept.map((f) => esc(fieldName(f as never))).join('、')}。</p>` : ''}</form>

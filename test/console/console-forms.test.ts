@@ -1,0 +1,125 @@
+/**
+ * The console's forms as a keyboard user meets them after a refused submit
+ * (plain HTTP, the HTML checked): the error in Chinese right under the field
+ * it concerns, that field marked invalid, described by the error and focused
+ * (`autofocus`, one per page), what was typed kept (never a phone number),
+ * and nothing changed. The forms are `novalidate`, so the message is always
+ * the service's Chinese one next to the field, whatever the browser's language.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { stopSharedPostgres } from '../central/databases';
+import { Cleanup } from '../sync/helpers';
+import { alliance, signIn } from './helpers';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+afterAll(() => stopSharedPostgres());
+
+/** The opening tag of the element with this id. */
+function tag(html: string, id: string): string {
+  const found = new RegExp(`<(input|select)\\b[^>]*\\bid="${id}"[^>]*>`).exec(html);
+  if (!found) throw new Error(`no field #${id} on the page`);
+  return found[0];
+}
+
+/** The field is marked, described by its error, focused, and its error follows it (before the next field). */
+function expectErrorAt(html: string, id: string, words: string): void {
+  const field = tag(html, id);
+  expect(field).toContain('aria-invalid="true"');
+  expect(field).toContain(`aria-describedby="err-${id}"`);
+  expect(field).toMatch(/\bautofocus\b/);
+  let after = html.slice(html.indexOf(field) + field.length);
+  if (field.startsWith('<select')) after = after.slice(after.indexOf('</select>') + '</select>'.length);
+  // (A checkbox's own label text may come between.)
+  const error = new RegExp(`^(?:[^<]*</label>)?(?:<br>)?<span class="err" id="err-${id}" role="alert"[^>]*>([^<]*)</span>`).exec(after);
+  expect(error, `the error right after #${id}`).not.toBeNull();
+  expect(error![1]).toContain(words);
+  // One focused field per page; no other field marked.
+  expect(html.match(/\bautofocus\b/g)).toHaveLength(1);
+  expect(html.match(/aria-invalid="true"/g)).toHaveLength(1);
+}
+
+describe('the console forms after a refused submit (PGlite)', () => {
+  it('puts each error under its field, with the focus there, and changes nothing', async () => {
+    const { db, service, admin } = await alliance('PGlite', cleanup);
+    const http = await signIn(service.url, admin);
+    const count = async (sql: string) => (await db.query<{ n: number }>(sql)).rows[0]!.n;
+    const stores = await count('SELECT count(*) AS n FROM stores');
+    const codes = await count('SELECT count(*) AS n FROM enrolment_codes');
+
+    // The registers page: its forms leave checking to the service (Chinese, next to the field).
+    const registers = await (await http.get('/console/registers')).text();
+    expect(registers.match(/<form method="post" action="\/console\/(stores\/add|registers\/code)" class="grid" novalidate>/g)).toHaveLength(2);
+    // Each row's buttons say which register they act on.
+    expect(registers).toContain('aria-label="生成登记码：人民路店 · R01 号收银台"');
+    expect(registers).toContain('aria-label="停用人民路店 · R01 号收银台…"');
+
+    let res = await http.post('/console/stores/add', { csrf: http.csrf, store: '人民 店', name: '中山路店' });
+    expect(res.status).toBe(400);
+    let html = await res.text();
+    expectErrorAt(html, 'store-id', '门店编号只能由字母、数字');
+    expect(tag(html, 'store-name')).toContain('value="中山路店"');
+    expect(html).not.toContain('data-test="form-error"');
+
+    html = await (await http.post('/console/stores/add', { csrf: http.csrf, store: 'S001', name: '中山路店' })).text();
+    expectErrorAt(html, 'store-id', '这个门店编号已经有了');
+    html = await (await http.post('/console/stores/add', { csrf: http.csrf, store: 'S009', name: '' })).text();
+    expectErrorAt(html, 'store-name', '请填写门店名称');
+    expect(tag(html, 'store-id')).toContain('value="S009"');
+
+    html = await (await http.post('/console/registers/code', { csrf: http.csrf, store: 'S001', register: '收银台一' })).text();
+    expectErrorAt(html, 'reg-id', '收银台编号只能由字母、数字');
+    html = await (await http.post('/console/registers/code', { csrf: http.csrf, store: 'S404', register: 'R05' })).text();
+    expectErrorAt(html, 'reg-store', '请选择一个已有的门店');
+    expect(tag(html, 'reg-id')).toContain('value="R05"');
+
+    // Revoke without the box ticked: the confirmation page again, the error under the box.
+    const confirm = await (await http.get('/console/registers/revoke?store=S001&register=R01')).text();
+    expect(confirm).toMatch(/<form method="post" action="\/console\/registers\/revoke" novalidate>/);
+    res = await http.post('/console/registers/revoke', { csrf: http.csrf, store: 'S001', register: 'R01' });
+    expect(res.status).toBe(400);
+    html = await res.text();
+    expect(html).toContain('停用人民路店 · R01 号收银台？');
+    expectErrorAt(html, 'revoke-confirm', '没有勾选');
+    expect(await count('SELECT count(*) AS n FROM register_tokens WHERE revoked_at IS NOT NULL')).toBe(0);
+
+    // A phone that is not one: the error under the field, the number not sent back.
+    html = await (await http.post('/console/members/lookup', { csrf: http.csrf, phone: '12345678' })).text();
+    expectErrorAt(html, 'phone', '请输入 11 位手机号');
+    expect(html).not.toContain('12345678');
+    expect(html).toMatch(/<form method="post" action="\/console\/members\/lookup" class="grid" autocomplete="off" novalidate>/);
+
+    // A level's new name too long: the error under that level's field, the names typed kept.
+    await db.query(`INSERT INTO members (id, phone_digest, level, display_name, masked_phone, created_at) VALUES ('R01-M1', NULL, 'gold', '王*', '138****8000', 1), ('R01-M2', NULL, 'normal', '李*', '139****9000', 1)`);
+    html = await (await http.post('/console/members/levels', { csrf: http.csrf, 'name:gold': '金'.repeat(21), 'name:normal': '普通贵宾' })).text();
+    expectErrorAt(html, 'level-name-0', '最多 20 个字');
+    expect(tag(html, 'level-name-1')).toContain('value="普通贵宾"');
+
+    // Base settings: every wrong field marked, the first one focused.
+    res = await http.post('/console/settings', { csrf: http.csrf, target: '', extractionBp: '15', defaultRatioBp: 'abc', autoCompleteMinutes: '1.5' });
+    expect(res.status).toBe(400);
+    html = await res.text();
+    const ratio = tag(html, 'f-defaultRatioBp');
+    expect(ratio).toContain('aria-invalid="true"');
+    expect(ratio).toMatch(/\bautofocus\b/);
+    const minutes = tag(html, 'f-autoCompleteMinutes');
+    expect(minutes).toContain('aria-describedby="err-f-autoCompleteMinutes"');
+    expect(minutes).not.toMatch(/\bautofocus\b/);
+    expect(tag(html, 'f-extractionBp')).not.toContain('aria-invalid');
+    expect(html.match(/\bautofocus\b/g)).toHaveLength(1);
+    expect(html).toMatch(/id="err-f-defaultRatioBp" role="alert"[^>]*>请填百分数/);
+
+    expect(await count('SELECT count(*) AS n FROM stores')).toBe(stores);
+    expect(await count('SELECT count(*) AS n FROM enrolment_codes')).toBe(codes);
+    expect(await count(`SELECT count(*) AS n FROM pushes WHERE message = 'sync:base-settings'`)).toBe(0);
+  }, 120_000);
+
+  it('shows the keyboard focus on every control a page has, the chart\'s table toggle included', async () => {
+    const { service, admin } = await alliance('PGlite', cleanup);
+    const http = await signIn(service.url, admin);
+    const html = await (await http.get('/console')).text();
+    expect(html).toContain('<summary>');
+    const focusRule = /([^{}]+)\{outline:3px solid/.exec(html)?.[1] ?? '';
+    for (const control of ['a', 'button', 'input', 'select', 'summary']) expect(focusRule.split(',').map((s) => s.trim())).toContain(`${control}:focus`);
+  }, 120_000);
+});
