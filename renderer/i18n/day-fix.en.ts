@@ -13,6 +13,7 @@ export default {
       pinMismatchRetype: 'The two PINs differ: type the PIN again in the repeat field',
     },
     shift: {
+      openFirst: 'No shift is open: the checkout and the line need one. Type the opening float and press Enter (0 for none)',
       floatRequired: 'Type the opening float (the change in the drawer), then Enter opens the shift; type 0 for none',
       countRequired: 'Count the cash in the drawer and type it before F8 closes the shift; type 0 for none',
     },

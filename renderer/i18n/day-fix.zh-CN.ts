@@ -13,6 +13,7 @@ export default {
       pinMismatchRetype: '两次输入的 PIN 码不一致，请在“再次输入 PIN 码”里重新输入一次',
     },
     shift: {
+      openFirst: '还没有开班：收银和队列要先开班。请输入备用金，按 Enter 开班（没有备用金请输入 0）',
       floatRequired: '请输入备用金（抽屉里的零钱），再按 Enter 开班；没有备用金请输入 0',
       countRequired: '请先清点抽屉里的现金，输入金额后再按 F8 交班；没有现金请输入 0',
     },

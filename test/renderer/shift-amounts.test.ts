@@ -58,6 +58,16 @@ describe('shift screen: an empty amount is never ¥0', () => {
     expect(api.calls.find((c) => c.name === 'shift.close')?.input).toEqual({ countedCashFen: 180000 });
   });
 
+  it('no shift open: F1 (checkout) and F2 (the line) say a shift is needed first, the cursor in the float; nothing else happens', async () => {
+    const api = await mountShift(false);
+    (document.body as HTMLElement).focus();
+    press('F1');
+    await flush();
+    expect(wrapper!.find('[data-test="shift-error"]').text()).toContain('先开班');
+    expect(focusedIn('opening-float')).toBe(true);
+    expect(api.calls.some((c) => c.name === 'shift.open')).toBe(false);
+  });
+
   it('no shift open: Enter with the float empty opens nothing, says to type the float (0 for none), the cursor in it; 0 opens', async () => {
     const api = await mountShift(false);
     api.on('shift.open', () => null);
