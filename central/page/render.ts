@@ -40,6 +40,14 @@ h1{font-size:20px;margin:4px 0 16px}
 .bar{height:10px;background:#eef0f3;border-radius:5px;overflow:hidden;margin:8px 0 4px}
 .bar i{display:block;height:100%;background:#1664ff}
 .note{color:#646a73;font-size:13px;line-height:1.6}
+.sr{position:absolute;left:-10000px}
+.asof{color:#646a73;font-size:14px;margin:-8px 0 12px}
+.stale{background:#fff4e5;border:1px solid #f5c37a;color:#7a4a00;border-radius:10px;padding:10px 12px;font-size:14px;line-height:1.6;margin-bottom:12px}
+.ended{color:#646a73;font-size:14px;line-height:1.6;margin:8px 0 0}
+form.code{display:flex;gap:8px;margin-top:8px}
+form.code input{flex:1;min-width:0;font-size:17px;padding:8px 10px;border:1px solid #c9cdd4;border-radius:8px;letter-spacing:1px}
+form.code button{font-size:16px;padding:8px 16px;border:0;border-radius:8px;background:#1664ff;color:#fff}
+input:focus,button:focus{outline:3px solid #f0a000;outline-offset:1px}
 `;
 
 function page(title: string, body: string): string {
@@ -47,15 +55,36 @@ function page(title: string, body: string): string {
 <meta name="robots" content="noindex"><title>${esc(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
+/** A form to type the code from the receipt (a GET to /q/?code=…, answered like /q/<code>): no script needed. */
+const CODE_FORM = `<form class="code" method="get" action="/q/"><label class="sr" for="code">查询码</label><input id="code" name="code" maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="小票上的查询码"><button type="submit">查询</button></form>`;
+
 export const UNKNOWN_PAGE = page(
   '排队进度查询',
   `<h1>排队进度查询</h1><div class="card"><p>没有找到这个查询码的排队记录。</p>
-<p class="note">请核对小票上的查询码（如 K7QH-2M9D-X4TB）。刚结账的订单要等收银台同步后才能查到，请稍后再试；仍有疑问请询问门店收银台。</p></div>`,
+<p class="note">请核对小票上的查询码（如 K7QH-2M9D-X4TB），在下面重新输入（不区分大小写，短横线可加可不加）。刚结账的订单要等收银台同步后才能查到，请稍后再试；仍有疑问请询问门店收银台。</p>${CODE_FORM}</div>`,
 );
 
-export const TOO_MANY_PAGE = page('排队进度查询', '<h1>排队进度查询</h1><div class="card"><p>查询太频繁了。</p><p class="note">请一分钟后再试。</p></div>');
+export const TOO_MANY_PAGE = page('排队进度查询', '<h1>排队进度查询</h1><div class="card"><p>查询太频繁了。</p><p class="note">为了保护大家的排队信息，同一网络每分钟只能查询有限次数。请一分钟后再试；急需了解请询问门店收银台。</p></div>');
 
-export function renderLookup(result: LookupResult): string {
+/** The register has not synced for this long: the page says its figures may be behind (the console's "silent" mark, too). */
+export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** How long ago, in words a customer reads: "3 天", "5 小时". */
+function agoText(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  return hours >= 48 ? `${Math.floor(hours / 24)} 天` : `${hours} 小时`;
+}
+
+/** What happened to the rest of an entry that left the queue without being paid in full. */
+const ENDED_TEXT: Partial<Record<QueueEntryView['state'], string>> = {
+  exchanged: '剩下没返的部分已在门店兑换（换成积分或券），这笔不再排队。',
+  cleared: '门店定期清零时，还没返的部分已作废，这笔不再排队；已经返给你的不受影响。',
+  cancelled: '订单已退款，还没返的部分已作废，这笔不再排队；已经返给你的不受影响。',
+  points: '这笔返利已按门店规则转为积分，不参与现金排队。',
+};
+
+/** `now`: the service's clock, to tell a customer when the store's figures may be behind. */
+export function renderLookup(result: LookupResult, now: number): string {
   if (result.kind === 'unknown') return UNKNOWN_PAGE;
   if (result.kind === 'no-entry') {
     return page(
@@ -72,16 +101,23 @@ export function renderLookup(result: LookupResult): string {
   if (v.pendingFen !== null) rows.push(`<div class="row"><span>尚待返还</span><b>${yuan(v.pendingFen)}</b></div>`);
   let progress = '';
   // The progress bar is received ÷ entitlement: it would tell what totalReceived hides.
-  if (v.display.queueProgress && v.display.totalReceived) {
+  // Only while it can still move or when it is done: a bar stuck short of 100% on a finished entry reads as a wait.
+  if (v.display.queueProgress && v.display.totalReceived && (v.state === 'waiting' || v.state === 'completed')) {
     progress = `<div class="card"><div class="row" style="border:0"><span>返还进度</span><b>${v.progressPercent}%</b></div>
 <div class="bar"><i style="width:${v.progressPercent}%"></i></div></div>`;
   }
   if (v.placeNow !== null) rows.push(`<div class="row"><span>当前排位</span><b>第 ${v.placeNow} 位</b></div>`);
   if (v.aheadFen !== null) rows.push(`<div class="row"><span>前方待返金额</span><b>${yuan(v.aheadFen)}</b></div>`);
+  const ended = ENDED_TEXT[v.state];
   const asOf = v.asOf > 0 ? `以上为门店 ${shanghaiTime(v.asOf)} 同步时的情况` : '门店尚未同步';
+  // The as-of time first, under the store's name; a sync older than a day says plainly that the figures may be behind.
+  const stale =
+    v.asOf > 0 && now - v.asOf > STALE_AFTER_MS && v.state === 'waiting'
+      ? `<div class="stale" role="status" data-test="stale">门店收银台已经 ${agoText(now - v.asOf)}没有同步了。这期间如果门店有新的订单，你的返还可能已经前进，这里还看不到；以门店收银台的为准。</div>`
+      : '';
   return page(
     '排队进度查询',
-    `<h1>${esc(v.storeName)}</h1><div class="card">${rows.join('')}</div>${progress}
+    `<h1>${esc(v.storeName)}</h1><p class="asof" data-test="as-of">数据截至 ${v.asOf > 0 ? shanghaiTime(v.asOf) : '—'}</p>${stale}<div class="card">${rows.join('')}${ended ? `<p class="ended" data-test="ended">${ended}</p>` : ''}</div>${progress}
 <p class="note">${asOf}，之后的变化要等下次同步才会显示。入队时间 ${shanghaiTime(v.joinedAt)}。返还按排队顺序进行，不承诺到账日期。</p>`,
   );
 }

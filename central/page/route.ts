@@ -10,8 +10,9 @@ import type { RateLimiter } from '../http/rate-limit';
 import { lookupEntry } from './lookup';
 import { TOO_MANY_PAGE, UNKNOWN_PAGE, renderLookup } from './render';
 
-function sendHtml(res: http.ServerResponse, status: number, html: string): void {
+function sendHtml(res: http.ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
+    ...headers,
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
@@ -29,14 +30,16 @@ export async function handleQueuePage(
   ctx: { limiter: RateLimiter; address: string; now: number },
 ): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendHtml(res, 405, UNKNOWN_PAGE);
-  if (!ctx.limiter.take(`page:${ctx.address}`, ctx.now)) return sendHtml(res, 429, TOO_MANY_PAGE);
+  if (!ctx.limiter.take(`page:${ctx.address}`, ctx.now)) return sendHtml(res, 429, TOO_MANY_PAGE, { 'retry-after': '60' });
   let raw = '';
   try {
     raw = decodeURIComponent(url.pathname.slice('/q/'.length));
   } catch {
     // a malformed escape is just another unknown code
   }
+  // The code typed into the page's own form (/q/?code=…): the same answer as /q/<code>.
+  if (raw === '') raw = url.searchParams.get('code') ?? '';
   const code = raw.length <= 64 ? parseLookupCode(raw) : null;
   if (!code) return sendHtml(res, 200, UNKNOWN_PAGE);
-  sendHtml(res, 200, renderLookup(await lookupEntry(db, code)));
+  sendHtml(res, 200, renderLookup(await lookupEntry(db, code), ctx.now));
 }

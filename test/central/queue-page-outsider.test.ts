@@ -1,0 +1,100 @@
+/**
+ * The customer's queue page as an outsider meets it (plain HTTP on PGlite,
+ * the HTML checked): when the figures are true as of stands first, and a
+ * sync older than a day says the figures may be behind; an entry that left
+ * the queue unpaid says what became of the rest and shows no progress bar
+ * stuck short of 100%; a code not found can be typed again on the page
+ * (a GET form, no script); too many requests: 429 in Chinese with Retry-After.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { formatLookupCode } from '../../shared/lookup-code';
+import { MESSAGES } from '../../shared/sync/protocol';
+import { Cleanup } from '../sync/helpers';
+import { stopSharedPostgres } from './databases';
+import { T0, engineDay, enrolled, rawClient, serviceOn, testLookupCode, toWire } from './fixtures';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+afterAll(() => stopSharedPostgres());
+
+const HOUR = 3_600_000;
+
+async function store(pageRatePerMinute = 1000) {
+  let clock = T0 + HOUR;
+  const { db, service } = await serviceOn('PGlite', cleanup, { now: () => clock, pageRatePerMinute });
+  const token = await enrolled(db, 'S1', 'R1');
+  await db.query("UPDATE stores SET name = '人民路店' WHERE id = 'S1'");
+  const socket = await rawClient(cleanup, service.url, { storeId: 'S1', registerId: 'R1', token });
+  const day = engineDay('q1', 16);
+  expect(await socket.timeout(10_000).emitWithAck(MESSAGES.batch, { events: toWire(day.events) })).toMatchObject({ ok: true });
+  socket.close();
+  const code = (state: string) => testLookupCode(`q1:${day.entries.find((e) => e.state === state)!.orderId}`);
+  const get = async (path: string) => {
+    const res = await fetch(`${service.url}${path}`);
+    return { status: res.status, headers: res.headers, body: await res.text() };
+  };
+  return { get, code, advance: (ms: number) => (clock += ms) };
+}
+
+describe('the queue page as an outsider meets it (PGlite)', () => {
+  it('puts the as-of time first and says so plainly when the store has not synced for over a day', async () => {
+    const { get, code, advance } = await store();
+    const waiting = formatLookupCode(code('waiting'));
+    let page = await get(`/q/${waiting}`);
+    expect(page.body).toMatch(/<h1>人民路店<\/h1><p class="asof" data-test="as-of">数据截至 2026\/11\/02 11:00<\/p><div class="card">/);
+    expect(page.body).not.toContain('data-test="stale"');
+
+    advance(20 * HOUR);
+    expect((await get(`/q/${waiting}`)).body).not.toContain('data-test="stale"');
+    advance(6 * HOUR);
+    page = await get(`/q/${waiting}`);
+    expect(page.body).toContain('门店收银台已经 26 小时没有同步了');
+    advance(3 * 24 * HOUR);
+    page = await get(`/q/${waiting}`);
+    expect(page.body).toContain('门店收银台已经 4 天没有同步了');
+    expect(page.body).toContain('以门店收银台的为准');
+    // A finished entry cannot move: no warning there.
+    expect((await get(`/q/${code('completed')}`)).body).not.toContain('data-test="stale"');
+  }, 120_000);
+
+  it('says what became of an entry that left the queue unpaid, without a progress bar stuck short', async () => {
+    const { get, code } = await store();
+    const cancelled = (await get(`/q/${code('cancelled')}`)).body;
+    expect(cancelled).toContain('已取消（订单已退款）');
+    expect(cancelled).toContain('订单已退款，还没返的部分已作废，这笔不再排队');
+    expect(cancelled).not.toContain('返还进度');
+    const exchanged = (await get(`/q/${code('exchanged')}`)).body;
+    expect(exchanged).toContain('已在门店兑换');
+    expect(exchanged).not.toContain('返还进度');
+    // Waiting and completed keep their bar.
+    expect((await get(`/q/${code('completed')}`)).body).toMatch(/返还进度<\/span><b>100%<\/b>/);
+    expect((await get(`/q/${code('waiting')}`)).body).toContain('返还进度');
+  }, 120_000);
+
+  it('lets a code not found be typed again on the page, and answers the form like the address', async () => {
+    const { get, code } = await store();
+    const unknown = await get('/q/0000-0000-0000');
+    expect(unknown.body).toContain('没有找到这个查询码');
+    expect(unknown.body).toMatch(/<form class="code" method="get" action="\/q\/"><label class="sr" for="code">查询码<\/label><input id="code" name="code"/);
+    expect(unknown.body).not.toMatch(/<script/i);
+    const typed = await get(`/q/?code=${encodeURIComponent(formatLookupCode(code('waiting')).toLowerCase())}`);
+    expect(typed.status).toBe(200);
+    expect(typed.body).toContain('<h1>人民路店</h1>');
+    expect(typed.body).toContain('排队中');
+    // A wrong code typed: the same page as any unknown one.
+    for (const wrong of ['hello', '', '0000-0000-0000']) expect(await get(`/q/?code=${wrong}`)).toMatchObject({ status: 200, body: unknown.body });
+  }, 120_000);
+
+  it('answers too many requests in Chinese, with when to try again', async () => {
+    const { get } = await store(30);
+    let limited: Awaited<ReturnType<typeof get>> | undefined;
+    for (let i = 0; i < 15 && !limited; i++) {
+      const page = await get('/q/0000-0000-0000');
+      if (page.status === 429) limited = page;
+    }
+    expect(limited).toBeDefined();
+    expect(limited!.headers.get('retry-after')).toBe('60');
+    expect(limited!.body).toContain('请一分钟后再试');
+    expect(limited!.body.replace(/<style>[^<]*<\/style>/, '').replace(/<[^>]*>/g, '')).not.toMatch(/[A-Za-z]{3,}/);
+  }, 120_000);
+});
