@@ -32,7 +32,8 @@ export function buildEntrySlip(data: EntrySlipData, options: { width: PaperWidth
   const { columns, lines, text, row, rule } = lineWriter(options.width);
 
   if (options.copy) text(COPY_MARK, 'center', true);
-  text(data.store.name || '收银小票', 'center', true, 2);
+  // The store's name, or nothing: '收银小票' (a sales receipt) over 退款单 or 抽奖凭条 named the slip twice, wrongly once.
+  if (data.store.name) text(data.store.name, 'center', true, 2);
   text(data.slip === 'draw' ? '抽奖凭条' : `${data.exchangeName}凭条`, 'center', true, 2);
   rule();
   row('收银台', registerDisplayName(data.registerId));

@@ -39,7 +39,8 @@ export function buildRefundSlip(data: RefundSlipData, options: { width: PaperWid
   const zone = data.timezone ?? DEFAULT_RECEIPT_TIMEZONE;
 
   if (options.copy) text(COPY_MARK, 'center', true);
-  text(data.store.name || '收银小票', 'center', true, 2);
+  // The store's name, or nothing: '收银小票' (a sales receipt) over 退款单 or 抽奖凭条 named the slip twice, wrongly once.
+  if (data.store.name) text(data.store.name, 'center', true, 2);
   text('退款单', 'center', true, 2);
   rule();
   row('收银台', registerDisplayName(data.registerId));

@@ -1,4 +1,4 @@
-/** Money on paper as on the screens: ￥1,234.50 (thousands separators) on receipts and refund slips — they printed ￥1234.50. */
+/** Money on paper as on the screens: ￥1,234.50 (thousands separators) on receipts and refund slips — they printed ￥1234.50; a slip of a store with no name is not titled 收银小票. */
 import { describe, expect, it } from 'vitest';
 import { fen } from '../../shared/money';
 import { buildReceipt, previewText } from '../../shared/receipt/index';
@@ -19,7 +19,7 @@ describe('money on receipts and slips', () => {
   it('a refund slip of ¥1,234.50 shows ￥1,234.50', () => {
     const slip = buildRefundSlip(
       {
-        store: { name: '测试店' },
+        store: { name: '' },
         registerId: '1 号收银台',
         orderId: '1-20260302-0001',
         paidAt: Date.UTC(2026, 2, 2, 2),
@@ -35,6 +35,9 @@ describe('money on receipts and slips', () => {
       { width: 80, copy: false },
     );
     const text = previewText(slip).join('\n');
+    // Double-width titles are previewed spaced out (退  款  单).
+    expect(text.replace(/\s/g, '')).toContain('退款单');
+    expect(text.replace(/\s/g, ''), 'a refund slip is not titled as a sales receipt').not.toContain('收银小票');
     expect(text).toContain('￥1,234.50');
     expect(text).toContain('￥1,500.00');
     expect(text).not.toMatch(/￥\d{4,}/);
