@@ -138,11 +138,14 @@ function lookupFields(db: Db, code: string | null): Pick<ReceiptData, 'qrPayload
  * PRINTER TEST / ASCII / FULL-WIDTH, 单号 TEST and 查询码 TEST-PAGE.
  */
 export function testPageData(db: Db, queueId: string, now: number): ReceiptData {
+  const storeName = getMeta(db, META_KEYS.storeName);
+  const sample = '中文 数字 0123456789 全角 ０１２３ ￥１２３';
   return {
     store: {
-      name: getMeta(db, META_KEYS.storeName) ?? '打印测试页',
+      // A store with no name yet: 打印测试页 is the title (it was printed twice, as the title and again under it).
+      name: storeName ?? '打印测试页',
       address: getMeta(db, META_KEYS.storeAddress) ?? null,
-      header: '打印测试页\n中文 数字 0123456789 全角 ０１２３ ￥１２３',
+      header: storeName ? `打印测试页\n${sample}` : sample,
       footer: '如果以上文字清晰、对齐，打印机设置正确。',
     },
     registerId: getMeta(db, META_KEYS.registerId) ?? queueId,
