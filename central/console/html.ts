@@ -45,7 +45,9 @@ nav form{margin-left:auto}
 a:focus,button:focus,input:focus,select:focus,summary:focus{outline:3px solid #f0a000;outline-offset:1px}
 [aria-invalid=true]{border:2px solid #b00020;border-radius:3px}
 .card{background:#fff;border-radius:10px;padding:16px;margin-bottom:12px;box-shadow:0 1px 3px rgba(0,0,0,.06);overflow-x:auto}
-td.actions button{font-size:14px;padding:4px 10px}table.wrap td{white-space:normal}table.wrap td.l{min-width:160px}table.wrap td.actions{white-space:nowrap}
+td.actions button{font-size:14px;padding:4px 10px}td.actions a{margin-left:6px}table.wrap td{white-space:normal}table.wrap td.l{min-width:160px}table.wrap td.actions{white-space:nowrap}
+/* A register's name on two lines, not four, and the row's actions still in the card at 1024 wide (measured in Chromium). */
+table.wrap td:first-child{min-width:7.5em}table.wrap td,table.wrap th{padding:7px 3px}td.t{text-align:left}
 table{width:100%;border-collapse:collapse;font-size:14px}th,td{padding:7px 6px;border-bottom:1px solid #eef0f3;text-align:right;white-space:nowrap}
 th:first-child,td:first-child,th.l,td.l{text-align:left}td.l{white-space:normal;min-width:220px}th{color:#646a73;font-weight:500}
 tr.silent td{background:#fff1f0}

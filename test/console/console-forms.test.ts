@@ -123,3 +123,17 @@ describe('the console forms after a refused submit (PGlite)', () => {
     for (const control of ['a', 'button', 'input', 'select', 'summary']) expect(focusRule.split(',').map((s) => s.trim())).toContain(`${control}:focus`);
   }, 120_000);
 });
+
+describe('the registers table at 1024 wide (PGlite)', () => {
+  it('keeps a register\'s name readable and puts each "无" under its own heading', async () => {
+    const { service, admin } = await alliance('PGlite', cleanup);
+    const http = await signIn(service.url, admin);
+    const html = await (await http.get('/console/registers')).text();
+    // The name column keeps room for "人民路店 · R01" (it wrapped to four lines); the padding pays for it.
+    expect(html).toContain('table.wrap td:first-child{min-width:7.5em}');
+    // The refusal columns' headings are left-aligned: so are their cells, "无" too.
+    const row = /<tr data-test="manage-row"[^>]*><td>人民路店 · R01 号收银台<\/td>[\s\S]*?<\/tr>/.exec(html)![0];
+    expect(row).toContain('<td class="t" data-test="batch-refusal-text">无</td>');
+    expect(row).toContain('<td class="t" data-test="push-refusal-text">无</td>');
+  }, 120_000);
+});
