@@ -59,8 +59,8 @@ export default {
       other: 'printer error',
     },
     todo: {
-      'paper-out': 'Load a new paper roll, then press Retry.',
-      'cover-open': 'Close the paper cover, then press Retry.',
+      'paper-out': 'Load a new paper roll, then press Ctrl+R to retry.',
+      'cover-open': 'Close the paper cover, then press Ctrl+R to retry.',
       refused: 'Check the printer’s power and cable, or its address in the manager console.',
       timeout: 'The printer did not answer: check power and cable, then retry.',
       closed: 'The printer dropped the connection: check the cable, then retry.',

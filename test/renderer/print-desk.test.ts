@@ -92,6 +92,8 @@ describe('print jobs list', () => {
     });
     await flush();
     expect(document.querySelector('[data-test="print-banner-retry"]')!.textContent).toContain('Ctrl+R');
+    // What to do names the key, not a click (点“重试”): the cashier's hands are on the keyboard.
+    expect(document.querySelector('[data-test="print-banner"]')!.textContent).toContain('请装入新纸卷，然后按 Ctrl+R 重试');
     window.dispatchEvent(ctrlR());
     await flush();
     expect(api.calls.find((c) => c.name === 'printJobs.retry')!.input).toEqual({ jobId: 9 });
