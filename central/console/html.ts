@@ -32,6 +32,9 @@ export function parsePercent(text: string): number | null {
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
+/** A count with thousands separators, as money is shown: 1234567 → "1,234,567" (records, entries, members). */
+export const count = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 export const when = (ms: number | null) => (ms === null ? '从未' : shanghaiTime(ms));
 
 const STYLE = `

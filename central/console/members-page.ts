@@ -14,7 +14,7 @@ import { normalizeMainlandMobile } from '../../shared/members';
 import type { SqlDb } from '../db/adapter';
 import { audit } from './audit';
 import { checkLayer, diffLayers, knownLevels, layerInForce, levelLabel, pushLayer } from './base-settings';
-import { csrfField, esc, fieldError, invalidAttrs, page, percent, when, yuan, type Shell } from './html';
+import { count, csrfField, esc, fieldError, invalidAttrs, page, percent, when, yuan, type Shell } from './html';
 import type { ActionResult } from './registers';
 
 export interface MembersOptions {
@@ -35,7 +35,7 @@ export async function membersPage(db: SqlDb, shell: Shell, _now: number, options
       // After a refused submit the names typed stay (they are not secret), the wrong one marked.
       const value = failed?.names?.get(`name:${level}`) ?? layer.levelNames?.[level] ?? '';
       return `<tr data-test="level-row"><td>${esc(label)}</td><td class="l"><input id="${id}" name="name:${esc(level)}" value="${esc(value)}" maxlength="40" placeholder="${esc(label)}" aria-label="${esc(label)}的显示名称"${invalidAttrs(id, error, true)}>${error ? `<br>${fieldError(id, error)}` : ''}</td>
-<td>${ratio !== undefined ? percent(ratio) : '<span class="muted">用默认返利比例</span>'}</td><td>${counts.get(level) ?? 0} 人</td></tr>`;
+<td>${ratio !== undefined ? percent(ratio) : '<span class="muted">用默认返利比例</span>'}</td><td>${count(counts.get(level) ?? 0)} 人</td></tr>`;
     })
     .join('');
   // A lookup's error goes under the phone field (typed again there: the number is never sent back).
@@ -111,7 +111,7 @@ async function lookupAction(db: SqlDb, admin: string, form: URLSearchParams, now
 <span>称呼</span><span>${esc(member.display_name ?? '（未留）')}</span><span>手机号</span><span>${esc(member.masked_phone ?? '（未留）')}</span>
 <span>等级</span><span>${esc(levelLabel(member.level, layer, levels))}</span><span>首次登记</span><span>${when(member.created_at)}</span>
 <span>登记过的门店</span><span>${stores.rows.map((s) => esc(s.name)).join('、') || '（由服务器推送，未在门店登记）'}</span>
-<span>排队中</span><span>${waiting.rows[0]?.n ?? 0} 笔，尚欠 ${yuan(waiting.rows[0]?.owed ?? 0)}</span></div></div>`;
+<span>排队中</span><span>${count(waiting.rows[0]?.n ?? 0)} 笔，尚欠 ${yuan(waiting.rows[0]?.owed ?? 0)}</span></div></div>`;
   }
   return { ok: true, html: await membersPage(db, shell, now, options, undefined, answer) };
 }

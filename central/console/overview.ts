@@ -8,7 +8,7 @@ import type { Queryable } from '../db/adapter';
 import { storesPage, type StoreLiability } from '../admin/reads';
 import { liabilityChart } from './chart';
 import type { DaysCache } from './days';
-import { esc, page, percent, when, yuan, type Shell } from './html';
+import { count, esc, page, percent, when, yuan, type Shell } from './html';
 import { allianceCoverage, consoleRegisters, isSilent, registerState, waitingText, type ConsoleRegister } from './reads';
 
 export const CHART_DAYS = 30;
@@ -32,12 +32,12 @@ function totalsCard(stores: StoreLiability[], alliance: { coverageBp: number | n
 <div>尚欠顾客<b>${yuan(sum((s) => s.owedFen))}</b></div><div>已返给顾客<b>${yuan(sum((s) => s.paidOutFen))}</b></div>
 <div>已作废<b>${yuan(sum((s) => s.forfeitedFen))}</b></div><div>未分配<b>${yuan(sum((s) => s.undistributedFen))}</b></div>
 <div>销售额<b>${yuan(sales)}</b></div><div>抽成<b>${yuan(extracted)}</b><span class="muted">${sales > 0 ? `占销售额 ${percent(Math.floor((extracted * 10_000) / sales))}` : ''}</span></div>
-<div>排队中<b>${sum((s) => s.waitingEntries)} 笔</b></div><div>队尾需等<b>${tail(alliance.tailWaitDays)}</b></div></div>
+<div>排队中<b>${count(sum((s) => s.waitingEntries))} 笔</b></div><div>队尾需等<b>${tail(alliance.tailWaitDays)}</b></div></div>
 <div class="card ${alliance.coverageBp !== null && alliance.coverageBp < 10_000 ? 'warn' : ''}" data-test="alliance-coverage">全联盟：${esc(coverageSentence(alliance.coverageBp))}</div>`;
 }
 
 function storeRow(s: StoreLiability): string {
-  return `<tr data-test="store-row"><td><a href="/console/store?id=${encodeURIComponent(s.storeId)}">${esc(s.name)}</a></td><td>${s.registers}</td><td>${s.waitingEntries}</td>
+  return `<tr data-test="store-row"><td><a href="/console/store?id=${encodeURIComponent(s.storeId)}">${esc(s.name)}</a></td><td>${count(s.registers)}</td><td>${count(s.waitingEntries)}</td>
 <td>${yuan(s.owedFen)}</td><td>${yuan(s.paidOutFen)}</td><td>${yuan(s.forfeitedFen)}</td><td>${yuan(s.undistributedFen)}</td><td>${yuan(s.salesFen)}</td>
 <td>${tail(s.tailWaitDays)}</td><td class="l ${s.coverageBp !== null && s.coverageBp < 10_000 ? 'warn' : ''}">${esc(coverageSentence(s.coverageBp))}</td></tr>`;
 }
@@ -52,8 +52,8 @@ export function registerRows(registers: ConsoleRegister[], now: number, withStor
       const state = registerState(r);
       const contact =
         state === 'live' ? (r.lastSeenAt === null && !silent ? '已登记，等待第一次联系' : `${when(r.lastSeenAt)}${silent ? '（超过一天没有联系）' : ''}`) : state === 'revoked' ? '已停用' : state === 'awaiting' ? `登记码待使用（${when(r.codeExpiresAt)}前有效）` : '还没有登记';
-      return `<tr data-test="register-row" class="${silent ? 'silent' : ''}"><td>${withStore ? `${esc(r.storeName)} · ` : ''}${esc(r.registerId)} 号收银台</td><td>${r.lastSeq}</td><td>${when(r.lastSyncAt)}</td>
-<td class="${silent ? 'warn' : state === 'revoked' ? 'muted' : ''}" data-test="register-contact">${contact}</td><td class="${(r.outboxWaiting ?? 0) > 0 ? 'pending' : ''}" data-test="outbox-waiting">${waitingText(r, now)}</td><td class="${r.batchRefusals > 0 ? 'warn' : ''}" data-test="batch-refusals">${r.batchRefusals}</td><td class="${r.refusals > 0 ? 'warn' : ''}">${r.refusals}</td></tr>`;
+      return `<tr data-test="register-row" class="${silent ? 'silent' : ''}"><td>${withStore ? `${esc(r.storeName)} · ` : ''}${esc(r.registerId)} 号收银台</td><td>${count(r.lastSeq)}</td><td>${when(r.lastSyncAt)}</td>
+<td class="${silent ? 'warn' : state === 'revoked' ? 'muted' : ''}" data-test="register-contact">${contact}</td><td class="${(r.outboxWaiting ?? 0) > 0 ? 'pending' : ''}" data-test="outbox-waiting">${waitingText(r, now)}</td><td class="${r.batchRefusals > 0 ? 'warn' : ''}" data-test="batch-refusals">${count(r.batchRefusals)}</td><td class="${r.refusals > 0 ? 'warn' : ''}">${count(r.refusals)}</td></tr>`;
     })
     .join('');
 }

@@ -1,6 +1,6 @@
 /** What the console's pages read beyond the admin API's lists: registers with their credential state and refusals. */
 import type { Queryable } from '../db/adapter';
-import { when } from './html';
+import { count, when } from './html';
 
 /** A register not heard from for this long is flagged (a day's trading without sync). */
 export const SILENT_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -145,6 +145,6 @@ export async function allianceCoverage(db: Queryable, now: number): Promise<{ co
 export function waitingText(r: ConsoleRegister, now: number): string {
   // Never said: an older register (it has called), or one that has not called at all.
   if (r.outboxWaiting === null) return r.lastSeenAt !== null ? '未报告' : '—';
-  const count = `${r.outboxWaiting.toLocaleString('zh-CN')} 条`;
-  return r.outboxWaiting === 0 && !isSilent(r, now) ? count : `${count}（截至 ${when(r.waitingReportedAt)}）`;
+  const held = `${count(r.outboxWaiting)} 条`;
+  return r.outboxWaiting === 0 && !isSilent(r, now) ? held : `${held}（截至 ${when(r.waitingReportedAt)}）`;
 }

@@ -6,6 +6,7 @@
  */
 import type { BatchAck } from '../../shared/sync/protocol';
 import type { Queryable } from '../db/adapter';
+import { count } from './html';
 
 export async function recordBatchRefusal(db: Queryable, register: number, answer: BatchAck, at: number): Promise<void> {
   if (answer.ok) return;
@@ -20,7 +21,7 @@ export async function recordBatchRefusal(db: Queryable, register: number, answer
 export function batchRefusalText(code: string | null, expectedSeq: number | null): string {
   switch (code) {
     case 'gap':
-      return `收银台发来的记录不连续${expectedSeq ? `（服务器在等第 ${expectedSeq} 条）` : ''}，收银台会自动从缺的那条补发`;
+      return `收银台发来的记录不连续${expectedSeq ? `（服务器在等第 ${count(expectedSeq)} 条）` : ''}，收银台会自动从缺的那条补发`;
     case 'conflict':
       return '收银台发来的记录和服务器已有的同号记录不一样（多半是收银台从备份恢复过），上传已停下，请按“灾难恢复”一节处理';
     case 'invalid':

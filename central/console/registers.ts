@@ -7,7 +7,7 @@
 import { addRegister, addStore, revokeRegister } from '../auth/registry';
 import type { SqlDb } from '../db/adapter';
 import { audit } from './audit';
-import { csrfField, esc, fieldError, invalidAttrs, page, registerLabel, when, type Shell } from './html';
+import { count, csrfField, esc, fieldError, invalidAttrs, page, registerLabel, when, type Shell } from './html';
 import { batchRefusalText } from './refusals';
 import { consoleRegisters, isSilent, refusalText, registerState, storeNames, waitingText } from './reads';
 
@@ -33,9 +33,9 @@ export async function registersPage(db: SqlDb, shell: Shell, now: number, form: 
       const state = registerState(r);
       const stateText = state === 'live' ? (silent ? '<span class="warn">超过一天没有联系</span>' : r.lastSeenAt === null ? '<span class="pending">已登记，等待第一次联系</span>' : '<span class="ok">正常</span>') : state === 'revoked' ? '<span class="muted">已停用</span>' : state === 'awaiting' ? `<span class="pending">登记码待使用，${when(r.codeExpiresAt)}前有效</span>` : '<span class="pending">还没有登记码</span>';
       const target = `store=${encodeURIComponent(r.storeId)}&amp;register=${encodeURIComponent(r.registerId)}`;
-      return `<tr data-test="manage-row" class="${silent ? 'silent' : ''}"><td>${registerLabel(r.storeName, r.registerId)}</td><td>${stateText}</td><td>${when(r.lastSyncAt)}</td><td>${when(r.lastSeenAt)}</td><td>${r.lastSeq}</td><td class="${(r.outboxWaiting ?? 0) > 0 ? 'pending' : ''}">${waitingText(r, now)}</td>
-<td class="t${r.batchRefusals > 0 ? ' l warn' : ''}" data-test="batch-refusal-text">${r.batchRefusals > 0 ? `${r.batchRefusals} 次；最近一次 ${when(r.lastBatchAt)}：${esc(batchRefusalText(r.lastBatchCode, r.expectedSeq))}` : '无'}</td>
-<td class="t${r.refusals > 0 ? ' l warn' : ''}" data-test="push-refusal-text">${r.refusals > 0 ? `${r.refusals} 次；最近一次 ${when(r.lastRefusalAt)}：${esc(refusalText(r.lastRefusalCode))}` : '无'}</td>
+      return `<tr data-test="manage-row" class="${silent ? 'silent' : ''}"><td>${registerLabel(r.storeName, r.registerId)}</td><td>${stateText}</td><td>${when(r.lastSyncAt)}</td><td>${when(r.lastSeenAt)}</td><td>${count(r.lastSeq)}</td><td class="${(r.outboxWaiting ?? 0) > 0 ? 'pending' : ''}">${waitingText(r, now)}</td>
+<td class="t${r.batchRefusals > 0 ? ' l warn' : ''}" data-test="batch-refusal-text">${r.batchRefusals > 0 ? `${count(r.batchRefusals)} 次；最近一次 ${when(r.lastBatchAt)}：${esc(batchRefusalText(r.lastBatchCode, r.expectedSeq))}` : '无'}</td>
+<td class="t${r.refusals > 0 ? ' l warn' : ''}" data-test="push-refusal-text">${r.refusals > 0 ? `${count(r.refusals)} 次；最近一次 ${when(r.lastRefusalAt)}：${esc(refusalText(r.lastRefusalCode))}` : '无'}</td>
 <td class="actions"><form method="post" action="/console/registers/code" class="inline">${csrfField(shell.csrf)}<input type="hidden" name="store" value="${esc(r.storeId)}"><input type="hidden" name="register" value="${esc(r.registerId)}"><button type="submit" data-test="new-code" aria-label="生成登记码：${registerLabel(r.storeName, r.registerId)}">生成登记码</button></form>
 ${state === 'live' || state === 'awaiting' ? ` <a href="/console/registers/revoke?${target}" data-test="revoke-link" aria-label="停用${registerLabel(r.storeName, r.registerId)}…">停用…</a>` : ''}</td></tr>`;
     })
@@ -114,7 +114,7 @@ export async function revokeConfirmPage(db: SqlDb, shell: Shell, storeId: string
   return page(
     '停用收银台 · 联盟控制台',
     `<h1>停用${registerLabel(register.storeName, registerId)}？</h1><div class="card">
-<p>停用后，这台收银台的凭证和还没用的登记码<b>立即失效</b>：它不能再上传销售记录，也收不到设置和会员推送。已经收到的 ${register.lastSeq} 条记录保留。</p>
+<p>停用后，这台收银台的凭证和还没用的登记码<b>立即失效</b>：它不能再上传销售记录，也收不到设置和会员推送。已经收到的 ${count(register.lastSeq)} 条记录保留。</p>
 <p>收银台上还没上传的记录会留在收银台上；要让它重新同步，生成新登记码并在收银台上输入。</p>
 <p>适用于：收银台丢失或被盗、凭证泄露、门店关闭。</p>
 <form method="post" action="/console/registers/revoke" novalidate>${csrfField(shell.csrf)}<input type="hidden" name="store" value="${esc(storeId)}"><input type="hidden" name="register" value="${esc(registerId)}">

@@ -171,7 +171,7 @@ export class Console {
         return true;
       case 'GET /console/store': {
         const html = await storePage(this.db, shell('overview'), url.searchParams.get('id') ?? '', now, this.days);
-        send(res, html ? 200 : 404, html ?? notFound());
+        send(res, html ? 200 : 404, html ?? notFound(shell('overview'), '没有这个门店', '链接里的门店可能输错了，或门店已不在联盟里。请从总览的门店列表点进去。'));
         return true;
       }
       case 'GET /console/registers':
@@ -189,7 +189,7 @@ export class Console {
         return true;
       case 'GET /console/registers/revoke': {
         const html = await revokeConfirmPage(this.db, shell('registers'), url.searchParams.get('store') ?? '', url.searchParams.get('register') ?? '', now);
-        send(res, html ? 200 : 404, html ?? notFound());
+        send(res, html ? 200 : 404, html ?? notFound(shell('registers'), '没有这台收银台', '链接里的收银台可能输错了。请从“门店与收银台”的列表里点“停用…”。'));
         return true;
       }
       case 'POST /console/registers/revoke':
@@ -227,7 +227,7 @@ export class Console {
         send(res, 200, await auditPage(this.db, shell('audit'), now));
         return true;
       default:
-        send(res, 404, notFound());
+        send(res, 404, notFound(shell(null)));
         return true;
     }
   }
@@ -241,4 +241,6 @@ export class Console {
   }
 }
 
-const notFound = () => page('联盟控制台', '<h1>没有这个页面</h1><p><a href="/console">回到控制台</a></p>');
+/** Not found, signed in: with the navigation, so a keyboard user goes on from the first Tab. */
+const notFound = (shell: Shell, title = '没有这个页面', hint = '地址可能输错了。请用上面的导航。') =>
+  page(`${title} · 联盟控制台`, `<h1>${title}</h1><p data-test="not-found">${hint}</p><p><a href="/console">回到总览</a></p>`, shell);

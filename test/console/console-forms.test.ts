@@ -137,3 +137,33 @@ describe('the registers table at 1024 wide (PGlite)', () => {
     expect(row).toContain('<td class="t" data-test="push-refusal-text">无</td>');
   }, 120_000);
 });
+
+describe('counts and pages not found (PGlite)', () => {
+  it('writes counts with thousands separators, as money is, and answers a wrong link with the navigation and what to do', async () => {
+    const { db, service, admin } = await alliance('PGlite', cleanup);
+    const http = await signIn(service.url, admin);
+    await db.query(`UPDATE registers SET last_seq = 1234567 WHERE store_id = 'S001' AND register_id = 'R01'`);
+    await db.query(`UPDATE register_refusals SET refusals = 1200, expected_seq = 1234568`);
+    const overview = await (await http.get('/console')).text();
+    expect(overview).toContain('号收银台</td><td>1,234,567</td>');
+    expect(overview).toContain('data-test="batch-refusals">1,200</td>');
+    const registers = await (await http.get('/console/registers')).text();
+    expect(registers).toContain('<td>1,234,567</td>');
+    expect(registers).toContain('1,200 次；');
+    expect(registers).toContain('服务器在等第 1,234,568 条');
+    expect(await (await http.get('/console/registers/revoke?store=S001&register=R01')).text()).toContain('已经收到的 1,234,567 条记录保留');
+
+    for (const [path, title] of [
+      ['/console/store?id=S404', '没有这个门店'],
+      ['/console/registers/revoke?store=S001&register=R404', '没有这台收银台'],
+      ['/console/nowhere', '没有这个页面'],
+    ] as const) {
+      const res = await http.get(path);
+      expect(res.status, path).toBe(404);
+      const html = await res.text();
+      expect(html, path).toContain(`<h1>${title}</h1>`);
+      expect(html, path).toContain('<nav aria-label="控制台导航">');
+      expect(html, path).toMatch(/data-test="not-found">[^<]*请/);
+    }
+  }, 120_000);
+});
