@@ -52,10 +52,19 @@ interface Session {
   flash?: { text: string; bad?: boolean };
 }
 
-function loginPage(error?: string): string {
+/**
+ * Where to go after signing in: the console page the operator asked for when
+ * the session had run out (a path of this console only — never another site,
+ * nor `//host`), else the overview.
+ */
+export function afterLogin(next: string | null | undefined): string {
+  return next && /^\/console(\/[A-Za-z0-9/_-]*)?(\?[A-Za-z0-9=&%._:-]*)?$/.test(next) && next !== '/console/login' && next !== '/console/logout' ? next : '/console';
+}
+
+function loginPage(error?: string, next = ''): string {
   return page(
     '联盟控制台 · 登录',
-    `<h1>联盟控制台</h1><div class="card"><form method="post" action="/console/login">
+    `<h1>联盟控制台</h1><div class="card"><form method="post" action="/console/login">${next && next !== '/console' ? `<input type="hidden" name="next" value="${esc(next)}">` : ''}
 <label for="token">管理员凭证（由服务器管理员生成，每位操作员一个）</label><input id="token" class="wide" name="token" type="password" autocomplete="off" autofocus${error ? ' aria-invalid="true" aria-describedby="login-error"' : ''}>
 ${error ? `<p class="warn" id="login-error" role="alert" data-test="login-error">${esc(error)}</p>` : ''}<button type="submit">登录</button></form></div>`,
   );
@@ -118,19 +127,21 @@ export class Console {
       return true;
     }
     if (req.method === 'POST' && url.pathname === '/console/login') {
+      const login = await readForm(req);
+      const next = afterLogin(login?.get('next'));
       if (!this.limiter.take(req.socket.remoteAddress ?? 'unknown', now)) {
-        send(res, 429, loginPage('尝试次数太多，请一分钟后再试。'));
+        send(res, 429, loginPage('尝试次数太多，请一分钟后再试。', next));
         return true;
       }
-      const token = (await readForm(req))?.get('token')?.trim() ?? '';
+      const token = login?.get('token')?.trim() ?? '';
       const admin = token ? await adminForToken(this.db, token) : null;
       if (!admin) {
-        send(res, 401, loginPage('这个凭证不对，或已被撤销。'));
+        send(res, 401, loginPage('这个凭证不对，或已被撤销。', next));
         return true;
       }
       const id = randomBytes(32).toString('hex');
       this.sessions.set(id, { admin, csrf: randomBytes(32).toString('hex'), until: now + SESSION_MS });
-      send(res, 303, '', { location: '/console', 'set-cookie': `${COOKIE}=${id}; Max-Age=${SESSION_MS / 1000}; ${cookieFlags}` });
+      send(res, 303, '', { location: next, 'set-cookie': `${COOKIE}=${id}; Max-Age=${SESSION_MS / 1000}; ${cookieFlags}` });
       return true;
     }
     const id = sessionId(req);
@@ -139,7 +150,7 @@ export class Console {
       if (id) this.sessions.delete(id);
       // Nothing of the console without a session: GETs get the login form, anything else is refused.
       if (req.method === 'GET' && url.pathname === '/console') send(res, 200, loginPage());
-      else if (req.method === 'GET') send(res, 401, loginPage('请先登录。'));
+      else if (req.method === 'GET') send(res, 401, loginPage('请先登录；登录后回到这一页。', afterLogin(`${url.pathname}${url.search}`)));
       else send(res, 401, loginPage('登录已过期，请重新登录；刚才的操作没有执行。'));
       return true;
     }

@@ -9,6 +9,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { stopSharedPostgres } from '../central/databases';
 import { Cleanup } from '../sync/helpers';
+import { afterLogin } from '../../central/console/route';
 import { alliance, signIn } from './helpers';
 
 const cleanup = new Cleanup();
@@ -165,5 +166,29 @@ describe('counts and pages not found (PGlite)', () => {
       expect(html, path).toContain('<nav aria-label="控制台导航">');
       expect(html, path).toMatch(/data-test="not-found">[^<]*请/);
     }
+  }, 120_000);
+});
+
+describe('signing in again (PGlite)', () => {
+  it('returns to the page asked for when the session had run out, and never to another site', async () => {
+    const { service, admin } = await alliance('PGlite', cleanup);
+    const asked = await fetch(`${service.url}/console/settings?store=S002`, { redirect: 'manual' });
+    expect(asked.status).toBe(401);
+    const form = await asked.text();
+    expect(form).toContain('<input type="hidden" name="next" value="/console/settings?store=S002">');
+    expect(form).toContain('请先登录；登录后回到这一页。');
+    const login = (fields: Record<string, string>) => fetch(`${service.url}/console/login`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+    let res = await login({ token: admin, next: '/console/settings?store=S002' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console/settings?store=S002');
+    res = await login({ token: admin, next: '//evil.example/console' });
+    expect(res.headers.get('location')).toBe('/console');
+    // (Logins are limited to bursts of 5: the rest of the hostile addresses without a login each.)
+    for (const next of ['https://evil.example/console', '/consolex', '/console/logout', '/console\\@evil', 'javascript:alert(1)', '/console/audit\nSet-Cookie: x=1']) expect(afterLogin(next), next).toBe('/console');
+    expect(afterLogin('/console/store?id=S001')).toBe('/console/store?id=S001');
+    // A wrong credential keeps where to go.
+    res = await login({ token: 'wrong', next: '/console/audit' });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain('name="next" value="/console/audit"');
   }, 120_000);
 });
