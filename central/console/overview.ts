@@ -74,7 +74,7 @@ ${liabilityChart(days, `全联盟最近 ${CHART_DAYS} 天`)}
 <tbody>${stores.map(storeRow).join('') || '<tr><td colspan="10" class="l muted">还没有门店。</td></tr>'}</tbody></table>
 <p class="muted">“队尾需等”：按最近 7 天的抽成速度，排在最后的顾客还要等多久才能拿满返利。点门店名看它每天的负债。图表的数字每分钟更新一次。</p></div>
 <h2>收银台同步情况</h2><div class="card">${silent.length > 0 ? `<p class="warn" data-test="silent-summary">${silent.length} 台收银台超过一天没有联系，请联系门店检查网络和收银台。</p>` : '<p class="ok">所有已登记的收银台一天内都联系过。</p>'}
-<table>${REGISTER_HEAD}<tbody>${registerRows(registers, now) || '<tr><td colspan="7" class="l muted">还没有收银台。</td></tr>'}</tbody></table>${REGISTER_NOTE}</div>`,
+<table class="wrap" data-test="sync-table">${REGISTER_HEAD}<tbody>${registerRows(registers, now) || '<tr><td colspan="7" class="l muted">还没有收银台。</td></tr>'}</tbody></table>${REGISTER_NOTE}</div>`,
     shell,
   );
 }
@@ -91,7 +91,7 @@ export async function storePage(db: Queryable, shell: Shell, storeId: string, no
 <div>未分配<b>${yuan(store.undistributedFen)}</b></div><div>销售额<b>${yuan(store.salesFen)}</b></div><div>队尾需等<b>${tail(store.tailWaitDays)}</b></div></div>
 <div class="card ${store.coverageBp !== null && store.coverageBp < 10_000 ? 'warn' : ''}" data-test="coverage">${esc(coverageSentence(store.coverageBp))}</div>
 ${liabilityChart(days, `${store.name}最近 ${CHART_DAYS} 天`)}
-<h2>本店收银台</h2><div class="card"><table>${REGISTER_HEAD}<tbody>${registerRows(registers, now, false) || '<tr><td colspan="7" class="l muted">还没有收银台。</td></tr>'}</tbody></table>${REGISTER_NOTE}</div>
+<h2>本店收银台</h2><div class="card"><table class="wrap" data-test="sync-table">${REGISTER_HEAD}<tbody>${registerRows(registers, now, false) || '<tr><td colspan="7" class="l muted">还没有收银台。</td></tr>'}</tbody></table>${REGISTER_NOTE}</div>
 <p><a href="/console">回到总览</a></p>`,
     shell,
   );
