@@ -39,9 +39,10 @@ function onKeydown(event: KeyboardEvent): void {
   offered.add(event);
   const name = keyName(event);
   // Printable keys typed into a field belong to the field ('+' = split
-  // tender and '*' = amount received are the exceptions: amounts never
-  // contain them).
-  if (name.length === 1 && name !== '+' && name !== '*' && isTyping(event)) return;
+  // tender, '-' = take that tender line away and '*' = amount received are
+  // the exceptions: amounts never contain them; a screen's handler returns
+  // false to let one type, as the member field does).
+  if (name.length === 1 && name !== '+' && name !== '-' && name !== '*' && isTyping(event)) return;
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i]!;
     const handler = layer.keys()[name];

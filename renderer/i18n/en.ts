@@ -139,7 +139,7 @@ const en: Shape<typeof zh> = {
       amountRequired: 'Type the amount due',
       amountZero: 'The amount due must be at least 0.01',
       deductionsTooLarge: 'Deductions cannot exceed the amount due',
-      tendersShort: '{amount} still to pay',
+      tendersShort: '{amount} still to pay: collect the rest, or press + for another tender',
       changeWithoutCash: 'Only cash gives change: non-cash tenders exceed by {amount}',
       tenderZero: 'Each tender must be at least 0.01 (remove the extra line)',
       nothingToPay: 'Nothing to pay after deductions',

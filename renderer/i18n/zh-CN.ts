@@ -136,7 +136,7 @@ export default {
       amountRequired: '请输入应收金额',
       amountZero: '应收金额至少 0.01 元',
       deductionsTooLarge: '抵扣合计不能超过应收金额',
-      tendersShort: '付款还差 {amount}',
+      tendersShort: '付款还差 {amount}：请补足收款金额，或按 + 再加一种付款方式',
       changeWithoutCash: '只有现金可以找零：非现金付款超出了 {amount}',
       tenderZero: '每笔付款至少 0.01 元（可删除多余的付款行）',
       nothingToPay: '抵扣后实付为 0，无需付款方式',

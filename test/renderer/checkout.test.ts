@@ -165,6 +165,26 @@ describe('the checkout form', () => {
     ]);
   });
 
+  it("'-' takes away the split line being edited (its key on 删除), the cursor to the line before; in the member field it types", async () => {
+    const api = setup();
+    await wrapper!.find('[data-test="amount"]').setValue('300');
+    await wrapper!.find('[data-test="tender-amount-0"]').setValue('100');
+    press('+', wrapper!.find('[data-test="tender-amount-0"]').element);
+    await flush();
+    expect(wrapper!.find('[data-test="tender-remove-1"]').text()).toContain('-');
+    press('-', document.activeElement!);
+    await flush();
+    expect(wrapper!.find('[data-test="tender-line-1"]').exists()).toBe(false);
+    expect(document.activeElement?.getAttribute('data-test')).toBe('tender-amount-0');
+    // One line left: '-' is nothing to take away.
+    const left = press('-', document.activeElement!);
+    expect(left.defaultPrevented).toBe(false);
+    const inMember = press('-', wrapper!.find('[data-test="member"]').element);
+    expect(inMember.defaultPrevented).toBe(false);
+    expect(useCheckoutStore().lines.map((l) => l.kind)).toEqual(['cash']);
+    expect(api.calls.some((c) => c.name === 'checkout.submit')).toBe(false);
+  });
+
   it('an unknown member is told; the next Enter pays as a walk-in', async () => {
     const api = setup();
     api.on('members.lookup', () => null);
