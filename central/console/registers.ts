@@ -98,8 +98,9 @@ export async function enrolmentCodeAction(db: SqlDb, shell: Shell, form: URLSear
     html: page(
       '登记码 · 联盟控制台',
       `<h1>${registerLabel(store.name, registerId)}的登记码</h1><div class="card">
-<p>把这个登记码告诉门店店长（电话或纸条），在收银台的“联盟服务器”设置里输入服务器地址和它：</p>
+<p>把这个登记码告诉门店店长（电话或纸条）。店长在收银台的<b>店长后台 → “门店·打印·同步” → “用注册码接入联盟”</b>里填服务器地址和这个码（收银台上叫“注册码”），按回车：</p>
 <p><span class="code" data-test="enrolment-code">${esc(code)}</span></p>
+<p class="muted" data-test="service-address">服务器地址就是你现在打开这个控制台用的网址，只要前面的协议、域名和端口部分（门店若要经别的地址访问，以部署说明为准）。</p>
 <p>只能用一次，<b>${when(expiresAt)}</b> 前有效。离开这一页后就再也看不到它了（服务器只保存它的摘要）；丢了就再生成一个。</p>
 ${replacing ? '<p class="warn">这台收银台已经登记过：新登记码一旦在收银台上使用，原来的凭证立即失效。</p>' : ''}
 <p><a href="/console/registers" data-test="back-to-registers">回到门店与收银台</a></p></div>`,

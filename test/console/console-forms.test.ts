@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { stopSharedPostgres } from '../central/databases';
 import { Cleanup } from '../sync/helpers';
 import { afterLogin } from '../../central/console/route';
+import managerZh from '../../renderer/i18n/manager.zh-CN';
 import { alliance, signIn } from './helpers';
 
 const cleanup = new Cleanup();
@@ -192,5 +193,22 @@ describe('signing in again (PGlite)', () => {
     res = await login({ token: 'wrong', next: '/console/audit' });
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('name="next" value="/console/audit"');
+  }, 120_000);
+});
+
+describe('the enrolment code page (PGlite)', () => {
+  it("names the code's place on the register in the register's own words, and where the server's address is", async () => {
+    const { service, admin } = await alliance('PGlite', cleanup);
+    const http = await signIn(service.url, admin);
+    const res = await http.post('/console/registers/code', { csrf: http.csrf, store: 'S001', register: 'R07' });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    // The register's manager console says 店长后台 → 门店·打印·同步 → 用注册码接入联盟, and calls it 注册码 (it said "联盟服务器" settings, which do not exist there).
+    for (const words of [managerZh.title, managerZh.tabs.details, managerZh.syncEnrol.title, `收银台上叫“${managerZh.syncEnrol.code}”`]) expect(html).toContain(words);
+    expect(html).toContain('服务器地址就是你现在打开这个控制台用的网址');
+    // No Latin word on the page but the code itself (an address would be one: it is in the browser's address bar).
+    const text = html.replace(/<style>[^<]*<\/style>/, '').replace(/<[^>]*>/g, ' ');
+    const code = /data-test="enrolment-code">([^<]+)</.exec(html)![1]!;
+    expect(text.replace(code, '').replace(/\bR\d+\b/g, '')).not.toMatch(/[A-Za-z]{2,}/);
   }, 120_000);
 });
