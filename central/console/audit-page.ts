@@ -28,8 +28,9 @@ function describe(line: AuditLine, storeName: (id: string | null) => string): st
   }
 }
 
-export async function auditPage(db: SqlDb, shell: Shell, _now: number): Promise<string> {
-  const lines = await auditLines(db, { limit: PAGE });
+/** `before`: the id to page back from (the 「更早的记录」 link), else the newest. */
+export async function auditPage(db: SqlDb, shell: Shell, _now: number, before?: number): Promise<string> {
+  const lines = await auditLines(db, { limit: PAGE, before });
   const names = new Map((await db.query<{ id: string; name: string }>('SELECT id, name FROM stores')).rows.map((s) => [s.id, s.name]));
   const storeName = (id: string | null) => esc(id ? (names.get(id) ?? '（已删除的门店）') : '');
   const rows = lines.map((l) => `<tr data-test="audit-row"><td>${when(l.at)}</td><td>${esc(l.admin)}</td><td class="l">${describe(l, storeName)}</td></tr>`).join('');
@@ -37,7 +38,8 @@ export async function auditPage(db: SqlDb, shell: Shell, _now: number): Promise<
     '操作记录 · 联盟控制台',
     `<h1>操作记录</h1><div class="card"><table><thead><tr><th>时间</th><th>操作员</th><th class="l">做了什么</th></tr></thead>
 <tbody>${rows || '<tr><td colspan="3" class="l muted">还没有操作记录。</td></tr>'}</tbody></table>
-<p class="muted">显示最近 ${PAGE} 条。登记码、凭证和手机号从不记录。</p></div>`,
+<p class="muted">${before ? `更早的记录，每页 ${PAGE} 条。` : `显示最近 ${PAGE} 条。`}登记码、凭证和手机号从不记录。</p>
+<p>${before ? '<a href="/console/audit">回到最新的记录</a> ' : ''}${lines.length === PAGE ? `<a href="/console/audit?before=${lines[lines.length - 1]!.id}" data-test="older">更早的记录</a>` : ''}</p></div>`,
     shell,
   );
 }

@@ -235,7 +235,7 @@ export class Console {
         return true;
       }
       case 'GET /console/audit':
-        send(res, 200, await auditPage(this.db, shell('audit'), now));
+        send(res, 200, await auditPage(this.db, shell('audit'), now, /^\d{1,15}$/.test(url.searchParams.get('before') ?? '') ? Number(url.searchParams.get('before')) : undefined));
         return true;
       default:
         send(res, 404, notFound(shell(null)));

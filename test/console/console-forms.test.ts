@@ -212,3 +212,19 @@ describe('the enrolment code page (PGlite)', () => {
     expect(text.replace(code, '').replace(/\bR\d+\b/g, '')).not.toMatch(/[A-Za-z]{2,}/);
   }, 120_000);
 });
+
+describe('the audit trail past a page (PGlite)', () => {
+  it('pages back to older lines instead of stopping at the newest 200', async () => {
+    const { db, service, admin } = await alliance('PGlite', cleanup);
+    const http = await signIn(service.url, admin);
+    await db.query(`INSERT INTO console_audit (at, admin, action, detail) SELECT $1::bigint + g, '运营小王', 'member-lookup', '{"found":false}'::jsonb FROM generate_series(1, 205) g`, [Date.UTC(2026, 10, 27)]);
+    const newest = await (await http.get('/console/audit')).text();
+    expect(newest.match(/data-test="audit-row"/g)).toHaveLength(200);
+    const older = /<a href="(\/console\/audit\?before=\d+)" data-test="older">更早的记录<\/a>/.exec(newest);
+    expect(older).not.toBeNull();
+    const page2 = await (await http.get(older![1]!)).text();
+    expect(page2.match(/data-test="audit-row"/g)).toHaveLength(5);
+    expect(page2).not.toContain('data-test="older"');
+    expect(page2).toContain('<a href="/console/audit">回到最新的记录</a>');
+  }, 120_000);
+});
