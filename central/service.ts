@@ -118,7 +118,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
       const code = body.code;
       return sendJson(res, 200, await db.transaction((tx) => enrol(tx, code, now())));
     }
-    if (url.pathname.startsWith('/q/')) return handleQueuePage(db, req, res, url, { limiter, address, now: now() });
+    if (url.pathname === '/q' || url.pathname.startsWith('/q/')) return handleQueuePage(db, req, res, url, { limiter, address, now: now() });
     if (url.pathname === '/admin/stats' && req.method === 'GET') {
       const stats = {
         connected: sockets.connected(),

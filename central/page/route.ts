@@ -8,7 +8,7 @@ import { parseLookupCode } from '../../shared/lookup-code';
 import type { SqlDb } from '../db/adapter';
 import type { RateLimiter } from '../http/rate-limit';
 import { lookupEntry } from './lookup';
-import { TOO_MANY_PAGE, UNKNOWN_PAGE, renderLookup } from './render';
+import { ENTER_CODE_PAGE, TOO_MANY_PAGE, UNKNOWN_PAGE, renderLookup } from './render';
 
 function sendHtml(res: http.ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -36,9 +36,12 @@ export async function handleQueuePage(
     raw = decodeURIComponent(url.pathname.slice('/q/'.length));
   } catch {
     // a malformed escape is just another unknown code
+    return sendHtml(res, 200, UNKNOWN_PAGE);
   }
   // The code typed into the page's own form (/q/?code=…): the same answer as /q/<code>.
   if (raw === '') raw = url.searchParams.get('code') ?? '';
+  // No code at all (/q, /q/, the form sent empty): ask for one; "not found" would say a code was tried.
+  if (raw.trim() === '') return sendHtml(res, 200, ENTER_CODE_PAGE);
   const code = raw.length <= 64 ? parseLookupCode(raw) : null;
   if (!code) return sendHtml(res, 200, UNKNOWN_PAGE);
   sendHtml(res, 200, renderLookup(await lookupEntry(db, code), ctx.now));

@@ -81,8 +81,16 @@ describe('the queue page as an outsider meets it (PGlite)', () => {
     expect(typed.status).toBe(200);
     expect(typed.body).toContain('<h1>人民路店</h1>');
     expect(typed.body).toContain('排队中');
-    // A wrong code typed: the same page as any unknown one.
-    for (const wrong of ['hello', '', '0000-0000-0000']) expect(await get(`/q/?code=${wrong}`)).toMatchObject({ status: 200, body: unknown.body });
+    // A wrong code typed: the same page as any unknown one; a malformed escape too.
+    for (const wrong of ['/q/?code=hello', '/q/?code=0000-0000-0000', '/q/%ZZ']) expect(await get(wrong), wrong).toMatchObject({ status: 200, body: unknown.body });
+    // No code at all (the bare address, the form sent empty): asked for one, not told it was not found.
+    for (const bare of ['/q', '/q/', '/q/?code=', '/q/?code=%20%20']) {
+      const page = await get(bare);
+      expect(page.status, bare).toBe(200);
+      expect(page.body, bare).toContain('请输入小票上的查询码');
+      expect(page.body, bare).not.toContain('没有找到');
+      expect(page.body, bare).toContain('<form class="code" method="get" action="/q/">');
+    }
   }, 120_000);
 
   it('answers too many requests in Chinese, with when to try again', async () => {
