@@ -122,6 +122,11 @@ export class Console {
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL, now: number): Promise<boolean> {
     if (url.pathname !== '/console' && !url.pathname.startsWith('/console/')) return false;
     const cookieFlags = `HttpOnly; SameSite=Strict; Path=/console${this.secure ? '; Secure' : ''}`;
+    // "/console/" as typed into an address bar is the overview (it answered 没有这个页面).
+    if (req.method === 'GET' && url.pathname === '/console/') {
+      send(res, 303, '', { location: '/console' });
+      return true;
+    }
     if (req.method === 'POST' && !sameOrigin(req)) {
       send(res, 403, page('联盟控制台', '<h1>请求被拒绝</h1><p>这个请求不是从联盟控制台自己的页面发出的，没有做任何改动。</p><p><a href="/console">回到控制台</a></p>'));
       return true;

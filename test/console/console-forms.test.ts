@@ -162,6 +162,8 @@ describe('counts and pages not found (PGlite)', () => {
       ['/console/registers/revoke?store=S001&register=R404', '没有这台收银台'],
       ['/console/nowhere', '没有这个页面'],
     ] as const) {
+      // (The overview typed with a slash is the overview.)
+      if (path === '/console/nowhere') expect((await http.get('/console/')).headers.get('location')).toBe('/console');
       const res = await http.get(path);
       expect(res.status, path).toBe(404);
       const html = await res.text();
