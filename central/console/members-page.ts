@@ -42,7 +42,7 @@ export async function membersPage(db: SqlDb, shell: Shell, _now: number, options
   const phoneError = failed?.field === 'phone' ? failed.error : undefined;
   const lookup = options.phoneDigest
     ? `<form method="post" action="/console/members/lookup" class="grid" autocomplete="off" novalidate>${csrfField(shell.csrf)}
-<label for="phone">手机号</label><input id="phone" name="phone" type="tel" inputmode="numeric" maxlength="20" autocomplete="off" required${invalidAttrs('phone', phoneError, true)}>${fieldError('phone', phoneError)}
+<label for="phone">手机号</label><input id="phone" name="phone" type="tel" inputmode="numeric" maxlength="20" autocomplete="off" required${invalidAttrs('phone', phoneError, true)}${answer && !phoneError ? ' autofocus' : ''}>${fieldError('phone', phoneError)}
 <span></span><span><button type="submit" data-test="lookup">查找会员</button></span></form>
 <p class="muted">手机号只在服务器上换成联盟密钥下的摘要去比对，不保存、不记日志；结果只显示打码的手机号。</p>`
     : `<p class="warn" data-test="lookup-off">按手机号查找还没开启：服务器还没有联盟的手机号密钥（与各收银台相同的那个）。请服务器管理员按部署说明配置密钥后重启服务。</p>`;

@@ -90,6 +90,12 @@ describe('the console forms after a refused submit (PGlite)', () => {
     expectErrorAt(html, 'phone', '请输入 11 位手机号');
     expect(html).not.toContain('12345678');
     expect(html).toMatch(/<form method="post" action="\/console\/members\/lookup" class="grid" autocomplete="off" novalidate>/);
+    // After an answer the field is focused again, empty, for the next number.
+    html = await (await http.post('/console/members/lookup', { csrf: http.csrf, phone: '13900000000' })).text();
+    expect(html).toContain('没有找到这个手机号的会员');
+    expect(tag(html, 'phone')).toMatch(/\bautofocus\b/);
+    expect(tag(html, 'phone')).not.toContain('aria-invalid');
+    expect(html).not.toContain('13900000000');
 
     // A level's new name too long: the error under that level's field, the names typed kept.
     await db.query(`INSERT INTO members (id, phone_digest, level, display_name, masked_phone, created_at) VALUES ('R01-M1', NULL, 'gold', '王*', '138****8000', 1), ('R01-M2', NULL, 'normal', '李*', '139****9000', 1)`);
