@@ -105,6 +105,18 @@ describe('settings section', () => {
     expect(textOf('field-ordering-state')).toBe('系统默认');
   });
 
+  it('PgDn: the next section with the cursor in its first value field (not its save button), so a typed value lands', async () => {
+    fake({ 'manager.settings.get': () => ({ ok: true, value: consoleView() }) });
+    mountWith(SettingsPanel);
+    await flush();
+    press('PageDown');
+    await flush();
+    const active = document.activeElement as HTMLElement | null;
+    expect(active?.tagName).toBe('INPUT');
+    expect(active?.closest('[data-test="settings-group-ratios"]')).not.toBeNull();
+    expect(active?.closest('[data-test="field-extractionBp"]')).not.toBeNull();
+  });
+
   it('a format error is caught here; backend issues land under their fields; one save command per section', async () => {
     const calls = fake({
       'manager.settings.get': () => ({ ok: true, value: consoleView() }),
