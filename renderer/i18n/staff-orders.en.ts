@@ -67,7 +67,7 @@ export default {
     end: 'This is the oldest order',
     matched: { order: 'Found by order number', code: 'Found by lookup code', qr: 'Found by the receipt QR', number: 'Orders whose number contains “{text}”' },
     notFound: 'No order for “{text}”: check the order number or lookup code on the receipt (its last digits are enough); Esc clears the search',
-    keys: '/ search · ↑/↓ choose · F4 day · F6 cashier · F7 tender · F9 refund state · F5 (or Ctrl+P) reprint · F8 refund · Esc clear',
+    keys: '/ search · ↑/↓ choose · F4 day · F6 cashier · F7 tender · F9 refund state · F5 (or Ctrl+P) reprint · F8 refund · Shift+↑/↓ scroll the details · Esc clear',
     choose: 'Choose an order on the left',
     details: {
       title: 'Order details',

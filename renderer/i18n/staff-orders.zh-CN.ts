@@ -67,7 +67,7 @@ export default {
     end: '已到最早的订单',
     matched: { order: '按单号找到', code: '按查询码找到', qr: '按小票二维码找到', number: '单号中包含“{text}”的订单' },
     notFound: '没有找到“{text}”对应的订单：请核对小票上的单号或查询码（也可以只输入单号的后几位），Esc 清除搜索',
-    keys: '/ 搜索 · ↑/↓ 选择 · F4 日期 · F6 收银员 · F7 支付方式 · F9 退款状态 · F5（或 Ctrl+P）重打 · F8 退款 · Esc 清除',
+    keys: '/ 搜索 · ↑/↓ 选择 · F4 日期 · F6 收银员 · F7 支付方式 · F9 退款状态 · F5（或 Ctrl+P）重打 · F8 退款 · Shift+↑/↓ 滚动详情 · Esc 清除',
     choose: '请在左侧选择一笔订单',
     details: {
       title: '订单详情',

@@ -110,6 +110,25 @@ describe('the orders screen', () => {
     expect(last).toEqual({ limit: 50, tender: 'cash', refunded: true });
   });
 
+  it('Shift+↓ / Shift+PgDn scroll the chosen order\'s details (below the panel at 1024×768); the choice stays', async () => {
+    pagedOrders();
+    wrapper = mountWith(OrdersView);
+    await flush();
+    const chosen = () => wrapper!.find('[data-test="orders-row"].active').attributes('data-order');
+    const before = chosen();
+    const side = wrapper.find('[data-test="orders-side"]').element as HTMLElement;
+    const shifted = (key: string) => window.dispatchEvent(new KeyboardEvent('keydown', { key, shiftKey: true, bubbles: true, cancelable: true }));
+    shifted('ArrowDown');
+    await flush();
+    expect(side.scrollTop).toBeGreaterThan(0);
+    const afterLine = side.scrollTop;
+    shifted('PageDown');
+    await flush();
+    expect(side.scrollTop).toBeGreaterThan(afterLine);
+    expect(chosen()).toBe(before);
+    expect(wrapper.find('.keys').text()).toContain('Shift+↑/↓');
+  });
+
   it('a search that finds nothing says what to check and how to clear it', async () => {
     const { api } = pagedOrders();
     api.on('orders.list', () => ({ orders: [], next: null, matchedBy: null }));
