@@ -27,9 +27,9 @@ import { migrate } from './db/migrate';
 import { RateLimiter } from './http/rate-limit';
 import { RequestError, readJson, sendJson } from './http/util';
 import type { IngestRegister } from './ingest/apply-batch';
-import { handleQueuePage } from './page/route';
+import { handleQueuePage, sendQueuePageFailure } from './page/route';
 import { handleRecovery } from './recovery/http';
-import { Console } from './console/route';
+import { Console, sendConsoleFailure } from './console/route';
 import { recordBatchRefusal } from './console/refusals';
 import { phoneDigest, phoneKeyFromSecret } from '../electron/backend/members/phone-digest';
 import { PUSH_CHANNEL } from './push/store';
@@ -83,8 +83,12 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     handleHttp(req, res).catch((error: unknown) => {
       const status = error instanceof RequestError ? error.status : error instanceof RegistryError ? 400 : 500;
       if (status === 500) log.warn(`${req.method} ${req.url}: ${String(error)}`);
-      if (!res.headersSent) sendJson(res, status, { error: status === 500 ? 'internal error' : (error as Error).message });
-      else res.end();
+      const path = (req.url ?? '').split('?')[0]!;
+      // A person's pages fail in Chinese, with what to do (never an English JSON error on their screen).
+      if (res.headersSent) res.end();
+      else if (path === '/console' || path.startsWith('/console/')) sendConsoleFailure(res, status);
+      else if (path === '/q' || path.startsWith('/q/')) sendQueuePageFailure(res, status);
+      else sendJson(res, status, { error: status === 500 ? 'internal error' : (error as Error).message });
     });
   };
   const httpServer = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);

@@ -257,6 +257,18 @@ export class Console {
   }
 }
 
+/** A request that failed inside (the database away, a bug): a page in Chinese with what to do, not the service's JSON error. */
+export function sendConsoleFailure(res: http.ServerResponse, status: number): void {
+  send(
+    res,
+    status,
+    page(
+      '联盟控制台 · 出错了',
+      `<h1>服务器出错了</h1><div class="card"><p data-test="failure">${status >= 500 ? '联盟服务器这次没能完成请求（多半是数据库暂时连不上）。' : '这个请求没能完成。'}刚才的操作可能没有生效：请稍后刷新页面看看；一直出错请联系服务器管理员查看服务器日志。</p><p><a href="/console">回到控制台</a></p></div>`,
+    ),
+  );
+}
+
 /** Not found, signed in: with the navigation, so a keyboard user goes on from the first Tab. */
 const notFound = (shell: Shell, title = '没有这个页面', hint = '地址可能输错了。请用上面的导航。') =>
   page(`${title} · 联盟控制台`, `<h1>${title}</h1><p data-test="not-found">${hint}</p><p><a href="/console">回到总览</a></p>`, shell);

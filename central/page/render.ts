@@ -70,6 +70,8 @@ export const ENTER_CODE_PAGE = page(
 <p class="note">查询码印在小票的排队返利部分（如 K7QH-2M9D-X4TB），不区分大小写，短横线可加可不加。扫小票上的二维码也能直接打开。</p>${CODE_FORM}</div>`,
 );
 
+export const FAILURE_PAGE = page('排队进度查询', '<h1>排队进度查询</h1><div class="card"><p>暂时查不到。</p><p class="note">查询服务这会儿出了问题，你的排队不受影响。请过几分钟再打开这一页；急需了解请询问门店收银台。</p></div>');
+
 export const TOO_MANY_PAGE = page('排队进度查询', '<h1>排队进度查询</h1><div class="card"><p>查询太频繁了。</p><p class="note">为了保护大家的排队信息，同一网络每分钟只能查询有限次数。请一分钟后再试；急需了解请询问门店收银台。</p></div>');
 
 /** The register has not synced for this long: the page says its figures may be behind (the console's "silent" mark, too). */

@@ -8,7 +8,7 @@ import { parseLookupCode } from '../../shared/lookup-code';
 import type { SqlDb } from '../db/adapter';
 import type { RateLimiter } from '../http/rate-limit';
 import { lookupEntry } from './lookup';
-import { ENTER_CODE_PAGE, TOO_MANY_PAGE, UNKNOWN_PAGE, renderLookup } from './render';
+import { ENTER_CODE_PAGE, FAILURE_PAGE, TOO_MANY_PAGE, UNKNOWN_PAGE, renderLookup } from './render';
 
 function sendHtml(res: http.ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -20,6 +20,11 @@ function sendHtml(res: http.ServerResponse, status: number, html: string, header
     'referrer-policy': 'no-referrer',
   });
   res.end(html);
+}
+
+/** The page failed inside (the database away): the customer is told in Chinese to try later, never an error in English. */
+export function sendQueuePageFailure(res: http.ServerResponse, status: number): void {
+  sendHtml(res, status >= 500 ? 503 : status, FAILURE_PAGE, status >= 500 ? { 'retry-after': '60' } : {});
 }
 
 export async function handleQueuePage(

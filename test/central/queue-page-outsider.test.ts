@@ -33,7 +33,7 @@ async function store(pageRatePerMinute = 1000) {
     const res = await fetch(`${service.url}${path}`);
     return { status: res.status, headers: res.headers, body: await res.text() };
   };
-  return { get, code, advance: (ms: number) => (clock += ms) };
+  return { db, get, code, advance: (ms: number) => (clock += ms) };
 }
 
 describe('the queue page as an outsider meets it (PGlite)', () => {
@@ -91,6 +91,18 @@ describe('the queue page as an outsider meets it (PGlite)', () => {
       expect(page.body, bare).not.toContain('没有找到');
       expect(page.body, bare).toContain('<form class="code" method="get" action="/q/">');
     }
+  }, 120_000);
+
+  it('answers in Chinese when it fails inside (a database error), never with an English error', async () => {
+    const { db, get, code } = await store();
+    // (The test databases share one PGlite: a table gone stands for the database failing.)
+    await db.query('ALTER TABLE orders RENAME TO orders_away');
+    const page = await get(`/q/${code('waiting')}`);
+    expect(page.status).toBe(503);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.body).toContain('暂时查不到');
+    expect(page.body).toContain('请过几分钟再打开这一页');
+    expect(page.body.replace(/<style>[^<]*<\/style>/, '').replace(/<[^>]*>/g, '')).not.toMatch(/[A-Za-z]{3,}/);
   }, 120_000);
 
   it('answers too many requests in Chinese, with when to try again', async () => {

@@ -236,3 +236,20 @@ describe('the audit trail past a page (PGlite)', () => {
     expect(page2).toContain('<a href="/console/audit">回到最新的记录</a>');
   }, 120_000);
 });
+
+describe('a failure inside (PGlite)', () => {
+  it('is told in Chinese with what to do, on a page and after an action, not as the service\'s English JSON', async () => {
+    const { db, service, admin } = await alliance('PGlite', cleanup);
+    const http = await signIn(service.url, admin);
+    // (The test databases share one PGlite: a table gone stands for the database failing.)
+    await db.query('ALTER TABLE stores RENAME TO stores_away');
+    for (const res of [await http.get('/console'), await http.post('/console/stores/add', { csrf: http.csrf, store: 'S009', name: '新店' })]) {
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toContain('服务器出错了');
+      expect(html).toMatch(/data-test="failure">[^<]*请稍后刷新页面看看；一直出错请联系服务器管理员/);
+      expect(html).not.toContain('internal error');
+    }
+  }, 120_000);
+});
