@@ -89,6 +89,16 @@ function sessionId(req: http.IncomingMessage): string | null {
 
 const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+/** The console page a form was sent from (the pages send Referer to their own origin only): where to return after signing in again. */
+function refererPath(req: http.IncomingMessage): string | null {
+  try {
+    const referer = new URL(req.headers.referer ?? '');
+    return referer.host === req.headers.host ? `${referer.pathname}${referer.search}` : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A browser sends Origin with every POST; when present it must be this service (the Host it was asked under). */
 function sameOrigin(req: http.IncomingMessage): boolean {
   const origin = req.headers.origin;
@@ -156,7 +166,7 @@ export class Console {
       // Nothing of the console without a session: GETs get the login form, anything else is refused.
       if (req.method === 'GET' && url.pathname === '/console') send(res, 200, loginPage());
       else if (req.method === 'GET') send(res, 401, loginPage('请先登录；登录后回到这一页。', afterLogin(`${url.pathname}${url.search}`)));
-      else send(res, 401, loginPage('登录已过期，请重新登录；刚才的操作没有执行。'));
+      else send(res, 401, loginPage('登录已过期，请重新登录；刚才的操作没有执行，登录后回到刚才那一页重新操作。', afterLogin(refererPath(req))));
       return true;
     }
     let form: URLSearchParams | null = null;

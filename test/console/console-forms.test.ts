@@ -197,6 +197,11 @@ describe('signing in again (PGlite)', () => {
     // (Logins are limited to bursts of 5: the rest of the hostile addresses without a login each.)
     for (const next of ['https://evil.example/console', '/consolex', '/console/logout', '/console\\@evil', 'javascript:alert(1)', '/console/audit\nSet-Cookie: x=1']) expect(afterLogin(next), next).toBe('/console');
     expect(afterLogin('/console/store?id=S001')).toBe('/console/store?id=S001');
+    // A form sent after the session ran out: back to the page it was sent from (same origin only).
+    const form2 = async (referer: string) =>
+      (await fetch(`${service.url}/console/settings`, { method: 'POST', body: new URLSearchParams({ extractionBp: '15' }), headers: { referer }, redirect: 'manual' })).text();
+    expect(await form2(`${service.url}/console/settings?store=S002`)).toContain('<input type="hidden" name="next" value="/console/settings?store=S002">');
+    expect(await form2('http://elsewhere.example/console/audit')).not.toContain('name="next"');
     // A wrong credential keeps where to go.
     res = await login({ token: 'wrong', next: '/console/audit' });
     expect(res.status).toBe(401);
