@@ -173,7 +173,7 @@ export class Console {
     if (req.method === 'POST') {
       form = await readForm(req);
       if (!form) {
-        send(res, 413, page('联盟控制台', '<h1>提交的内容太长</h1><p>没有做任何改动。</p><p><a href="/console">回到控制台</a></p>'));
+        send(res, 413, page('联盟控制台', `<h1>提交的内容太长</h1><p>一次最多提交 ${MAX_FORM_BYTES / 1024} KB，没有做任何改动。请回到刚才的页面，把填的内容改短后再提交。</p><p><a href="/console">回到控制台</a></p>`));
         return true;
       }
       if (!sameText(form.get('csrf') ?? '', session.csrf)) {

@@ -258,3 +258,14 @@ describe('a failure inside (PGlite)', () => {
     }
   }, 120_000);
 });
+
+describe('a form too long (PGlite)', () => {
+  it('says how long a form may be and what to do, and changes nothing', async () => {
+    const { db, service, admin } = await alliance('PGlite', cleanup);
+    const http = await signIn(service.url, admin);
+    const res = await http.post('/console/stores/add', { csrf: http.csrf, store: 'S009', name: '店'.repeat(30_000) });
+    expect(res.status).toBe(413);
+    expect((await db.query(`SELECT 1 FROM stores WHERE id = 'S009'`)).rows).toHaveLength(0);
+    expect(await res.text()).toContain('一次最多提交 64 KB，没有做任何改动。请回到刚才的页面，把填的内容改短后再提交。');
+  }, 120_000);
+});
