@@ -132,8 +132,9 @@ export class Console {
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL, now: number): Promise<boolean> {
     if (url.pathname !== '/console' && !url.pathname.startsWith('/console/')) return false;
     const cookieFlags = `HttpOnly; SameSite=Strict; Path=/console${this.secure ? '; Secure' : ''}`;
-    // "/console/" as typed into an address bar is the overview (it answered 没有这个页面).
-    if (req.method === 'GET' && url.pathname === '/console/') {
+    // "/console/" as typed into an address bar is the overview, and so are the login and logout addresses
+    // when opened (a bookmark, the address bar after a refused login): they answered 没有这个页面 or 请先登录.
+    if (req.method === 'GET' && ['/console/', '/console/login', '/console/logout'].includes(url.pathname)) {
       send(res, 303, '', { location: '/console' });
       return true;
     }

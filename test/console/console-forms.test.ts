@@ -169,7 +169,7 @@ describe('counts and pages not found (PGlite)', () => {
       ['/console/nowhere', '没有这个页面'],
     ] as const) {
       // (The overview typed with a slash is the overview.)
-      if (path === '/console/nowhere') expect((await http.get('/console/')).headers.get('location')).toBe('/console');
+      if (path === '/console/nowhere') for (const typed of ['/console/', '/console/login', '/console/logout']) expect((await http.get(typed)).headers.get('location'), typed).toBe('/console');
       const res = await http.get(path);
       expect(res.status, path).toBe(404);
       const html = await res.text();
