@@ -14,13 +14,17 @@
  * own folder and renames it into place; the loser's copy is dropped. No lock
  * to go stale when a worker is killed.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { build, preview, type PreviewServer } from 'vite';
+import { promisify } from 'node:util';
+import { preview, type PreviewServer } from 'vite';
 
 const BUILD_PREFIX = 'qrc-e2e-renderer-';
+const run = promisify(execFile);
 
 /** What the built page is made of: a change to any of these builds it anew. */
 function sourcesHash(root: string): string {
@@ -44,12 +48,11 @@ export async function builtRenderer(root: string): Promise<string> {
   const outDir = path.join(tmpdir(), `${BUILD_PREFIX}${sourcesHash(root)}`);
   if (existsSync(path.join(outDir, 'index.html'))) return outDir;
   const partial = `${outDir}.partial-${process.pid}-${Date.now()}`;
-  await build({
-    configFile: path.join(root, 'vite.config.ts'),
-    root: path.join(root, 'renderer'),
-    mode: 'web',
-    logLevel: 'error',
-    build: { outDir: partial, emptyOutDir: true, chunkSizeWarningLimit: 4096, reportCompressedSize: false },
+  // Vite's own command in a process of its own, as `npm run build` runs it: inside this process the loader
+  // of whoever runs the tests (tsx for scripts/screenshots.ts) broke Vite's resolution of its own modules
+  // ("./modulepreload-polyfill is not exported").
+  await run(process.execPath, [path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js'), 'build', '--mode', 'web', '--outDir', partial, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: root,
   });
   try {
     renameSync(partial, outDir);
