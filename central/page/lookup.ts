@@ -13,12 +13,33 @@
  * set-display` → `stores.display`): a figure shows only when neither says off.
  */
 import { DISPLAY_SWITCHES, type DisplaySwitches } from '../../shared/customer-display';
+import { formatLookupCode } from '../../shared/lookup-code';
+import { orderNumber } from '../../shared/order-number';
 import type { Queryable } from '../db/adapter';
 
 export type { DisplaySwitches };
 
+/**
+ * Which receipt the page is about, in what the customer holds: the 单号 as
+ * the receipt prints it (shared/order-number.ts) when it is digits and
+ * dashes; an order id of another form (not what a Chinese page shows) gives
+ * the last 4 characters of the 查询码, printed large on the same receipt.
+ * And the time of payment (the receipt's 时间).
+ */
+export interface ReceiptMark {
+  orderNumber: string | null;
+  codeTail: string;
+  paidAt: number;
+}
+
+export function receiptMark(orderId: string, code: string, paidAt: number): ReceiptMark {
+  const printed = orderNumber(orderId);
+  return { orderNumber: /^\d+(-\d+)*$/.test(printed) ? printed : null, codeTail: formatLookupCode(code).slice(-4), paidAt };
+}
+
 export interface QueueEntryView {
   storeName: string;
+  receipt: ReceiptMark;
   state: 'waiting' | 'completed' | 'exchanged' | 'cleared' | 'cancelled' | 'points';
   entitlementFen: number;
   receivedFen: number;
@@ -35,7 +56,7 @@ export interface QueueEntryView {
   display: DisplaySwitches;
 }
 
-export type LookupResult = { kind: 'entry'; view: QueueEntryView } | { kind: 'no-entry'; storeName: string; asOf: number } | { kind: 'unknown' };
+export type LookupResult = { kind: 'entry'; view: QueueEntryView } | { kind: 'no-entry'; storeName: string; receipt: ReceiptMark; asOf: number } | { kind: 'unknown' };
 
 /**
  * The switches in force for one queue: the register's layers (the cashier
@@ -53,6 +74,8 @@ export async function lookupEntry(db: Queryable, code: string): Promise<LookupRe
   const { rows } = await db.query<{
     register: number;
     queue_id: string;
+    order_id: string;
+    paid_at: number;
     seq: number | null;
     state: QueueEntryView['state'] | null;
     entitlement_fen: number | null;
@@ -64,7 +87,7 @@ export async function lookupEntry(db: Queryable, code: string): Promise<LookupRe
     cashier: unknown;
     last_sync_at: number | null;
   }>(
-    `SELECT o.register, o.queue_id, e.seq, e.state, e.entitlement_fen, e.received_fen, e.joined_at,
+    `SELECT o.register, o.queue_id, o.order_id, o.paid_at, e.seq, e.state, e.entitlement_fen, e.received_fen, e.joined_at,
        s.name AS store_name, s.display, qs.base, qs.cashier, r.last_sync_at
      FROM orders o
      JOIN registers r ON r.id = o.register
@@ -78,7 +101,8 @@ export async function lookupEntry(db: Queryable, code: string): Promise<LookupRe
   if (rows.length !== 1) return { kind: 'unknown' };
   const row = rows[0]!;
   const asOf = row.last_sync_at ?? 0;
-  if (row.seq === null || row.state === null) return { kind: 'no-entry', storeName: row.store_name, asOf };
+  const receipt = receiptMark(row.order_id, code, Number(row.paid_at));
+  if (row.seq === null || row.state === null) return { kind: 'no-entry', storeName: row.store_name, receipt, asOf };
   const display = displaySwitches(row.display, row.base, row.cashier);
   let placeNow: number | null = null;
   let aheadFen: number | null = null;
@@ -97,6 +121,7 @@ export async function lookupEntry(db: Queryable, code: string): Promise<LookupRe
     kind: 'entry',
     view: {
       storeName: row.store_name,
+      receipt,
       state: row.state,
       entitlementFen: entitlement,
       receivedFen: received,

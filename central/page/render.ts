@@ -2,7 +2,7 @@
  * The queue page's HTML: a small, self-contained mobile page in zh-CN (no
  * script, no external asset), money as ¥1,234.50, times in Asia/Shanghai.
  */
-import type { LookupResult, QueueEntryView } from './lookup';
+import type { LookupResult, QueueEntryView, ReceiptMark } from './lookup';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -91,17 +91,41 @@ const ENDED_TEXT: Partial<Record<QueueEntryView['state'], string>> = {
   points: '这笔返利已按门店规则转为积分，不参与现金排队。',
 };
 
+/**
+ * Which receipt this is, first in the card, in the receipt's own words: its
+ * 单号 and 时间 (a customer with several receipts matches them), or, for an
+ * order number that is not digits, the 查询码's last 4 characters.
+ */
+function receiptRows(r: ReceiptMark): string {
+  const which = r.orderNumber !== null ? `<span>单号</span><span>${esc(r.orderNumber)}</span>` : `<span>查询码尾号</span><span>${esc(r.codeTail)}</span>`;
+  return `<div class="row" data-test="receipt">${which}</div><div class="row"><span>结账时间</span><span>${shanghaiTime(r.paidAt)}</span></div>`;
+}
+
+/** The store's name, when the figures are true as of, and (a sync older than a day) a plain note that they may be behind. */
+function header(storeName: string, asOf: number, now: number, staleNote: string | null): string {
+  const stale =
+    staleNote !== null && asOf > 0 && now - asOf > STALE_AFTER_MS
+      ? `<div class="stale" role="status" data-test="stale">门店收银台已经 ${agoText(now - asOf)}没有同步了。${staleNote}以门店收银台的为准。</div>`
+      : '';
+  return `<h1>${esc(storeName)}</h1><p class="asof" data-test="as-of">数据截至 ${asOf > 0 ? shanghaiTime(asOf) : '—'}</p>${stale}`;
+}
+
+const asOfNote = (asOf: number) => (asOf > 0 ? `以上为门店 ${shanghaiTime(asOf)} 同步时的情况` : '门店尚未同步');
+
 /** `now`: the service's clock, to tell a customer when the store's figures may be behind. */
 export function renderLookup(result: LookupResult, now: number): string {
   if (result.kind === 'unknown') return UNKNOWN_PAGE;
   if (result.kind === 'no-entry') {
+    // Nothing to wait for, but the order itself may have changed since (a refund): the same as-of time and stale note.
     return page(
       '排队进度查询',
-      `<h1>${esc(result.storeName)}</h1><div class="card"><p>这笔订单没有排队返利。</p><p class="note">原因见小票上的说明；如有疑问请询问门店收银台。</p></div>`,
+      `${header(result.storeName, result.asOf, now, '这期间这笔订单如果有变动（例如退款），这里还看不到；')}<div class="card">${receiptRows(result.receipt)}<p>这笔订单没有排队返利。</p><p class="note">原因见小票上的说明；如有疑问请询问门店收银台。</p></div>
+<p class="note">${asOfNote(result.asOf)}，之后的变化要等下次同步才会显示。</p>`,
     );
   }
   const v = result.view;
   const rows: string[] = [
+    receiptRows(v.receipt),
     `<div class="row"><span>状态</span><span class="state">${STATE_TEXT[v.state]}</span></div>`,
     `<div class="row"><span>应返金额</span><b>${yuan(v.entitlementFen)}</b></div>`,
   ];
@@ -117,15 +141,11 @@ export function renderLookup(result: LookupResult, now: number): string {
   if (v.placeNow !== null) rows.push(`<div class="row"><span>当前排位</span><b>第 ${v.placeNow} 位</b></div>`);
   if (v.aheadFen !== null) rows.push(`<div class="row"><span>前方待返金额</span><b>${yuan(v.aheadFen)}</b></div>`);
   const ended = ENDED_TEXT[v.state];
-  const asOf = v.asOf > 0 ? `以上为门店 ${shanghaiTime(v.asOf)} 同步时的情况` : '门店尚未同步';
-  // The as-of time first, under the store's name; a sync older than a day says plainly that the figures may be behind.
-  const stale =
-    v.asOf > 0 && now - v.asOf > STALE_AFTER_MS && v.state === 'waiting'
-      ? `<div class="stale" role="status" data-test="stale">门店收银台已经 ${agoText(now - v.asOf)}没有同步了。这期间如果门店有新的订单，你的返还可能已经前进，这里还看不到；以门店收银台的为准。</div>`
-      : '';
+  // A finished entry cannot move: the stale note only while it waits.
+  const staleNote = v.state === 'waiting' ? '这期间如果门店有新的订单，你的返还可能已经前进，这里还看不到；' : null;
   return page(
     '排队进度查询',
-    `<h1>${esc(v.storeName)}</h1><p class="asof" data-test="as-of">数据截至 ${v.asOf > 0 ? shanghaiTime(v.asOf) : '—'}</p>${stale}<div class="card">${rows.join('')}${ended ? `<p class="ended" data-test="ended">${ended}</p>` : ''}</div>${progress}
-<p class="note">${asOf}，之后的变化要等下次同步才会显示。入队时间 ${shanghaiTime(v.joinedAt)}。返还按排队顺序进行，不承诺到账日期。</p>`,
+    `${header(v.storeName, v.asOf, now, staleNote)}<div class="card">${rows.join('')}${ended ? `<p class="ended" data-test="ended">${ended}</p>` : ''}</div>${progress}
+<p class="note">${asOfNote(v.asOf)}，之后的变化要等下次同步才会显示。入队时间 ${shanghaiTime(v.joinedAt)}。返还按排队顺序进行，不承诺到账日期。</p>`,
   );
 }
