@@ -70,7 +70,8 @@ const en: Shape<typeof zh> = {
   editor: {
     percentSuffix: '%',
     level: 'Member level',
-    levelKey: 'Level code (e.g. gold)',
+    chooseLevel: 'Choose a member level',
+    noLevels: 'No member level known yet (the central server sends them)',
     levelName: 'Display name (e.g. Gold member)',
     ratio: 'Ratio (%)',
     days: 'Days',

@@ -66,7 +66,8 @@ export default {
   editor: {
     percentSuffix: '%',
     level: '会员等级',
-    levelKey: '等级代码（如 gold）',
+    chooseLevel: '选择会员等级',
+    noLevels: '本机还不知道任何会员等级（由总部服务器下发）',
     levelName: '显示名称（如 金卡会员）',
     ratio: '比例（%）',
     days: '天数',

@@ -42,6 +42,11 @@ export function setLevelNames(names: LevelNames | null | undefined, known: reado
   state.knownLevels = [...new Set([...known, ...Object.keys(names ?? {})])];
 }
 
+/** Every level key the register knows (ratios and names in either layer), for a choice by name in the console. */
+export function knownLevelKeys(): readonly string[] {
+  return state.knownLevels;
+}
+
 /** A member level for a person: 金卡会员, never `gold`. */
 export function levelName(key: string | null | undefined, locale: UiLocale = state.locale): string {
   if (key === null || key === undefined || key === '') return '—';
