@@ -24,6 +24,7 @@ export const ZH_MESSAGES: MessageTexts = {
   'staff.disabled': '{name} 已被停用，不能登录。请店长在店长后台的“员工”中重新启用。',
   'staff.cannotDisableSelf': '不能停用自己，请由另一位店长操作。',
   'staff.lastManager': '这是最后一位在用的店长，不能停用，否则没有人能审批。请先添加另一位店长。',
+  'staff.pinIsManagers': '这个密码与一位店长的密码相同，收银员要用自己的密码。请换一个密码。',
   'pin.wrong': 'PIN 错误，还可以再试 {triesLeft} 次（之后锁定 {lockMinutes} 分钟）。',
   'pin.wrongManager': '店长 PIN 错误，还可以再试 {triesLeft} 次（之后锁定 {lockMinutes} 分钟）。',
   'pin.lockedNow': 'PIN 错误次数过多，已锁定 {lockMinutes} 分钟，到 {until} 后可再试。',

@@ -64,6 +64,7 @@ export const MESSAGE_CATALOGUE = {
   'staff.disabled': { name: 'text' },
   'staff.cannotDisableSelf': {},
   'staff.lastManager': {},
+  'staff.pinIsManagers': {},
   'pin.wrong': { triesLeft: 'count', lockMinutes: 'count' },
   'pin.wrongManager': { triesLeft: 'count', lockMinutes: 'count' },
   'pin.lockedNow': { until: 'instant', lockMinutes: 'count' },

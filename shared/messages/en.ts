@@ -27,6 +27,7 @@ export const EN_MESSAGES: MessageTexts = {
   'staff.disabled': '{name} is disabled and cannot sign in. A manager can enable them in the Staff section of the manager console.',
   'staff.cannotDisableSelf': 'You cannot disable yourself: another manager must do it.',
   'staff.lastManager': 'The last active manager cannot be disabled: nobody could approve anything after. Add another manager first.',
+  'staff.pinIsManagers': 'This PIN is already a manager\'s PIN; a cashier needs a PIN of their own. Choose another PIN.',
   'pin.wrong': 'Wrong PIN: {triesLeft} tries left before a {lockMinutes}-minute lock.',
   'pin.wrongManager': 'Wrong manager PIN: {triesLeft} tries left before a {lockMinutes}-minute lock.',
   'pin.lockedNow': 'Too many wrong PINs: locked for {lockMinutes} minutes, until {until}.',

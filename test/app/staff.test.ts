@@ -1,5 +1,7 @@
 /** The staff section (员工) through the real command handler: add, rename, disable, reset a PIN; names in history. */
 import { describe, expect, it } from 'vitest';
+import { msg } from '../../shared/messages/catalogue';
+import { messageText } from '../../renderer/i18n/messages';
 import { dbHash } from './helpers';
 import { managerHarness, MANAGER_PIN } from '../manager/helpers';
 
@@ -105,6 +107,33 @@ describe('staff', () => {
     await h.ok('session.signOut', {});
     expect(await h.call('session.signIn', { cashierId: a.id, pin: '1111' })).toMatchObject({ ok: false, error: { code: 'wrong-pin' } });
     expect((await h.ok('session.signIn', { cashierId: a.id, pin: '5555' })).name).toBe('小王');
+    h.close();
+  });
+
+  it("a cashier's new PIN equal to an enabled manager's is refused in Chinese (add at the counter, add in the console, reset); nothing written", async () => {
+    const h = await managerHarness();
+    await h.ok('manager.staff.create', { managerPin: MANAGER_PIN, name: '老李', role: 'manager', pin: '3333' });
+    const a = await h.ok('manager.staff.create', { name: '小王', role: 'cashier', pin: '1111' });
+    const before = dbHash(h.backend.db);
+    const refusals = [
+      await h.call('manager.staff.create', { managerPin: MANAGER_PIN, name: '小张', role: 'cashier', pin: MANAGER_PIN }),
+      // The second manager's PIN too: every enabled manager's hash is checked.
+      await h.call('manager.staff.create', { managerPin: MANAGER_PIN, name: '小张', role: 'cashier', pin: '3333' }),
+      await h.call('cashiers.create', { name: '小张', pin: '3333', role: 'cashier', managerPin: MANAGER_PIN }),
+      await h.call('manager.staff.resetPin', { managerPin: MANAGER_PIN, cashierId: a.id, newPin: '3333' }),
+    ];
+    for (const r of refusals) {
+      expect(r).toMatchObject({ ok: false, error: { code: 'rule', rule: 'pin-is-managers', reason: { code: 'staff.pinIsManagers' } } });
+      expect(messageText(r.ok ? msg('internal') : r.error.reason!, 'zh-CN')).toBe('这个密码与一位店长的密码相同，收银员要用自己的密码。请换一个密码。');
+    }
+    expect(dbHash(h.backend.db)).toBe(before);
+    // A wrong approving PIN is refused as wrong before anything about the new PIN is said.
+    expect(await h.call('manager.staff.create', { managerPin: '0000', name: '小张', role: 'cashier', pin: MANAGER_PIN })).toMatchObject({ ok: false, error: { code: 'wrong-pin' } });
+    // A disabled manager's PIN approves nothing, so a cashier may have it.
+    const li = (await h.ok('manager.staff.list', {})).staff.find((s) => s.name === '老李')!;
+    await h.ok('manager.staff.setDisabled', { managerPin: MANAGER_PIN, cashierId: li.id, disabled: true });
+    expect(await h.ok('manager.staff.resetPin', { managerPin: MANAGER_PIN, cashierId: a.id, newPin: '3333' })).toMatchObject({ id: a.id });
+    expect(await h.ok('manager.staff.create', { managerPin: MANAGER_PIN, name: '小张', role: 'cashier', pin: '4444' })).toMatchObject({ name: '小张' });
     h.close();
   });
 

@@ -13,6 +13,7 @@ import { randomEventId } from '../../../shared/engine/index';
 import { AppError } from './errors';
 import { msg } from '../../../shared/messages/catalogue';
 import { hashPin, verifyPin } from './pin';
+import { refuseManagersPin } from './pin-clash';
 import { MANAGER_LOCK_SCOPE, PinLockout } from './pin-lockout';
 import type { RegisterBackend } from './register';
 
@@ -205,6 +206,7 @@ export class Staff {
     const session = this.requireSession();
     const manager = await this.checkManagerPin(input.managerPin);
     this.requireSameSession(session);
+    if (input.role === 'cashier') await refuseManagersPin((text) => this.core.sql(text), input.pin);
     const cashier = await this.insertCashier({ name: input.name, pin: input.pin, role: input.role, createdBy: manager.id }, () => {
       this.requireSameSession(session);
       this.requireApprover(manager);
