@@ -3,11 +3,15 @@
  * `buildReceipt`: the backend freezes the report's figures on the print job
  * and this turns them into receipt lines for the printer and the preview.
  *
- * What it shows: net sales (takings of the shift's orders), the tenders
- * (cash net of change), refunds on their own (never netted into a tender),
+ * What it shows: sales (销售额: what the shift's orders took, refunded ones
+ * included — not net of refunds, so never called 净), the tenders (cash net
+ * of change), refunds on their own (never netted into a tender),
  * the opening float, the cash the drawer should hold and, for Z, the counted
  * cash and the difference. People by name; an old report without a name
  * shows 「未记录」 rather than an id.
+ *
+ * Each figure has the word the shift screen gives it (renderer/i18n/zh-CN.ts
+ * `report`), so the paper and the screen read the same: SHIFT_REPORT_WORDS.
  */
 import { formatYuanGrouped, fen, type Fen } from '../money';
 import { DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime, TENDER_LABELS } from './build';
@@ -38,6 +42,19 @@ export interface ShiftReportPrintData {
   cashDifferenceFen: number | null;
 }
 
+/** The figures' words, the same as on the shift screen (test/printing/shift-report-words.test.ts holds them equal). */
+export const SHIFT_REPORT_WORDS = {
+  orders: '订单数',
+  sales: '销售额',
+  refunds: '退款笔数',
+  refunded: '退款金额',
+  openingFloat: '备用金',
+  expectedCash: '应有现金',
+  countedCash: '清点现金',
+  cashDifference: '现金差额',
+} as const;
+const W = SHIFT_REPORT_WORDS;
+
 const TENDER_ORDER: readonly TenderKind[] = ['cash', 'card', 'wechat', 'alipay', 'other'];
 
 /** ￥1,234.50; a negative amount (a short drawer) as -￥12.00. Integer fen only. */
@@ -65,22 +82,22 @@ export function buildShiftReport(data: ShiftReportPrintData, options: { width: P
   row('开班时间', formatReceiptTime(data.openedAt, timezone));
   row(data.report === 'X' ? '打印时间' : '交班时间', formatReceiptTime(data.at, timezone));
   rule();
-  row('订单数', `${data.orders} 笔`);
-  row('净销售额', reportMoney(data.salesFen), true);
+  row(W.orders, `${data.orders} 笔`);
+  row(W.sales, reportMoney(data.salesFen), true);
   text('收款方式', 'left', true);
   for (const kind of TENDER_ORDER) {
     const amount = data.tenders[kind] ?? 0;
     if (amount !== 0 || kind === 'cash') row(`  ${TENDER_LABELS[kind]}`, reportMoney(amount));
   }
   rule();
-  row('退款', `${data.refunds} 笔`);
-  row('退款金额', reportMoney(data.refundedFen));
+  row(W.refunds, `${data.refunds} 笔`);
+  row(W.refunded, reportMoney(data.refundedFen));
   rule();
-  row('开班备用金', reportMoney(data.openingFloatFen));
-  row('应有现金', reportMoney(data.expectedCashFen), true);
+  row(W.openingFloat, reportMoney(data.openingFloatFen));
+  row(W.expectedCash, reportMoney(data.expectedCashFen), true);
   if (data.report === 'Z' && data.countedCashFen !== null && data.cashDifferenceFen !== null) {
-    row('实点现金', reportMoney(data.countedCashFen), true);
-    row('差额', differenceText(data.cashDifferenceFen), true);
+    row(W.countedCash, reportMoney(data.countedCashFen), true);
+    row(W.cashDifference, differenceText(data.cashDifferenceFen), true);
   } else {
     text('班次未结束，数字仍会变化。', 'left');
   }

@@ -11,7 +11,7 @@ function decodedText(h: ReturnType<typeof openHarness>, jobId: number): string {
 }
 
 describe('shift reports print through the print queue', () => {
-  it('closing a shift queues a Z report with the cashier by name, net sales, tenders, refunds apart, float, counted cash and difference', async () => {
+  it('closing a shift queues a Z report with the cashier by name, sales (销售额), tenders, refunds apart, float, counted cash and difference', async () => {
     const h = openHarness();
     await readyToSell(h, 20_000);
     await h.ok('checkout.submit', { amountDueFen: 123_450, memberId: null, tenders: [{ kind: 'cash', amountFen: 123_450 }] });
@@ -23,13 +23,13 @@ describe('shift reports print through the print queue', () => {
     expect(text).toContain('Z 报表');
     expect(text).toContain('店长');
     expect(text).not.toContain(z.shift.cashierId);
-    expect(text).toMatch(/净销售额\s+￥1,284\.50/);
+    expect(text).toMatch(/销售额\s+￥1,284\.50/);
     expect(text).toMatch(/现金\s+￥1,234\.50/);
     expect(text).toMatch(/微信支付\s+￥50\.00/);
-    expect(text).toMatch(/开班备用金\s+￥200\.00/);
+    expect(text).toMatch(/备用金\s+￥200\.00/);
     expect(text).toMatch(/应有现金\s+￥1,434\.50/);
-    expect(text).toMatch(/实点现金\s+￥1,430\.00/);
-    expect(text).toMatch(/差额\s+-￥4\.50（短款）/);
+    expect(text).toMatch(/清点现金\s+￥1,430\.00/);
+    expect(text).toMatch(/现金差额\s+-￥4\.50（短款）/);
     // A copy of the Z from the reports list.
     const again = await h.ok('shift.print', { shiftId: z.shift.id });
     expect(again.report).toBe('Z');
@@ -44,12 +44,12 @@ describe('shift reports print through the print queue', () => {
     await h.ok('checkout.submit', { amountDueFen: 10_000, memberId: null, tenders: [{ kind: 'alipay', amountFen: 10_000 }] });
     const x = await h.ok('shift.print', {});
     expect(x.report).toBe('X');
-    expect(x.lines.join('\n')).toMatch(/净销售额\s+￥100\.00/);
+    expect(x.lines.join('\n')).toMatch(/销售额\s+￥100\.00/);
     await h.ok('checkout.submit', { amountDueFen: 20_000, memberId: null, tenders: [{ kind: 'alipay', amountFen: 20_000 }] });
     const text = decodedText(h, x.jobId);
     expect(text).toContain('X 报表');
     expect(text).toContain('店长');
-    expect(text).toMatch(/净销售额\s+￥100\.00/);
+    expect(text).toMatch(/销售额\s+￥100\.00/);
     expect(text).toContain('班次未结束');
     expect(getJob(h.backend.db, x.jobId)).toMatchObject({ kind: 'report', report: 'X', state: 'pending' });
     h.close();
