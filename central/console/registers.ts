@@ -1,12 +1,14 @@
 /**
  * Stores and registers from the console: add a store, make a register's
- * one-time enrolment code (shown once, never stored but as its hash), and
+ * one-time enrolment code (shown once on the GET after the POST, code-once.ts;
+ * never stored but as its hash), and
  * revoke a register's token after a confirmation page. Each action is one
  * transaction with its audit line.
  */
 import { addRegister, addStore, revokeRegister } from '../auth/registry';
 import type { SqlDb } from '../db/adapter';
 import { audit } from './audit';
+import { CODE_UNSEEN_MS, type CodeTicket, type MadeCode } from './code-once';
 import { count, csrfField, esc, fieldError, invalidAttrs, page, registerLabel, when, type Shell } from './html';
 import { batchRefusalText } from './refusals';
 import { consoleRegisters, isSilent, refusalText, registerState, storeNames, waitingText } from './reads';
@@ -14,7 +16,7 @@ import { consoleRegisters, isSilent, refusalText, registerState, storeNames, wai
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A refused action's `field` is the id of the form field it concerns: the error is shown under it and the field gets the focus. */
-export type ActionResult = { ok: true; html?: string; flash?: string } | { ok: false; error: string; field?: string };
+export type ActionResult = { ok: true; html?: string; flash?: string; location?: string } | { ok: false; error: string; field?: string };
 
 export interface RegistersForm {
   error?: string;
@@ -76,8 +78,8 @@ export async function addStoreAction(db: SqlDb, admin: string, form: URLSearchPa
   return { ok: true, flash: `已添加门店“${name}”。现在可以为它添加收银台。` };
 }
 
-/** Makes a one-time code (adding the register when new) and shows it once. */
-export async function enrolmentCodeAction(db: SqlDb, shell: Shell, form: URLSearchParams, now: number): Promise<ActionResult> {
+/** Makes a one-time code (adding the register when new); the console keeps it to be shown once (code-once.ts). */
+export async function enrolmentCodeAction(db: SqlDb, admin: string, form: URLSearchParams, now: number): Promise<{ ok: true; made: MadeCode } | { ok: false; error: string; field?: string }> {
   const storeId = form.get('store')?.trim() ?? '';
   const registerId = form.get('register')?.trim() ?? '';
   if (!ID.test(registerId)) return { ok: false, field: 'reg-id', error: '收银台编号只能由字母、数字和 . _ : - 组成（1 到 128 个字符），例如 R01。没有生成登记码。' };
@@ -89,22 +91,64 @@ export async function enrolmentCodeAction(db: SqlDb, shell: Shell, form: URLSear
   );
   const { code, expiresAt } = await db.transaction(async (tx) => {
     const made = await addRegister(tx, storeId, registerId, now);
-    await audit(tx, { at: now, admin: shell.admin, action: 'enrolment-code', storeId, registerId, detail: { expiresAt: made.expiresAt, newRegister: known.rows.length === 0 } });
+    await audit(tx, { at: now, admin, action: 'enrolment-code', storeId, registerId, detail: { expiresAt: made.expiresAt, newRegister: known.rows.length === 0 } });
     return made;
   });
-  const replacing = (known.rows[0]?.tokens ?? 0) > 0;
+  return { ok: true, made: { storeId, storeName: store.name, registerId, code, expiresAt, replacing: (known.rows[0]?.tokens ?? 0) > 0 } };
+}
+
+/** A button that makes another code for the register (a POST: a reload of the page it is on never does). */
+const newCodeForm = (shell: Shell, made: Omit<MadeCode, 'code'>) =>
+  `<form method="post" action="/console/registers/code" class="inline">${csrfField(shell.csrf)}<input type="hidden" name="store" value="${esc(made.storeId)}"><input type="hidden" name="register" value="${esc(made.registerId)}"><button type="submit" data-test="new-code-again">为${registerLabel(made.storeName, made.registerId)}再生成一个登记码</button></form>`;
+
+/**
+ * The GET after the POST that made a code: the code the first time; then
+ * (a reload, the back button) only that it was shown once and how to make a
+ * new one — never the code again, never a new code. Null: a ticket this
+ * session does not know (another session's, or from before signing in again).
+ */
+export function enrolmentCodePage(shell: Shell, ticket: CodeTicket | null): { status: number; html: string } {
+  const back = '<p><a href="/console/registers" data-test="back-to-registers">回到门店与收银台</a></p>';
+  if (!ticket) {
+    return {
+      status: 404,
+      html: page(
+        '登记码 · 联盟控制台',
+        `<h1>登记码只显示一次</h1><div class="card"><p data-test="code-gone">这一页的登记码已经显示过，或这一页已经失效（比如重新登录过），不会再显示。</p>
+<p>要一个新的登记码：回到门店与收银台，在那台收银台的一行按“生成登记码”。</p>${back}</div>`,
+        shell,
+      ),
+    };
+  }
+  if (ticket.kind !== 'code') {
+    const made = ticket.made;
+    const why = ticket.kind === 'shown' ? '已经显示过一次，不会再显示' : `生成后 ${CODE_UNSEEN_MS / 60_000} 分钟内没有打开，为了安全已经不再显示`;
+    return {
+      status: 200,
+      html: page(
+        '登记码 · 联盟控制台',
+        `<h1>${registerLabel(made.storeName, made.registerId)}的登记码${ticket.kind === 'shown' ? '已经显示过了' : '已不再显示'}</h1><div class="card">
+<p data-test="code-gone">这个登记码${why}：刷新或返回这一页都看不到它，也不会生成新的（服务器只保存它的摘要，看不到原码）。</p>
+<p>如果已经记下，它在 <b>${when(made.expiresAt)}</b> 前仍然可以用。如果没记下来，再生成一个新的登记码，交给门店店长：</p>
+<p>${newCodeForm(shell, made)}</p>
+<p class="muted">也可以回到门店与收银台，在这台收银台的一行按“生成登记码”。没记下的旧登记码用不上，不必处理；担心它被别人看到，就先停用这台收银台（它的凭证和还没用的登记码立即失效），再生成新的。</p>${back}</div>`,
+        shell,
+      ),
+    };
+  }
+  const made = ticket.made;
   return {
-    ok: true,
+    status: 200,
     html: page(
       '登记码 · 联盟控制台',
-      `<h1>${registerLabel(store.name, registerId)}的登记码</h1><div class="card">
+      `<h1>${registerLabel(made.storeName, made.registerId)}的登记码</h1><div class="card">
 <p>把这个登记码告诉门店店长（电话或纸条）。店长在收银台的<b>店长后台 → “门店·打印·同步” → “用注册码接入联盟”</b>里填服务器地址和这个码（收银台上叫“注册码”），按回车：</p>
-<p><span class="code" data-test="enrolment-code">${esc(code)}</span></p>
+<p><span class="code" data-test="enrolment-code">${esc(made.code)}</span></p>
 <p class="muted" data-test="service-address">服务器地址就是你现在打开这个控制台用的网址，只要前面的协议、域名和端口部分（门店若要经别的地址访问，以部署说明为准）。</p>
-<p>只能用一次，<b>${when(expiresAt)}</b> 前有效。离开这一页后就再也看不到它了（服务器只保存它的摘要）；丢了就再生成一个。</p>
-${replacing ? '<p class="warn">这台收银台已经登记过：新登记码一旦在收银台上使用，原来的凭证立即失效。</p>' : ''}
-<p><a href="/console/registers" data-test="back-to-registers">回到门店与收银台</a></p></div>`,
-      { ...shell, current: 'registers' },
+<p>只能用一次，<b>${when(made.expiresAt)}</b> 前有效。<b>它只显示这一次</b>：刷新或离开这一页后就再也看不到它了（服务器只保存它的摘要）；丢了就再生成一个。</p>
+${made.replacing ? '<p class="warn">这台收银台已经登记过：新登记码一旦在收银台上使用，原来的凭证立即失效。</p>' : ''}
+${back}</div>`,
+      shell,
     ),
   };
 }

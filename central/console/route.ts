@@ -10,7 +10,8 @@
  *   GET  /console/store?id=S          one store's liability, chart and registers
  *   GET  /console/registers           stores and registers, with their actions
  *   POST /console/stores/add          store, name
- *   POST /console/registers/code      store, register → a one-time enrolment code (shown once)
+ *   POST /console/registers/code      store, register → a one-time enrolment code, 303 to …
+ *   GET  /console/registers/code?id=T  … the page that shows it, once (code-once.ts)
  *   GET  /console/registers/revoke    the confirmation page;  POST … confirm=yes → revoked
  *   GET  /console/audit               who did what, when
  *   (base settings and members: central/console/settings-page.ts, members-page.ts)
@@ -34,7 +35,8 @@ import { DaysCache } from './days';
 import { esc, page, send, type Shell } from './html';
 import { membersAction, membersPage, type MembersOptions } from './members-page';
 import { overviewPage, storePage } from './overview';
-import { addStoreAction, enrolmentCodeAction, registersPage, revokeAction, revokeConfirmPage, type ActionResult } from './registers';
+import { CodesShownOnce } from './code-once';
+import { addStoreAction, enrolmentCodeAction, enrolmentCodePage, registersPage, revokeAction, revokeConfirmPage, type ActionResult } from './registers';
 import { settingsPage, settingsAction } from './settings-page';
 
 export { coverageSentence } from './overview';
@@ -50,6 +52,8 @@ interface Session {
   until: number;
   /** A message for the next page (after a redirect). */
   flash?: { text: string; bad?: boolean };
+  /** Enrolment codes made and not yet shown (each shown once, on the GET after the POST). */
+  codes: CodesShownOnce;
 }
 
 /**
@@ -156,7 +160,7 @@ export class Console {
         return true;
       }
       const id = randomBytes(32).toString('hex');
-      this.sessions.set(id, { admin, csrf: randomBytes(32).toString('hex'), until: now + SESSION_MS });
+      this.sessions.set(id, { admin, csrf: randomBytes(32).toString('hex'), until: now + SESSION_MS, codes: new CodesShownOnce() });
       send(res, 303, '', { location: next, 'set-cookie': `${COOKIE}=${id}; Max-Age=${SESSION_MS / 1000}; ${cookieFlags}` });
       return true;
     }
@@ -209,11 +213,21 @@ export class Console {
           registersPage(this.db, shell('registers'), now, { error, field, storeId: form!.get('store') ?? '', storeName: form!.get('name') ?? '' }),
         );
         return true;
-      case 'POST /console/registers/code':
-        await done(await enrolmentCodeAction(this.db, shell('registers'), form!, now), '/console/registers', async (error, field) =>
+      case 'POST /console/registers/code': {
+        // Post/Redirect/Get: the code is shown by the GET it redirects to, so a reload never posts the form again.
+        const made = await enrolmentCodeAction(this.db, session.admin, form!, now);
+        const result: ActionResult = made.ok ? { ok: true, location: `/console/registers/code?id=${session.codes.keep(made.made, now)}` } : made;
+        await done(result, '/console/registers', async (error, field) =>
           registersPage(this.db, shell('registers'), now, { error, field, storeId: form!.get('store') ?? '', registerId: form!.get('register') ?? '' }),
         );
         return true;
+      }
+      case 'GET /console/registers/code': {
+        const ticket = url.searchParams.get('id') ?? '';
+        const shown = enrolmentCodePage(shell('registers'), /^[0-9a-f]{32}$/.test(ticket) ? session.codes.take(ticket, now) : null);
+        send(res, shown.status, shown.html);
+        return true;
+      }
       case 'GET /console/registers/revoke': {
         const html = await revokeConfirmPage(this.db, shell('registers'), url.searchParams.get('store') ?? '', url.searchParams.get('register') ?? '', now);
         send(res, html ? 200 : 404, html ?? notFound(shell('registers'), '没有这台收银台', '链接里的收银台可能输错了。请从“门店与收银台”的列表里点“停用…”。'));
@@ -259,12 +273,12 @@ export class Console {
     }
   }
 
-  /** After an action: its own page (a code shown once, a lookup's answer), or back with a flash; an error re-renders the form, nothing changed. */
+  /** After an action: its own page (a lookup's answer), or on to its page (a code shown once) or back with a flash; an error re-renders the form, nothing changed. */
   private async finish(res: http.ServerResponse, session: Session, result: ActionResult, back: string, onError: (error: string, field?: string) => Promise<string>): Promise<void> {
     if (!result.ok) return send(res, 400, await onError(result.error, result.field));
     if (result.html) return send(res, 200, result.html);
     session.flash = result.flash ? { text: result.flash } : undefined;
-    send(res, 303, '', { location: back });
+    send(res, 303, '', { location: result.location ?? back });
   }
 }
 

@@ -213,7 +213,9 @@ describe('the enrolment code page (PGlite)', () => {
   it("names the code's place on the register in the register's own words, and where the server's address is", async () => {
     const { service, admin } = await alliance('PGlite', cleanup);
     const http = await signIn(service.url, admin);
-    const res = await http.post('/console/registers/code', { csrf: http.csrf, store: 'S001', register: 'R07' });
+    const made = await http.post('/console/registers/code', { csrf: http.csrf, store: 'S001', register: 'R07' });
+    expect(made.status).toBe(303);
+    const res = await http.get(made.headers.get('location')!);
     expect(res.status).toBe(200);
     const html = await res.text();
     // The register's manager console says 店长后台 → 门店·打印·同步 → 用注册码接入联盟, and calls it 注册码 (it said "联盟服务器" settings, which do not exist there).

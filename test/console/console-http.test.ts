@@ -129,7 +129,7 @@ describe.each(DATABASES)('the alliance console over HTTP on %s', (kind) => {
     const { db, service, admin } = await alliance(kind, cleanup);
     const session = await signIn(service.url, admin);
     const made = await session.post('/console/registers/code', { store: 'S001', register: 'R05', csrf: session.csrf });
-    const code = /data-test="enrolment-code">([0-9A-Z-]+)</.exec(await made.text())?.[1];
+    const code = /data-test="enrolment-code">([0-9A-Z-]+)</.exec(await (await session.get(made.headers.get('location')!)).text())?.[1];
     expect(code).toBeDefined();
     const reg = createRegisterDb(path.join(tempDir(cleanup), 'register.db'));
     cleanup.add(() => reg.close());

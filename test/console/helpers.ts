@@ -17,6 +17,8 @@ export interface Alliance {
   service: CentralService;
   admin: string;
   tokens: { s1r1: string; s2r1: string };
+  /** Moves the service's clock on. */
+  advance(ms: number): void;
 }
 
 /** Two stores, three registers (one never enrolled, one silent for two days), a week of S001/R01's trading synced. */
@@ -47,7 +49,7 @@ export async function alliance(kind: DatabaseKind, cleanup: Cleanup): Promise<Al
   await db.query(`UPDATE register_refusals SET last_at = $1`, [NOW - 2 * DAY]);
   await db.query(`UPDATE registers SET waiting_reported_at = $1 WHERE outbox_waiting IS NOT NULL`, [NOW - 2 * DAY]);
   const admin = await addAdmin(db, '运营小王', NOW);
-  return { db, service, admin, tokens: { s1r1, s2r1 } };
+  return { db, service, admin, tokens: { s1r1, s2r1 }, advance: (ms) => void (clock += ms) };
 }
 
 export interface HttpSession {
