@@ -32,6 +32,7 @@ export const ZH_MESSAGES: MessageTexts = {
 
   'checkout.orderNumbersExhausted': '{day} 的订单号已用完，今天无法再开单，请联系店长。',
   'checkout.deductionExceeds': '抵扣合计 {deductionFen} 超过了应收金额 {amountDueFen}，请减少抵扣。',
+  'checkout.deductionNeedsMember': '积分和爱心值从会员的账户里扣，散客不能用来抵扣。请先找到会员（F4 输入手机号或会员码），或把抵扣清零。',
   'line.memberNotFound': '本机找不到这位会员：请输入会员的手机号或会员码。',
   'checkout.unknownMember': '本机找不到这位会员，可以按散客结账。',
   'checkout.tenderExceeds': '银行卡/微信/支付宝/其他合计 {nonCashFen} 超过了实付 {actualPaidFen}：只有现金可以找零，请改正金额。',

@@ -73,6 +73,7 @@ export const MESSAGE_CATALOGUE = {
   // --- checkout ------------------------------------------------------------
   'checkout.orderNumbersExhausted': { day: 'text' },
   'checkout.deductionExceeds': { deductionFen: 'fen', amountDueFen: 'fen' },
+  'checkout.deductionNeedsMember': {},
   'checkout.unknownMember': { memberId: 'text' },
   'checkout.tenderExceeds': { nonCashFen: 'fen', actualPaidFen: 'fen' },
   'checkout.tenderShort': { tenderedFen: 'fen', actualPaidFen: 'fen' },

@@ -35,6 +35,7 @@ export const EN_MESSAGES: MessageTexts = {
 
   'checkout.orderNumbersExhausted': 'Every order number of {day} is used; the register cannot number another order today.',
   'checkout.deductionExceeds': 'The deductions ({deductionFen}) are more than the amount due ({amountDueFen}); lower them.',
+  'checkout.deductionNeedsMember': 'Points and love value come from a member\'s balance: a walk-in cannot pay with them. Find the member first (F4: phone or member code), or clear the deduction.',
   'line.memberNotFound': 'No member with this phone number, member code or id on this register.',
   'checkout.unknownMember': 'This register does not know member {memberId}; continue as a walk-in customer?',
   'checkout.tenderExceeds': 'Card / WeChat / Alipay / other ({nonCashFen}) are more than the amount to pay ({actualPaidFen}); only cash gives change.',

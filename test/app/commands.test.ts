@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { jobPreview } from '../../electron/backend/printing/index';
 import { verifyDatabase } from '../../electron/backend/store/verify';
-import { addMember, configure, openHarness, readyToSell, T0 } from './helpers';
+import { messageText } from '../../renderer/i18n/messages';
+import { addMember, configure, dbHash, openHarness, readyToSell, T0 } from './helpers';
 import { orderNumber } from '../../shared/order-number';
 
 describe('the register through createCommandHandler', () => {
@@ -100,9 +101,10 @@ describe('the register through createCommandHandler', () => {
   it('tender rules: split tender, change only from cash, non-cash may not exceed, must cover', async () => {
     const h = openHarness();
     await readyToSell(h);
+    addMember(h.backend.db, { id: 'A' });
     const split = await h.ok('checkout.submit', {
       amountDueFen: 10_000,
-      memberId: null,
+      memberId: 'A',
       pointsDeductionFen: 1000,
       loveDeductionFen: 500,
       tenders: [
@@ -129,16 +131,34 @@ describe('the register through createCommandHandler', () => {
     expect(short).toMatchObject({ ok: false, error: { code: 'rule', rule: 'tender-short' } });
     const overDeducted = await h.call('checkout.submit', { amountDueFen: 100, memberId: null, pointsDeductionFen: 101, tenders: [{ kind: 'cash', amountFen: 1 }] });
     expect(overDeducted).toMatchObject({ ok: false, error: { code: 'rule', rule: 'deduction-exceeds' } });
-    const noTender = await h.call('checkout.submit', { amountDueFen: 100, memberId: null, pointsDeductionFen: 99, tenders: [] });
+    const noTender = await h.call('checkout.submit', { amountDueFen: 100, memberId: 'A', pointsDeductionFen: 99, tenders: [] });
     expect(noTender).toMatchObject({ ok: false, error: { code: 'rule', rule: 'tender-short' } });
     expect(h.backend.db.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 1 });
+    h.close();
+  });
+
+  it('a walk-in cannot pay with points or love value (a member\'s balance): refused in Chinese, nothing written', async () => {
+    const h = openHarness();
+    await readyToSell(h);
+    const before = dbHash(h.backend.db);
+    for (const deduction of [{ pointsDeductionFen: 500 }, { loveDeductionFen: 500 }, { pointsDeductionFen: 3000 }]) {
+      const paid = 3000 - (deduction.pointsDeductionFen ?? deduction.loveDeductionFen ?? 0);
+      const r = await h.call('checkout.submit', { amountDueFen: 3000, memberId: null, ...deduction, tenders: paid > 0 ? [{ kind: 'cash', amountFen: paid }] : [] });
+      expect(r).toMatchObject({ ok: false, error: { code: 'rule', rule: 'deduction-needs-member', reason: { code: 'checkout.deductionNeedsMember' } } });
+      expect(messageText(r.ok ? null : r.error.reason, 'zh-CN')).toContain('散客不能用来抵扣');
+    }
+    expect(dbHash(h.backend.db)).toBe(before);
+    // The same sale for a member goes through.
+    addMember(h.backend.db, { id: 'A' });
+    expect(await h.ok('checkout.submit', { amountDueFen: 3000, memberId: 'A', pointsDeductionFen: 500, tenders: [{ kind: 'cash', amountFen: 2500 }] })).toMatchObject({ actualPaidFen: 2500 });
     h.close();
   });
 
   it('an order paid wholly by points and love value (actual paid ¥0) completes without a tender', async () => {
     const h = openHarness();
     await readyToSell(h);
-    const r = await h.ok('checkout.submit', { amountDueFen: 3000, memberId: null, pointsDeductionFen: 2000, loveDeductionFen: 1000, tenders: [] });
+    addMember(h.backend.db, { id: 'A' });
+    const r = await h.ok('checkout.submit', { amountDueFen: 3000, memberId: 'A', pointsDeductionFen: 2000, loveDeductionFen: 1000, tenders: [] });
     expect(r).toMatchObject({ actualPaidFen: 0, changeFen: 0, deductionFen: 3000 });
     expect(h.backend.db.prepare('SELECT count(*) AS n FROM order_tenders').get()).toEqual({ n: 0 });
     expect(h.backend.db.prepare('SELECT count(*) AS n FROM print_jobs').get()).toEqual({ n: 1 });

@@ -127,10 +127,12 @@ describe('orders', () => {
     await readyToSell(h);
     configure(h.backend, { extractionBp: 1000, defaultRatioBp: 10_000 });
     addMember(h.backend.db, { id: 'A', maskedPhone: '138****0001' });
+    addMember(h.backend.db, { id: 'B', maskedPhone: '139****0002' });
     const a = await h.ok('checkout.submit', { amountDueFen: 10_000, memberId: 'A', tenders: [{ kind: 'cash', amountFen: 10_000 }] });
     const b = await h.ok('checkout.submit', {
       amountDueFen: 10_000,
-      memberId: null,
+      // Points and love value are a member's balance: a walk-in cannot pay with them.
+      memberId: 'B',
       pointsDeductionFen: 300,
       loveDeductionFen: 200,
       tenders: [{ kind: 'card', amountFen: 4000 }, { kind: 'cash', amountFen: 6000 }],
@@ -144,7 +146,7 @@ describe('orders', () => {
       changeFen: 500,
       tenders: [{ kind: 'card', amountFen: 4000 }, { kind: 'cash', amountFen: 6000 }],
       cashierName: '店长',
-      member: null,
+      member: expect.objectContaining({ id: 'B', maskedPhone: '139****0002' }),
       refund: null,
       refundBlocked: null,
     });

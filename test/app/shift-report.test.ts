@@ -47,7 +47,7 @@ describe('shift reports', () => {
     const sales = [
       { amountDueFen: 10_000, memberId: 'A', tenders: [{ kind: 'cash' as const, amountFen: 20_000 }] },
       { amountDueFen: 8_800, memberId: 'B', pointsDeductionFen: 800, tenders: [{ kind: 'wechat' as const, amountFen: 5_000 }, { kind: 'cash' as const, amountFen: 3_000 }] },
-      { amountDueFen: 12_345, memberId: null, loveDeductionFen: 345, tenders: [{ kind: 'alipay' as const, amountFen: 12_000 }] },
+      { amountDueFen: 12_345, memberId: 'B', loveDeductionFen: 345, tenders: [{ kind: 'alipay' as const, amountFen: 12_000 }] },
       { amountDueFen: 5_000, memberId: 'C', tenders: [{ kind: 'card' as const, amountFen: 2_500 }, { kind: 'other' as const, amountFen: 2_500 }] },
       { amountDueFen: 3_000, memberId: 'A', tenders: [{ kind: 'cash' as const, amountFen: 3_100 }] },
     ];

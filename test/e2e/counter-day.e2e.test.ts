@@ -12,7 +12,7 @@
  *     scanned), a customer's WeChat pay code scanned (refused with the
  *     Chinese explanation, then collected as WeChat Pay), a split tender,
  *     change, 1000 typed for 100 caught by the large-change question, the
- *     next ¥50 note by Ctrl+3, a sale paid wholly by points and love value
+ *     next ¥50 note by Ctrl+3, a member's sale paid wholly by points and love value
  *     (¥0 paid, no tender), a lottery draw from the result panel (F5) and a
  *     reprint from it (Ctrl+P, 副本); the printer runs out of paper mid-shift:
  *     the banner says 缺纸, the print-jobs list (Ctrl+J) shows the job, paper
@@ -22,7 +22,7 @@
  *     manager PIN; the refund slip prints;
  *  4. an exchange from the line (the receipt's 查询码 opens the entry), its
  *     slip printed; X (F6) and Z (close) reports printed with the cashier's
- *     name, net sales and the refunds apart.
+ *     name, sales (销售额) and the refunds apart.
  *
  * Every screen passed through is checked for Latin words (test/e2e/latin.ts)
  * and so is every printed line. Amounts and PINs are typed with a person's
@@ -231,8 +231,11 @@ describe.skipIf(!hasChromium)('a day at the counter by keyboard, with the print 
     expect(one<{ change_fen: number }>('SELECT change_fen FROM orders WHERE id = ?', sold['typo']).change_fen).toBe(0);
     await next();
 
-    // 6. Paid wholly by points (F5) and love value (F6): ¥0 paid, no tender needed.
+    // 6. A member paid wholly by points (F5) and love value (F6): ¥0 paid, no tender needed.
+    //    (Points and love value are a member's balance: a walk-in cannot pay with them.)
     await amount('30');
+    await scan(page, 'VIP0001');
+    await page.waitForSelector(sel('member-found'));
     await page.keyboard.press('F5');
     await typeSlowly(page, '20');
     await page.keyboard.press('F6');

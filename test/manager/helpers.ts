@@ -82,7 +82,7 @@ export const SEED_SETTINGS: SettingsChange = {
 /**
  * Seeds 5 days × 40 checkouts (09:00–18:45, every 15 min). Members m1–m30
  * (every 3rd gold, every 3rd silver → lottery, the rest normal → lottery),
- * every 7th order a walk-in, every 5th order with a points deduction. Every
+ * every 7th order a walk-in, every 5th member's order with a points deduction. Every
  * 17th order is refunded 5 minutes later; every other lottery entry draws;
  * every 23rd order's entry is exchanged (points / vouchers alternately) if
  * still waiting. `midwayChange` raises extraction to 2000 bp on day 2.
@@ -106,7 +106,8 @@ export async function seedStore(h: Harness, options: { midwayChange?: boolean } 
       h.clock.now = dayStart + 9 * HOUR + k * 15 * 60_000;
       const amount = 1000 + Math.floor(rnd() * 49_000);
       const memberId = n % 7 === 0 ? null : `m${1 + Math.floor(rnd() * 30)}`;
-      const points = n % 5 === 0 ? Math.floor(amount / 10) : 0;
+      // Points are a member's balance: a walk-in pays no points.
+      const points = n % 5 === 0 && memberId !== null ? Math.floor(amount / 10) : 0;
       const out = await h.ok('checkout.submit', {
         amountDueFen: amount,
         memberId,

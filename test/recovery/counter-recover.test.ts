@@ -98,7 +98,9 @@ describe('a register rebuilt from the service: the counter comes back', () => {
                 ]
               : [{ kind: (split < 0.85 ? 'card' : 'alipay') as 'card' | 'alipay', amountFen: paid }];
         const memberId = rnd() < 0.3 ? null : members[Math.floor(rnd() * members.length)]!;
-        sold.push((await h.ok('checkout.submit', { amountDueFen: amount, memberId, pointsDeductionFen: points, tenders })).orderId);
+        // Points are a member's balance: a walk-in pays them as cash (the draws stay the same).
+        const walkInCash = memberId === null && points > 0 ? [{ kind: 'cash' as const, amountFen: points }] : [];
+        sold.push((await h.ok('checkout.submit', { amountDueFen: amount, memberId, pointsDeductionFen: memberId === null ? 0 : points, tenders: [...tenders, ...walkInCash] })).orderId);
       } else if (roll < 0.9) {
         const orderId = sold[Math.floor(rnd() * sold.length)]!;
         await h.call('orders.refund', { orderId, managerPin: rnd() < 0.5 ? MANAGER_PIN : '3333' });

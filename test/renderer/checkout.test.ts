@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckoutOutcome } from '../../shared/contract';
+import { msg } from '../../shared/messages/catalogue';
 import { applyKeypad, parseAmountText } from '../../renderer/money-input';
 import { fenToText, needsLargeChangeCheck, quickAmountFen } from '../../renderer/checkout-figures';
 import { computeFigures, useCheckoutStore } from '../../renderer/stores/checkout';
@@ -312,5 +313,21 @@ describe('checkout fluency (issue 10 §3 §4)', () => {
     press('Enter');
     await flush();
     expect(submits(api)[0]!.input).toMatchObject({ amountDueFen: 3000, pointsDeductionFen: 3000, tenders: [] });
+  });
+
+  it('points on a walk-in: the backend\'s refusal is shown in Chinese with what to do (F4), nothing booked', async () => {
+    const api = setup();
+    api.on('checkout.submit', () => {
+      throw Object.assign(new Error('points need a member'), { code: 'rule', reason: msg('checkout.deductionNeedsMember') });
+    });
+    await wrapper!.find('[data-test="amount"]').setValue('30');
+    await wrapper!.find('[data-test="points"]').setValue('30');
+    press('Enter');
+    await flush();
+    expect(submits(api)[0]!.input).toMatchObject({ memberId: null, pointsDeductionFen: 3000 });
+    const error = wrapper!.find('[data-test="checkout-error"]').text();
+    expect(error).toContain('散客不能用来抵扣');
+    expect(error).toContain('F4');
+    expect(useCheckoutStore().result).toBeNull();
   });
 });

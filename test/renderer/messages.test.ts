@@ -42,7 +42,7 @@ function sample(code: MessageCode): Message {
 }
 
 /** Latin words a Chinese screen may show (see test/e2e/latin-words.e2e.test.ts for the whole list). */
-const ALLOWED_LATIN = new Set(['MB', 'GB', 'PIN', 'CSV', 'QR', 'X', 'Z', 'F1', 'F3', 'HH', 'MM', 'tcp', 'IP', 'printer', 'file', 'wss', 'https', 'http', 'example', 'com', 'central', 'T10', 'YYYY', // printer address syntax the shop types (issue 11):
+const ALLOWED_LATIN = new Set(['MB', 'GB', 'PIN', 'CSV', 'QR', 'X', 'Z', 'F1', 'F3', 'F4', 'HH', 'MM', 'tcp', 'IP', 'printer', 'file', 'wss', 'https', 'http', 'example', 'com', 'central', 'T10', 'YYYY', // printer address syntax the shop types (issue 11):
   'serial', 'baud', 'dev', 'usb', 'lp0', 'ttyUSB0', 'COM3', 'LPT1']);
 
 function latinWords(text: string): string[] {

@@ -68,6 +68,11 @@ export class Checkout {
     if (deductionFen > input.amountDueFen) {
       throw new AppError('rule', msg('checkout.deductionExceeds', { deductionFen, amountDueFen: input.amountDueFen }), { rule: 'deduction-exceeds' });
     }
+    // Points and love value are a member's balance (walk-ins earn nothing, §4): with no member there is
+    // nobody whose balance pays, and the order would record a discount no account can be reconciled with.
+    if (input.memberId === null && deductionFen > 0) {
+      throw new AppError('rule', msg('checkout.deductionNeedsMember'), { rule: 'deduction-needs-member' });
+    }
     const actualPaidFen = input.amountDueFen - deductionFen;
     const { changeFen } = checkTenders(input.tenders, actualPaidFen);
     if (input.memberId !== null && !store.getMember(input.memberId)) {
