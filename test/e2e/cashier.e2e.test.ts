@@ -143,8 +143,12 @@ describe.skipIf(!hasChromium)('a whole shift in Chromium against the real backen
     orders.push(await pay());
     await nextSale();
 
-    // 5. deductions: 10.00 points + 5.00 love value off 88.00, card.
+    // 5. deductions: 10.00 points + 5.00 love value off 88.00 (a member's balance: the member first), card.
     await amount('88');
+    await page.keyboard.press('F4');
+    await page.locator(sel('member')).fill('MC20002');
+    await page.locator(sel('member')).press('Enter');
+    await page.waitForSelector(sel('member-found'));
     await page.keyboard.press('F5');
     await page.keyboard.type('10', { delay: 60 });
     await page.keyboard.press('F6');
