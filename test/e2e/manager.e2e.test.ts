@@ -247,7 +247,7 @@ describe.skipIf(!hasChromium)('manager console in Chromium against the real back
     expect(hash()).toBe(before);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+e')]);
-    expect(download.suggestedFilename()).toMatch(/^what-if-edited-.*\.json$/);
+    expect(download.suggestedFilename()).toMatch(/^模拟推演-修改后场景-.*\.json$/);
     const scenario = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { settings?: { cashier?: { extractionBp?: number } } };
     expect(JSON.stringify(scenario)).toContain('"extractionBp":5000');
     expect(hash()).toBe(before);
