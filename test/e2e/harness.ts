@@ -106,7 +106,6 @@ export function startRenderer(): Promise<PreviewServer> {
   return serveRenderer(root);
 }
 
-export const serverUrl = rendererUrl;
 
 /**
  * Installed before any page script runs; the page's only way to the backend.
@@ -163,7 +162,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   try {
     server = await startRenderer();
-    const url = serverUrl(server);
+    const url = rendererUrl(server);
     browser = await launchChromium();
     const context = await counterContext(browser, options.viewport);
     await context.exposeBinding('__cashierInvoke', async (_source, name: unknown, input: unknown) => handle(name, input));

@@ -15,7 +15,8 @@ import { runDailyBackup } from '../../electron/backend/app/backups';
 import { createCommandHandler, StatusPublisher } from '../../electron/backend/app/handlers';
 import { StartupGate } from '../../electron/backend/app/recovery';
 import { RegisterBackend } from '../../electron/backend/app/register';
-import { counterContext, INSTALL_CASHIER_API, launchChromium, quietLogger, serverUrl, startRenderer, TEST_PHONE_KEY } from './harness';
+import { counterContext, INSTALL_CASHIER_API, launchChromium, quietLogger, startRenderer, TEST_PHONE_KEY } from './harness';
+import { rendererUrl } from './renderer-server';
 
 export const REFUSAL_MANAGER_PIN = '2468';
 const CHEAP = { N: 1024, r: 8, p: 1 };
@@ -79,7 +80,7 @@ export async function startRefusalHarness(options: { viewport?: { width: number;
   };
   try {
     server = await startRenderer();
-    const url = serverUrl(server);
+    const url = rendererUrl(server);
     browser = await launchChromium();
     const context = await counterContext(browser, options.viewport);
     await context.exposeBinding('__cashierInvoke', async (_source, name: unknown, input: unknown) => gate.handle(name, input));
