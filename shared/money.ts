@@ -115,10 +115,15 @@ export function formatYuan(amount: Fen): string {
  * "1919950560" fen → "19,199,505.60": yuan with thousands separators, for
  * screens, charts, receipts and slips (CSV keeps `formatYuan`: machine-readable). Integer only.
  */
+/** Thousands separators in a run of digits: "1234567" → "1,234,567" (money's whole yuan, counts). */
+export function groupDigits(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function formatYuanGrouped(amount: Fen): string {
   const plain = formatYuan(amount);
   const dot = plain.indexOf('.');
-  const whole = plain.slice(0, dot).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const whole = groupDigits(plain.slice(0, dot));
   return `${whole}${plain.slice(dot)}`;
 }
 

@@ -30,9 +30,8 @@ export type CodeTicket = { kind: 'code'; made: MadeCode } | { kind: 'shown' | 'u
 
 interface Kept {
   made: Omit<MadeCode, 'code'>;
-  code: string | null;
-  /** Why the code is gone: shown once, or not opened in time. */
-  gone: 'shown' | 'unseen' | null;
+  /** The code until it is shown, then why it is gone: shown once, or not opened in time. */
+  state: { code: string } | { gone: 'shown' | 'unseen' };
   until: number;
 }
 
@@ -43,7 +42,7 @@ export class CodesShownOnce {
   keep(made: MadeCode, now: number): string {
     const ticket = randomBytes(16).toString('hex');
     const { code, ...rest } = made;
-    this.tickets.set(ticket, { made: rest, code, gone: null, until: now + CODE_UNSEEN_MS });
+    this.tickets.set(ticket, { made: rest, state: { code }, until: now + CODE_UNSEEN_MS });
     // Oldest first (a Map keeps insertion order).
     while (this.tickets.size > TICKETS_KEPT) this.tickets.delete(this.tickets.keys().next().value!);
     return ticket;
@@ -53,14 +52,10 @@ export class CodesShownOnce {
   take(ticket: string, now: number): CodeTicket | null {
     const kept = this.tickets.get(ticket);
     if (!kept) return null;
-    if (kept.code !== null && now > kept.until) {
-      kept.code = null;
-      kept.gone = 'unseen';
-    }
-    if (kept.code === null) return { kind: kept.gone ?? 'shown', made: kept.made };
-    const made = { ...kept.made, code: kept.code };
-    kept.code = null;
-    kept.gone = 'shown';
+    if ('code' in kept.state && now > kept.until) kept.state = { gone: 'unseen' };
+    if ('gone' in kept.state) return { kind: kept.state.gone, made: kept.made };
+    const made = { ...kept.made, code: kept.state.code };
+    kept.state = { gone: 'shown' };
     return { kind: 'code', made };
   }
 }

@@ -6,6 +6,7 @@
  */
 import type http from 'node:http';
 import { shanghaiTime, yuan } from '../page/render';
+import { groupDigits } from '../../shared/money';
 
 export { yuan };
 
@@ -33,7 +34,7 @@ export function parsePercent(text: string): number | null {
 }
 
 /** A count with thousands separators, as money is shown: 1234567 → "1,234,567" (records, entries, members). */
-export const count = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+export const count = (n: number) => groupDigits(String(n));
 
 export const when = (ms: number | null) => (ms === null ? '从未' : shanghaiTime(ms));
 

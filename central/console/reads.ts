@@ -1,9 +1,10 @@
 /** What the console's pages read beyond the admin API's lists: registers with their credential state and refusals. */
 import type { Queryable } from '../db/adapter';
+import { STALE_AFTER_MS } from '../page/render';
 import { count, when } from './html';
 
-/** A register not heard from for this long is flagged (a day's trading without sync). */
-export const SILENT_AFTER_MS = 24 * 60 * 60 * 1000;
+/** A register not heard from for this long is flagged (a day's trading without sync): the day after which the customer's page says its figures may be behind. */
+export const SILENT_AFTER_MS = STALE_AFTER_MS;
 
 export interface ConsoleRegister {
   storeId: string;

@@ -14,9 +14,6 @@ import type { ActionResult } from './registers';
 
 const HISTORY = 10;
 
-/** The fields in the form's order: after a refused submit the first one in error gets the focus. */
-const FIELD_ORDER = ['enabled', 'rebateName', 'exchangeName', 'extractionBp', 'defaultRatioBp', 'levelRatiosBp', 'settlement', 'autoCompleteMinutes', 'ordering', 'deductionRule', 'leftover', 'paused'] as const;
-
 function fieldRow(label: string, control: string, error: string | undefined, name: string): string {
   return `<span>${label}</span>${control}${fieldError(`f-${name}`, error)}`;
 }
@@ -78,9 +75,10 @@ export async function settingsPage(db: SqlDb, shell: Shell, storeId: string, _no
   const { settings: layer, inherited } = await layerInForce(db, store?.id ?? null);
   const levels = await knownLevels(db, layer);
   const errors = failed?.errors ?? {};
-  const first = FIELD_ORDER.find((f) => errors[f] !== undefined);
+  // The fields in the form's order: after a refused submit the first one in error gets the focus.
+  const first = FORM_FIELDS.find((f) => errors[f] !== undefined);
   // A field in error: marked, described by its message, the first one focused.
-  const marks = (name: (typeof FIELD_ORDER)[number]) => invalidAttrs(`f-${name}`, errors[name], first === name);
+  const marks = (name: (typeof FORM_FIELDS)[number]) => invalidAttrs(`f-${name}`, errors[name], first === name);
   // The levels' one message is under the last level; each level typed wrong is marked, the first of them focused.
   const badLevel = (level: string) => {
     const typed = (failed?.form.get(`level:${level}`) ?? '').trim();

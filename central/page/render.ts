@@ -2,6 +2,7 @@
  * The queue page's HTML: a small, self-contained mobile page in zh-CN (no
  * script, no external asset), money as ¥1,234.50, times in Asia/Shanghai.
  */
+import { groupDigits } from '../../shared/money';
 import type { LookupResult, QueueEntryView, ReceiptMark } from './lookup';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -10,9 +11,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 export function yuan(fen: number): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
-  const whole = Math.floor(abs / 100)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const whole = groupDigits(Math.floor(abs / 100).toString());
   return `${sign}¥${whole}.${String(abs % 100).padStart(2, '0')}`;
 }
 

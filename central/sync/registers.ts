@@ -211,7 +211,7 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
       // Admitted before it was sent or not (a register of before sync:admit), a large batch waits for a slot here.
       const admission = item.slot?.release ?? null;
       const slot = item.slot ? await databaseSlots.acquire() : null;
-      if (item.slot) largeMax = Math.max(largeMax, ++largeNow);
+      if (slot) largeMax = Math.max(largeMax, ++largeNow);
       try {
         const batch = await checkBatch(item.message);
         if (typeof batch === 'string') {
@@ -223,8 +223,10 @@ export function attachRegisterSockets(io: Server, options: RegisterSocketsOption
         log.warn(`${registerKey(register)}: a batch failed: ${String(error)}`);
         return { answer: { ok: false, error: { code: 'internal', message: 'the service could not store the batch' } }, stored: true };
       } finally {
-        if (item.slot) largeNow -= 1;
-        slot?.();
+        if (slot) {
+          largeNow -= 1;
+          slot();
+        }
         admission?.();
       }
     }
