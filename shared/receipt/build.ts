@@ -54,7 +54,7 @@ export const NO_ENTITLEMENT_LABELS: Readonly<Record<NoEntitlementReason, string>
 export const COPY_MARK = '*** 副本 ***';
 
 /** ￥1,234.50 on paper as on the screens (thousands separators; integer fen only). */
-const money = (amount: Fen) => `￥${formatYuanGrouped(amount)}`;
+export const money = (amount: Fen) => `￥${formatYuanGrouped(amount)}`;
 
 /** `2026-01-05 10:00:00` in the given IANA zone (the engine's own local-time reading). */
 export function formatReceiptTime(at: number, timezone = DEFAULT_RECEIPT_TIMEZONE): string {

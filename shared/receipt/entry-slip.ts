@@ -6,8 +6,8 @@
  * queue and shown through the same preview.
  */
 import { orderNumber } from '../order-number';
-import { formatPercent, formatYuanGrouped, type Bp, type Fen } from '../money';
-import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime } from './build';
+import { formatPercent, type Bp, type Fen } from '../money';
+import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, formatReceiptTime, money } from './build';
 import type { Receipt } from './types';
 import type { PaperWidth } from './width';
 import { lineWriter } from './line-writer';
@@ -25,8 +25,6 @@ export type EntrySlipData = {
   | { slip: 'exchange'; to: 'points' | 'vouchers'; exchangeName: string; convertedFen: Fen; units: number }
 );
 
-/** ￥1,234.50 on paper as on the screens (thousands separators; integer fen only). */
-const money = (amount: Fen) => `￥${formatYuanGrouped(amount)}`;
 
 export function buildEntrySlip(data: EntrySlipData, options: { width: PaperWidth; copy: boolean }): Receipt {
   const { columns, lines, text, row, rule } = lineWriter(options.width);

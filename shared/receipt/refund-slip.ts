@@ -4,8 +4,8 @@
  * Pure, like `buildReceipt`; printed through the same queue and preview.
  */
 import { orderNumber } from '../order-number';
-import { formatYuanGrouped, type Fen } from '../money';
-import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, DEDUCTION_LABELS, TENDER_LABELS, formatReceiptTime } from './build';
+import type { Fen } from '../money';
+import { COPY_MARK, DEFAULT_RECEIPT_TIMEZONE, DEDUCTION_LABELS, TENDER_LABELS, formatReceiptTime, money } from './build';
 import type { Receipt, TenderKind } from './types';
 import type { PaperWidth } from './width';
 import { lineWriter } from './line-writer';
@@ -31,8 +31,6 @@ export interface RefundSlipData {
   rebateName: string;
 }
 
-/** ￥1,234.50 on paper as on the screens (thousands separators; integer fen only). */
-const money = (amount: Fen) => `￥${formatYuanGrouped(amount)}`;
 
 export function buildRefundSlip(data: RefundSlipData, options: { width: PaperWidth; copy: boolean; drawer?: boolean }): Receipt {
   const { columns, lines, text, row, rule } = lineWriter(options.width);

@@ -17,8 +17,6 @@ import { refuseManagersPin } from './pin-clash';
 import { MANAGER_LOCK_SCOPE, PinLockout } from './pin-lockout';
 import type { RegisterBackend } from './register';
 
-// Re-exported: the lockout's constants were first defined here.
-export { MANAGER_LOCK_SCOPE, PIN_LOCK_MS, PIN_MAX_FAILURES } from './pin-lockout';
 /** app_meta: who last signed in at this register (the sign-in screen preselects them). */
 export const LAST_CASHIER_META = 'register.lastCashierId';
 
@@ -147,7 +145,7 @@ export class Staff {
     this.core.sql('UPDATE cashiers SET pin_hash = ? WHERE id = ?').run(pinHash, cashierId);
     // A forgotten PIN is usually why it is reset: the person's lockout ends with it.
     const person = this.person(cashierId)!;
-    if (person.role !== 'manager') this.lockout.clear(Staff.lockScope(person));
+    if (person.role !== 'manager') this.lockout.clear(PinLockout.lockScope(person));
   }
 
   async hashNewPin(pin: string): Promise<string> {
@@ -213,11 +211,6 @@ export class Staff {
     });
     this.core.notifyChanged();
     return cashier;
-  }
-
-  /** Whose lockout a person's PIN counts against: managers share one scope, cashiers lock per person (`PinLockout.lockScope`). */
-  static lockScope(person: { id: string; role: string }): string {
-    return PinLockout.lockScope(person);
   }
 
   /** Any manager's PIN approves; 5 wrong tries lock manager approval (and managers' sign-in) for 5 minutes (persisted). */
@@ -292,7 +285,7 @@ export class Staff {
         | undefined;
     const first = read();
     if (!first) throw new AppError('not-found', msg('staff.notFound', { cashierId: input.cashierId }));
-    const scope = Staff.lockScope(first);
+    const scope = PinLockout.lockScope(first);
     return this.lockout.oneAtATime(scope, async () => {
       // Read at this try's turn: an earlier try may have waited while the person changed.
       const row = read();
