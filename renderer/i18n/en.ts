@@ -66,7 +66,6 @@ const en: Shape<typeof zh> = {
     firstRunHint: 'This register has no cashiers yet. Enter the manager’s name and PIN; the manager can add cashiers later.',
     name: 'Name',
     pinAgain: 'PIN again',
-    pinMismatch: 'The two PINs differ',
     nameRequired: 'Type a name',
     create: 'Create manager and sign in',
   },

@@ -69,7 +69,6 @@ const en: Shape<typeof zh> = {
   },
   editor: {
     percentSuffix: '%',
-    level: 'Member level',
     chooseLevel: 'Choose a member level',
     noLevels: 'No member level known yet (the central server sends them)',
     levelName: 'Display name (e.g. Gold member)',

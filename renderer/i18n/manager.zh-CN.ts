@@ -65,7 +65,6 @@ export default {
   },
   editor: {
     percentSuffix: '%',
-    level: '会员等级',
     chooseLevel: '选择会员等级',
     noLevels: '本机还不知道任何会员等级（由总部服务器下发）',
     levelName: '显示名称（如 金卡会员）',

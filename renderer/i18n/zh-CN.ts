@@ -63,7 +63,6 @@ export default {
     firstRunHint: '这台收银机还没有任何收银员。请输入店长姓名和 PIN 码，店长之后可以添加收银员。',
     name: '姓名',
     pinAgain: '再次输入 PIN 码',
-    pinMismatch: '两次输入的 PIN 码不一致',
     nameRequired: '请输入姓名',
     create: '创建店长并登录',
   },
