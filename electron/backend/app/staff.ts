@@ -148,7 +148,9 @@ export class Staff {
     if (person.role !== 'manager') this.lockout.clear(PinLockout.lockScope(person));
   }
 
-  async hashNewPin(pin: string): Promise<string> {
+  /** The hash of a person's new PIN; a cashier's may not be an enabled manager's (app/pin-clash.ts). */
+  async hashNewPin(pin: string, role: 'cashier' | 'manager'): Promise<string> {
+    if (role === 'cashier') await refuseManagersPin((text) => this.core.sql(text), pin);
     return hashPin(pin, this.core.scryptCost);
   }
 
@@ -169,7 +171,7 @@ export class Staff {
     input: { name: string; pin: string; role: 'cashier' | 'manager'; createdBy: string | null },
     within?: (person: CashierView) => void,
   ): Promise<CashierView> {
-    const pinHash = await hashPin(input.pin, this.core.scryptCost);
+    const pinHash = await this.hashNewPin(input.pin, input.role);
     const id = `c-${randomEventId().slice(0, 8)}`;
     const person: CashierView = { id, name: input.name, role: input.role };
     // Everything is checked again here, after the hash was awaited (docs/security.md "Parallel commands").
@@ -204,7 +206,6 @@ export class Staff {
     const session = this.requireSession();
     const manager = await this.checkManagerPin(input.managerPin);
     this.requireSameSession(session);
-    if (input.role === 'cashier') await refuseManagersPin((text) => this.core.sql(text), input.pin);
     const cashier = await this.insertCashier({ name: input.name, pin: input.pin, role: input.role, createdBy: manager.id }, () => {
       this.requireSameSession(session);
       this.requireApprover(manager);

@@ -13,7 +13,6 @@ import type { ParsedCommandInput } from '../../../shared/contract';
 import type { ManagerCommandOutputs, StaffView } from '../../../shared/contract-manager';
 import { msg } from '../../../shared/messages/catalogue';
 import { AppError } from '../app/errors';
-import { refuseManagersPin } from '../app/pin-clash';
 import type { ManagerConsole } from './console';
 
 export async function listStaff(c: ManagerConsole, input: ParsedCommandInput<'manager.staff.list'>): Promise<{ staff: StaffView[] }> {
@@ -29,7 +28,6 @@ function view(c: ManagerConsole, cashierId: string): StaffView {
 
 export async function createStaff(c: ManagerConsole, input: ParsedCommandInput<'manager.staff.create'>): Promise<ManagerCommandOutputs['manager.staff.create']> {
   const manager = await c.authorize(input.managerPin, 'staff.create');
-  if (input.role === 'cashier') await refuseManagersPin((text) => c.db.prepare(text), input.pin);
   // The audit row commits with the person (and re-checks the approval after the hash was awaited).
   const person = await c.backend.staff.addPerson({ name: input.name, pin: input.pin, role: input.role, createdBy: manager.id }, (p) =>
     c.audit(manager, 'staff.create', { cashierId: p.id, name: p.name, role: p.role }),
@@ -67,8 +65,7 @@ export async function resetStaffPin(c: ManagerConsole, input: ParsedCommandInput
   const manager = await c.authorize(input.managerPin, 'staff.resetPin');
   const person = c.backend.staff.person(input.cashierId);
   if (!person) throw new AppError('not-found', msg('staff.notFound', { cashierId: input.cashierId }));
-  if (person.role === 'cashier') await refuseManagersPin((text) => c.db.prepare(text), input.newPin);
-  const hash = await c.backend.staff.hashNewPin(input.newPin);
+  const hash = await c.backend.staff.hashNewPin(input.newPin, person.role);
   c.db.transaction(() => {
     c.backend.staff.setPinHash(input.cashierId, hash);
     c.audit(manager, 'staff.resetPin', { cashierId: person.id, name: person.name, role: person.role });
