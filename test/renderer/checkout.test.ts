@@ -173,6 +173,11 @@ describe('the checkout form', () => {
     press('+', wrapper!.find('[data-test="tender-amount-0"]').element);
     await flush();
     expect(wrapper!.find('[data-test="tender-remove-1"]').text()).toContain('-');
+    // Two lines, yet in the member field '-' is typed: nothing is taken away (a member code may hold it).
+    const typed = press('-', wrapper!.find('[data-test="member"]').element);
+    expect(typed.defaultPrevented).toBe(false);
+    expect(useCheckoutStore().lines).toHaveLength(2);
+    (wrapper!.find('[data-test="tender-amount-1"]').element as HTMLElement).focus();
     press('-', document.activeElement!);
     await flush();
     expect(wrapper!.find('[data-test="tender-line-1"]').exists()).toBe(false);
