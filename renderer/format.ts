@@ -57,6 +57,6 @@ export function ruleLabel(t: (key: string) => string, te: (key: string) => boole
 }
 
 /** Who a member is on screen: name and masked phone (or member code when no phone); never the internal id. Empty when none is known. */
-export function memberShownParts(member: LineMemberView | null | undefined): string[] {
+export function memberShownParts(member: Partial<LineMemberView> | null | undefined): string[] {
   return [member?.displayName, member?.maskedPhone ?? member?.code].filter((part): part is string => Boolean(part));
 }

@@ -191,6 +191,17 @@ describe('the checkout form', () => {
     expect(api.calls.some((c) => c.name === 'checkout.submit')).toBe(false);
   });
 
+  it('the result names a member enrolled at the counter by masked phone, never by the internal id', async () => {
+    const api = setup();
+    api.on('checkout.submit', () => outcome({ member: { id: 'register-1-M7', level: 'normal', displayName: null, maskedPhone: '139****5678' } }));
+    await wrapper!.find('[data-test="amount"]').setValue('50');
+    press('Enter');
+    await flush();
+    const shown = wrapper!.find('[data-test="result-member"]').text();
+    expect(shown).toContain('139****5678');
+    expect(shown).not.toContain('register-1');
+  });
+
   it('an unknown member is told; the next Enter pays as a walk-in', async () => {
     const api = setup();
     api.on('members.lookup', () => null);
