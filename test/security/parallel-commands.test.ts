@@ -563,7 +563,7 @@ describe('conflicting commands at once', () => {
     await h.ok('manager.unlock', { pin: MANAGER_PIN });
     const cashier = await h.ok('manager.staff.create', { name: '小王', role: 'cashier', pin: '1111' });
     // The reset's hash is written synchronously here (what the reset does after its own awaits).
-    const hash = await h.backend.staff.hashNewPin('2222');
+    const hash = await h.backend.staff.hashNewPin('2222', 'cashier');
     const signIn = h.call('session.signIn', { cashierId: cashier.id, pin: '1111' });
     h.backend.db.transaction(() => h.backend.staff.setPinHash(cashier.id, hash))();
     const r = await signIn;
