@@ -108,4 +108,30 @@ describe('a register asks before a large batch', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(arrived).toEqual([`admit ${LARGE}`]);
   });
+  it('a large batch asked for after the connection closed fails at once as connection lost, asking nothing', async () => {
+    const { socket, arrived } = await server();
+    const line = new SendLine(socket, 60_000, silentLogger);
+    socket.close();
+    const started = performance.now();
+    await expect(line.send(batch(1, LARGE), 10_000)).rejects.toMatchObject({ problem: { code: 'sync.connectionLost' } });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(arrived).toEqual([]);
+  });
+
+  it('a batch whose turn comes after the connection closed fails as connection lost and is not sent', async () => {
+    const { socket, arrived, admissions } = await server();
+    const line = new SendLine(socket, 60_000, silentLogger);
+    // The connection drops the moment the large batch leaves: the small one behind it finds it closed.
+    socket.onAnyOutgoing((event) => {
+      if (event === 'sync:batch') socket.close();
+    });
+    const large = line.send(batch(1, LARGE), 10_000);
+    const behind = line.send(batch(1 + LARGE, 5), 10_000);
+    await until(() => admissions.length === 1);
+    admissions[0]!.answer({ ok: true });
+    await expect(behind).rejects.toMatchObject({ problem: { code: 'sync.connectionLost' } });
+    await large.catch(() => {});
+    expect(arrived.filter((a) => a.startsWith('batch')).every((a) => a === `batch 1–${LARGE}`)).toBe(true);
+  });
 });
